@@ -1,0 +1,192 @@
+"""Picks the API family for an engine, by capability, and describes the installed runtime.
+
+The only module that compares TensorRT versions. The family is decided once per engine by
+whoever holds it (a ``Buffers``, a ``Runner``, a legacy wrapper), never on a hot path.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal, cast
+
+from . import _detect, _versions
+from ._family import Family
+from .errors import (
+    InvalidEngineError,
+    TensorRTNotFoundError,
+    TrtCompatWarning,
+    UnsupportedFamilyError,
+    UnsupportedTensorRTError,
+)
+
+__all__ = [
+    "ENV_FAMILY",
+    "FAMILY_NAMES",
+    "RuntimeInfo",
+    "available_families",
+    "family_for",
+    "get_family",
+    "runtime_info",
+]
+
+ENV_FAMILY = "TRTCOMPAT_FAMILY"
+FAMILY_NAMES = ("bindings", "tensors")
+
+_INSTALL_ROUTES = (
+    "Install one TensorRT runtime:\n"
+    "  pip install tensorrt-cu12          # full runtime + builder, CUDA 12\n"
+    "  pip install tensorrt-cu13          # full runtime + builder, CUDA 13\n"
+    "  pip install tensorrt-lean-cu12     # lean runtime (version-compatible plans)\n"
+    "  pip install tensorrt-dispatch-cu12 # dispatch runtime\n"
+    "or use an NGC container (nvcr.io/nvidia/tensorrt:YY.MM-py3), or set "
+    f"{_detect.ENV_MODULE} to the module to import."
+)
+
+
+@lru_cache(maxsize=2)
+def get_family(name: str) -> Family:
+    """The family module named ``"bindings"`` or ``"tensors"``."""
+    if name not in FAMILY_NAMES:
+        raise UnsupportedFamilyError(
+            f"Unknown API family {name!r}. Must be 'bindings' or 'tensors'."
+        )
+    return cast(Family, importlib.import_module(f"._family.{name}", __package__))
+
+
+def _is_implicit_batch(engine: Any) -> bool:
+    # Only engines that still have the binding API can be implicit batch; on 10.x the
+    # property exists but always reads False and warns, so it is not touched there.
+    return hasattr(engine, "num_bindings") and bool(
+        getattr(engine, "has_implicit_batch_dimension", False)
+    )
+
+
+def available_families(engine: Any) -> tuple[str, ...]:
+    """The families this engine can be driven through, by what its class offers.
+
+    Raises:
+        InvalidEngineError: ``engine`` is not a TensorRT engine.
+    """
+    if engine is None or not (
+        hasattr(engine, "num_io_tensors") or hasattr(engine, "num_bindings")
+    ):
+        raise InvalidEngineError(
+            f"Expected a TensorRT ICudaEngine; got {type(engine).__name__}. "
+            "Load one with trtcompat.load_engine(path)."
+        )
+    found = []
+    if hasattr(engine, "num_bindings"):
+        found.append("bindings")
+    # Breakpoint: TensorRT 8.5 added num_io_tensors; its name-based enqueue (execute_async_v3)
+    # cannot run implicit-batch engines.
+    if hasattr(engine, "num_io_tensors") and not _is_implicit_batch(engine):
+        found.append("tensors")
+    return tuple(found)
+
+
+def family_for(engine: Any, family: str | None = None) -> Family:
+    """The family to drive ``engine`` with.
+
+    Precedence: ``family`` argument, then ``$TRTCOMPAT_FAMILY``, then the engine's
+    capabilities (implicit batch -> bindings; otherwise tensors where it exists).
+
+    Raises:
+        InvalidEngineError: ``engine`` is not a TensorRT engine.
+        UnsupportedFamilyError: the requested family is unknown or the engine lacks it.
+    """
+    found = available_families(engine)
+    requested = family or os.environ.get(ENV_FAMILY) or None
+    if requested is None:
+        return get_family("tensors" if "tensors" in found else "bindings")
+    if requested not in FAMILY_NAMES:
+        raise UnsupportedFamilyError(
+            f"Unknown API family {requested!r}. Must be 'bindings' or 'tensors'."
+        )
+    if requested not in found:
+        allowed = " or ".join(repr(f) for f in found)
+        why = " (an implicit-batch engine)" if _is_implicit_batch(engine) else ""
+        raise UnsupportedFamilyError(
+            f"API family {requested!r} is not available on this engine{why} "
+            f"({_describe_runtime()}). Must be {allowed}."
+        )
+    return get_family(requested)
+
+
+def _describe_runtime() -> str:
+    module = _detect.find_trt_module()
+    if module is None:
+        return "no TensorRT module found"
+    return f"{module.__name__} {_detect.module_version(module) or '(unknown version)'}"
+
+
+Flavor = Literal["full", "lean", "dispatch", "rtx"]
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeInfo:
+    """What TensorRT trtcompat found.
+
+    Attributes:
+        module: The imported module's name (``"tensorrt"``, ``"tensorrt_lean"``...).
+        version: Its ``__version__``.
+        families: The API families that version offers (``("bindings", "tensors")`` on 8.6).
+        flavor: ``"full"``, ``"lean"``, ``"dispatch"`` or ``"rtx"`` (TensorRT-RTX).
+    """
+
+    module: str
+    version: str
+    families: tuple[str, ...]
+    flavor: Flavor
+
+
+def _flavor(module_name: str) -> Flavor:
+    for flavor in ("lean", "dispatch", "rtx"):
+        if flavor in module_name:
+            return cast(Flavor, flavor)
+    return "full"
+
+
+def runtime_info() -> RuntimeInfo:
+    """Describes the installed TensorRT runtime.
+
+    Raises:
+        TensorRTNotFoundError: no TensorRT module imports; the message lists the pip routes.
+        UnsupportedTensorRTError: the installed TensorRT is older than 8.0.
+    """
+    module = _detect.find_trt_module()
+    if module is None:
+        override = os.environ.get(_detect.ENV_MODULE)
+        what = f"{override!r} (from {_detect.ENV_MODULE})" if override else (
+            ", ".join(_detect.CANDIDATES)
+        )
+        raise TensorRTNotFoundError(f"No TensorRT Python module could be imported: {what}.\n"
+                                    + _INSTALL_ROUTES)
+    name = module.__name__
+    text = _detect.module_version(module) or "0"
+    flavor = _flavor(name)
+    if flavor == "rtx":
+        # TensorRT-RTX numbers its own releases (1.x) and has only the name-based API.
+        return RuntimeInfo(name, text, ("tensors",), flavor)
+    version = _versions.parse_version(text)
+    if version < _versions.MINIMUM_SUPPORTED:
+        raise UnsupportedTensorRTError(
+            f"TensorRT {text} is older than {_versions.MINIMUM_SUPPORTED}, the oldest trtcompat "
+            "supports. Upgrade TensorRT."
+        )
+    if version.major > _versions.NEWEST_KNOWN_MAJOR:
+        warnings.warn(
+            f"TensorRT {text} is newer than any trtcompat knows "
+            f"({_versions.NEWEST_KNOWN_MAJOR}.x); using the name-based API.",
+            TrtCompatWarning,
+            stacklevel=2,
+        )
+        return RuntimeInfo(name, text, ("tensors",), flavor)
+    return RuntimeInfo(name, text, _versions.families_for(version), flavor)
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,70 @@
+"""The version-dispatch layer: two modules, ``bindings`` and ``tensors``, with identical names.
+
+``bindings`` speaks the TensorRT 8.x binding-index API (and implicit batch); ``tensors`` the
+name-based API of 8.5+. ``trtcompat._dispatch`` picks one per engine; callers see only this
+Protocol, so nothing above this layer ever branches on a TensorRT version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from ..iotensor import IOTensor
+
+__all__ = ["Family", "Shape"]
+
+Shape = tuple[int, ...]
+
+
+class Family(Protocol):
+    """What each family module offers (modules satisfy Protocols: PEP 544)."""
+
+    NAME: str
+
+    def io_tensors(self, engine: Any) -> tuple[IOTensor, ...]:
+        """Each I/O tensor once, in the engine's order."""
+        ...  # pragma: no cover
+
+    def num_profiles(self, engine: Any) -> int:
+        """The number of optimization profiles."""
+        ...  # pragma: no cover
+
+    def profile_shapes(self, engine: Any, name: str, profile: int) -> tuple[Shape, Shape, Shape]:
+        """``(min, opt, max)`` of an input in a profile (static tensors: its shape three times)."""
+        ...  # pragma: no cover
+
+    def has_implicit_batch(self, engine: Any) -> bool:
+        """Whether the engine is an 8.x implicit-batch engine."""
+        ...  # pragma: no cover
+
+    def set_input_shape(self, context: Any, name: str, shape: Sequence[int]) -> None:
+        """Sets an input's dimensions on the context's active profile."""
+        ...  # pragma: no cover
+
+    def tensor_shape(self, context: Any, name: str) -> Shape:
+        """The context's resolved shape of a tensor (-1 where still unknown)."""
+        ...  # pragma: no cover
+
+    def active_profile(self, context: Any) -> int:
+        """The context's active optimization profile (-1 when none)."""
+        ...  # pragma: no cover
+
+    def set_profile(self, context: Any, profile: int, stream: int) -> None:
+        """Selects an optimization profile on the context."""
+        ...  # pragma: no cover
+
+    def binding_layout(self, engine: Any, profile: int) -> tuple[int, list[int]]:
+        """``(slot count, slot of each I/O tensor)`` of the list ``execute`` takes."""
+        ...  # pragma: no cover
+
+    def execute(
+        self,
+        context: Any,
+        bindings: Sequence[int],
+        names: Sequence[str],
+        stream: int,
+        batch_size: int | None,
+    ) -> bool:
+        """Enqueues the engine; False where TensorRT refused."""
+        ...  # pragma: no cover

@@ -1,0 +1,144 @@
+"""The name-based family (TensorRT 8.5 and later; the only one from 10.0).
+
+Each tensor is listed once and named plainly; profile-specific queries take the profile
+explicitly, and execution binds addresses by name before ``execute_async_v3``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .._dtypes import dtype_name, numpy_dtype
+from ..errors import ProfileError, ShapeError, UnknownTensorError
+from ..iotensor import IOTensor
+from . import Shape
+from ._common import enum_name, location_of, to_shape
+
+__all__ = [
+    "NAME",
+    "active_profile",
+    "binding_layout",
+    "execute",
+    "has_implicit_batch",
+    "io_tensors",
+    "num_profiles",
+    "profile_shapes",
+    "set_input_shape",
+    "set_profile",
+    "tensor_shape",
+]
+
+NAME = "tensors"
+
+
+def num_profiles(engine: Any) -> int:
+    """The number of optimization profiles (at least 1)."""
+    return max(int(engine.num_optimization_profiles), 1)
+
+
+def has_implicit_batch(engine: Any) -> bool:
+    """Always False: the name-based API cannot run implicit-batch engines."""
+    del engine
+    return False
+
+
+def _names(engine: Any) -> list[str]:
+    return [str(engine.get_tensor_name(i)) for i in range(int(engine.num_io_tensors))]
+
+
+def io_tensors(engine: Any) -> tuple[IOTensor, ...]:
+    """Each I/O tensor in I/O-index order."""
+    result = []
+    for i, name in enumerate(_names(engine)):
+        trt_dtype = engine.get_tensor_dtype(name)
+        result.append(
+            IOTensor(
+                name=name,
+                shape=to_shape(engine.get_tensor_shape(name)),
+                dtype=numpy_dtype(trt_dtype),
+                is_input=enum_name(engine.get_tensor_mode(name)) == "INPUT",
+                trt_dtype=dtype_name(trt_dtype),
+                location=location_of(engine.get_tensor_location(name)),
+                is_shape_tensor=bool(engine.is_shape_inference_io(name)),
+                index=i,
+                format=enum_name(engine.get_tensor_format(name)),
+                vectorized_dim=int(engine.get_tensor_vectorized_dim(name)),
+                components_per_element=int(engine.get_tensor_components_per_element(name)),
+            )
+        )
+    return tuple(result)
+
+
+def _check_profile(engine: Any, profile: int) -> None:
+    count = num_profiles(engine)
+    if not 0 <= profile < count:
+        raise ProfileError(
+            f"Optimization profile {profile} is out of range; the engine has {count} "
+            f"(0..{count - 1})."
+        )
+
+
+def _check_name(engine: Any, name: str) -> None:
+    if name not in _names(engine):
+        raise UnknownTensorError(f"Engine has no tensor {name!r}.")
+
+
+def profile_shapes(engine: Any, name: str, profile: int) -> tuple[Shape, Shape, Shape]:
+    """``(min, opt, max)`` of an input; outputs and static inputs give their shape three times."""
+    _check_profile(engine, profile)
+    _check_name(engine, name)
+    shape = to_shape(engine.get_tensor_shape(name))
+    if enum_name(engine.get_tensor_mode(name)) != "INPUT" or all(d >= 0 for d in shape):
+        return shape, shape, shape
+    low, opt, high = engine.get_tensor_profile_shape(name, profile)
+    return to_shape(low), to_shape(opt), to_shape(high)
+
+
+def set_input_shape(context: Any, name: str, shape: Sequence[int]) -> None:
+    """``context.set_input_shape``; a False from TensorRT becomes ShapeError."""
+    dims = tuple(int(d) for d in shape)
+    if not context.set_input_shape(name, dims):
+        _check_name(context.engine, name)
+        raise ShapeError(f"TensorRT refused shape {dims} for input {name!r}.")
+
+
+def tensor_shape(context: Any, name: str) -> Shape:
+    """``context.get_tensor_shape`` as a tuple."""
+    return to_shape(context.get_tensor_shape(name))
+
+
+def active_profile(context: Any) -> int:
+    """The context's active profile."""
+    return int(context.active_optimization_profile)
+
+
+def set_profile(context: Any, profile: int, stream: int) -> None:
+    """``set_optimization_profile_async``; its RuntimeError becomes ProfileError."""
+    _check_profile(context.engine, profile)
+    try:
+        context.set_optimization_profile_async(profile, stream)
+    except RuntimeError as err:
+        raise ProfileError(f"TensorRT refused optimization profile {profile}: {err}") from err
+
+
+def binding_layout(engine: Any, profile: int) -> tuple[int, list[int]]:
+    """One slot per I/O tensor, in I/O-index order, whatever the profile."""
+    _check_profile(engine, profile)
+    count = int(engine.num_io_tensors)
+    return count, list(range(count))
+
+
+def execute(
+    context: Any, bindings: Sequence[int], names: Sequence[str], stream: int, batch_size: int | None
+) -> bool:
+    """``set_tensor_address`` for every tensor, then ``execute_async_v3``."""
+    del batch_size  # explicit batch only
+    for name, address in zip(names, bindings):
+        if not context.set_tensor_address(name, address):
+            return False
+    return bool(context.execute_async_v3(stream))
+
+
+def __dir__() -> list[str]:
+    return __all__

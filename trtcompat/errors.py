@@ -1,0 +1,123 @@
+"""The trtcompat exception hierarchy, and nothing else.
+
+Every error derives from :class:`TrtCompatError` and from the built-in that fits it, so callers
+can catch either: ``except trtcompat.ShapeError`` or ``except ValueError`` both work. Messages
+name the tensor, what was expected and what was given, and the fix where one is known.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BackendError",
+    "BackendUnavailableError",
+    "ClosedError",
+    "DTypeError",
+    "DeviceError",
+    "EngineLoadError",
+    "ExecutionError",
+    "InvalidEngineError",
+    "LayoutError",
+    "MissingInputError",
+    "ProfileError",
+    "ShapeError",
+    "TensorRTNotFoundError",
+    "TrtCompatError",
+    "TrtCompatWarning",
+    "UnknownTensorError",
+    "UnsupportedFamilyError",
+    "UnsupportedTensorRTError",
+]
+
+
+class TrtCompatError(Exception):
+    """Base class of every error trtcompat raises."""
+
+
+class _PlainKeyError(KeyError):
+    # KeyError.__str__ shows repr(args[0]); our messages are sentences, so print them as such.
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class TensorRTNotFoundError(TrtCompatError, ImportError):
+    """No TensorRT Python module could be imported."""
+
+
+class UnsupportedTensorRTError(TrtCompatError, ImportError):
+    """The installed TensorRT is older than the oldest release trtcompat supports."""
+
+
+class UnsupportedFamilyError(TrtCompatError, ValueError):
+    """An API family (``bindings`` or ``tensors``) was asked for that the engine lacks."""
+
+
+class EngineLoadError(TrtCompatError, RuntimeError):
+    """A plan could not be read or deserialized.
+
+    Attributes:
+        messages: What the TensorRT runtime logged while it refused the plan.
+        version: The TensorRT version that refused it, or ``None`` when none was involved.
+    """
+
+    def __init__(
+        self, message: str, *, messages: tuple[str, ...] = (), version: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.messages = messages
+        self.version = version
+
+
+class InvalidEngineError(TrtCompatError, TypeError):
+    """Something that is not a TensorRT engine (or context) was passed where one is needed."""
+
+
+class UnknownTensorError(TrtCompatError, _PlainKeyError):
+    """A tensor name the engine does not have, or one given where it is not allowed."""
+
+
+class MissingInputError(TrtCompatError, _PlainKeyError):
+    """An input the engine needs was not given."""
+
+
+class ShapeError(TrtCompatError, ValueError):
+    """A shape of the wrong rank, outside the active profile, or refused by TensorRT."""
+
+
+class DTypeError(TrtCompatError, TypeError):
+    """An array whose dtype differs from the tensor's."""
+
+
+class LayoutError(TrtCompatError, ValueError):
+    """A device array that is not C-contiguous, or an output array that is read-only."""
+
+
+class DeviceError(TrtCompatError, ValueError):
+    """A device index that does not exist, or an array that lives on another device."""
+
+
+class ProfileError(TrtCompatError, IndexError):
+    """An optimization profile index out of range, or a profile TensorRT refused."""
+
+
+class BackendUnavailableError(TrtCompatError, ImportError):
+    """A memory backend whose library is not installed, or an unknown backend name."""
+
+
+class BackendError(TrtCompatError, RuntimeError):
+    """A CUDA call made through a memory backend failed."""
+
+
+class ExecutionError(TrtCompatError, RuntimeError):
+    """TensorRT refused to enqueue or run the engine."""
+
+
+class ClosedError(TrtCompatError, RuntimeError):
+    """A buffer set or Runner used after ``close()``."""
+
+
+class TrtCompatWarning(UserWarning):
+    """A condition worth knowing that does not stop the work (e.g. an unknown, newer TensorRT)."""
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,96 @@
+"""The public description of one engine input or output, the same on every TensorRT."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from . import _dtypes
+from .errors import ShapeError
+
+__all__ = ["IOTensor", "Location"]
+
+Location = Literal["device", "host"]
+
+
+@dataclass(frozen=True, slots=True)
+class IOTensor:
+    """One I/O tensor of an engine.
+
+    Attributes:
+        name: The tensor name (never the 8.x ``"x [profile k]"`` mangled form).
+        shape: Dimensions; ``-1`` marks a dynamic one. Implicit-batch engines get a leading -1.
+        dtype: The numpy dtype (``ml_dtypes`` types for bf16, fp8, int4, fp4, e8m0).
+        is_input: True for inputs, False for outputs.
+        trt_dtype: The TensorRT ``DataType`` member name (``"HALF"``), equal across modules.
+        location: ``"device"``, or ``"host"`` for shape tensors TensorRT reads on the CPU.
+        is_shape_tensor: Whether TensorRT uses the tensor's values for shape inference.
+        index: The I/O index (tensors family) or the profile-0 binding index (bindings family);
+            both follow the engine's own order, so they agree.
+        format: The TensorRT ``TensorFormat`` member name (``"LINEAR"``, ``"CHW32"``...).
+        vectorized_dim: The vectorized dimension, or -1 for scalar formats.
+        components_per_element: Elements packed per vector (1 for scalar formats).
+    """
+
+    name: str
+    shape: tuple[int, ...]
+    dtype: np.dtype[Any]
+    is_input: bool
+    trt_dtype: str
+    location: Location = "device"
+    is_shape_tensor: bool = False
+    index: int = 0
+    format: str = "LINEAR"
+    vectorized_dim: int = -1
+    components_per_element: int = 1
+
+    @property
+    def mode(self) -> Literal["input", "output"]:
+        """``"input"`` or ``"output"``."""
+        return "input" if self.is_input else "output"
+
+    @property
+    def is_dynamic(self) -> bool:
+        """Whether any dimension is -1."""
+        return any(d < 0 for d in self.shape)
+
+    @property
+    def bits_per_element(self) -> int:
+        """Bits per element (4 for int4 and fp4)."""
+        return _dtypes.bits_of(self.trt_dtype)
+
+    def nbytes(self, shape: Sequence[int] | None = None) -> int:
+        """Bytes a buffer needs for ``shape`` (default: :attr:`shape`, if static).
+
+        Sub-byte types pack two elements per byte (rounded up); vectorized formats pad the
+        vectorized dimension to a multiple of :attr:`components_per_element`.
+
+        Raises:
+            ShapeError: the shape is dynamic, negative or of the wrong rank.
+        """
+        dims = tuple(self.shape if shape is None else shape)
+        if len(dims) != len(self.shape):
+            raise ShapeError(
+                f"Tensor {self.name!r} has rank {len(self.shape)} {self.shape}; "
+                f"got shape {dims} of rank {len(dims)}."
+            )
+        if any(d < 0 for d in dims):
+            raise ShapeError(
+                f"Tensor {self.name!r} needs a concrete shape to size a buffer; got {dims}."
+            )
+        if self.vectorized_dim >= 0 and self.components_per_element > 1:
+            padded = list(dims)
+            vec = self.components_per_element
+            padded[self.vectorized_dim] = -(-padded[self.vectorized_dim] // vec) * vec
+            dims = tuple(padded)
+        count = 1
+        for d in dims:
+            count *= d
+        return -(-count * self.bits_per_element // 8)
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,120 @@
+"""Fake TensorRT modules, one per API era, for testing code that uses trtcompat (or TensorRT).
+
+Each fake offers exactly the public members its era's real classes have (never more), reads
+inputs from and writes outputs to the real process-memory addresses it is bound to, and
+answers failures the way TensorRT does (``None`` from deserialization, ``False`` from
+execute and shape calls, with the reason sent to the runtime's logger).
+
+>>> import numpy as np
+>>> from trtcompat.testing import EngineSpec, TensorSpec, build_engine
+>>> spec = EngineSpec((TensorSpec("x", np.float32, (2,), True), TensorSpec("y", np.float32, (2,), False)),
+...                   compute=lambda feed: {"y": feed["x"] * 2})
+>>> engine = build_engine(spec, "10")
+>>> engine.num_io_tensors
+2
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import ModuleType
+from typing import Any
+
+from .. import _detect
+from ._eras import ERAS as _ERA_TABLE
+from ._eras import Era
+from ._module import make_module
+from ._spec import Compute, EngineSpec, Launch, LaunchTensor, TensorSpec, plan_from_spec
+
+__all__ = [
+    "ERAS",
+    "Compute",
+    "EngineSpec",
+    "Era",
+    "Launch",
+    "LaunchTensor",
+    "TensorSpec",
+    "build_engine",
+    "build_plan",
+    "era_info",
+    "era_of",
+    "fake_tensorrt",
+    "make_module",
+]
+
+#: The faked API eras, oldest first.
+ERAS: tuple[str, ...] = tuple(_ERA_TABLE)
+
+
+def era_info(era: str) -> Era:
+    """The facts the fake of ``era`` is built from."""
+    try:
+        return _ERA_TABLE[era]
+    except KeyError:
+        raise ValueError(f"Unknown era {era!r}. Must be one of {', '.join(ERAS)}.") from None
+
+
+def era_of(module: ModuleType) -> str:
+    """The era key of a fake module (from its ``__version__``)."""
+    version = getattr(module, "__version__", "")
+    for key, era in _ERA_TABLE.items():
+        if era.version == version:
+            return key
+    raise ValueError(f"{getattr(module, '__name__', module)!r} is not a trtcompat fake.")
+
+
+def build_plan(spec: EngineSpec, era: str) -> bytes:
+    """A serialized fake plan of ``spec`` for ``era``'s runtime."""
+    return plan_from_spec(spec, era_info(era).version)
+
+
+class _CollectingLogger:
+    def __init__(self, module: ModuleType) -> None:
+        self.messages: list[str] = []
+        self._base = module.ILogger
+
+    def log(self, severity: Any, msg: str) -> None:
+        self.messages.append(msg)
+
+
+def build_engine(spec: EngineSpec, era: str, module: ModuleType | None = None) -> Any:
+    """Deserializes ``spec`` with a fake runtime of ``era`` (or ``module``).
+
+    Raises:
+        ValueError: the era's runtime refused the plan (e.g. a DataType it lacks); the
+            message is what the runtime logged.
+    """
+    trt = module if module is not None else make_module(era)
+    logger = _CollectingLogger(trt)
+    engine = trt.Runtime(logger).deserialize_cuda_engine(build_plan(spec, era))
+    if engine is None:
+        raise ValueError("; ".join(logger.messages) or "the fake runtime refused the plan")
+    return engine
+
+
+@contextmanager
+def fake_tensorrt(era: str, name: str = "tensorrt") -> Iterator[ModuleType]:
+    """Installs the fake of ``era`` as ``sys.modules[name]`` for the duration of the block.
+
+    trtcompat's runtime discovery is reset on entry and exit, so ``trtcompat.runtime_info()``
+    and ``trtcompat.load_engine`` see the fake.
+    """
+    module = make_module(era_info(era).key)
+    module.__name__ = name
+    saved = sys.modules.get(name)
+    sys.modules[name] = module
+    _detect.find_trt_module.cache_clear()
+    try:
+        yield module
+    finally:
+        if saved is None:
+            sys.modules.pop(name, None)
+        else:
+            sys.modules[name] = saved
+        _detect.find_trt_module.cache_clear()
+
+
+def __dir__() -> list[str]:
+    return __all__

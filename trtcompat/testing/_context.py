@@ -1,0 +1,304 @@
+"""The fake ``IExecutionContext``: every member any era has; ``_module`` picks per era."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .._dtypes import bits_of, numpy_dtype
+from ._memory import view
+from ._spec import Launch, LaunchTensor, TensorSpec
+
+__all__ = ["CONTEXT_MEMBERS", "ContextCore", "PROFILE_RO", "PROFILE_RW"]
+
+
+class ContextCore:
+    """State and the execution core shared by every era's context class (all private)."""
+
+    _mod: Any
+
+    @classmethod
+    def _create(cls, engine: Any) -> Any:
+        self = cls.__new__(cls)
+        self._engine = engine
+        self._name = ""
+        self._shapes: dict[tuple[int, str], tuple[int, ...]] = {}
+        self._addresses: dict[str, int] = {}
+        self._allocators: dict[str, Any] = {}
+        holders = engine._profile_zero_holders
+        if engine._era.shared_profile_zero and len(holders) > 0:
+            self._profile = -1  # 8.x: profile 0 is already held by another context
+        else:
+            self._profile = 0
+            holders.add(self)
+        return self
+
+    def _select(self, profile: int) -> None:
+        holders = self._engine._profile_zero_holders
+        if profile == 0:
+            holders.add(self)
+        else:
+            holders.discard(self)
+        self._profile = profile
+
+    def _warn(self, member: str) -> None:
+        self._engine._warn("IExecutionContext", member)
+
+    def _fail(self, message: str) -> bool:
+        self._engine._log_error(message)
+        return False
+
+    def _correct(self, binding: Any) -> tuple[TensorSpec, int] | None:
+        found = self._engine._tensor(binding)
+        if found is None:
+            return None
+        tensor, profile = found
+        if profile != self._profile:
+            # 8.x corrects a profile-0 index to the selected profile; other profiles' indices
+            # are errors (NvInferRuntime.h 8.6, setBindingDimensions / getBindingDimensions).
+            if isinstance(binding, int) and binding >= len(self._engine._spec.tensors):
+                return None
+            profile = self._profile
+        return tensor, profile
+
+    def _set_shape(self, tensor: TensorSpec, profile: int, shape: Sequence[int]) -> bool:
+        dims = tuple(int(d) for d in shape)
+        if profile < 0:
+            return self._fail("No optimization profile selected.")
+        if not tensor.is_input:
+            return self._fail(f"{tensor.name} is not an input.")
+        low, _, high = self._engine._range(tensor, profile)
+        if len(dims) != len(low) or not all(a <= d <= b for a, d, b in zip(low, dims, high)):
+            return self._fail(
+                f"Dimensions {dims} of {tensor.name} are outside the profile {profile} range "
+                f"{low}..{high}."
+            )
+        self._shapes[(profile, tensor.name)] = dims
+        return True
+
+    def _input_shape(self, tensor: TensorSpec, profile: int) -> tuple[int, ...]:
+        shape = self._engine._shape_in(tensor, profile)
+        return self._shapes.get((profile, tensor.name), shape) if -1 in shape else shape
+
+    def _resolved(self, tensor: TensorSpec, profile: int) -> tuple[int, ...]:
+        if tensor.is_input:
+            return self._input_shape(tensor, profile)
+        spec = self._engine._spec
+        inputs = [t for t in spec.tensors if t.is_input]
+        like = next((t for t in inputs if t.name == tensor.like), None) or next(
+            (t for t in inputs if len(t.shape) == len(tensor.shape)), inputs[0] if inputs else None
+        )
+        if like is None or -1 not in tensor.shape:
+            return tensor.shape
+        source = self._input_shape(like, profile)
+        return tuple(s if d == -1 else d for d, s in zip(tensor.shape, source))
+
+    def _shape_dims(self, binding: Any) -> Any:
+        found = self._correct(binding)
+        if found is None:
+            return self._mod.Dims(())
+        tensor, profile = found
+        shape = self._resolved(tensor, max(profile, 0))
+        return self._mod.Dims(shape)
+
+    def _run(self, addresses: dict[str, int], batch: int | None, stream: int) -> bool:
+        engine = self._engine
+        spec = engine._spec
+        if self._profile < 0:
+            return self._fail("No optimization profile is selected for this context.")
+        if spec.implicit_batch:
+            if batch is None:
+                return self._fail("enqueueV2/V3 cannot run an implicit-batch engine.")
+            if not 1 <= batch <= spec.max_batch_size:
+                return self._fail(f"Batch size {batch} exceeds max_batch_size {spec.max_batch_size}.")
+        tensors: dict[str, LaunchTensor] = {}
+        for tensor in spec.tensors:
+            shape = self._resolved(tensor, self._profile)
+            if spec.implicit_batch and batch is not None:
+                shape = (batch, *shape)
+            if -1 in shape:
+                return self._fail(f"Not all input dimensions are specified ({tensor.name}).")
+            address = addresses.get(tensor.name, 0)
+            if not address and tensor.name in self._allocators and not tensor.is_input:
+                address = self._reallocate(tensor, shape, stream)
+            if not address:
+                return self._fail(f"Address of tensor {tensor.name} is not set (null).")
+            dtype = numpy_dtype(tensor.trt_dtype)
+            tensors[tensor.name] = LaunchTensor(tensor.name, address, shape, dtype, tensor.is_input)
+        if spec.launch is not None:
+            spec.launch(Launch(tensors, stream))
+        else:
+            self._compute(tensors)
+        for name, allocator in self._allocators.items():
+            allocator.notify_shape(name, self._mod.Dims(tensors[name].shape))
+        return True
+
+    def _reallocate(self, tensor: TensorSpec, shape: tuple[int, ...], stream: int) -> int:
+        size = -(-int(np.prod(shape)) * bits_of(tensor.trt_dtype) // 8)
+        allocator = self._allocators[tensor.name]
+        if hasattr(allocator, "reallocate_output_async"):
+            return int(allocator.reallocate_output_async(tensor.name, 0, size, 256, stream) or 0)
+        return int(allocator.reallocate_output(tensor.name, 0, size, 256) or 0)
+
+    def _compute(self, tensors: dict[str, LaunchTensor]) -> None:
+        def array(t: LaunchTensor) -> np.ndarray:
+            return view(t.address, t.shape, t.dtype, bits_of(self._engine._spec_dtype(t.name)))
+
+        inputs = {n: array(t).copy() for n, t in tensors.items() if t.is_input}
+        results = self._engine._spec.compute(inputs)
+        for name, t in tensors.items():
+            if t.is_input:
+                continue
+            out = np.asarray(results[name])
+            target = array(t)
+            np.copyto(target, out.reshape(target.shape).astype(target.dtype, copy=False))
+
+    def _from_list(self, bindings: Sequence[int], per_profile: bool) -> dict[str, int] | None:
+        spec = self._engine._spec
+        offset = self._profile * len(spec.tensors) if per_profile else 0
+        if len(bindings) < offset + len(spec.tensors):
+            return None
+        return {t.name: int(bindings[offset + i]) for i, t in enumerate(spec.tensors)}
+
+
+class _Pool(ContextCore):
+    """Every public context member of every era."""
+
+    @property
+    def engine(self) -> Any:
+        return self._engine
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._name = value
+
+    def set_optimization_profile_async(self, profile_index: int, stream_handle: int) -> bool:
+        if not 0 <= profile_index < self._engine._spec.num_profiles:
+            raise RuntimeError("Error in set optimization profile async.")
+        self._select(profile_index)
+        return True
+
+    @property
+    def all_binding_shapes_specified(self) -> bool:
+        spec = self._engine._spec
+        return self._profile >= 0 and all(
+            -1 not in self._input_shape(t, self._profile) for t in spec.tensors if t.is_input
+        )
+
+    @property
+    def all_shape_inputs_specified(self) -> bool:
+        return True
+
+    # -- binding API -----------------------------------------------------------------------
+    def set_binding_shape(self, binding: int, shape: Sequence[int]) -> bool:
+        self._warn("set_binding_shape")
+        found = self._correct(binding)
+        if found is None:
+            return self._fail(f"Binding {binding} is not valid for profile {self._profile}.")
+        return self._set_shape(found[0], found[1], shape)
+
+    def get_binding_shape(self, binding: int) -> Any:
+        self._warn("get_binding_shape")
+        return self._shape_dims(binding)
+
+    def execute(self, batch_size: int = 1, bindings: Sequence[int] = ()) -> bool:
+        self._warn("execute")
+        return self._execute_list(bindings, batch_size if self._engine._spec.implicit_batch else None, 0)
+
+    def execute_async(
+        self, batch_size: int = 1, bindings: Sequence[int] = (), stream_handle: int = 0,
+        input_consumed: Any = None,
+    ) -> bool:
+        self._warn("execute_async")
+        implicit = self._engine._spec.implicit_batch
+        return self._execute_list(bindings, batch_size if implicit else None, stream_handle)
+
+    def execute_async_v2(
+        self, bindings: Sequence[int], stream_handle: int, input_consumed: Any = None
+    ) -> bool:
+        return self._execute_list(bindings, None, stream_handle)
+
+    def execute_v2(self, bindings: Sequence[int]) -> bool:
+        return self._execute_list(bindings, None, 0)
+
+    def _execute_list(self, bindings: Sequence[int], batch: int | None, stream: int) -> bool:
+        addresses = self._from_list(bindings, self._engine._era.has_bindings)
+        if addresses is None:
+            return self._fail(f"The bindings list ({len(bindings)} entries) is too short.")
+        return self._run(addresses, batch, stream)
+
+    # -- name-based API --------------------------------------------------------------------
+    def set_input_shape(self, name: str, shape: Sequence[int]) -> bool:
+        if name not in self._engine._by_name:
+            return self._fail(f"Tensor {name} not found.")
+        return self._set_shape(self._engine._named(name), self._profile, shape)
+
+    def get_tensor_shape(self, name: str) -> Any:
+        if name not in self._engine._by_name:
+            return self._mod.Dims(())
+        return self._mod.Dims(self._resolved(self._engine._named(name), max(self._profile, 0)))
+
+    def set_tensor_address(self, name: str, memory: int) -> bool:
+        if name not in self._engine._by_name:
+            return self._fail(f"Tensor {name} not found.")
+        self._addresses[name] = int(memory)
+        return True
+
+    def get_tensor_address(self, name: str) -> int:
+        return self._addresses.get(name, 0)
+
+    def execute_async_v3(self, stream_handle: int) -> bool:
+        return self._run(dict(self._addresses), None, stream_handle)
+
+    def infer_shapes(self) -> list[str]:
+        spec = self._engine._spec
+        return [
+            t.name for t in spec.tensors
+            if t.is_input and -1 in self._input_shape(t, max(self._profile, 0))
+        ]
+
+    def set_output_allocator(self, name: str, output_allocator: Any) -> bool:
+        if name not in self._engine._by_name:
+            return self._fail(f"Tensor {name} not found.")
+        self._allocators[name] = output_allocator
+        return True
+
+    def get_output_allocator(self, name: str) -> Any:
+        return self._allocators.get(name)
+
+    def get_max_output_size(self, name: str) -> int:
+        tensor = self._engine._named(name)
+        if any(-1 in self._input_shape(t, self._profile) for t in self._engine._spec.tensors if t.is_input):
+            return -1
+        shape = self._resolved(tensor, self._profile)
+        return -(-int(np.prod(shape)) * bits_of(tensor.trt_dtype) // 8)
+
+
+def _get_profile(self: ContextCore) -> int:
+    return self._profile
+
+
+def _set_profile(self: ContextCore, value: int) -> None:
+    # 8.x/9.x: the deprecated setter calls the synchronous setOptimizationProfile.
+    self._warn("active_optimization_profile")
+    if not 0 <= value < self._engine._spec.num_profiles:
+        raise RuntimeError("Error in set optimization profile.")
+    self._select(value)
+
+
+PROFILE_RO = property(_get_profile)
+PROFILE_RW = property(_get_profile, _set_profile)
+
+CONTEXT_MEMBERS: dict[str, Any] = {
+    name: value for name, value in vars(_Pool).items() if not name.startswith("_")
+}
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,167 @@
+"""What each faked TensorRT API era offers: versions, DataTypes, and the public members of its
+classes. Every name here exists on the real class of that era (``tests/data`` and
+``shared/surfaces`` hold the real lists, and ``tests/test_fake_fidelity.py`` compares).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["ERAS", "Era"]
+
+_BINDING_ENGINE = (
+    "__len__", "num_bindings", "get_binding_name", "get_binding_index", "binding_is_input",
+    "get_binding_shape", "get_binding_dtype", "get_binding_format",
+    "get_binding_vectorized_dim", "get_binding_components_per_element",
+    "get_binding_bytes_per_component", "get_location", "is_shape_binding",
+    "is_execution_binding", "get_profile_shape", "max_batch_size",
+    "has_implicit_batch_dimension", "create_execution_context_without_device_memory",
+    "device_memory_size",
+)
+_TENSOR_ENGINE = (
+    "num_io_tensors", "get_tensor_name", "get_tensor_mode", "get_tensor_shape",
+    "get_tensor_dtype", "get_tensor_location", "get_tensor_format",
+    "get_tensor_vectorized_dim", "get_tensor_components_per_element",
+    "get_tensor_bytes_per_component", "get_tensor_profile_shape", "is_shape_inference_io",
+)
+_COMMON_ENGINE = (
+    "__getitem__", "name", "num_optimization_profiles", "create_execution_context", "serialize",
+)
+_BINDING_CONTEXT = (
+    "set_binding_shape", "get_binding_shape", "all_shape_inputs_specified", "execute",
+    "execute_async", "execute_async_v2",
+)
+_TENSOR_CONTEXT = (
+    "set_input_shape", "get_tensor_shape", "set_tensor_address", "get_tensor_address",
+    "execute_async_v3", "infer_shapes", "set_output_allocator", "get_output_allocator",
+    "get_max_output_size",
+)
+_COMMON_CONTEXT = (
+    "engine", "name", "active_optimization_profile", "set_optimization_profile_async",
+    "all_binding_shapes_specified", "execute_v2",
+)
+_RUNTIME = ("deserialize_cuda_engine", "logger", "max_threads")
+
+_DTYPES_8_4 = ("FLOAT", "HALF", "INT8", "INT32", "BOOL")
+_DTYPES_8_6 = (*_DTYPES_8_4, "UINT8", "FP8")
+_DTYPES_10 = (*_DTYPES_8_6, "BF16", "INT64", "INT4", "FP4", "E8M0")
+
+
+@dataclass(frozen=True, slots=True)
+class Era:
+    """One TensorRT API era as the fakes model it.
+
+    Attributes:
+        key: ``"8.4"``, ``"8.6"``, ``"10"`` or ``"11"``.
+        version: The ``__version__`` the fake module reports (a real release of that line).
+        dtypes: DataType members of that release.
+        engine_members / context_members / runtime_members: public names of the classes.
+        deprecated: ``Class.member`` names whose Python binding warns (DeprecationWarning).
+        implicit_batch: Whether implicit-batch engines exist.
+        shared_profile_zero: 8.x: a second context starts on profile -1 while another holds 0.
+        settable_profile: ``active_optimization_profile`` has a setter (8.x/9.x).
+    """
+
+    key: str
+    version: str
+    dtypes: tuple[str, ...]
+    engine_members: tuple[str, ...]
+    context_members: tuple[str, ...]
+    runtime_members: tuple[str, ...]
+    deprecated: frozenset[str]
+    implicit_batch: bool
+    shared_profile_zero: bool
+    settable_profile: bool
+
+    @property
+    def has_bindings(self) -> bool:
+        """Whether the binding-index API exists."""
+        return "num_bindings" in self.engine_members
+
+    @property
+    def has_tensors(self) -> bool:
+        """Whether the name-based API exists."""
+        return "num_io_tensors" in self.engine_members
+
+
+def _dep(cls: str, *names: str) -> frozenset[str]:
+    return frozenset(f"{cls}.{n}" for n in names)
+
+
+_BINDING_GETTERS_DEP = tuple(
+    n for n in _BINDING_ENGINE
+    if n.startswith(("get_binding", "get_location", "is_", "binding_is", "get_profile"))
+)
+
+ERAS: dict[str, Era] = {
+    "8.4": Era(
+        key="8.4",
+        version="8.4.3.1",
+        dtypes=_DTYPES_8_4,
+        engine_members=(*_COMMON_ENGINE, *_BINDING_ENGINE),
+        context_members=(*_COMMON_CONTEXT, *_BINDING_CONTEXT),
+        runtime_members=_RUNTIME,
+        # Source: NVIDIA/TensorRT release/8.4 python/src/infer/pyCore.cpp (utils::deprecate*).
+        deprecated=_dep("ICudaEngine", "max_batch_size")
+        | _dep("IExecutionContext", "execute", "execute_async", "active_optimization_profile"),
+        implicit_batch=True,
+        shared_profile_zero=True,
+        settable_profile=True,
+    ),
+    "8.6": Era(
+        key="8.6",
+        version="8.6.1.6",
+        dtypes=_DTYPES_8_6,
+        engine_members=(*_COMMON_ENGINE, *_BINDING_ENGINE, *_TENSOR_ENGINE),
+        context_members=(*_COMMON_CONTEXT, *_BINDING_CONTEXT, *_TENSOR_CONTEXT),
+        runtime_members=(*_RUNTIME, "engine_host_code_allowed"),
+        # Source: NVIDIA/TensorRT release/8.6 pyCore.cpp: every binding getter warns from 8.5.
+        deprecated=_dep("ICudaEngine", "max_batch_size", *_BINDING_GETTERS_DEP)
+        | _dep(
+            "IExecutionContext", "execute", "execute_async", "active_optimization_profile",
+            "set_binding_shape", "get_binding_shape",
+        ),
+        implicit_batch=True,
+        shared_profile_zero=True,
+        settable_profile=True,
+    ),
+    "10": Era(
+        key="10",
+        version="10.16.1.11",
+        dtypes=_DTYPES_10,
+        engine_members=(
+            *_COMMON_ENGINE, *_TENSOR_ENGINE, "get_tensor_profile_values",
+            "has_implicit_batch_dimension", "device_memory_size", "device_memory_size_v2",
+            "create_execution_context_without_device_memory",
+        ),
+        context_members=(*_COMMON_CONTEXT, *_TENSOR_CONTEXT, "all_shape_inputs_specified"),
+        runtime_members=(*_RUNTIME, "engine_host_code_allowed"),
+        # Source: release/10.16 pyCore.cpp; device_memory_size warns from 10.1.
+        deprecated=_dep(
+            "ICudaEngine", "has_implicit_batch_dimension", "device_memory_size",
+            "create_execution_context_without_device_memory",
+        ),
+        implicit_batch=False,
+        shared_profile_zero=False,
+        settable_profile=False,
+    ),
+    "11": Era(
+        key="11",
+        version="11.4.0.106",
+        dtypes=_DTYPES_10,
+        engine_members=(
+            *_COMMON_ENGINE, *_TENSOR_ENGINE, "get_tensor_profile_values",
+            "device_memory_size_v2",
+        ),
+        context_members=(*_COMMON_CONTEXT, *_TENSOR_CONTEXT),
+        runtime_members=(*_RUNTIME, "engine_host_code_allowed"),
+        deprecated=frozenset(),
+        implicit_batch=False,
+        shared_profile_zero=False,
+        settable_profile=False,
+    ),
+}
+
+
+def __dir__() -> list[str]:
+    return __all__
