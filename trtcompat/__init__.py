@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from ._dispatch import RuntimeInfo, runtime_info
 from ._engine import io_tensors, load_engine, profile_shapes, set_input_shape, tensor_shape
+from ._execute import do_inference, execute
+from .allocator import Buffers, HostDeviceMem, allocate_buffers
+from .backends import get_backend
 from ._version import __version__
 from .errors import (
     BackendError,
@@ -27,9 +30,13 @@ from .errors import (
     UnsupportedTensorRTError,
 )
 from .iotensor import IOTensor
+from .runner import Runner
 
 __all__ = [
     "BackendError",
+    "Buffers",
+    "HostDeviceMem",
+    "Runner",
     "BackendUnavailableError",
     "ClosedError",
     "DTypeError",
@@ -50,6 +57,10 @@ __all__ = [
     "UnsupportedFamilyError",
     "UnsupportedTensorRTError",
     "__version__",
+    "allocate_buffers",
+    "do_inference",
+    "execute",
+    "get_backend",
     "io_tensors",
     "load_engine",
     "profile_shapes",

@@ -58,6 +58,16 @@ class Family(Protocol):
         """``(slot count, slot of each I/O tensor)`` of the list ``execute`` takes."""
         ...  # pragma: no cover
 
+    def bind(self, context: Any, names: Sequence[str], addresses: Sequence[int]) -> str | None:
+        """Binds addresses by name where the API wants that; the refused name, if any."""
+        ...  # pragma: no cover
+
+    def enqueue(
+        self, context: Any, bindings: Sequence[int], stream: int, batch_size: int | None
+    ) -> bool:
+        """Enqueues with the addresses bound; False where TensorRT refused."""
+        ...  # pragma: no cover
+
     def execute(
         self,
         context: Any,

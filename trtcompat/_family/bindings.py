@@ -23,7 +23,9 @@ from ._common import enum_name, location_of, to_shape
 __all__ = [
     "NAME",
     "active_profile",
+    "bind",
     "binding_layout",
+    "enqueue",
     "execute",
     "has_implicit_batch",
     "io_tensors",
@@ -192,14 +194,25 @@ def binding_layout(engine: Any, profile: int) -> tuple[int, list[int]]:
     return int(engine.num_bindings), [profile * per_profile + i for i in range(per_profile)]
 
 
+def bind(context: Any, names: Sequence[str], addresses: Sequence[int]) -> str | None:
+    """Nothing to do: the binding API takes the addresses with each enqueue."""
+    del context, names, addresses
+    return None
+
+
 def execute(
     context: Any, bindings: Sequence[int], names: Sequence[str], stream: int, batch_size: int | None
 ) -> bool:
+    """Same as :func:`enqueue` (the binding index is the position in ``bindings``)."""
+    del names
+    return enqueue(context, bindings, stream, batch_size)
+
+
+def enqueue(context: Any, bindings: Sequence[int], stream: int, batch_size: int | None) -> bool:
     """``execute_async_v2``, or ``execute_async(batch_size, ...)`` on implicit batch.
 
     ``batch_size`` is ignored for explicit-batch engines, as TensorRT 8 itself ignores it.
     """
-    del names  # the binding index is the position in ``bindings``
     if has_implicit_batch(context.engine):
         with _quiet():
             batch = _max_batch(context.engine) if batch_size is None else batch_size

@@ -18,7 +18,9 @@ from ._common import enum_name, location_of, to_shape
 __all__ = [
     "NAME",
     "active_profile",
+    "bind",
     "binding_layout",
+    "enqueue",
     "execute",
     "has_implicit_batch",
     "io_tensors",
@@ -129,15 +131,25 @@ def binding_layout(engine: Any, profile: int) -> tuple[int, list[int]]:
     return count, list(range(count))
 
 
+def bind(context: Any, names: Sequence[str], addresses: Sequence[int]) -> str | None:
+    """``set_tensor_address`` for each tensor; returns the name TensorRT refused, if any."""
+    for name, address in zip(names, addresses):
+        if not context.set_tensor_address(name, address):
+            return name
+    return None
+
+
+def enqueue(context: Any, bindings: Sequence[int], stream: int, batch_size: int | None) -> bool:
+    """``execute_async_v3`` with the addresses already bound."""
+    del bindings, batch_size  # addresses are bound by name; explicit batch only
+    return bool(context.execute_async_v3(stream))
+
+
 def execute(
     context: Any, bindings: Sequence[int], names: Sequence[str], stream: int, batch_size: int | None
 ) -> bool:
     """``set_tensor_address`` for every tensor, then ``execute_async_v3``."""
-    del batch_size  # explicit batch only
-    for name, address in zip(names, bindings):
-        if not context.set_tensor_address(name, address):
-            return False
-    return bool(context.execute_async_v3(stream))
+    return bind(context, names, bindings) is None and enqueue(context, bindings, stream, batch_size)
 
 
 def __dir__() -> list[str]:

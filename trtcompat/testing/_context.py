@@ -162,6 +162,12 @@ class ContextCore:
             return None
         return {t.name: int(bindings[offset + i]) for i, t in enumerate(spec.tensors)}
 
+    def _execute_list(self, bindings: Sequence[int], batch: int | None, stream: int) -> bool:
+        addresses = self._from_list(bindings, self._engine._era.has_bindings)
+        if addresses is None:
+            return self._fail(f"The bindings list ({len(bindings)} entries) is too short.")
+        return self._run(addresses, batch, stream)
+
 
 class _Pool(ContextCore):
     """Every public context member of every era."""
@@ -226,12 +232,6 @@ class _Pool(ContextCore):
 
     def execute_v2(self, bindings: Sequence[int]) -> bool:
         return self._execute_list(bindings, None, 0)
-
-    def _execute_list(self, bindings: Sequence[int], batch: int | None, stream: int) -> bool:
-        addresses = self._from_list(bindings, self._engine._era.has_bindings)
-        if addresses is None:
-            return self._fail(f"The bindings list ({len(bindings)} entries) is too short.")
-        return self._run(addresses, batch, stream)
 
     # -- name-based API --------------------------------------------------------------------
     def set_input_shape(self, name: str, shape: Sequence[int]) -> bool:
