@@ -1,0 +1,116 @@
+"""The fakes offer nothing their era's real classes lack, and lack what the era removed."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from trtcompat import _versions
+from trtcompat.testing import ERAS, era_info, make_module
+
+DATA = Path(__file__).parent / "data" / "surfaces"
+SOURCE = json.loads((DATA / "tensorrt-source-members.json").read_text())["versions"]
+WHEEL = {
+    "10": json.loads((DATA / "tensorrt_lean-10.16.1.11.json").read_text()),
+    "11": json.loads((DATA / "tensorrt_lean-11.4.0.106.json").read_text()),
+}
+CLASSES = ("ICudaEngine", "IExecutionContext", "Runtime", "Dims")
+ENUMS = ("DataType", "TensorLocation", "TensorIOMode")
+PYTHON_PROTOCOL = {"__getitem__", "__len__", "__iter__", "__setitem__", "__eq__"}
+
+
+def real_members(era: str, cls: str) -> set[str]:
+    """Public members of the real class: the wheel's dir() for 10/11, the pybind source for 8.x."""
+    if era in WHEEL:
+        return set(WHEEL[era]["classes"].get(cls, ())) | set(WHEEL[era]["enums"].get(cls, ()))
+    return set(SOURCE[era].get(cls, {}))
+
+
+def fake_members(cls: Any) -> set[str]:
+    """Public members a user can reach on a fake class (what its era would have to offer)."""
+    names = set()
+    for klass in type.mro(cls)[:-1]:  # not `object`
+        for name in vars(klass):
+            if not name.startswith("_") or name in PYTHON_PROTOCOL and name in vars(klass):
+                names.add(name)
+    return names - {"mro"}
+
+
+@pytest.mark.parametrize("era", ERAS)
+@pytest.mark.parametrize("cls", CLASSES)
+def test_fake_class_offers_nothing_the_real_class_lacks(era: str, cls: str) -> None:
+    fake = getattr(make_module(era), cls)
+    extra = fake_members(fake) - real_members(era, cls)
+    assert not extra, f"fake {era} {cls} has members the real one lacks: {sorted(extra)}"
+
+
+@pytest.mark.parametrize("era", ERAS)
+@pytest.mark.parametrize("enum_name", ENUMS)
+def test_fake_enum_members_exist_on_the_real_enum(era: str, enum_name: str) -> None:
+    module = make_module(era)
+    if not hasattr(module, enum_name):
+        assert enum_name == "TensorIOMode" and era == "8.4"  # added in 8.5
+        return
+    fake = set(getattr(module, enum_name).__members__)
+    real = set(WHEEL[era]["enums"][enum_name]) if era in WHEEL else set(SOURCE[era][enum_name])
+    assert fake == real
+
+
+@pytest.mark.parametrize("era", ERAS)
+def test_fake_lacks_what_the_era_removed(era: str) -> None:
+    module = make_module(era)
+    version = _versions.parse_version(era_info(era).version)
+    for cls, removed in _versions.REMOVED.items():
+        fake = getattr(module, cls)
+        for member, since in removed.items():
+            if member == "__len__" and version < since:
+                continue  # present and checked by the other test
+            if version >= since:
+                assert not hasattr(fake, member), f"{era}: {cls}.{member} was removed in {since}"
+
+
+@pytest.mark.parametrize(("era", "branch"), [("8.4", "8.4"), ("8.6", "8.6"), ("10", "10.16")])
+def test_deprecation_warnings_match_the_bindings_source(era: str, branch: str) -> None:
+    marked = {
+        f"{cls}.{member}"
+        for cls in ("ICudaEngine", "IExecutionContext")
+        for member, kind in SOURCE[branch][cls].items()
+        if kind.endswith("*DEP*")
+    }
+    info = era_info(era)
+    offered = {f"ICudaEngine.{m}" for m in info.engine_members} | {
+        f"IExecutionContext.{m}" for m in info.context_members
+    } | {"IExecutionContext.active_optimization_profile"}
+    assert info.deprecated == marked & offered
+
+
+def test_removed_table_agrees_with_the_bindings_source() -> None:
+    # Every member the version table calls removed in X exists in the branch before X and
+    # not in X itself (the pybind source lists, release/9.3 -> 10.0 and 10.16 -> 11.0).
+    before = {_versions.TRT_10_0: "9.3", _versions.TRT_11_0: "10.16"}
+    at = {_versions.TRT_10_0: "10.0", _versions.TRT_11_0: "11.0"}
+    for cls, removed in _versions.REMOVED.items():
+        for member, since in removed.items():
+            assert member in SOURCE[before[since]][cls], (cls, member)
+            assert member not in SOURCE[at[since]][cls], (cls, member)
+
+
+def test_length_raises_type_error_from_10(era: str) -> None:
+    import sys
+
+    from _engines import STATIC
+    from trtcompat.testing import build_engine
+
+    engine = build_engine(STATIC, era, sys.modules["tensorrt"])
+    if era_info(era).has_bindings:
+        assert len(engine) == 2
+    else:
+        with pytest.raises(TypeError):
+            len(engine)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        assert [name for name in engine] == ["x", "y"]  # sequence protocol via __getitem__
