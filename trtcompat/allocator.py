@@ -256,6 +256,8 @@ def allocate_buffers(
     Args:
         engine: An ``ICudaEngine`` of any supported TensorRT.
         context: An execution context to resolve output shapes with (one is made if needed).
+            Where outputs are dynamic, its input shapes are left set to the sizes allocated,
+            as TensorRT 10's own samples helper does.
         backend: A backend name (``"pycuda"``, ``"cuda_python"``, ``"cupy"``, ``"torch"``,
             ``"host"``), a backend object, or None for the default.
         profile: The optimization profile the buffers are for.

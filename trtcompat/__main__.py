@@ -1,0 +1,7 @@
+"""``python -m trtcompat``: the same as the ``trtcompat`` command."""
+
+from __future__ import annotations
+
+from .cli import main
+
+raise SystemExit(main())
