@@ -1,0 +1,220 @@
+"""trtcompat.migrate scanner: corpus pinned per file, heuristics, CLI, JSON schema, rule table."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+from trtcompat.migrate import RULES, RULES_BY_ID, SCHEMA_VERSION, main, scan_source, select_rules
+from trtcompat.migrate._report import rules_table
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "migrate_corpus"
+EXPECTED = json.loads((CORPUS / "expected.json").read_text())
+CORPUS_FILES = sorted(p.name for p in CORPUS.glob("*.py") if p.name != "conftest.py")
+
+
+def _found(source: str, target: int = 11) -> list[tuple[int, int, str]]:
+    result = scan_source(source, rules=select_rules(target))
+    assert result.error is None
+    return [(f.line, f.col, f.rule.id) for f in result.findings]
+
+
+def _ids(source: str) -> list[str]:
+    return [rule for _, _, rule in _found(source)]
+
+
+# -- the corpus -------------------------------------------------------------------------------
+def test_every_corpus_file_is_pinned() -> None:
+    assert sorted(EXPECTED) == CORPUS_FILES
+    assert len(CORPUS_FILES) >= 6
+
+
+@pytest.mark.parametrize("name", CORPUS_FILES)
+def test_corpus_findings_match_expected(name: str) -> None:
+    result = scan_source((CORPUS / name).read_bytes(), name)
+    got = [[f.line, f.col, f.rule.id, f.fixable] for f in result.findings]
+    assert got == EXPECTED[name]
+
+
+def test_clean_file_has_no_findings() -> None:
+    assert EXPECTED["clean_v11.py"] == []
+
+
+def test_target_10_drops_rules_removed_in_11() -> None:
+    source = (CORPUS / "runner_10x.py").read_text()
+    rules_10 = {rule for _, _, rule in _found(source, target=10)}
+    assert rules_10 == {"TRT050", "TRT060"}  # cuda-python and the volume hazard stay
+    assert {"TRT030", "TRT032"} <= {rule for _, _, rule in _found(source, target=11)}
+
+
+# -- heuristics -------------------------------------------------------------------------------
+def test_generic_names_need_a_tensorrt_receiver() -> None:
+    source = (
+        "import tensorrt as trt\n"
+        "cursor.execute('SELECT 1')\n"
+        "self.max_batch_size = 4\n"
+        "batcher.execute(items)\n"
+        "context.execute(batch_size=2, bindings=b)\n"
+        "runner.execute_async(batch_size=2, bindings=b, stream_handle=0)\n"
+    )
+    assert _found(source) == [(5, 9, "TRT020"), (6, 8, "TRT021")]
+
+
+def test_distinctive_names_need_an_import_or_a_receiver_kind() -> None:
+    assert _ids("n = model.num_bindings\n") == []
+    assert _ids("n = engine.num_bindings\n") == ["TRT001"]
+    assert _ids("import tensorrt_lean as trt\nn = model.num_bindings\n") == ["TRT001"]
+
+
+def test_assignment_gives_the_receiver_kind() -> None:
+    source = "m = runtime.deserialize_cuda_engine(data)\nm.max_batch_size\n"
+    assert _ids(source) == ["TRT012"]
+    assert _ids("m = make()\nm.max_batch_size\n") == []
+
+
+def test_members_only_through_a_tensorrt_alias() -> None:
+    assert _ids("config.set_flag(BuilderFlag.FP16)\n") == []
+    assert _ids("import tensorrt as t\nconfig.set_flag(t.BuilderFlag.FP16)\n") == ["TRT042"]
+    assert _ids("from tensorrt import BuilderFlag as F\nx = F.INT8\n") == ["TRT042"]
+    assert _ids("import mylib as trt\nx = trt.BuilderFlag.FP16\n") == []
+
+
+def test_volume_of_engine_shapes_through_a_variable() -> None:
+    source = (
+        "import tensorrt as trt\n"
+        "def f(engine, context, name):\n"
+        "    shape = engine.get_tensor_shape(name)\n"
+        "    a = trt.volume(shape)\n"
+        "    b = trt.volume(context.get_tensor_shape(name))\n"
+        "    c = np.prod(tuple(engine.get_tensor_shape(name)))\n"
+    )
+    assert _found(source) == [(4, 13, "TRT060"), (6, 12, "TRT060")]
+
+
+def test_cuda_python_imports() -> None:
+    source = "from cuda import cuda, cudart, nvrtc\nimport cuda.cudart\nfrom cuda import core\n"
+    assert _found(source) == [
+        (1, 18, "TRT050"),
+        (1, 24, "TRT050"),
+        (1, 32, "TRT050"),
+        (2, 8, "TRT050"),
+    ]
+
+
+def test_suppression_comment() -> None:
+    source = (
+        "n = engine.num_bindings  # trtcompat: ignore\n"
+        "n = engine.num_bindings  # trtcompat: ignore[TRT002]\n"
+        "n = engine.num_bindings  # trtcompat: ignore[TRT002, TRT001]\n"
+    )
+    assert _found(source) == [(2, 12, "TRT001")]
+
+
+def test_columns_count_characters() -> None:
+    assert _found("s = 'é'; n = engine.num_bindings\n") == [(1, 21, "TRT001")]
+
+
+def test_parse_error_is_reported_not_raised() -> None:
+    result = scan_source("def broken(:\n", "bad.py")
+    assert result.findings == []
+    assert result.error is not None
+    assert result.error.startswith("SyntaxError")
+
+
+# -- the rule table -----------------------------------------------------------------------------
+def test_rule_table_is_consistent() -> None:
+    ids = [rule.id for rule in RULES]
+    assert ids == sorted(set(ids))
+    assert set(ids) == set(RULES_BY_ID)
+    for rule in RULES:
+        assert all((rule.names, rule.api, rule.replacement, rule.why))
+        assert rule.on in {"attr", "store", "member", "import", "seq", "volume"}
+
+
+def test_migration_guide_lists_every_rule() -> None:
+    guide = (ROOT / "docs" / "MIGRATION.md").read_text()
+    missing = [rule.id for rule in RULES if rule.id not in guide]
+    assert missing == []
+    table = guide.split("<!-- rules:start -->\n")[1].split("<!-- rules:end -->")[0]
+    assert table == rules_table()  # regenerate with trtcompat.migrate._report.rules_table()
+
+
+def test_import_does_not_load_libcst() -> None:
+    code = "import sys, trtcompat.migrate; assert 'libcst' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+# -- the command line -------------------------------------------------------------------------
+def test_json_report(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--json", str(CORPUS)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["schema_version"] == SCHEMA_VERSION == 1
+    assert report["target"] == 11
+    assert report["total"] == len(report["findings"]) == sum(map(len, EXPECTED.values()))
+    per_file = {pathlib.Path(p).name: v["findings"] for p, v in report["files"].items()}
+    assert per_file == {name: len(EXPECTED[name]) for name in CORPUS_FILES} | {"conftest.py": 0}
+    keys = {
+        "path",
+        "line",
+        "col",
+        "rule",
+        "api",
+        "symbol",
+        "deprecated_in",
+        "removed_in",
+        "replacement",
+        "trtcompat",
+        "fixable",
+        "note",
+    }
+    assert all(set(f) == keys for f in report["findings"])
+
+
+def test_text_report_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(CORPUS / "clean_v11.py")]) == 0
+    assert main([str(CORPUS / "yolo_trt.py")]) == 1
+    out = capsys.readouterr().out
+    assert "yolo_trt.py:6:18: TRT050 cuda.cudart (removed in cuda-python 13)" in out
+    assert out.rstrip().endswith("fixable with --fix.")
+
+
+def test_select_and_ignore(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--json", "--select", "TRT05", str(CORPUS)]) == 1
+    rules = {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]}
+    assert rules == {"TRT050"}
+    assert main(["--json", "--ignore", "TRT0", str(CORPUS)]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["does/not/exist.py"], "no such file or directory"),
+        (["--select", "TRT999", "."], "unknown rule id 'TRT999'"),
+        (["--target", "9", "."], "invalid choice"),
+        ([], "the following arguments are required"),
+    ],
+)
+def test_usage_errors_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_unparsable_file_listed_with_error(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "bad.py").write_text("def broken(:\n")
+    (tmp_path / "ok.py").write_text("x = 1\n")
+    assert main(["--json", str(tmp_path)]) == 1
+    files = json.loads(capsys.readouterr().out)["files"]
+    assert files[str(tmp_path / "bad.py")]["error"].startswith("SyntaxError")
+    assert files[str(tmp_path / "ok.py")] == {"findings": 0, "fixable": 0, "error": None}

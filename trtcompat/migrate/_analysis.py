@@ -1,0 +1,210 @@
+"""What the scanner knows about one file: tensorrt aliases, object kinds, scopes, parents.
+
+The confidence heuristic lives here. An attribute such as ``execute`` or ``max_batch_size`` is
+only a TensorRT API when its receiver is a TensorRT object, which static analysis cannot prove.
+The scanner therefore classifies receivers by *kind* (engine, context, builder, config, ...):
+
+1. from the assignment that created the name (``x = runtime.deserialize_cuda_engine(...)``,
+   ``with builder.create_builder_config() as c``), anywhere in the file;
+2. else from the last component of the name (``self.trt_engine`` -> engine, ``exec_ctx`` ->
+   context, ``cfg`` -> config).
+
+Bare ``self`` / ``cls`` receivers are never TensorRT objects (they are the user's own class).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+__all__ = ["TRT_MODULES", "FileFacts", "analyse", "dotted", "receiver_kind"]
+
+TRT_MODULES = frozenset(
+    {"tensorrt", "tensorrt_lean", "tensorrt_dispatch", "tensorrt_bindings", "tensorrt_rtx"}
+)
+
+# Methods whose result has a known kind (``Builder`` is the class itself).
+_PRODUCERS = {
+    "Builder": "builder",
+    "create_builder_config": "config",
+    "create_network": "network",
+    "Runtime": "runtime",
+    "deserialize_cuda_engine": "engine",
+    "build_engine": "engine",
+    "build_cuda_engine": "engine",
+    "create_execution_context": "context",
+    "create_execution_context_without_device_memory": "context",
+}
+# Name fragments, checked in this order on the lower-cased last component.
+_FRAGMENTS = (
+    ("context", "context"),
+    ("ctx", "context"),
+    ("engine", "engine"),
+    ("builder", "builder"),
+    ("config", "config"),
+    ("cfg", "config"),
+    ("runtime", "runtime"),
+    ("network", "network"),
+)
+_SCOPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+@dataclass
+class FileFacts:
+    """Facts about one parsed file.
+
+    Attributes:
+        imports_trt: The file imports a tensorrt module (anywhere).
+        modules: Local names bound to a tensorrt module.
+        members: Local names bound to a tensorrt member, mapped to the member path.
+        fix_alias: Module-level alias of any tensorrt module, for runtime rewrites.
+        builder_alias: Module-level alias of the full ``tensorrt`` module (builder rewrites).
+        kinds: Dotted names mapped to the kind of object assigned to them.
+        parents: ``id(node)`` mapped to the parent node.
+        scopes: Scope node id mapped to {name: [binding expressions]} (``None`` for a binding
+            that is neither a ``for`` nor an assignment, e.g. a parameter).
+    """
+
+    imports_trt: bool = False
+    modules: set[str] = field(default_factory=set)
+    members: dict[str, str] = field(default_factory=dict)
+    fix_alias: str | None = None
+    builder_alias: str | None = None
+    kinds: dict[str, str] = field(default_factory=dict)
+    parents: dict[int, ast.AST] = field(default_factory=dict)
+    scopes: dict[int, dict[str, list[tuple[str, ast.expr | None]]]] = field(default_factory=dict)
+
+    def scope_of(self, node: ast.AST) -> ast.AST:
+        """The nearest enclosing function (or the module) of ``node``."""
+        current = self.parents.get(id(node))
+        while current is not None and not isinstance(current, _SCOPES):
+            current = self.parents.get(id(current))
+        assert current is not None
+        return current
+
+    def bindings(self, node: ast.AST, name: str) -> list[tuple[str, ast.expr | None]]:
+        """How ``name`` is bound in the scope that contains ``node``."""
+        return self.scopes.get(id(self.scope_of(node)), {}).get(name, [])
+
+
+def dotted(expr: ast.expr) -> str | None:
+    """``a.b.c`` for a chain of names and attributes, else None."""
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        head = dotted(expr.value)
+        return None if head is None else f"{head}.{expr.attr}"
+    return None
+
+
+def _call_kind(call: ast.Call) -> str | None:
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    return _PRODUCERS.get(name) if isinstance(name, str) else None
+
+
+def receiver_kind(expr: ast.expr, facts: FileFacts) -> str | None:
+    """Classify the object an attribute is read from.
+
+    Args:
+        expr: The receiver expression (``x`` in ``x.attr``).
+        facts: The file's facts.
+
+    Returns:
+        ``"self"`` for bare self/cls, a kind (``engine``, ``context``, ``builder``, ``config``,
+        ``runtime``, ``network``) or None when unknown.
+    """
+    if isinstance(expr, ast.Call):
+        return _call_kind(expr)
+    if isinstance(expr, ast.Subscript):
+        return receiver_kind(expr.value, facts)
+    name = dotted(expr)
+    if name is None:
+        return None
+    if name in ("self", "cls"):
+        return "self"
+    if name in facts.kinds:
+        return facts.kinds[name]
+    last = name.rsplit(".", 1)[-1].lower()
+    for fragment, kind in _FRAGMENTS:
+        if fragment in last:
+            return kind
+    return None
+
+
+def _record_import(node: ast.Import | ast.ImportFrom, facts: FileFacts, top: bool) -> None:
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            root = alias.name.split(".")[0]
+            if root not in TRT_MODULES:
+                continue
+            facts.imports_trt = True
+            local = alias.asname or root
+            if alias.asname is None or alias.name == root:
+                facts.modules.add(local)
+                if top and alias.name == root:
+                    facts.fix_alias = facts.fix_alias or local
+                    if root == "tensorrt":
+                        facts.builder_alias = facts.builder_alias or local
+        return
+    root = (node.module or "").split(".")[0]
+    if node.level == 0 and root in TRT_MODULES:
+        facts.imports_trt = True
+        for alias in node.names:
+            if alias.name != "*":
+                facts.members[alias.asname or alias.name] = alias.name
+
+
+def _bind(facts: FileFacts, scope: ast.AST, name: str, how: str, value: ast.expr | None) -> None:
+    facts.scopes.setdefault(id(scope), {}).setdefault(name, []).append((how, value))
+
+
+def _record_target(facts: FileFacts, target: ast.expr, value: ast.expr | None) -> None:
+    name = dotted(target)
+    if name is not None and isinstance(value, ast.Call):
+        kind = _call_kind(value)
+        if kind is not None:
+            facts.kinds[name] = kind
+
+
+def analyse(tree: ast.Module) -> FileFacts:
+    """Collect the facts of one module.
+
+    Args:
+        tree: The parsed module.
+
+    Returns:
+        The file's facts.
+    """
+    facts = FileFacts()
+    for parent in ast.walk(tree):
+        for child in ast.iter_child_nodes(parent):
+            facts.parents[id(child)] = parent
+    top_level = {id(stmt) for stmt in tree.body}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Try):
+            top_level.update(id(s) for s in stmt.body)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            _record_import(node, facts, id(node) in top_level)
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                _record_target(facts, target, node.value)
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            _record_target(facts, node.optional_vars, node.context_expr)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            owner = facts.parents.get(id(node))
+            value: ast.expr | None = None
+            how = "other"
+            if isinstance(owner, ast.For | ast.comprehension) and owner.target is node:
+                how, value = "for", owner.iter
+            elif isinstance(owner, ast.Assign) and node in owner.targets:
+                how, value = "assign", owner.value
+            _bind(facts, facts.scope_of(node), node.id, how, value)
+        elif isinstance(node, ast.arg):
+            _bind(facts, facts.scope_of(node), node.arg, "other", None)
+    return facts
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,171 @@
+"""Apply the scanner's planned fixes with libcst, preserving formatting and comments.
+
+This module is the only one that imports libcst; ``trtcompat.migrate`` imports it lazily, when
+``--fix`` or ``--diff`` runs. It makes no decisions of its own: it rewrites exactly the nodes
+at the positions of fixable findings, as their :class:`FixSpec` says.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+
+try:
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+except ImportError as err:  # pragma: no cover - exercised only without the extra
+    raise ImportError(
+        'trtcompat scan --fix needs libcst; install with: pip install "trtcompat[migrate]"'
+    ) from err
+
+from trtcompat.migrate._fixes import FixSpec
+from trtcompat.migrate._scanner import Finding
+
+__all__ = ["FixError", "fix_source"]
+
+_CUDA = {"cudart": "runtime", "cuda": "driver", "nvrtc": "nvrtc"}
+_CALL_KINDS = frozenset({"rename", "swap", "is_input", "no_devmem"})
+
+
+class FixError(ValueError):
+    """A rewrite produced code that does not parse (the file is left unchanged)."""
+
+
+def _comma() -> cst.Comma:
+    return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+
+
+class _Fixer(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, specs: dict[tuple[int, int], FixSpec]) -> None:
+        super().__init__()
+        self.specs = specs
+        self.applied = 0
+
+    def _spec(self, node: cst.CSTNode, kinds: Iterable[str]) -> FixSpec | None:
+        start = self.get_metadata(PositionProvider, node).start
+        spec = self.specs.get((start.line, start.column))
+        if spec is None or spec.kind not in kinds:
+            return None
+        self.applied += 1
+        return spec
+
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
+        spec = self._spec(original_node.attr, ("attr",))
+        return updated_node if spec is None else updated_node.with_changes(attr=cst.Name(spec.new))
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        func = updated_node.func
+        if not isinstance(original_node.func, cst.Attribute) or not isinstance(func, cst.Attribute):
+            return updated_node
+        spec = self._spec(original_node.func.attr, _CALL_KINDS)
+        if spec is None:
+            return updated_node
+        args = list(updated_node.args)
+        if spec.arg >= 0:
+            inner = args[spec.arg].value
+            if isinstance(inner, cst.Call) and inner.args:
+                args[spec.arg] = args[spec.arg].with_changes(value=inner.args[0].value)
+        if spec.kind == "swap":
+            first, second = args
+            args = [first.with_changes(value=second.value), second.with_changes(value=first.value)]
+        if spec.kind == "no_devmem":
+            strategy = f"{spec.alias}.ExecutionContextAllocationStrategy.USER_MANAGED"
+            args = [cst.Arg(cst.parse_expression(strategy))]
+        call = updated_node.with_changes(func=func.with_changes(attr=cst.Name(spec.new)), args=args)
+        if spec.kind != "is_input":
+            return call
+        mode = cst.parse_expression(f"{spec.alias}.TensorIOMode.INPUT")
+        lpar, rpar = list(call.lpar), list(call.rpar)
+        if not lpar and spec.paren:
+            lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
+        return cst.Comparison(
+            left=call.with_changes(lpar=[], rpar=[]),
+            comparisons=[cst.ComparisonTarget(operator=cst.Equal(), comparator=mode)],
+            lpar=lpar,
+            rpar=rpar,
+        )
+
+    def leave_Assign(
+        self, original_node: cst.Assign, updated_node: cst.Assign
+    ) -> cst.BaseSmallStatement:
+        target = original_node.targets[0].target
+        if len(original_node.targets) != 1 or not isinstance(target, cst.Attribute):
+            return updated_node
+        spec = self._spec(target.attr, ("workspace",))
+        new_target = updated_node.targets[0].target
+        if spec is None or not isinstance(new_target, cst.Attribute):
+            return updated_node
+        pool = cst.parse_expression(f"{spec.alias}.MemoryPoolType.WORKSPACE")
+        call = cst.Call(
+            func=new_target.with_changes(attr=cst.Name(spec.new)),
+            args=[cst.Arg(pool, comma=_comma()), cst.Arg(updated_node.value)],
+        )
+        return cst.Expr(value=call, semicolon=updated_node.semicolon)
+
+    def leave_ImportFrom(
+        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
+    ) -> cst.BaseSmallStatement:
+        names = original_node.names
+        if isinstance(names, cst.ImportStar) or not names:
+            return updated_node
+        if self._spec(names[0].name, ("cuda_from",)) is None:
+            return updated_node
+        parts = []
+        for alias in names:
+            old = cst.ensure_type(alias.name, cst.Name).value
+            local = cst.ensure_type(alias.asname.name, cst.Name).value if alias.asname else old
+            parts.append(_CUDA[old] if _CUDA[old] == local else f"{_CUDA[old]} as {local}")
+        self.applied += len(parts) - 1  # one finding per imported name
+        line = cst.parse_statement(f"from cuda.bindings import {', '.join(parts)}\n")
+        new = cst.ensure_type(line, cst.SimpleStatementLine).body[0]
+        return cst.ensure_type(new, cst.ImportFrom).with_changes(semicolon=updated_node.semicolon)
+
+    def leave_Import(
+        self, original_node: cst.Import, updated_node: cst.Import
+    ) -> cst.BaseSmallStatement:
+        spec = self._spec(original_node.names[0].name, ("cuda_import",))
+        if spec is None:
+            return updated_node
+        module = cst.ensure_type(cst.parse_expression(spec.new), cst.Attribute)
+        return updated_node.with_changes(names=[updated_node.names[0].with_changes(name=module)])
+
+
+def fix_source(source: bytes, findings: Iterable[Finding]) -> tuple[bytes, int]:
+    """Rewrite the fixable findings of one file.
+
+    Args:
+        source: The file's bytes (its encoding and line endings are kept).
+        findings: The file's findings from the scanner; manual ones are ignored.
+
+    Returns:
+        The new bytes and the number of rewrites applied.
+
+    Raises:
+        FixError: The file does not parse with libcst, or the result would not parse.
+    """
+    specs = {
+        (f.line, f.col - 1): f.fix
+        for f in findings
+        if f.fix is not None and f.fix.kind != "consumed"
+    }
+    if not specs:
+        return source, 0
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as err:
+        raise FixError(f"libcst cannot parse the file: {err.message}") from None
+    fixer = _Fixer(specs)
+    new = MetadataWrapper(module).visit(fixer).bytes
+    try:
+        ast.parse(new)
+    except SyntaxError as err:  # pragma: no cover - a bug in a rewrite, never expected
+        raise FixError(f"the rewrite would not parse ({err.msg}); file left unchanged") from None
+    return new, fixer.applied
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,68 @@
+"""Walk the paths given to ``trtcompat scan`` and scan every file found."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+
+from trtcompat.migrate._rules import RULES, Rule
+from trtcompat.migrate._scanner import FileResult, scan_source
+
+__all__ = ["iter_python_files", "scan_paths"]
+
+_SKIP_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "venv", "build", "dist"})
+
+
+def iter_python_files(paths: Iterable[str]) -> Iterator[str]:
+    """Every file to scan: files named explicitly, and ``*.py`` files under directories.
+
+    Args:
+        paths: Files or directories.
+
+    Yields:
+        File paths, sorted within each directory; hidden and virtual-env folders skipped.
+
+    Raises:
+        FileNotFoundError: A path does not exist.
+    """
+    for path in paths:
+        if os.path.isfile(path):
+            yield path
+        elif os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
+                for name in sorted(files):
+                    if name.endswith(".py"):
+                        yield os.path.join(root, name)
+        else:
+            raise FileNotFoundError(f"{path}: no such file or directory")
+
+
+def scan_paths(paths: Iterable[str], rules: Iterable[Rule] = RULES) -> list[FileResult]:
+    """Scan files and directories.
+
+    Args:
+        paths: Files or directories.
+        rules: The active rules.
+
+    Returns:
+        One result per file; unreadable or unparsable files carry an ``error``.
+
+    Raises:
+        FileNotFoundError: A path does not exist.
+    """
+    active = tuple(rules)
+    results = []
+    for path in iter_python_files(paths):
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as err:
+            results.append(FileResult(path, error=f"{type(err).__name__}: {err.strerror}"))
+            continue
+        results.append(scan_source(data, path, active))
+    return results
+
+
+def __dir__() -> list[str]:
+    return __all__

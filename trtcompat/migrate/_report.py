@@ -1,0 +1,161 @@
+"""Render scan results: one line per finding for people, versioned JSON for dashboards.
+
+The JSON layout is documented in ``docs/scan-json-schema.md``; bump :data:`SCHEMA_VERSION`
+on any change that removes or renames a key (adding keys is compatible).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from trtcompat.migrate._rules import RULES
+from trtcompat.migrate._scanner import FileResult, Finding
+
+__all__ = ["SCHEMA_VERSION", "finding_dict", "rules_table", "to_json", "to_text"]
+
+SCHEMA_VERSION = 1
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    """One finding as a JSON object.
+
+    Args:
+        finding: The finding.
+
+    Returns:
+        The object with the keys documented in ``docs/scan-json-schema.md``.
+    """
+    rule = finding.rule
+    return {
+        "path": finding.path,
+        "line": finding.line,
+        "col": finding.col,
+        "rule": rule.id,
+        "api": rule.api,
+        "symbol": finding.symbol,
+        "deprecated_in": rule.deprecated_in,
+        "removed_in": rule.removed_in,
+        "replacement": rule.replacement,
+        "trtcompat": rule.trtcompat,
+        "fixable": finding.fixable,
+        "note": rule.why,
+    }
+
+
+def to_json(
+    results: Sequence[FileResult], target: int, fixed: Mapping[str, int] | None = None
+) -> str:
+    """The JSON report.
+
+    Args:
+        results: Per-file results (after fixing, when ``--fix`` ran).
+        target: The TensorRT major version scanned for.
+        fixed: Rewrites applied per path, when ``--fix`` ran.
+
+    Returns:
+        The JSON text (indented, keys in a fixed order).
+    """
+    findings = [finding_dict(f) for result in results for f in result.findings]
+    files: dict[str, dict[str, Any]] = {}
+    for result in results:
+        entry: dict[str, Any] = {
+            "findings": len(result.findings),
+            "fixable": sum(f.fixable for f in result.findings),
+            "error": result.error,
+        }
+        if fixed is not None:
+            entry["fixed"] = fixed.get(result.path, 0)
+        files[result.path] = entry
+    document: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": "trtcompat scan",
+        "target": target,
+        "findings": findings,
+        "files": files,
+        "total": len(findings),
+        "fixable": sum(1 for f in findings if f["fixable"]),
+        "errors": sum(1 for r in results if r.error is not None),
+    }
+    if fixed is not None:
+        document["fixed"] = sum(fixed.values())
+    return json.dumps(document, indent=2)
+
+
+def _line(finding: Finding) -> str:
+    rule = finding.rule
+    removed = f"removed in {rule.removed_in}" if rule.removed_in else "hazard"
+    hint = "fixable" if finding.fixable else "manual"
+    tc = f"; trtcompat: {rule.trtcompat}" if rule.trtcompat != "—" else ""
+    return (
+        f"{finding.path}:{finding.line}:{finding.col}: {rule.id} {finding.symbol} ({removed}) "
+        f"-> {rule.replacement}{tc} [{hint}]"
+    )
+
+
+def to_text(
+    results: Sequence[FileResult], target: int, fixed: Mapping[str, int] | None = None
+) -> str:
+    """The human-readable report: one line per finding and a summary.
+
+    Args:
+        results: Per-file results.
+        target: The TensorRT major version scanned for.
+        fixed: Rewrites applied per path, when ``--fix`` ran.
+
+    Returns:
+        The report text, ending with a newline.
+    """
+    lines = []
+    for result in results:
+        if result.error is not None:
+            lines.append(f"{result.path}: cannot scan: {result.error}")
+        lines.extend(_line(f) for f in result.findings)
+    total = sum(len(r.findings) for r in results)
+    fixable = sum(f.fixable for r in results for f in r.findings)
+    with_findings = sum(1 for r in results if r.findings)
+    if fixed is not None:
+        changed = sum(1 for count in fixed.values() if count)
+        lines.append(f"Fixed {sum(fixed.values())} finding(s) in {changed} file(s).")
+    summary = (
+        f"{total} finding(s) in {with_findings} of {len(results)} file(s), target TensorRT {target}"
+    )
+    if total and fixed is None:
+        summary += f"; {fixable} fixable with --fix"
+    elif total:
+        summary += " left to migrate by hand (see docs/MIGRATION.md)"
+    errors = sum(1 for r in results if r.error is not None)
+    if errors:
+        summary += f"; {errors} file(s) could not be scanned"
+    lines.append(summary + ".")
+    return "\n".join(lines) + "\n"
+
+
+def rules_table() -> str:
+    """The rule table of docs/MIGRATION.md, rendered from :data:`RULES` (a test keeps them equal).
+
+    Returns:
+        A Markdown table, one row per rule.
+    """
+    rows = [
+        "| id | API | deprecated | removed | replacement | trtcompat | `--fix` | why |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for rule in RULES:
+        cells = (
+            rule.id,
+            rule.api,
+            rule.deprecated_in or "-",
+            rule.removed_in or "never (hazard)",
+            rule.replacement,
+            rule.trtcompat,
+            rule.fix or "manual",
+            rule.why,
+        )
+        rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(rows) + "\n"
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,296 @@
+"""The one table of migration rules: for the scanner, the JSON output and docs/MIGRATION.md.
+
+Versions and replacements come from ``shared/TRT_API.md`` (pybind sources of the
+NVIDIA/TensorRT ``release/x.y`` branches, the 8.x->10.x and 10.x->11.x Python migration guides,
+the C++ deprecated list, the 10.12 release notes) and the cuda-python 12.6.1 / 13.0.0 notes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["RULES", "RULES_BY_ID", "Rule", "applies_to_target", "select_rules"]
+
+# ``on``: attr (attribute read, write or call), store (assignment only), member (of a tensorrt
+# module, through its alias), import (legacy cuda-python module), seq (``len(engine)``,
+# ``engine["x"]``), volume (``volume()``/``prod()`` of an engine shape). See _analysis.py for
+# how receivers are classified and when ``strict`` matters.
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One removed or deprecated TensorRT (or cuda-python) API.
+
+    Attributes:
+        id: Stable rule id (``TRT001``...), used by ``--select`` / ``--ignore``.
+        api: The API as TensorRT names it.
+        names: The attribute, member or module names the scanner matches.
+        on: How the scanner matches it (``attr``, ``store``, ``member``, ``import``, ``seq``,
+            ``volume``).
+        receivers: Object kinds the attribute belongs to.
+        strict: The receiver must look like one of ``receivers`` (generic names).
+        deprecated_in: Release that deprecated it (None: never formally deprecated).
+        removed_in: Release that removed it (None: a hazard that was never removed).
+        replacement: The tensor-era TensorRT call.
+        trtcompat: The trtcompat equivalent.
+        fix: When ``--fix`` rewrites it; empty when it never does.
+        why: Why the rewrite is limited (or impossible), in one or two sentences.
+    """
+
+    id: str
+    api: str
+    names: tuple[str, ...]
+    on: str
+    receivers: tuple[str, ...]
+    strict: bool
+    deprecated_in: str | None
+    removed_in: str | None
+    replacement: str
+    trtcompat: str
+    fix: str
+    why: str
+
+    @property
+    def fixable(self) -> bool:
+        """Whether ``--fix`` can rewrite at least some uses."""
+        return bool(self.fix)
+
+
+_E, _C, _EC = ("engine",), ("context",), ("engine", "context")
+_NAME = "when the argument is certainly a tensor name (a string literal, "
+_NAME += '`X.get_binding_index("lit")`, or the variable of `for n in engine`)'
+_IDX = "Binding indices are replicated per optimization profile in 8.x; a name is needed."
+
+# fmt: off
+RULES: tuple[Rule, ...] = (
+    Rule("TRT001", "ICudaEngine.num_bindings", ("num_bindings",), "attr", _E, False, "8.5",
+         "10.0", "engine.num_io_tensors", "len(trtcompat.io_tensors(engine))", "",
+         "With K profiles num_bindings == K * num_io_tensors, and the count sizes "
+         "binding-index lists; the surrounding code needs review."),
+    Rule("TRT002", "ICudaEngine.get_binding_name", ("get_binding_name",), "attr", _E, False,
+         "8.5", "10.0", "engine.get_tensor_name(i)", "trtcompat.io_tensors(engine)[i].name", "",
+         "Indices >= num_io_tensors (profiles > 0) and mangled 'x [profile k]' names have "
+         "no tensor-era equivalent."),
+    Rule("TRT003", "ICudaEngine.get_binding_index", ("get_binding_index",), "attr", _E, False,
+         "8.5", "10.0", "use the tensor name (name-based API)",
+         "trtcompat.io_tensors(engine) (keyed by name)",
+         'only as the argument of a fixed call: `set_binding_shape(e.get_binding_index("x"), s)`',
+         "The index usually addresses a bindings list; that list must become "
+         "set_tensor_address calls."),
+    Rule("TRT004", "ICudaEngine.binding_is_input", ("binding_is_input",), "attr", _E, False,
+         "8.5", "10.0", "engine.get_tensor_mode(name) == trt.TensorIOMode.INPUT",
+         "IOTensor.is_input", _NAME + " and `import tensorrt` is at module level",
+         "An integer index has no tensor-era meaning."),
+    Rule("TRT005", "ICudaEngine/IExecutionContext.get_binding_shape", ("get_binding_shape",),
+         "attr", _EC, False, "8.5", "10.0", "engine/context.get_tensor_shape(name)",
+         "IOTensor.shape / trtcompat.tensor_shape(context, name)", _NAME, _IDX),
+    Rule("TRT006", "ICudaEngine.get_binding_dtype", ("get_binding_dtype",), "attr", _E, False,
+         "8.5", "10.0", "engine.get_tensor_dtype(name)", "IOTensor.dtype", _NAME, _IDX),
+    Rule("TRT007", "ICudaEngine.get_binding_format/_format_desc/_vectorized_dim/"
+         "_bytes_per_component/_components_per_element",
+         ("get_binding_format", "get_binding_format_desc", "get_binding_vectorized_dim",
+          "get_binding_bytes_per_component", "get_binding_components_per_element"), "attr", _E,
+         False, "8.5", "10.0", "engine.get_tensor_format(name[, profile]) and siblings",
+         "IOTensor.dtype / IOTensor.shape", _NAME, _IDX),
+    Rule("TRT008", "ICudaEngine.get_location", ("get_location",), "attr", _E, True, "8.5",
+         "10.0", "engine.get_tensor_location(name)", "IOTensor.location", _NAME, _IDX),
+    Rule("TRT009", "ICudaEngine.is_shape_binding / is_execution_binding",
+         ("is_shape_binding", "is_execution_binding"), "attr", _E, False, "8.5", "10.0",
+         "engine.is_shape_inference_io(name) / engine.get_tensor_location(name)",
+         "IOTensor.is_shape_tensor / IOTensor.location", "",
+         "The two predicates do not map one to one onto the tensor-era queries."),
+    Rule("TRT010", "ICudaEngine.get_profile_shape", ("get_profile_shape",), "attr", _E, False,
+         "8.5", "10.0", "engine.get_tensor_profile_shape(name, profile) (argument order reversed)",
+         "trtcompat.allocate_buffers(engine) sizes from the profile max",
+         "when both arguments are positional and the binding is certainly a tensor name "
+         "(the arguments are swapped)", _IDX),
+    Rule("TRT011", "ICudaEngine.get_profile_shape_input", ("get_profile_shape_input",), "attr",
+         _E, False, "8.5", "10.0", "engine.get_tensor_profile_values(profile, name)",
+         "trtcompat.io_tensors(engine) + Runner", "",
+         "8.x returns rank-length lists, 10.x volume-length ones, and the positional order of "
+         "get_tensor_profile_values is (profile_index, name)."),
+    Rule("TRT012", "ICudaEngine.max_batch_size / IBuilder.max_batch_size", ("max_batch_size",),
+         "attr", ("engine", "builder"), True, "8.4", "10.0",
+         "explicit batch: the batch is dimension 0 of every shape",
+         "IOTensor.shape (batch prepended for implicit-batch engines); "
+         "trtcompat.execute(context, bindings, stream, batch_size=None)", "",
+         "Explicit-batch engines report 1; implicit-batch code needs a new shape strategy."),
+    Rule("TRT013", "len(ICudaEngine) / ICudaEngine[str]", ("len", "getitem"), "seq", _E, True,
+         "8.5", "10.0", "engine.num_io_tensors / use the tensor name",
+         "len(trtcompat.io_tensors(engine))", "",
+         "len(engine) raises TypeError from 10.0 and engine['x'] no longer returns an index."),
+    Rule("TRT014", "ICudaEngine.has_implicit_batch_dimension",
+         ("has_implicit_batch_dimension",), "attr", _E, False, "10.0", "11.0",
+         "nothing: always False from 10.0", "trtcompat handles implicit batch (IOTensor.shape)",
+         "", "The branch it guards is usually 8.x-only code that should be deleted by hand."),
+    Rule("TRT020", "IExecutionContext.execute", ("execute",), "attr", _C, True, "8.4", "10.0",
+         "context.execute_v2(bindings) or set_tensor_address + execute_async_v3",
+         "trtcompat.execute(context, bindings, stream, batch_size=...)", "",
+         "Implicit-batch execution (batch_size) has no tensor-era equivalent."),
+    Rule("TRT021", "IExecutionContext.execute_async", ("execute_async",), "attr", _C, True,
+         "8.4", "10.0", "set_tensor_address per tensor + context.execute_async_v3(stream)",
+         "trtcompat.execute(context, bindings, stream, batch_size=...)", "",
+         "Implicit-batch execution (batch_size) has no tensor-era equivalent."),
+    Rule("TRT022", "IExecutionContext.execute_async_v2", ("execute_async_v2",), "attr", _C,
+         False, "8.5", "10.0", "set_tensor_address per tensor + context.execute_async_v3(stream)",
+         "trtcompat.execute(context, bindings, stream) / trtcompat.Runner(engine).infer(feed)",
+         "", "The bindings list must become one set_tensor_address call per tensor name "
+         "(C++ enqueueV2 was deprecated in 8.5; Python never warned)."),
+    Rule("TRT023", "IExecutionContext.set_binding_shape", ("set_binding_shape",), "attr", _C,
+         False, "8.5", "10.0", "context.set_input_shape(name, shape)",
+         "trtcompat.set_input_shape(context, name, shape)", _NAME, _IDX),
+    Rule("TRT024", "IExecutionContext.get_strides", ("get_strides",), "attr", _C, True, "8.5",
+         "10.0", "context.get_tensor_strides(name)", "IOTensor + numpy strides", _NAME, _IDX),
+    Rule("TRT025", "IExecutionContext.set_shape_input", ("set_shape_input",), "attr", _C, False,
+         "8.5", "10.0", "context.set_tensor_address(name, host_ptr) (values read at enqueue)",
+         "trtcompat.Runner(engine).infer(feed) (host memory for shape tensors)", "",
+         "The values must live in host memory that outlives the enqueue."),
+    Rule("TRT026", "IExecutionContext.get_shape", ("get_shape",), "attr", _C, True, "8.5",
+         "10.0", "read the host buffer bound with set_tensor_address(name, ptr)",
+         "trtcompat.Runner(engine).infer(feed)", "", "No direct tensor-era query exists."),
+    Rule("TRT027", "IExecutionContext.active_optimization_profile (setter)",
+         ("active_optimization_profile",), "store", _C, False, "8.0", "10.0",
+         "context.set_optimization_profile_async(index, stream_handle)",
+         "trtcompat.Runner(engine)", "", "The replacement needs a CUDA stream."),
+    Rule("TRT028", "IExecutionContext.all_shape_inputs_specified",
+         ("all_shape_inputs_specified",), "attr", _C, False, "10.0", "11.0",
+         "not context.infer_shapes()", "trtcompat.Runner(engine).infer(feed)", "",
+         "infer_shapes() returns the missing names and raises on error; the check changes."),
+    Rule("TRT030", "ICudaEngine.device_memory_size", ("device_memory_size",), "attr", _E, False,
+         "10.1", "11.0", "engine.device_memory_size_v2", "trtcompat.Runner(engine)",
+         "always (device_memory_size_v2 exists from 10.1)",
+         "The fixed code needs TensorRT >= 10.1; _v2 also counts the weight-streaming budget."),
+    Rule("TRT031", "ICudaEngine.get_device_memory_size_for_profile",
+         ("get_device_memory_size_for_profile",), "attr", _E, False, "10.1", "11.0",
+         "engine.get_device_memory_size_for_profile_v2(profile)", "trtcompat.Runner(engine)",
+         "always (the _v2 method exists from 10.1)", "The fixed code needs TensorRT >= 10.1."),
+    Rule("TRT032", "ICudaEngine.create_execution_context_without_device_memory",
+         ("create_execution_context_without_device_memory",), "attr", _E, False, "10.0", "11.0",
+         "engine.create_execution_context(trt.ExecutionContextAllocationStrategy.USER_MANAGED)",
+         "trtcompat.Runner(engine)",
+         "when called without arguments and a tensorrt module is imported at module level",
+         "The fixed code needs TensorRT >= 10.0; memory is still set with set_device_memory."),
+    Rule("TRT033", "ICudaEngine.weight_streaming_budget / minimum_weight_streaming_budget",
+         ("weight_streaming_budget", "minimum_weight_streaming_budget"), "attr", _E, False,
+         "10.1", "11.0", "weight_streaming_budget_v2 / get_weight_streaming_automatic_budget()",
+         "—", "", "The v2 budget has different special values (bytes, -1 / 0 semantics)."),
+    Rule("TRT034", "IStreamReader", ("IStreamReader",), "member", ("trt",), True, None, "11.0",
+         "IStreamReaderV2 (10.7+)", "trtcompat.load_engine(path)", "",
+         "The V2 reader has a different read signature (seek, stream)."),
+    Rule("TRT040", "IBuilderConfig.max_workspace_size", ("max_workspace_size",), "attr",
+         ("config", "builder"), False, "8.3", "10.0",
+         "config.set_memory_pool_limit(trt.MemoryPoolType.WORKSPACE, size)", "—",
+         "for a plain `config.max_workspace_size = X` statement when `import tensorrt` is at "
+         "module level", "Reads, builder receivers (removed in 8.0) and chained assignments "
+         "are left alone."),
+    Rule("TRT041", "IBuilder.build_engine", ("build_engine",), "attr", ("builder",), True,
+         "8.0", "10.0", "builder.build_serialized_network(network, config) + "
+         "Runtime.deserialize_cuda_engine", "trtcompat.load_engine(plan)", "",
+         "build_serialized_network returns a serialized plan (IHostMemory), not an engine."),
+    Rule("TRT042", "BuilderFlag weak-typing flags",
+         ("BuilderFlag.FP16", "BuilderFlag.INT8", "BuilderFlag.FP8", "BuilderFlag.BF16",
+          "BuilderFlag.INT4", "BuilderFlag.FP4", "BuilderFlag.OBEY_PRECISION_CONSTRAINTS",
+          "BuilderFlag.PREFER_PRECISION_CONSTRAINTS", "BuilderFlag.DIRECT_IO"), "member",
+         ("trt",), True, "10.12", "11.0",
+         "strongly typed network (NetworkDefinitionCreationFlag.STRONGLY_TYPED): casts via "
+         "ModelOpt AutoCast, Q/DQ nodes for INT8/FP8/INT4/FP4", "—", "",
+         "Precision moves into the model (ONNX casts / Q/DQ); not a source edit."),
+    Rule("TRT043", "IInt8Calibrator family",
+         ("IInt8Calibrator", "IInt8EntropyCalibrator", "IInt8EntropyCalibrator2",
+          "IInt8MinMaxCalibrator", "IInt8LegacyCalibrator", "CalibrationAlgoType"), "member",
+         ("trt",), True, "10.1", "11.0", "explicit quantization with Q/DQ nodes (ModelOpt)", "—",
+         "", "Implicit quantization was removed; calibration moves out of the build script."),
+    Rule("TRT044", "IBuilderConfig.int8_calibrator", ("int8_calibrator",), "attr",
+         ("config",), False, "10.1", "11.0", "explicit quantization with Q/DQ nodes (ModelOpt)",
+         "—", "", "Implicit quantization was removed."),
+    Rule("TRT045", "IBuilder.platform_has_fast_fp16 / _int8 / platform_has_tf32",
+         ("platform_has_fast_fp16", "platform_has_fast_int8", "platform_has_tf32"), "attr",
+         ("builder",), False, "10.5", "11.0",
+         "query the device from CUDA (compute capability) / strong typing", "—", "",
+         "The answer comes from CUDA, not TensorRT."),
+    Rule("TRT046", "BuilderFlag.STRICT_TYPES", ("BuilderFlag.STRICT_TYPES",), "member", ("trt",),
+         True, "8.2", "10.0", "BuilderFlag.OBEY_PRECISION_CONSTRAINTS (10.x), strong typing (11)",
+         "—", "", "Its successor is itself removed in 11.0."),
+    Rule("TRT047", "NetworkDefinitionCreationFlag.EXPLICIT_BATCH",
+         ("NetworkDefinitionCreationFlag.EXPLICIT_BATCH",), "member", ("trt",), True, "10.0",
+         "11.0", "builder.create_network(0) (explicit batch is the only mode)", "—", "",
+         "The flag is usually folded into a bit mask with other flags."),
+    Rule("TRT048", "TacticSource.CUBLAS / CUBLAS_LT / CUDNN",
+         ("TacticSource.CUBLAS", "TacticSource.CUBLAS_LT", "TacticSource.CUDNN"), "member",
+         ("trt",), True, "10.0", "11.0", "drop the tactic source (CUBLAS_LT: deprecated 9.0)", "—",
+         "", "It is usually part of a bit mask."),
+    Rule("TRT050", "cuda-python modules cuda.cudart / cuda.cuda / cuda.nvrtc",
+         ("cudart", "cuda", "nvrtc"), "import", ("any",), False, "cuda-python 12.6.1",
+         "cuda-python 13", "from cuda.bindings import runtime as cudart, driver as cuda, nvrtc",
+         "trtcompat backends ('cuda_python' handles both layouts)",
+         "for single-line `from cuda import ...` and `import cuda.X as Y` statements",
+         "`import cuda.cudart` without an alias is used as cuda.cudart.X everywhere; the fixed "
+         "code needs cuda-python >= 12.6.1."),
+    Rule("TRT060", "volume() of an engine shape that may hold -1", ("volume", "prod"), "volume",
+         _E, False, None, None,
+         "size from engine.get_tensor_profile_shape(name, profile)[2] (max) or "
+         "context.get_tensor_shape(name) after set_input_shape",
+         "trtcompat.allocate_buffers(engine) / trtcompat.Runner(engine)", "",
+         "trt.volume([-1, 3, 224, 224]) == -150528: a negative size for dynamic shapes."),
+)
+
+# fmt: on
+
+RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+
+
+def _major(release: str) -> int | None:
+    head = release.split(".")[0]
+    return int(head) if head.isdigit() else None
+
+
+def applies_to_target(rule: Rule, target: int) -> bool:
+    """Whether a rule is reported when migrating to TensorRT ``target``.
+
+    Args:
+        rule: The rule.
+        target: The TensorRT major version the code must run on (10 or 11).
+
+    Returns:
+        True for rules removed in ``target`` or earlier, for hazards (never removed) and for
+        cuda-python rules (independent of the TensorRT version).
+    """
+    if rule.removed_in is None:
+        return True
+    major = _major(rule.removed_in)
+    return major is None or major <= target
+
+
+def select_rules(
+    target: int, select: list[str] | None = None, ignore: list[str] | None = None
+) -> tuple[Rule, ...]:
+    """The rules active for a target and a ``--select`` / ``--ignore`` choice.
+
+    Args:
+        target: TensorRT major version (10 or 11).
+        select: Rule ids or id prefixes to keep (None keeps all).
+        ignore: Rule ids or id prefixes to drop.
+
+    Returns:
+        The active rules, in table order.
+
+    Raises:
+        ValueError: An id or prefix matches no rule.
+    """
+    for code in (select or []) + (ignore or []):
+        if not any(rule.id.startswith(code) for rule in RULES):
+            raise ValueError(f"unknown rule id {code!r}; known ids are TRT001..{RULES[-1].id}")
+    chosen = []
+    for rule in RULES:
+        if not applies_to_target(rule, target):
+            continue
+        if select and not any(rule.id.startswith(code) for code in select):
+            continue
+        if ignore and any(rule.id.startswith(code) for code in ignore):
+            continue
+        chosen.append(rule)
+    return tuple(chosen)
+
+
+def __dir__() -> list[str]:
+    return __all__

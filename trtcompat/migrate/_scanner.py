@@ -1,0 +1,269 @@
+"""Find removed and deprecated TensorRT APIs with the standard library ``ast`` module.
+
+The scanner decides everything: which uses are findings, and which of them ``--fix`` may
+rewrite (it attaches a :class:`FixSpec`). The codemod only executes those decisions.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from trtcompat.migrate._analysis import FileFacts, analyse, dotted, receiver_kind
+from trtcompat.migrate._fixes import FixSpec, plan_fix
+from trtcompat.migrate._rules import RULES, Rule
+
+__all__ = ["FileResult", "Finding", "FixSpec", "scan_source"]
+
+_IGNORE = re.compile(r"#\s*trtcompat:\s*ignore(?:\[([A-Za-z0-9_, ]+)\])?")
+_CUDA_LEGACY = {"cudart": "runtime", "cuda": "driver", "nvrtc": "nvrtc"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One use of a removed or deprecated API.
+
+    Attributes:
+        path: The file, as given or found.
+        line: 1-based line.
+        col: 1-based column, in characters, of the API name.
+        rule: The rule.
+        symbol: The name found in the source (``num_bindings``, ``BuilderFlag.FP16``, ...).
+        fix: The rewrite ``--fix`` performs, or None when the finding is manual.
+    """
+
+    path: str
+    line: int
+    col: int
+    rule: Rule
+    symbol: str = ""
+    fix: FixSpec | None = None
+
+    @property
+    def fixable(self) -> bool:
+        """Whether ``--fix`` rewrites this finding."""
+        return self.fix is not None
+
+
+@dataclass
+class FileResult:
+    """The findings of one file, or why it could not be scanned.
+
+    Attributes:
+        path: The file.
+        findings: Findings, ordered by position.
+        error: Why the file could not be read or parsed, else None.
+    """
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None
+
+
+class _Visitor(ast.NodeVisitor):
+    def __init__(self, path: str, lines: list[str], facts: FileFacts, rules: Iterable[Rule]):
+        self.path, self.lines, self.facts = path, lines, facts
+        self.by_name: dict[tuple[str, str], list[Rule]] = {}
+        for rule in rules:
+            for name in rule.names:
+                self.by_name.setdefault((rule.on, name), []).append(rule)
+        self.found: dict[tuple[int, int, str], Finding] = {}
+        self.consumed: set[tuple[int, int]] = set()
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _col(self, line: int, byte_col: int) -> int:
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace")) + 1
+
+    def _add(
+        self, line: int, byte_col: int, rule: Rule, symbol: str, fix: FixSpec | None = None
+    ) -> None:
+        col = self._col(line, byte_col)
+        key = (line, col, rule.id)
+        if key not in self.found:
+            self.found[key] = Finding(self.path, line, col, rule, symbol, fix)
+
+    def _rules(self, on: str, name: str) -> list[Rule]:
+        return self.by_name.get((on, name), [])
+
+    def _confident(self, rule: Rule, recv: ast.expr, node: ast.AST) -> bool:
+        kind = receiver_kind(recv, self.facts)
+        if kind == "self":
+            return False
+        if kind is not None:
+            return kind in rule.receivers
+        if rule.strict:
+            # Generic names: accept an unknown receiver only with binding-era keywords.
+            call = self.facts.parents.get(id(node))
+            keywords = {k.arg for k in getattr(call, "keywords", [])}
+            return self.facts.imports_trt and bool(keywords & {"batch_size", "bindings"})
+        return self.facts.imports_trt
+
+    # -- visitors --------------------------------------------------------------------------
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        line = node.end_lineno or node.lineno
+        col = (node.end_col_offset or 0) - len(node.attr)
+        store = isinstance(node.ctx, ast.Store)
+        rules = self._rules("attr", node.attr) + (self._rules("store", node.attr) if store else [])
+        for rule in rules:
+            if self._confident(rule, node.value, node):
+                fix = plan_fix(rule, node, self.facts)
+                self._add(line, col, rule, node.attr, fix)
+                if fix is not None and fix.arg >= 0:
+                    self._consume(node, fix.arg)
+        self._member(node, dotted(node), line, col)
+        self.generic_visit(node)
+
+    def _consume(self, node: ast.Attribute, index: int) -> None:
+        # X.get_binding_index("lit") as the argument of a fixed call disappears with it.
+        call = self.facts.parents[id(node)]
+        inner = call.args[index] if isinstance(call, ast.Call) else None
+        if not isinstance(inner, ast.Call) or not isinstance(inner.func, ast.Attribute):
+            return
+        line = inner.func.end_lineno or inner.func.lineno
+        col = (inner.func.end_col_offset or 0) - len(inner.func.attr)
+        self.consumed.add((line, self._col(line, col)))
+
+    def finish(self) -> list[Finding]:
+        """The findings, with consumed get_binding_index calls marked fixable."""
+        done = []
+        for (line, col, rule_id), finding in sorted(self.found.items()):
+            if rule_id == "TRT003" and (line, col) in self.consumed:
+                finding = Finding(
+                    finding.path, line, col, finding.rule, finding.symbol, FixSpec("consumed")
+                )
+            done.append(finding)
+        return done
+
+    def visit_Name(self, node: ast.Name) -> None:
+        self._member(node, node.id, node.lineno, node.col_offset)
+
+    def _member(self, node: ast.expr, name: str | None, line: int, col: int) -> None:
+        if name is None or not isinstance(getattr(node, "ctx", None), ast.Load):
+            return
+        head, _, rest = name.partition(".")
+        if head in self.facts.modules and rest:
+            member = rest
+        elif head in self.facts.members:
+            member = ".".join(filter(None, (self.facts.members[head], rest)))
+        else:
+            return
+        for rule in self._rules("member", member):
+            self._add(line, col, rule, member)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        fname = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if fname == "len" and len(node.args) == 1:
+            self._seq(node, node.args[0])
+        elif fname in ("volume", "prod") and node.args and self._engine_shape(node.args[0]):
+            line = func.end_lineno or func.lineno
+            col = (func.end_col_offset or 0) - len(fname)
+            for rule in self._rules("volume", fname):
+                self._add(line, col, rule, fname)
+        self.generic_visit(node)
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        key = node.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            self._seq(node, node.value)
+        self.generic_visit(node)
+
+    def _seq(self, node: ast.expr, engine: ast.expr) -> None:
+        if receiver_kind(engine, self.facts) == "engine":
+            symbol = "len" if isinstance(node, ast.Call) else "getitem"
+            for rule in self._rules("seq", symbol):
+                self._add(
+                    node.lineno,
+                    node.col_offset,
+                    rule,
+                    "len(engine)" if symbol == "len" else "engine[str]",
+                )
+
+    def _engine_shape(self, arg: ast.expr, depth: int = 0) -> bool:
+        if (
+            isinstance(arg, ast.Call)
+            and isinstance(arg.func, ast.Name)
+            and arg.func.id in ("tuple", "list", "abs")
+            and arg.args
+        ):
+            return self._engine_shape(arg.args[0], depth)
+        if isinstance(arg, ast.Name) and depth < 3:
+            return any(
+                value is not None and how == "assign" and self._engine_shape(value, depth + 1)
+                for how, value in self.facts.bindings(arg, arg.id)
+            )
+        if not (isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute)):
+            return False
+        if arg.func.attr not in ("get_binding_shape", "get_tensor_shape"):
+            return False
+        kind = receiver_kind(arg.func.value, self.facts)
+        return kind == "engine" or (kind is None and self.facts.imports_trt)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        single = len(node.names) == 1
+        for alias in node.names:
+            parts = alias.name.split(".")
+            if len(parts) == 2 and parts[0] == "cuda" and parts[1] in _CUDA_LEGACY:
+                fix = None
+                if single and alias.asname:
+                    fix = FixSpec("cuda_import", new="cuda.bindings." + _CUDA_LEGACY[parts[1]])
+                for rule in self._rules("import", parts[1]):
+                    self._add(alias.lineno, alias.col_offset, rule, alias.name, fix)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if node.level or node.module != "cuda":
+            return
+        legacy = [a for a in node.names if a.name in _CUDA_LEGACY]
+        one_line = node.end_lineno == node.lineno
+        fix = FixSpec("cuda_from") if one_line and len(legacy) == len(node.names) else None
+        for alias in legacy:
+            for rule in self._rules("import", alias.name):
+                self._add(alias.lineno, alias.col_offset, rule, f"cuda.{alias.name}", fix)
+
+
+def _suppressed(lines: list[str], finding: Finding) -> bool:
+    text = lines[finding.line - 1] if finding.line <= len(lines) else ""
+    match = _IGNORE.search(text)
+    if match is None:
+        return False
+    ids = match.group(1)
+    return ids is None or finding.rule.id in {i.strip() for i in ids.split(",")}
+
+
+def scan_source(
+    source: bytes | str, path: str = "<string>", rules: Iterable[Rule] = RULES
+) -> FileResult:
+    """Scan one file's source.
+
+    Args:
+        source: The source, as bytes (encoding cookies honoured) or text.
+        path: The name reported in findings.
+        rules: The active rules.
+
+    Returns:
+        The findings, or the parse error (the scanner never raises for bad input).
+    """
+    try:
+        data = source.encode("utf-8") if isinstance(source, str) else source
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+        tree = ast.parse(data, filename=path)
+    except (SyntaxError, ValueError, UnicodeDecodeError, LookupError) as err:
+        where = f" (line {err.lineno})" if isinstance(err, SyntaxError) else ""
+        return FileResult(
+            path, error=f"{type(err).__name__}: {err.args[0] if err.args else err}{where}"
+        )
+    lines = text.splitlines()
+    visitor = _Visitor(path, lines, analyse(tree), rules)
+    visitor.visit(tree)
+    findings = [f for f in visitor.finish() if not _suppressed(lines, f)]
+    return FileResult(path, findings)
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,168 @@
+"""``trtcompat scan PATH...``: report (and optionally rewrite) removed TensorRT APIs.
+
+Exit status: 0 when nothing is found, 1 when findings remain (also after ``--fix``) or a file
+cannot be scanned, 2 for a usage error or a missing path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import io
+import sys
+import tokenize
+from collections.abc import Sequence
+
+from trtcompat.migrate._paths import iter_python_files, scan_paths
+from trtcompat.migrate._report import to_json, to_text
+from trtcompat.migrate._rules import Rule, select_rules
+from trtcompat.migrate._scanner import FileResult, scan_source
+
+__all__ = ["build_parser", "main"]
+
+_NEWEST = 11
+
+
+def _ids(value: str) -> list[str]:
+    return [part.strip().upper() for part in value.split(",") if part.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``trtcompat scan``.
+
+    Returns:
+        The parser.
+    """
+    parser = argparse.ArgumentParser(
+        prog="trtcompat scan",
+        description="Find TensorRT APIs removed or deprecated up to a target version.",
+        epilog="Rules and replacements: docs/MIGRATION.md. "
+        "Silence one line with '# trtcompat: ignore[TRT001]'.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+    parser.add_argument(
+        "--target",
+        type=int,
+        choices=(10, 11),
+        default=_NEWEST,
+        help=f"TensorRT major version to migrate to (default {_NEWEST})",
+    )
+    parser.add_argument("--json", action="store_true", help="JSON report (schema_version 1)")
+    parser.add_argument(
+        "--select",
+        type=_ids,
+        action="extend",
+        metavar="IDS",
+        help="only these rule ids or prefixes, comma separated",
+    )
+    parser.add_argument(
+        "--ignore",
+        type=_ids,
+        action="extend",
+        metavar="IDS",
+        help="skip these rule ids or prefixes, comma separated",
+    )
+    parser.add_argument(
+        "--fix", action="store_true", help="rewrite the mechanical cases in place (needs libcst)"
+    )
+    parser.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the --fix changes as a unified diff; write nothing",
+    )
+    return parser
+
+
+def _text(data: bytes) -> str:
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode(encoding)
+
+
+def _apply(
+    results: list[FileResult], rules: Sequence[Rule], write: bool
+) -> tuple[list[FileResult], dict[str, int], list[str]]:
+    from trtcompat.migrate._codemod import FixError, fix_source
+
+    fixed: dict[str, int] = {}
+    diffs: list[str] = []
+    final = []
+    for result in results:
+        fixed[result.path] = 0
+        if not any(f.fixable for f in result.findings):
+            final.append(result)
+            continue
+        with open(result.path, "rb") as handle:
+            data = handle.read()
+        try:
+            new, _ = fix_source(data, result.findings)
+        except FixError as err:
+            final.append(FileResult(result.path, result.findings, f"FixError: {err}"))
+            continue
+        after = scan_source(new, result.path, rules)
+        fixed[result.path] = len(result.findings) - len(after.findings)
+        diffs.extend(
+            difflib.unified_diff(
+                _text(data).splitlines(keepends=True),
+                _text(new).splitlines(keepends=True),
+                fromfile=f"a/{result.path}",
+                tofile=f"b/{result.path}",
+            )
+        )
+        if write:
+            with open(result.path, "wb") as handle:
+                handle.write(new)
+            final.append(after)
+        else:
+            final.append(result)
+    return final, fixed, diffs
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``trtcompat scan``.
+
+    Args:
+        argv: The arguments after the word ``scan`` (None: ``sys.argv[1:]``).
+
+    Returns:
+        The exit status: 0 no findings, 1 findings or unscannable files, 2 usage error.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse already printed the usage and the message
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        rules = select_rules(args.target, args.select, args.ignore)
+        files = list(iter_python_files(args.paths))
+    except (ValueError, FileNotFoundError) as err:
+        print(f"trtcompat scan: error: {err}", file=sys.stderr)
+        return 2
+    results = scan_paths(files, rules)
+    fixed: dict[str, int] | None = None
+    if args.fix or args.diff:
+        try:
+            results, fixed, diffs = _apply(results, rules, write=not args.diff)
+        except ImportError as err:
+            print(f"trtcompat scan: error: {err}", file=sys.stderr)
+            return 2
+        if args.diff:
+            sys.stdout.write("".join(diffs))
+            sys.stderr.write(to_text(results, args.target).splitlines()[-1] + "\n")
+            fixed = None
+    if not args.diff:
+        report = (
+            to_json(results, args.target, fixed)
+            if args.json
+            else to_text(results, args.target, fixed)
+        )
+        sys.stdout.write(report if report.endswith("\n") else report + "\n")
+    failed = any(r.findings or r.error is not None for r in results)
+    return 1 if failed else 0
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
