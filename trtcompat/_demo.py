@@ -28,10 +28,16 @@ DEMO_SPEC = EngineSpec(
     tensors=(
         TensorSpec("scores", np.float16, (-1, 4), False, like="images"),
         TensorSpec("labels", np.int32, (-1,), False, like="ids"),
-        TensorSpec("images", np.float16, (-1, 4), True,
-                   profiles=(((1, 4), (8, 4), (16, 4)), ((16, 4), (32, 4), (64, 4)))),
-        TensorSpec("ids", np.int32, (-1,), True,
-                   profiles=(((1,), (8,), (16,)), ((16,), (32,), (64,)))),
+        TensorSpec(
+            "images",
+            np.float16,
+            (-1, 4),
+            True,
+            profiles=(((1, 4), (8, 4), (16, 4)), ((16, 4), (32, 4), (64, 4))),
+        ),
+        TensorSpec(
+            "ids", np.int32, (-1,), True, profiles=(((1,), (8,), (16,)), ((16,), (32,), (64,)))
+        ),
     ),
     compute=_compute,
     num_profiles=2,
@@ -44,14 +50,19 @@ def format_table(tensors: Sequence[IOTensor]) -> str:
     rows = [("name", "mode", "dtype", "shape", "location", "format")]
     rows += [(t.name, t.mode, str(t.dtype), str(t.shape), t.location, t.format) for t in tensors]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    )
 
 
 def run_demo() -> str:
     """Loads the demo engine on each era, prints its table and one inference; returns the text."""
     out: list[str] = []
     tables = set()
-    feed = {"images": np.arange(12, dtype=np.float16).reshape(3, 4), "ids": np.arange(3, dtype=np.int32)}
+    feed = {
+        "images": np.arange(12, dtype=np.float16).reshape(3, 4),
+        "ids": np.arange(3, dtype=np.int32),
+    }
     for era in ERAS:
         with fake_tensorrt(era):
             engine = load_engine(build_plan(DEMO_SPEC, era))

@@ -71,9 +71,7 @@ def available_families(engine: Any) -> tuple[str, ...]:
     Raises:
         InvalidEngineError: ``engine`` is not a TensorRT engine.
     """
-    if engine is None or not (
-        hasattr(engine, "num_io_tensors") or hasattr(engine, "num_bindings")
-    ):
+    if engine is None or not (hasattr(engine, "num_io_tensors") or hasattr(engine, "num_bindings")):
         raise InvalidEngineError(
             f"Expected a TensorRT ICudaEngine; got {type(engine).__name__}. "
             "Load one with trtcompat.load_engine(path)."
@@ -146,7 +144,7 @@ class RuntimeInfo:
 def _flavor(module_name: str) -> Flavor:
     for flavor in ("lean", "dispatch", "rtx"):
         if flavor in module_name:
-            return cast(Flavor, flavor)
+            return flavor
     return "full"
 
 
@@ -160,11 +158,14 @@ def runtime_info() -> RuntimeInfo:
     module = _detect.find_trt_module()
     if module is None:
         override = os.environ.get(_detect.ENV_MODULE)
-        what = f"{override!r} (from {_detect.ENV_MODULE})" if override else (
-            ", ".join(_detect.CANDIDATES)
+        what = (
+            f"{override!r} (from {_detect.ENV_MODULE})"
+            if override
+            else (", ".join(_detect.CANDIDATES))
         )
-        raise TensorRTNotFoundError(f"No TensorRT Python module could be imported: {what}.\n"
-                                    + _INSTALL_ROUTES)
+        raise TensorRTNotFoundError(
+            f"No TensorRT Python module could be imported: {what}.\n" + _INSTALL_ROUTES
+        )
     name = module.__name__
     text = _detect.module_version(module) or "0"
     flavor = _flavor(name)

@@ -95,7 +95,9 @@ def volume(shape: Sequence[int]) -> int:
             which then silently returns a negative number.
     """
     if any(d < 0 for d in shape):
-        raise ValueError(f"Shape {tuple(shape)} holds a dynamic dimension (-1); give a concrete shape.")
+        raise ValueError(
+            f"Shape {tuple(shape)} holds a dynamic dimension (-1); give a concrete shape."
+        )
     return math.prod(shape)
 
 

@@ -27,7 +27,7 @@ _MAX_LOGGED = 200
 def _capturing_logger(trt: Any) -> Any:
     """An ``ILogger`` subclass that keeps what the runtime says (bounded), for error messages."""
 
-    class _CapturingLogger(trt.ILogger):  # type: ignore[misc,name-defined]
+    class _CapturingLogger(trt.ILogger):  # type: ignore[misc]
         def __init__(self) -> None:
             trt.ILogger.__init__(self)
             self.messages: list[str] = []
@@ -53,9 +53,7 @@ def _read_plan(source: str | os.PathLike[str] | bytes | bytearray | memoryview) 
         except OSError as err:
             raise EngineLoadError(f"Cannot read plan file {where}: {err.strerror}.") from err
     else:
-        raise EngineLoadError(
-            f"Expected a plan path or bytes; got {type(source).__name__}."
-        )
+        raise EngineLoadError(f"Expected a plan path or bytes; got {type(source).__name__}.")
     if not data:
         raise EngineLoadError(f"The plan in {where} is empty (0 bytes).")
     return data

@@ -1,4 +1,4 @@
-"""The trtcompat version, in one place (read by the build backend and by ``trtcompat.__version__``)."""
+"""The trtcompat version, in one place (read by the build and by ``trtcompat.__version__``)."""
 
 __all__ = ["__version__"]
 

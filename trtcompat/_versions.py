@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 TRT_8_0 = Version("8.0")
-# Breakpoint: TensorRT 8.5 added the name-based API (num_io_tensors, get_tensor_*, execute_async_v3).
+# Breakpoint: TensorRT 8.5 added the name-based API (num_io_tensors, execute_async_v3, ...).
 TRT_8_5 = Version("8.5")
 # Breakpoint: TensorRT 10.0 removed the binding-index API and implicit batch.
 TRT_10_0 = Version("10.0")
@@ -61,20 +61,34 @@ REMOVED: dict[str, dict[str, Version]] = {
     "ICudaEngine": {
         **dict.fromkeys(
             (
-                "__len__", "num_bindings", "get_binding_name", "get_binding_index",
-                "binding_is_input", "get_binding_shape", "get_binding_dtype",
-                "get_binding_format", "get_binding_format_desc", "get_binding_vectorized_dim",
-                "get_binding_bytes_per_component", "get_binding_components_per_element",
-                "get_location", "is_shape_binding", "is_execution_binding", "get_profile_shape",
-                "get_profile_shape_input", "max_batch_size",
+                "__len__",
+                "num_bindings",
+                "get_binding_name",
+                "get_binding_index",
+                "binding_is_input",
+                "get_binding_shape",
+                "get_binding_dtype",
+                "get_binding_format",
+                "get_binding_format_desc",
+                "get_binding_vectorized_dim",
+                "get_binding_bytes_per_component",
+                "get_binding_components_per_element",
+                "get_location",
+                "is_shape_binding",
+                "is_execution_binding",
+                "get_profile_shape",
+                "get_profile_shape_input",
+                "max_batch_size",
             ),
             TRT_10_0,
         ),
         **dict.fromkeys(
             (
-                "has_implicit_batch_dimension", "device_memory_size",
+                "has_implicit_batch_dimension",
+                "device_memory_size",
                 "get_device_memory_size_for_profile",
-                "create_execution_context_without_device_memory", "weight_streaming_budget",
+                "create_execution_context_without_device_memory",
+                "weight_streaming_budget",
                 "minimum_weight_streaming_budget",
             ),
             TRT_11_0,
@@ -83,8 +97,14 @@ REMOVED: dict[str, dict[str, Version]] = {
     "IExecutionContext": {
         **dict.fromkeys(
             (
-                "execute", "execute_async", "execute_async_v2", "set_binding_shape",
-                "get_binding_shape", "get_strides", "set_shape_input", "get_shape",
+                "execute",
+                "execute_async",
+                "execute_async_v2",
+                "set_binding_shape",
+                "get_binding_shape",
+                "get_strides",
+                "set_shape_input",
+                "get_shape",
             ),
             TRT_10_0,
         ),

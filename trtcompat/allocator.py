@@ -7,7 +7,6 @@ version-agnostic by changing one import.
 
 from __future__ import annotations
 
-import ctypes
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,22 +15,12 @@ import numpy as np
 
 from ._dispatch import family_for
 from ._family import Family, Shape
+from ._hostmem import host_array
 from .backends import Backend, get_backend
 from .errors import ClosedError, ShapeError, UnknownTensorError
 from .iotensor import IOTensor
 
-__all__ = ["BindingList", "Buffers", "HostDeviceMem", "allocate_buffers", "host_array"]
-
-
-def host_array(address: int, nbytes: int, dtype: np.dtype[Any], shape: Shape, bits: int) -> np.ndarray:
-    """A numpy view of ``nbytes`` at ``address`` shaped ``shape`` (sub-byte types: packed uint8)."""
-    raw = (ctypes.c_char * max(nbytes, 1)).from_address(address)
-    if bits < 8:
-        return np.frombuffer(raw, dtype=np.uint8, count=nbytes)
-    count = 1
-    for d in shape:
-        count *= d
-    return np.frombuffer(raw, dtype=dtype, count=count).reshape(shape)
+__all__ = ["BindingList", "Buffers", "HostDeviceMem", "allocate_buffers"]
 
 
 class BindingList(list[int]):
@@ -217,8 +206,13 @@ class Buffers:
 
 
 def _output_shapes(
-    family: Family, engine: Any, context: Any, inputs: Mapping[str, Shape], profile: int,
-    tensors: Sequence[IOTensor], stream: int,
+    family: Family,
+    engine: Any,
+    context: Any,
+    inputs: Mapping[str, Shape],
+    profile: int,
+    tensors: Sequence[IOTensor],
+    stream: int,
 ) -> dict[str, Shape]:
     """Resolves dynamic output shapes by setting the inputs' shapes on a context."""
     own = context is None
@@ -276,7 +270,9 @@ def allocate_buffers(
     for name in given:
         if name not in names:
             known = ", ".join(repr(t.name) for t in tensors)
-            raise UnknownTensorError(f"shapes= names {name!r}, which the engine lacks; it has {known}.")
+            raise UnknownTensorError(
+                f"shapes= names {name!r}, which the engine lacks; it has {known}."
+            )
     wanted: dict[str, Shape] = {}
     implicit = api.has_implicit_batch(engine)
     for t in tensors:
@@ -285,11 +281,18 @@ def allocate_buffers(
         elif t.is_input or not t.is_dynamic or implicit:
             wanted[t.name] = _max_shape(api, engine, t, profile)
     stream = _stream if _stream is not None else chosen.create_stream()
-    buffers = Buffers(engine, api, tensors, chosen, profile, stream, _stream is None)
+    try:
+        buffers = Buffers(engine, api, tensors, chosen, profile, stream, _stream is None)
+    except BaseException:  # e.g. ProfileError from the layout: the stream is ours to free
+        if _stream is None:
+            chosen.destroy_stream(stream)
+        raise
     try:
         missing = [t for t in tensors if t.name not in wanted]
         if missing:
-            inputs = {t.name: wanted[t.name] for t in tensors if t.is_input and not t.is_shape_tensor}
+            inputs = {
+                t.name: wanted[t.name] for t in tensors if t.is_input and not t.is_shape_tensor
+            }
             with chosen.activate():
                 resolved = _output_shapes(api, engine, context, inputs, profile, tensors, stream)
             for t in missing:

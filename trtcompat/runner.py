@@ -16,7 +16,8 @@ from ._arrays import DeviceArrayInfo, device_array_info
 from ._dispatch import family_for
 from ._execute import explain_failure
 from ._family import Shape
-from .allocator import Buffers, HostDeviceMem, allocate_buffers, host_array
+from ._hostmem import host_array
+from .allocator import Buffers, HostDeviceMem, allocate_buffers
 from .backends import Backend, get_backend
 from .errors import (
     BackendError,
@@ -81,7 +82,9 @@ class Runner:
         self._family = family_for(engine, family)
         self._closed = True  # until everything below exists
         self.engine = engine
-        self.backend = backend if isinstance(backend, Backend) else get_backend(backend, device=device)
+        self.backend = (
+            backend if isinstance(backend, Backend) else get_backend(backend, device=device)
+        )
         if cuda_graph and not hasattr(self.backend, "capture_graph"):
             raise BackendError(
                 f"Backend {self.backend.name!r} cannot capture CUDA graphs. "
@@ -102,8 +105,12 @@ class Runner:
                 self._family.set_profile(context, profile, self.stream)
                 self.backend.synchronize(self.stream)
             self.buffers: Buffers = allocate_buffers(
-                engine, context, backend=self.backend, profile=profile,
-                family=self._family.NAME, _stream=self.stream,
+                engine,
+                context,
+                backend=self.backend,
+                profile=profile,
+                family=self._family.NAME,
+                _stream=self.stream,
             )
         except BaseException:
             self.backend.destroy_stream(self.stream)
@@ -113,7 +120,8 @@ class Runner:
         fam = self._family
         self._inputs = {
             t.name: _Input(t, self.buffers[t.name], *_range(fam, engine, t, profile))
-            for t in self.tensors if t.is_input
+            for t in self.tensors
+            if t.is_input
         }
         self._outputs = [self.buffers[t.name] for t in self.tensors if not t.is_input]
         self._out_shapes: dict[str, Shape] = {m.name: m.shape for m in self._outputs}
@@ -148,7 +156,9 @@ class Runner:
     # -- validation ------------------------------------------------------------------------
     def _check_names(self, feed: Mapping[str, Any]) -> None:
         if not isinstance(feed, Mapping):
-            raise TypeError(f"feed must be a mapping of input name to array; got {type(feed).__name__}.")
+            raise TypeError(
+                f"feed must be a mapping of input name to array; got {type(feed).__name__}."
+            )
         if len(feed) == len(self._inputs) and all(n in self._inputs for n in feed):
             return
         expected = ", ".join(repr(n) for n in self._inputs)
@@ -166,7 +176,7 @@ class Runner:
                 f"Input {t.name!r} has rank {len(t.shape)} {t.shape}; got shape {shape} "
                 f"(rank {len(shape)})."
             )
-        if not all(lo <= d <= hi for lo, d, hi in zip(slot.low, shape, slot.high)):
+        if not all(lo <= d <= hi for lo, d, hi in zip(slot.low, shape, slot.high, strict=True)):
             what = "max_batch_size range" if self._implicit else f"profile {self.profile} range"
             raise ShapeError(
                 f"Input {t.name!r} shape {shape} is outside the {what} {slot.low}..{slot.high}."
@@ -238,7 +248,9 @@ class Runner:
                 "memory. Pass .contiguous() (torch) or cupy.ascontiguousarray(x)."
             )
         if slot.tensor.location == "host":
-            raise LayoutError(f"Input {slot.tensor.name!r} is a host (shape) tensor; pass a numpy array.")
+            raise LayoutError(
+                f"Input {slot.tensor.name!r} is a host (shape) tensor; pass a numpy array."
+            )
         if info.device is not None and info.device != self.backend.device:
             raise DeviceError(
                 f"Input {slot.tensor.name!r} lives on device {info.device}; this Runner runs on "
@@ -310,7 +322,9 @@ class Runner:
                 result[mem.name] = self.backend.device_array(mem.device, shape, mem.dtype, self)
             else:
                 nbytes = mem.tensor.nbytes(shape)
-                view = host_array(mem.host_ptr, nbytes, mem.dtype, shape, mem.tensor.bits_per_element)
+                view = host_array(
+                    mem.host_ptr, nbytes, mem.dtype, shape, mem.tensor.bits_per_element
+                )
                 result[mem.name] = view.copy()
         return result
 
@@ -321,7 +335,9 @@ class Runner:
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else f"profile {self.profile}"
-        return f"<Runner {self._family.NAME} API, {state}, {self.backend.name}:{self.backend.device}>"
+        return (
+            f"<Runner {self._family.NAME} API, {state}, {self.backend.name}:{self.backend.device}>"
+        )
 
 
 def _range(family: Any, engine: Any, tensor: IOTensor, profile: int) -> tuple[Shape, Shape]:

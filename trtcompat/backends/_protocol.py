@@ -27,7 +27,7 @@ class Backend(Protocol):
     device: int
 
     def malloc(self, nbytes: int) -> int:
-        """Allocates ``nbytes`` of device memory (at least 256-byte aligned); returns its address."""
+        """Allocates ``nbytes`` of device memory (256-byte aligned); returns its address."""
         ...  # pragma: no cover
 
     def free(self, ptr: int) -> None:

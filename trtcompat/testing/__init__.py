@@ -7,8 +7,8 @@ execute and shape calls, with the reason sent to the runtime's logger).
 
 >>> import numpy as np
 >>> from trtcompat.testing import EngineSpec, TensorSpec, build_engine
->>> spec = EngineSpec((TensorSpec("x", np.float32, (2,), True), TensorSpec("y", np.float32, (2,), False)),
-...                   compute=lambda feed: {"y": feed["x"] * 2})
+>>> x, y = TensorSpec("x", np.float32, (2,), True), TensorSpec("y", np.float32, (2,), False)
+>>> spec = EngineSpec((x, y), compute=lambda feed: {"y": feed["x"] * 2})
 >>> engine = build_engine(spec, "10")
 >>> engine.num_io_tensors
 2
@@ -25,14 +25,18 @@ from typing import Any
 from .. import _detect
 from ._eras import ERAS as _ERA_TABLE
 from ._eras import Era
+from ._faults import FAULT_KINDS, FaultInjectingBackend, FaultKind
 from ._module import make_module
 from ._spec import Compute, EngineSpec, Launch, LaunchTensor, TensorSpec, plan_from_spec
 
 __all__ = [
     "ERAS",
+    "FAULT_KINDS",
     "Compute",
     "EngineSpec",
     "Era",
+    "FaultInjectingBackend",
+    "FaultKind",
     "Launch",
     "LaunchTensor",
     "TensorSpec",

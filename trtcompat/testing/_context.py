@@ -18,15 +18,21 @@ class ContextCore:
     """State and the execution core shared by every era's context class (all private)."""
 
     _mod: Any
+    _engine: Any
+    _name: str
+    _profile: int
+    _shapes: dict[tuple[int, str], tuple[int, ...]]
+    _addresses: dict[str, int]
+    _allocators: dict[str, Any]
 
     @classmethod
     def _create(cls, engine: Any) -> Any:
         self = cls.__new__(cls)
         self._engine = engine
         self._name = ""
-        self._shapes: dict[tuple[int, str], tuple[int, ...]] = {}
-        self._addresses: dict[str, int] = {}
-        self._allocators: dict[str, Any] = {}
+        self._shapes = {}
+        self._addresses = {}
+        self._allocators = {}
         holders = engine._profile_zero_holders
         if engine._era.shared_profile_zero and len(holders) > 0:
             self._profile = -1  # 8.x: profile 0 is already held by another context
@@ -70,7 +76,9 @@ class ContextCore:
         if not tensor.is_input:
             return self._fail(f"{tensor.name} is not an input.")
         low, _, high = self._engine._range(tensor, profile)
-        if len(dims) != len(low) or not all(a <= d <= b for a, d, b in zip(low, dims, high)):
+        if len(dims) != len(low) or not all(
+            a <= d <= b for a, d, b in zip(low, dims, high, strict=True)
+        ):
             return self._fail(
                 f"Dimensions {dims} of {tensor.name} are outside the profile {profile} range "
                 f"{low}..{high}."
@@ -79,7 +87,7 @@ class ContextCore:
         return True
 
     def _input_shape(self, tensor: TensorSpec, profile: int) -> tuple[int, ...]:
-        shape = self._engine._shape_in(tensor, profile)
+        shape: tuple[int, ...] = self._engine._shape_in(tensor, profile)
         return self._shapes.get((profile, tensor.name), shape) if -1 in shape else shape
 
     def _resolved(self, tensor: TensorSpec, profile: int) -> tuple[int, ...]:
@@ -93,7 +101,7 @@ class ContextCore:
         if like is None or -1 not in tensor.shape:
             return tensor.shape
         source = self._input_shape(like, profile)
-        return tuple(s if d == -1 else d for d, s in zip(tensor.shape, source))
+        return tuple(s if d == -1 else d for d, s in zip(tensor.shape, source, strict=True))
 
     def _shape_dims(self, binding: Any) -> Any:
         found = self._correct(binding)
@@ -112,7 +120,9 @@ class ContextCore:
             if batch is None:
                 return self._fail("enqueueV2/V3 cannot run an implicit-batch engine.")
             if not 1 <= batch <= spec.max_batch_size:
-                return self._fail(f"Batch size {batch} exceeds max_batch_size {spec.max_batch_size}.")
+                return self._fail(
+                    f"Batch size {batch} exceeds max_batch_size {spec.max_batch_size}."
+                )
         tensors: dict[str, LaunchTensor] = {}
         for tensor in spec.tensors:
             shape = self._resolved(tensor, self._profile)
@@ -215,10 +225,15 @@ class _Pool(ContextCore):
 
     def execute(self, batch_size: int = 1, bindings: Sequence[int] = ()) -> bool:
         self._warn("execute")
-        return self._execute_list(bindings, batch_size if self._engine._spec.implicit_batch else None, 0)
+        return self._execute_list(
+            bindings, batch_size if self._engine._spec.implicit_batch else None, 0
+        )
 
     def execute_async(
-        self, batch_size: int = 1, bindings: Sequence[int] = (), stream_handle: int = 0,
+        self,
+        batch_size: int = 1,
+        bindings: Sequence[int] = (),
+        stream_handle: int = 0,
         input_consumed: Any = None,
     ) -> bool:
         self._warn("execute_async")
@@ -259,7 +274,8 @@ class _Pool(ContextCore):
     def infer_shapes(self) -> list[str]:
         spec = self._engine._spec
         return [
-            t.name for t in spec.tensors
+            t.name
+            for t in spec.tensors
             if t.is_input and -1 in self._input_shape(t, max(self._profile, 0))
         ]
 
@@ -274,7 +290,11 @@ class _Pool(ContextCore):
 
     def get_max_output_size(self, name: str) -> int:
         tensor = self._engine._named(name)
-        if any(-1 in self._input_shape(t, self._profile) for t in self._engine._spec.tensors if t.is_input):
+        if any(
+            -1 in self._input_shape(t, self._profile)
+            for t in self._engine._spec.tensors
+            if t.is_input
+        ):
             return -1
         shape = self._resolved(tensor, self._profile)
         return -(-int(np.prod(shape)) * bits_of(tensor.trt_dtype) // 8)

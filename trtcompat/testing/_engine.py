@@ -81,13 +81,13 @@ class EngineCore:
         if not tensor.is_input:
             return tensor.shape
         low, _, high = self._range(tensor, profile)
-        return tuple(a if a == b else -1 for a, b in zip(low, high))
+        return tuple(a if a == b else -1 for a, b in zip(low, high, strict=True))
 
     def _shape_any(self, tensor: TensorSpec) -> tuple[int, ...]:
         shape = self._shape_in(tensor, 0)
         for k in range(1, self._spec.num_profiles):
             other = self._shape_in(tensor, k)
-            shape = tuple(a if a == b else -1 for a, b in zip(shape, other))
+            shape = tuple(a if a == b else -1 for a, b in zip(shape, other, strict=True))
         return shape
 
     def _spec_dtype(self, name: str) -> str:

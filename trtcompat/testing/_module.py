@@ -19,8 +19,18 @@ from ._spec import EngineSpec, spec_from_plan
 __all__ = ["make_module"]
 
 _FORMATS_8_4 = (
-    "LINEAR", "CHW2", "HWC8", "CHW4", "CHW16", "CHW32", "DHWC8", "CDHW32", "HWC", "DLA_LINEAR",
-    "DLA_HWC4", "HWC16",
+    "LINEAR",
+    "CHW2",
+    "HWC8",
+    "CHW4",
+    "CHW16",
+    "CHW32",
+    "DHWC8",
+    "CDHW32",
+    "HWC",
+    "DLA_LINEAR",
+    "DLA_HWC4",
+    "HWC16",
 )
 _SEVERITIES = ("INTERNAL_ERROR", "ERROR", "WARNING", "INFO", "VERBOSE")
 
@@ -84,9 +94,20 @@ def make_module(era_key: str) -> types.ModuleType:
     mod.__version__ = era.version  # type: ignore[attr-defined]
     mod.DataType = _dtype_enum(era)  # type: ignore[attr-defined]
     for name, member in mod.DataType.__members__.items():
-        alias = {"FLOAT": "float32", "HALF": "float16", "INT8": "int8", "INT32": "int32",
-                 "BOOL": "bool", "UINT8": "uint8", "FP8": "fp8", "BF16": "bfloat16",
-                 "INT64": "int64", "INT4": "int4", "FP4": "fp4", "E8M0": "e8m0"}[name]
+        alias = {
+            "FLOAT": "float32",
+            "HALF": "float16",
+            "INT8": "int8",
+            "INT32": "int32",
+            "BOOL": "bool",
+            "UINT8": "uint8",
+            "FP8": "fp8",
+            "BF16": "bfloat16",
+            "INT64": "int64",
+            "INT4": "int4",
+            "FP4": "fp4",
+            "E8M0": "e8m0",
+        }[name]
         setattr(mod, alias, member)
     mod.TensorLocation = _enum("TensorLocation", ("DEVICE", "HOST"))  # type: ignore[attr-defined]
     formats = _FORMATS_8_4 if era.key == "8.4" else (*_FORMATS_8_4, "DHWC")
@@ -169,8 +190,11 @@ def _runtime_class(mod: types.ModuleType, era: Era) -> type:
         return mod.ICudaEngine(spec, self)
 
     members = {
-        "__init__": __init__, "_log": _log, "deserialize_cuda_engine": deserialize_cuda_engine,
-        "logger": property(lambda self: self._logger), "__module__": "tensorrt",
+        "__init__": __init__,
+        "_log": _log,
+        "deserialize_cuda_engine": deserialize_cuda_engine,
+        "logger": property(lambda self: self._logger),
+        "__module__": "tensorrt",
     }
     return type("Runtime", (), members)
 
@@ -195,8 +219,15 @@ def _output_allocator(era: Era) -> type:
 
 
 def _nptype(era: Era) -> Any:
-    names = {"FLOAT": np.float32, "HALF": np.float16, "INT8": np.int8, "INT32": np.int32,
-             "BOOL": np.bool_, "UINT8": np.uint8, "INT64": np.int64}
+    names = {
+        "FLOAT": np.float32,
+        "HALF": np.float16,
+        "INT8": np.int8,
+        "INT32": np.int32,
+        "BOOL": np.bool_,
+        "UINT8": np.uint8,
+        "INT64": np.int64,
+    }
 
     def nptype(trt_type: Any) -> Any:
         if trt_type.name in names:

@@ -82,8 +82,10 @@ class TensorSpec:
     @property
     def trt_dtype(self) -> str:
         """The DataType member name."""
-        return self.dtype if isinstance(self.dtype, str) and self.dtype in DTYPES else (
-            trt_name_for(self.dtype)
+        return (
+            self.dtype
+            if isinstance(self.dtype, str) and self.dtype in DTYPES
+            else (trt_name_for(self.dtype))
         )
 
 
@@ -154,7 +156,7 @@ def spec_from_plan(data: bytes) -> tuple[str, EngineSpec]:
     if not data.startswith(PLAN_MAGIC):
         raise ValueError("The plan has no valid header (magic tag mismatch).")
     try:
-        body = json.loads(bytes(data[len(PLAN_MAGIC):]).decode())
+        body = json.loads(bytes(data[len(PLAN_MAGIC) :]).decode())
         return str(body["version"]), _REGISTRY[str(body["key"])]
     except (ValueError, KeyError, UnicodeDecodeError):
         raise ValueError("The plan is corrupt or was built in another process.") from None
