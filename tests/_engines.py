@@ -40,8 +40,13 @@ def _two(feed: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 TWO_PROFILES = EngineSpec(
     (
-        TensorSpec("x", np.float32, (-1, 4), True,
-                   profiles=(((1, 4), (2, 4), (4, 4)), ((5, 4), (8, 4), (16, 4)))),
+        TensorSpec(
+            "x",
+            np.float32,
+            (-1, 4),
+            True,
+            profiles=(((1, 4), (2, 4), (4, 4)), ((5, 4), (8, 4), (16, 4))),
+        ),
         TensorSpec("bias", np.float32, (4,), True),
         TensorSpec("y", np.float32, (-1, 4), False),
     ),

@@ -11,6 +11,7 @@ import trtcompat
 from trtcompat import _detect
 from trtcompat.testing import ERAS, fake_tensorrt
 
+
 def pytest_report_header() -> str:
     module = _detect.find_trt_module()
     found = f"{module.__name__} {_detect.module_version(module)}" if module else "none"

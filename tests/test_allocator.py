@@ -57,7 +57,10 @@ def test_explicit_shapes_size_the_buffers(era: str, host: Any) -> None:
     engine = _engine(DYNAMIC, era)
     with tc.allocate_buffers(engine, backend=host, shapes={"x": (2, 3), "y": (2, 3)}) as buffers:
         assert buffers["x"].nbytes == 24 and buffers["y"].nbytes == 24
-    with pytest.raises(tc.UnknownTensorError, match=r"^shapes= names 'z', which the engine lacks; it has 'x', 'y'\.$"):
+    with pytest.raises(
+        tc.UnknownTensorError,
+        match=r"^shapes= names 'z', which the engine lacks; it has 'x', 'y'\.$",
+    ):
         tc.allocate_buffers(engine, backend=host, shapes={"z": (1,)})
 
 

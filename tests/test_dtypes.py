@@ -15,10 +15,17 @@ from trtcompat.iotensor import IOTensor
 SURFACES = Path(__file__).parent / "data" / "surfaces"
 
 EXPECTED = {
-    "FLOAT": (np.float32, 32), "HALF": (np.float16, 16), "INT8": (np.int8, 8),
-    "INT32": (np.int32, 32), "BOOL": (np.bool_, 8), "UINT8": (np.uint8, 8),
-    "FP8": (ml_dtypes.float8_e4m3fn, 8), "BF16": (ml_dtypes.bfloat16, 16),
-    "INT64": (np.int64, 64), "INT4": (ml_dtypes.int4, 4), "FP4": (ml_dtypes.float4_e2m1fn, 4),
+    "FLOAT": (np.float32, 32),
+    "HALF": (np.float16, 16),
+    "INT8": (np.int8, 8),
+    "INT32": (np.int32, 32),
+    "BOOL": (np.bool_, 8),
+    "UINT8": (np.uint8, 8),
+    "FP8": (ml_dtypes.float8_e4m3fn, 8),
+    "BF16": (ml_dtypes.bfloat16, 16),
+    "INT64": (np.int64, 64),
+    "INT4": (ml_dtypes.int4, 4),
+    "FP4": (ml_dtypes.float4_e2m1fn, 4),
     "E8M0": (ml_dtypes.float8_e8m0fnu, 8),
 }
 
@@ -64,10 +71,19 @@ def _tensor(trt_dtype: str, shape: tuple[int, ...], **kw: int) -> IOTensor:
     return IOTensor("t", shape, _dtypes.numpy_dtype(trt_dtype), True, trt_dtype, **kw)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("trt_dtype", "shape", "nbytes"), [
-    ("FLOAT", (2, 3), 24), ("HALF", (5,), 10), ("INT4", (3,), 2), ("INT4", (4,), 2),
-    ("FP4", (2, 5), 5), ("INT64", (3,), 24), ("BOOL", (7,), 7), ("FLOAT", (0, 3), 0),
-])
+@pytest.mark.parametrize(
+    ("trt_dtype", "shape", "nbytes"),
+    [
+        ("FLOAT", (2, 3), 24),
+        ("HALF", (5,), 10),
+        ("INT4", (3,), 2),
+        ("INT4", (4,), 2),
+        ("FP4", (2, 5), 5),
+        ("INT64", (3,), 24),
+        ("BOOL", (7,), 7),
+        ("FLOAT", (0, 3), 0),
+    ],
+)
 def test_nbytes(trt_dtype: str, shape: tuple[int, ...], nbytes: int) -> None:
     assert _tensor(trt_dtype, shape).nbytes() == nbytes
 
@@ -79,10 +95,14 @@ def test_nbytes_pads_the_vectorized_dim() -> None:
 
 def test_nbytes_needs_a_concrete_shape_of_the_right_rank() -> None:
     t = _tensor("FLOAT", (-1, 3))
-    with pytest.raises(ShapeError, match=r"^Tensor 't' needs a concrete shape to size a buffer; got \(-1, 3\)\.$"):
+    with pytest.raises(
+        ShapeError, match=r"^Tensor 't' needs a concrete shape to size a buffer; got \(-1, 3\)\.$"
+    ):
         t.nbytes()
     assert t.nbytes((4, 3)) == 48
-    with pytest.raises(ShapeError, match=r"^Tensor 't' has rank 2 \(-1, 3\); got shape \(4,\) of rank 1\.$"):
+    with pytest.raises(
+        ShapeError, match=r"^Tensor 't' has rank 2 \(-1, 3\); got shape \(4,\) of rank 1\.$"
+    ):
         t.nbytes((4,))
 
 

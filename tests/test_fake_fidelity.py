@@ -35,7 +35,7 @@ def fake_members(cls: Any) -> set[str]:
     names = set()
     for klass in type.mro(cls)[:-1]:  # not `object`
         for name in vars(klass):
-            if not name.startswith("_") or name in PYTHON_PROTOCOL and name in vars(klass):
+            if not name.startswith("_") or (name in PYTHON_PROTOCOL and name in vars(klass)):
                 names.add(name)
     return names - {"mro"}
 
@@ -82,9 +82,11 @@ def test_deprecation_warnings_match_the_bindings_source(era: str, branch: str) -
         if kind.endswith("*DEP*")
     }
     info = era_info(era)
-    offered = {f"ICudaEngine.{m}" for m in info.engine_members} | {
-        f"IExecutionContext.{m}" for m in info.context_members
-    } | {"IExecutionContext.active_optimization_profile"}
+    offered = (
+        {f"ICudaEngine.{m}" for m in info.engine_members}
+        | {f"IExecutionContext.{m}" for m in info.context_members}
+        | {"IExecutionContext.active_optimization_profile"}
+    )
     assert info.deprecated == marked & offered
 
 
@@ -103,6 +105,7 @@ def test_length_raises_type_error_from_10(era: str) -> None:
     import sys
 
     from _engines import STATIC
+
     from trtcompat.testing import build_engine
 
     engine = build_engine(STATIC, era, sys.modules["tensorrt"])

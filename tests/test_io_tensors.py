@@ -7,14 +7,17 @@ import warnings
 import ml_dtypes
 import numpy as np
 import pytest
+from _engines import DYNAMIC, IMPLICIT, OUTPUTS_FIRST, STATIC, TWO_PROFILES, binding_era
 
 import trtcompat as tc
 from trtcompat.testing import ERAS, EngineSpec, TensorSpec, build_plan, era_info, fake_tensorrt
 
-from _engines import DYNAMIC, IMPLICIT, OUTPUTS_FIRST, STATIC, TWO_PROFILES, binding_era
-
-SPECS = {"static": STATIC, "dynamic": DYNAMIC, "two_profiles": TWO_PROFILES,
-         "outputs_first": OUTPUTS_FIRST}
+SPECS = {
+    "static": STATIC,
+    "dynamic": DYNAMIC,
+    "two_profiles": TWO_PROFILES,
+    "outputs_first": OUTPUTS_FIRST,
+}
 
 
 def _tensors_on(era: str, spec: EngineSpec) -> tuple[tc.IOTensor, ...]:
@@ -53,7 +56,10 @@ def test_two_profile_engine_lists_each_tensor_once(era: str) -> None:
 
 def test_profile_out_of_range(era: str) -> None:
     engine = tc.load_engine(build_plan(TWO_PROFILES, era))
-    with pytest.raises(tc.ProfileError, match=r"^Optimization profile 2 is out of range; the engine has 2 \(0\.\.1\)\.$"):
+    with pytest.raises(
+        tc.ProfileError,
+        match=r"^Optimization profile 2 is out of range; the engine has 2 \(0\.\.1\)\.$",
+    ):
         tc.profile_shapes(engine, "x", 2)
 
 
@@ -67,8 +73,13 @@ def test_dim_dynamic_in_one_profile_only_is_dynamic() -> None:
     # profile 0 pins the batch to 2, profile 1 lets it vary: the tensor is dynamic overall.
     spec = EngineSpec(
         (
-            TensorSpec("x", np.float32, (-1, 3), True,
-                       profiles=(((2, 3), (2, 3), (2, 3)), ((1, 3), (4, 3), (8, 3)))),
+            TensorSpec(
+                "x",
+                np.float32,
+                (-1, 3),
+                True,
+                profiles=(((2, 3), (2, 3), (2, 3)), ((1, 3), (4, 3), (8, 3))),
+            ),
             TensorSpec("y", np.float32, (-1, 3), False),
         ),
         num_profiles=2,
@@ -92,11 +103,13 @@ def test_implicit_batch_cannot_exist_on_10_and_later(era: str) -> None:
 
 
 def test_bf16_mixed_dtypes_where_the_era_has_bf16(era: str) -> None:
-    spec = EngineSpec((
-        TensorSpec("a", ml_dtypes.bfloat16, (4,), True),
-        TensorSpec("b", np.float16, (4,), True),
-        TensorSpec("c", np.int32, (4,), False),
-    ))
+    spec = EngineSpec(
+        (
+            TensorSpec("a", ml_dtypes.bfloat16, (4,), True),
+            TensorSpec("b", np.float16, (4,), True),
+            TensorSpec("c", np.int32, (4,), False),
+        )
+    )
     if "BF16" not in era_info(era).dtypes:  # BF16 arrived in TensorRT 9.0
         with pytest.raises(tc.EngineLoadError, match=r"has no DataType BF16 \(a\)"):
             tc.load_engine(build_plan(spec, era))
@@ -107,12 +120,21 @@ def test_bf16_mixed_dtypes_where_the_era_has_bf16(era: str) -> None:
 
 
 def test_host_shape_tensor_and_vectorized_format(era: str) -> None:
-    spec = EngineSpec((
-        TensorSpec("img", np.int8, (1, 3, 5, 5), True, format="CHW32", vectorized_dim=1,
-                   components_per_element=32),
-        TensorSpec("dims", np.int32, (2,), True, location="host", is_shape_tensor=True),
-        TensorSpec("out", np.int8, (1, 3, 5, 5), False),
-    ))
+    spec = EngineSpec(
+        (
+            TensorSpec(
+                "img",
+                np.int8,
+                (1, 3, 5, 5),
+                True,
+                format="CHW32",
+                vectorized_dim=1,
+                components_per_element=32,
+            ),
+            TensorSpec("dims", np.int32, (2,), True, location="host", is_shape_tensor=True),
+            TensorSpec("out", np.int8, (1, 3, 5, 5), False),
+        )
+    )
     img, dims, _ = tc.io_tensors(tc.load_engine(build_plan(spec, era)))
     assert (img.format, img.vectorized_dim, img.components_per_element) == ("CHW32", 1, 32)
     assert img.nbytes() == 1 * 32 * 5 * 5  # the channel dim is padded to 32
@@ -132,13 +154,30 @@ def test_family_forced_by_argument_and_environment(monkeypatch: pytest.MonkeyPat
         assert tc.io_tensors(engine) == by_tensors
 
 
-@pytest.mark.parametrize(("era", "family", "message"), [
-    ("10", "bindings", r"^API family 'bindings' is not available on this engine \(tensorrt 10\.16\.1\.11\)\. Must be 'tensors'\.$"),
-    ("11", "bindings", r"^API family 'bindings' is not available on this engine \(tensorrt 11\.4\.0\.106\)\. Must be 'tensors'\.$"),
-    ("8.4", "tensors", r"^API family 'tensors' is not available on this engine \(tensorrt 8\.4\.3\.1\)\. Must be 'bindings'\.$"),
-    ("8.6", "nonsense", r"^Unknown API family 'nonsense'\. Must be 'bindings' or 'tensors'\.$"),
-])
-def test_family_the_engine_lacks(era: str, family: str, message: str, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("era", "family", "message"),
+    [
+        (
+            "10",
+            "bindings",
+            r"^API family 'bindings' is not available on this engine \(tensorrt 10\.16\.1\.11\)\. Must be 'tensors'\.$",
+        ),
+        (
+            "11",
+            "bindings",
+            r"^API family 'bindings' is not available on this engine \(tensorrt 11\.4\.0\.106\)\. Must be 'tensors'\.$",
+        ),
+        (
+            "8.4",
+            "tensors",
+            r"^API family 'tensors' is not available on this engine \(tensorrt 8\.4\.3\.1\)\. Must be 'bindings'\.$",
+        ),
+        ("8.6", "nonsense", r"^Unknown API family 'nonsense'\. Must be 'bindings' or 'tensors'\.$"),
+    ],
+)
+def test_family_the_engine_lacks(
+    era: str, family: str, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with fake_tensorrt(era):
         engine = tc.load_engine(build_plan(STATIC, era))
         monkeypatch.setenv("TRTCOMPAT_FAMILY", family)
@@ -149,7 +188,9 @@ def test_family_the_engine_lacks(era: str, family: str, message: str, monkeypatc
 def test_implicit_batch_engine_refuses_tensors_family() -> None:
     with fake_tensorrt("8.6"):
         engine = tc.load_engine(build_plan(IMPLICIT, "8.6"))
-        with pytest.raises(tc.UnsupportedFamilyError, match=r"\(an implicit-batch engine\).*Must be 'bindings'"):
+        with pytest.raises(
+            tc.UnsupportedFamilyError, match=r"\(an implicit-batch engine\).*Must be 'bindings'"
+        ):
             tc.io_tensors(engine, family="tensors")
 
 

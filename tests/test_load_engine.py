@@ -37,9 +37,14 @@ def test_plan_from_another_version(era: str) -> None:
 def test_empty_and_missing_files(era: str, tmp_path: Path) -> None:
     empty = tmp_path / "empty.plan"
     empty.write_bytes(b"")
-    with pytest.raises(tc.EngineLoadError, match=r"^The plan in '.*empty\.plan' is empty \(0 bytes\)\.$"):
+    with pytest.raises(
+        tc.EngineLoadError, match=r"^The plan in '.*empty\.plan' is empty \(0 bytes\)\.$"
+    ):
         tc.load_engine(empty)
-    with pytest.raises(tc.EngineLoadError, match=r"^Cannot read plan file '.*missing\.plan': No such file or directory\.$"):
+    with pytest.raises(
+        tc.EngineLoadError,
+        match=r"^Cannot read plan file '.*missing\.plan': No such file or directory\.$",
+    ):
         tc.load_engine(tmp_path / "missing.plan")
 
 

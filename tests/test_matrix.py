@@ -81,8 +81,12 @@ def test_real_wheel_rows() -> None:
     ids = [row.id for row in MATRIX.real_wheel]
     assert len(set(ids)) == len(ids)
     requirements = {row.requirement for row in MATRIX.real_wheel}
-    for required in ("tensorrt-lean-cu12==10.15.1.29", "tensorrt-lean-cu12==10.16.1.11",
-                     "tensorrt-dispatch-cu12==10.16.1.11", "tensorrt-lean-cu13==11.4.0.106"):
+    for required in (
+        "tensorrt-lean-cu12==10.15.1.29",
+        "tensorrt-lean-cu12==10.16.1.11",
+        "tensorrt-dispatch-cu12==10.16.1.11",
+        "tensorrt-lean-cu13==11.4.0.106",
+    ):
         assert required in requirements
     assert any(r.startswith("tensorrt-lean-cu13==11.0.") for r in requirements)
     for row in MATRIX.real_wheel:
@@ -105,8 +109,13 @@ def test_unknown_key_is_rejected(tmp_path: Path) -> None:
 def test_nox_sessions_are_parametrized_from_the_matrix() -> None:
     # `nox -l` is the public view of the parametrization (and of the exact session ids).
     pytest.importorskip("nox")
-    proc = subprocess.run([sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "-l",
-                           "--no-color"], capture_output=True, text=True, check=True, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "-l", "--no-color"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     listed_ngc = re.findall(r"^[*-] (ngc\(.*?\)) ", proc.stdout, flags=re.M)
     assert listed_ngc == [ngc.ngc_session_name(t) for t in ngc.ngc_ids(MATRIX)]
     assert re.search(r"^- ngc\(trt='8\.6'\) \[gpu,container\]", proc.stdout, flags=re.M), (

@@ -128,8 +128,9 @@ def test_inner_script_is_valid_shell() -> None:
         ({"TRTCOMPAT_CONTAINER_ENGINE": "lxc"}, ("docker",), None),
     ],
 )
-def test_find_engine(fake_bin: MakeBin, env: dict[str, str], names: tuple[str, ...],
-                     expected: str | None) -> None:
+def test_find_engine(
+    fake_bin: MakeBin, env: dict[str, str], names: tuple[str, ...], expected: str | None
+) -> None:
     bindir = fake_bin(*names) if names else fake_bin()
     path, reason = ngc.find_engine({"PATH": str(bindir), **env})
     if expected is None:
@@ -162,19 +163,33 @@ def test_python_problem() -> None:
 # --------------------------------------------------------------------------- nox end-to-end
 
 
-def _nox(tmp_path: Path, bindir: Path, *sessions: str,
-         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _nox(
+    tmp_path: Path, bindir: Path, *sessions: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     pytest.importorskip("nox")
-    args = [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"),
-            "--envdir", str(tmp_path / "nox"), "--no-color", "-s", *sessions]
+    args = [
+        sys.executable,
+        "-m",
+        "nox",
+        "-f",
+        str(ROOT / "noxfile.py"),
+        "--envdir",
+        str(tmp_path / "nox"),
+        "--no-color",
+        "-s",
+        *sessions,
+    ]
     full_env = {
         # Only the fakes on PATH: a real docker CLI on the host must not be picked up.
-        "PATH": str(bindir), "HOME": str(tmp_path), "FAKE_LOG": str(tmp_path / "log"),
+        "PATH": str(bindir),
+        "HOME": str(tmp_path),
+        "FAKE_LOG": str(tmp_path / "log"),
         "SYSTEMROOT": os.environ.get("SYSTEMROOT", ""),
         **(env or {}),
     }
-    return subprocess.run(args, env=full_env, capture_output=True, text=True, timeout=120,
-                          check=False, cwd=ROOT)
+    return subprocess.run(
+        args, env=full_env, capture_output=True, text=True, timeout=120, check=False, cwd=ROOT
+    )
 
 
 REQUIRES_PYTHON = ngc.project_requires_python(ROOT)
@@ -205,8 +220,9 @@ def test_nox_ngc_docker_end_to_end(tmp_path: Path, fake_bin: MakeBin) -> None:
 def test_nox_ngc_podman_from_env(tmp_path: Path, fake_bin: MakeBin) -> None:
     trt = RUNNABLE[0]
     bindir = fake_bin("docker", "podman", "nvidia-smi")
-    proc = _nox(tmp_path, bindir, ngc.ngc_session_name(trt),
-                env={"TRTCOMPAT_CONTAINER_ENGINE": "podman"})
+    proc = _nox(
+        tmp_path, bindir, ngc.ngc_session_name(trt), env={"TRTCOMPAT_CONTAINER_ENGINE": "podman"}
+    )
     assert proc.returncode == 0, proc.stderr
     (argv,) = _run_calls(tmp_path / "log", "podman")
     assert "nvidia.com/gpu=all" in argv
@@ -224,8 +240,9 @@ def test_nox_ngc_podman_from_env(tmp_path: Path, fake_bin: MakeBin) -> None:
     ],
     ids=["no-engine", "no-nvidia-smi", "nvidia-smi-fails", "no-daemon"],
 )
-def test_nox_ngc_skips_with_reason(tmp_path: Path, fake_bin: MakeBin, names: tuple[str, ...],
-                                   env: dict[str, str], reason: str) -> None:
+def test_nox_ngc_skips_with_reason(
+    tmp_path: Path, fake_bin: MakeBin, names: tuple[str, ...], env: dict[str, str], reason: str
+) -> None:
     trt = RUNNABLE[-1]
     proc = _nox(tmp_path, fake_bin(*names), ngc.ngc_session_name(trt), env=env)
     out = proc.stdout + proc.stderr

@@ -7,15 +7,23 @@ import sys
 
 import pytest
 
-HEAVY = ("tensorrt", "tensorrt_lean", "tensorrt_dispatch", "pycuda", "cuda", "cupy", "torch", "libcst")
+HEAVY = (
+    "tensorrt",
+    "tensorrt_lean",
+    "tensorrt_dispatch",
+    "pycuda",
+    "cuda",
+    "cupy",
+    "torch",
+    "libcst",
+)
 
 
-@pytest.mark.parametrize("entry", ["trtcompat", "trtcompat.testing", "trtcompat.backends",
-                                   "trtcompat.migrate", "trtcompat.cli"])
+@pytest.mark.parametrize(
+    "entry",
+    ["trtcompat", "trtcompat.testing", "trtcompat.backends", "trtcompat.migrate", "trtcompat.cli"],
+)
 def test_import_is_light(entry: str) -> None:
-    code = (
-        f"import sys, {entry}\n"
-        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
-    )
+    code = f"import sys, {entry}\nprint(','.join(m for m in {HEAVY!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

@@ -48,7 +48,10 @@ def test_two_profile_engine_on_profile_1(era: str, host: Any) -> None:
         x = np.ones((11, 4), np.float32)
         bias = np.arange(4, dtype=np.float32)
         np.testing.assert_array_equal(runner.infer({"x": x, "bias": bias})["y"], x + bias)
-        with pytest.raises(tc.ShapeError, match=r"^Input 'x' shape \(2, 4\) is outside the profile 1 range \(5, 4\)\.\.\(16, 4\)\.$"):
+        with pytest.raises(
+            tc.ShapeError,
+            match=r"^Input 'x' shape \(2, 4\) is outside the profile 1 range \(5, 4\)\.\.\(16, 4\)\.$",
+        ):
             runner.infer({"x": np.ones((2, 4), np.float32), "bias": bias})
 
 
@@ -56,8 +59,11 @@ def test_several_runners_on_one_engine(era: str, host: Any) -> None:
     # On 8.x a second context starts on profile -1; the Runner selects its profile itself.
     engine = _engine(TWO_PROFILES, era)
     bias = np.zeros(4, np.float32)
-    with tc.Runner(engine, backend=host) as a, tc.Runner(engine, backend=host) as b, \
-            tc.Runner(engine, backend=host, profile=1) as c:
+    with (
+        tc.Runner(engine, backend=host) as a,
+        tc.Runner(engine, backend=host) as b,
+        tc.Runner(engine, backend=host, profile=1) as c,
+    ):
         for runner, batch in ((a, 2), (b, 3), (c, 9)):
             x = np.full((batch, 4), batch, np.float32)
             np.testing.assert_array_equal(runner.infer({"x": x, "bias": bias})["y"], x)
@@ -70,7 +76,10 @@ def test_implicit_batch(era: str, host: Any) -> None:
             x = np.full((batch, 3), batch, np.float32)
             out = runner.infer({"x": x})
             np.testing.assert_array_equal(out["y"], x * 2)
-        with pytest.raises(tc.ShapeError, match=r"^Input 'x' shape \(9, 3\) is outside the max_batch_size range \(1, 3\)\.\.\(8, 3\)\.$"):
+        with pytest.raises(
+            tc.ShapeError,
+            match=r"^Input 'x' shape \(9, 3\) is outside the max_batch_size range \(1, 3\)\.\.\(8, 3\)\.$",
+        ):
             runner.infer({"x": np.ones((9, 3), np.float32)})
 
 
@@ -85,7 +94,9 @@ def test_outputs_first_int32_fp16(era: str, host: Any) -> None:
 
 def test_async_then_synchronize(era: str, host: Any) -> None:
     with tc.Runner(_engine(STATIC, era), backend=host) as runner:
-        with pytest.raises(tc.ExecutionError, match=r"^Nothing was enqueued; call infer_async\(feed\) first\.$"):
+        with pytest.raises(
+            tc.ExecutionError, match=r"^Nothing was enqueued; call infer_async\(feed\) first\.$"
+        ):
             runner.synchronize()
         runner.infer_async({"x": np.ones((2, 3), np.float32)})
         np.testing.assert_array_equal(runner.synchronize()["y"], 2)
@@ -120,12 +131,36 @@ def test_validation_messages(era: str, host: Any) -> None:
         good = np.ones((2, 3), np.float32)
         cases: list[tuple[Any, type[Exception], str]] = [
             ({}, tc.MissingInputError, r"^Missing input 'x'\. The inputs are 'x'\.$"),
-            ({"x": good, "z": good}, tc.UnknownTensorError, r"^Input 'z' is not a tensor of this engine\. The inputs are 'x'\.$"),
-            ({"y": good}, tc.UnknownTensorError, r"^Input 'y' is an output\. The inputs are 'x'\.$"),
-            ({"x": good.astype(np.float64)}, tc.DTypeError, r"^Input 'x' expects float32; got float64\. Convert with \.astype\('float32'\)\.$"),
-            ({"x": np.ones(3, np.float32)}, tc.ShapeError, r"^Input 'x' has rank 2 \(-1, 3\); got shape \(3,\) \(rank 1\)\.$"),
-            ({"x": np.ones((9, 3), np.float32)}, tc.ShapeError, r"^Input 'x' shape \(9, 3\) is outside the profile 0 range \(1, 3\)\.\.\(8, 3\)\.$"),
-            ({"x": [[1.0, 2.0, 3.0]]}, tc.DTypeError, r"^Input 'x' must be a numpy array or a CUDA array"),
+            (
+                {"x": good, "z": good},
+                tc.UnknownTensorError,
+                r"^Input 'z' is not a tensor of this engine\. The inputs are 'x'\.$",
+            ),
+            (
+                {"y": good},
+                tc.UnknownTensorError,
+                r"^Input 'y' is an output\. The inputs are 'x'\.$",
+            ),
+            (
+                {"x": good.astype(np.float64)},
+                tc.DTypeError,
+                r"^Input 'x' expects float32; got float64\. Convert with \.astype\('float32'\)\.$",
+            ),
+            (
+                {"x": np.ones(3, np.float32)},
+                tc.ShapeError,
+                r"^Input 'x' has rank 2 \(-1, 3\); got shape \(3,\) \(rank 1\)\.$",
+            ),
+            (
+                {"x": np.ones((9, 3), np.float32)},
+                tc.ShapeError,
+                r"^Input 'x' shape \(9, 3\) is outside the profile 0 range \(1, 3\)\.\.\(8, 3\)\.$",
+            ),
+            (
+                {"x": [[1.0, 2.0, 3.0]]},
+                tc.DTypeError,
+                r"^Input 'x' must be a numpy array or a CUDA array",
+            ),
         ]
         for feed, error, message in cases:
             with pytest.raises(error, match=message):

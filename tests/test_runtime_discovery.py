@@ -24,15 +24,18 @@ def no_trt(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setitem(sys.modules, name, None)  # makes `import name` raise ImportError
 
 
-@pytest.mark.parametrize(("version", "families"), [
-    ("8.0.1.6", ("bindings",)),
-    ("8.4.3.1", ("bindings",)),
-    ("8.5.1.7", ("bindings", "tensors")),
-    ("8.6.1.6", ("bindings", "tensors")),
-    ("9.3.0.1", ("bindings", "tensors")),
-    ("10.0.1.6", ("tensors",)),
-    ("11.4.0.106", ("tensors",)),
-])
+@pytest.mark.parametrize(
+    ("version", "families"),
+    [
+        ("8.0.1.6", ("bindings",)),
+        ("8.4.3.1", ("bindings",)),
+        ("8.5.1.7", ("bindings", "tensors")),
+        ("8.6.1.6", ("bindings", "tensors")),
+        ("9.3.0.1", ("bindings", "tensors")),
+        ("10.0.1.6", ("tensors",)),
+        ("11.4.0.106", ("tensors",)),
+    ],
+)
 def test_families_per_version(version: str, families: tuple[str, ...]) -> None:
     assert _versions.families_for(_versions.parse_version(version)) == families
 
@@ -48,21 +51,30 @@ def test_no_tensorrt_lists_every_install_route(no_trt: None) -> None:
         tc.runtime_info()
     text = str(err.value)
     assert isinstance(err.value, ImportError)
-    for route in ("pip install tensorrt-cu12", "pip install tensorrt-cu13",
-                  "pip install tensorrt-lean-cu12", "pip install tensorrt-dispatch-cu12",
-                  "nvcr.io/nvidia/tensorrt", "TRTCOMPAT_TRT_MODULE"):
+    for route in (
+        "pip install tensorrt-cu12",
+        "pip install tensorrt-cu13",
+        "pip install tensorrt-lean-cu12",
+        "pip install tensorrt-dispatch-cu12",
+        "nvcr.io/nvidia/tensorrt",
+        "TRTCOMPAT_TRT_MODULE",
+    ):
         assert route in text
 
 
-@pytest.mark.parametrize(("installed", "expected"), [
-    (("tensorrt_lean", "tensorrt_dispatch"), "tensorrt_lean"),
-    (("tensorrt_dispatch",), "tensorrt_dispatch"),
-    (("tensorrt_lean_bindings",), "tensorrt_lean_bindings"),
-    (("tensorrt", "tensorrt_lean"), "tensorrt"),
-    (("tensorrt_rtx",), "tensorrt_rtx"),
-])
-def test_discovery_order(no_trt: None, monkeypatch: pytest.MonkeyPatch,
-                         installed: tuple[str, ...], expected: str) -> None:
+@pytest.mark.parametrize(
+    ("installed", "expected"),
+    [
+        (("tensorrt_lean", "tensorrt_dispatch"), "tensorrt_lean"),
+        (("tensorrt_dispatch",), "tensorrt_dispatch"),
+        (("tensorrt_lean_bindings",), "tensorrt_lean_bindings"),
+        (("tensorrt", "tensorrt_lean"), "tensorrt"),
+        (("tensorrt_rtx",), "tensorrt_rtx"),
+    ],
+)
+def test_discovery_order(
+    no_trt: None, monkeypatch: pytest.MonkeyPatch, installed: tuple[str, ...], expected: str
+) -> None:
     for name in installed:
         monkeypatch.setitem(sys.modules, name, _module(name, "10.16.1.11"))
     found = _detect.find_trt_module()
@@ -82,25 +94,38 @@ def test_env_override_that_does_not_import(no_trt: None, monkeypatch: pytest.Mon
         tc.runtime_info()
 
 
-@pytest.mark.parametrize(("name", "version", "families", "flavor"), [
-    ("tensorrt", "8.6.1.6", ("bindings", "tensors"), "full"),
-    ("tensorrt_lean", "10.16.1.11", ("tensors",), "lean"),
-    ("tensorrt_dispatch_bindings", "11.4.0.106", ("tensors",), "dispatch"),
-    ("tensorrt_rtx", "1.7.1.116", ("tensors",), "rtx"),
-])
-def test_runtime_info(no_trt: None, monkeypatch: pytest.MonkeyPatch, name: str, version: str,
-                      families: tuple[str, ...], flavor: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "version", "families", "flavor"),
+    [
+        ("tensorrt", "8.6.1.6", ("bindings", "tensors"), "full"),
+        ("tensorrt_lean", "10.16.1.11", ("tensors",), "lean"),
+        ("tensorrt_dispatch_bindings", "11.4.0.106", ("tensors",), "dispatch"),
+        ("tensorrt_rtx", "1.7.1.116", ("tensors",), "rtx"),
+    ],
+)
+def test_runtime_info(
+    no_trt: None,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    version: str,
+    families: tuple[str, ...],
+    flavor: str,
+) -> None:
     monkeypatch.setitem(sys.modules, name, _module(name, version))
     assert tc.runtime_info() == tc.RuntimeInfo(name, version, families, flavor)  # type: ignore[arg-type]
 
 
 def test_too_old(no_trt: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "tensorrt", _module("tensorrt", "7.2.3.4"))
-    with pytest.raises(tc.UnsupportedTensorRTError, match=r"^TensorRT 7\.2\.3\.4 is older than 8\.0"):
+    with pytest.raises(
+        tc.UnsupportedTensorRTError, match=r"^TensorRT 7\.2\.3\.4 is older than 8\.0"
+    ):
         tc.runtime_info()
 
 
-def test_newer_than_known_warns_and_uses_tensors(no_trt: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_newer_than_known_warns_and_uses_tensors(
+    no_trt: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(sys.modules, "tensorrt", _module("tensorrt", "12.0.0.1"))
     with pytest.warns(tc.TrtCompatWarning, match="newer than any trtcompat knows"):
         assert tc.runtime_info().families == ("tensors",)

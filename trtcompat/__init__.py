@@ -6,9 +6,9 @@ from __future__ import annotations
 from ._dispatch import RuntimeInfo, runtime_info
 from ._engine import io_tensors, load_engine, profile_shapes, set_input_shape, tensor_shape
 from ._execute import do_inference, execute
+from ._version import __version__
 from .allocator import Buffers, HostDeviceMem, allocate_buffers
 from .backends import get_backend
-from ._version import __version__
 from .errors import (
     BackendError,
     BackendUnavailableError,

@@ -81,8 +81,9 @@ def _build(trt: Any, builder: Any, network: Any, config: Any) -> bytes:
     return bytes(plan)
 
 
-def _doubling(trt: Any, network: Any, strongly_typed: bool,
-              tensors: Sequence[tuple[str, str, Any, Shape]]) -> None:
+def _doubling(
+    trt: Any, network: Any, strongly_typed: bool, tensors: Sequence[tuple[str, str, Any, Shape]]
+) -> None:
     """For each (input, output, dtype, shape): output = input + input."""
     for in_name, out_name, dtype, shape in tensors:
         x = network.add_input(in_name, dtype, shape)
@@ -129,10 +130,14 @@ def build_two_profiles(trt: Any, *, width: int = 4) -> bytes:
     network, strongly = _network(trt, builder)
     _doubling(trt, network, strongly, [("x", "y", trt.float32, (-1, width))])
     config = _config(trt, builder)
-    _profiles(builder, config, [
-        {"x": ((1, width), (2, width), (4, width))},
-        {"x": ((5, width), (6, width), (8, width))},
-    ])
+    _profiles(
+        builder,
+        config,
+        [
+            {"x": ((1, width), (2, width), (4, width))},
+            {"x": ((5, width), (6, width), (8, width))},
+        ],
+    )
     return _build(trt, builder, network, config)
 
 
@@ -140,18 +145,29 @@ def build_mixed_dtypes(trt: Any, *, width: int = 3) -> bytes:
     """a: int32 -> a2 = 2a (int32); h: float16 -> h2 = 2h (float16); dynamic batch."""
     builder, _ = builder_for(trt)
     network, strongly = _network(trt, builder)
-    _doubling(trt, network, strongly, [
-        ("a", "a2", trt.int32, (-1, width)),
-        ("h", "h2", trt.float16, (-1, width)),
-    ])
+    _doubling(
+        trt,
+        network,
+        strongly,
+        [
+            ("a", "a2", trt.int32, (-1, width)),
+            ("h", "h2", trt.float16, (-1, width)),
+        ],
+    )
     config = _config(trt, builder)
     if not strongly:
         # Weakly typed: allow fp16 kernels so the half tensors stay half end to end.
         config.set_flag(trt.BuilderFlag.FP16)
-    _profiles(builder, config, [{
-        "a": ((1, width), (2, width), (4, width)),
-        "h": ((1, width), (2, width), (4, width)),
-    }])
+    _profiles(
+        builder,
+        config,
+        [
+            {
+                "a": ((1, width), (2, width), (4, width)),
+                "h": ((1, width), (2, width), (4, width)),
+            }
+        ],
+    )
     return _build(trt, builder, network, config)
 
 

@@ -54,8 +54,10 @@ def test_io_tensors_dynamic(trt: Any, tc: Any, load: Any) -> None:
 def test_io_tensors_mixed_dtypes(trt: Any, tc: Any, load: Any) -> None:
     io = {t.name: t for t in tc.io_tensors(load(build_mixed_dtypes(trt)))}
     assert {n: io[n].dtype for n in ("a", "a2", "h", "h2")} == {
-        "a": np.dtype(np.int32), "a2": np.dtype(np.int32),
-        "h": np.dtype(np.float16), "h2": np.dtype(np.float16),
+        "a": np.dtype(np.int32),
+        "a2": np.dtype(np.int32),
+        "h": np.dtype(np.float16),
+        "h2": np.dtype(np.float16),
     }
 
 
@@ -79,8 +81,9 @@ def test_allocate_buffers_do_inference(trt: Any, tc: Any, load: Any, backend_nam
     assert [m.name for m in outputs] == ["y"]
     _fill(inputs[0], x)
     results = tc.do_inference(context, bindings, inputs, outputs, stream)
-    np.testing.assert_array_equal(np.asarray(results[0]).reshape(-1)[: x.size].reshape(x.shape),
-                                  2 * x)
+    np.testing.assert_array_equal(
+        np.asarray(results[0]).reshape(-1)[: x.size].reshape(x.shape), 2 * x
+    )
 
 
 def test_execute_with_own_copies(trt: Any, tc: Any, load: Any, backend_name: str) -> None:
@@ -91,7 +94,8 @@ def test_execute_with_own_copies(trt: Any, tc: Any, load: Any, backend_name: str
     x = RNG.standard_normal((2, 4)).astype(np.float32)
     tc.set_input_shape(context, "x", x.shape)
     inputs, outputs, bindings, stream = tc.allocate_buffers(
-        engine, context, backend=backend_name, shapes={"x": x.shape})
+        engine, context, backend=backend_name, shapes={"x": x.shape}
+    )
     handle = _stream_handle(stream)
     _fill(inputs[0], x)
     backend.memcpy_htod_async(inputs[0].device, inputs[0].host.ctypes.data, x.nbytes, handle)
@@ -116,18 +120,22 @@ def test_runner_dynamic(trt: Any, tc: Any, load: Any, backend_name: str, batch: 
 
 
 @pytest.mark.parametrize(("profile", "batch"), [(0, 3), (1, 6)])
-def test_runner_two_profiles(trt: Any, tc: Any, load: Any, backend_name: str, profile: int,
-                             batch: int) -> None:
+def test_runner_two_profiles(
+    trt: Any, tc: Any, load: Any, backend_name: str, profile: int, batch: int
+) -> None:
     x = RNG.standard_normal((batch, 4)).astype(np.float32)
     with tc.Runner(load(build_two_profiles(trt)), backend=backend_name, profile=profile) as run:
         np.testing.assert_array_equal(run.infer({"x": x})["y"], 2 * x)
 
 
-def test_runner_two_profiles_rejects_batch_outside_profile(trt: Any, tc: Any, load: Any,
-                                                           backend_name: str) -> None:
+def test_runner_two_profiles_rejects_batch_outside_profile(
+    trt: Any, tc: Any, load: Any, backend_name: str
+) -> None:
     x = np.zeros((6, 4), np.float32)  # profile 0 allows batch 1..4
-    with tc.Runner(load(build_two_profiles(trt)), backend=backend_name, profile=0) as run, \
-            pytest.raises(tc.errors.ShapeError, match="x"):
+    with (
+        tc.Runner(load(build_two_profiles(trt)), backend=backend_name, profile=0) as run,
+        pytest.raises(tc.errors.ShapeError, match="x"),
+    ):
         run.infer({"x": x})
 
 
@@ -142,8 +150,9 @@ def test_runner_mixed_dtypes(trt: Any, tc: Any, load: Any, backend_name: str) ->
     np.testing.assert_array_equal(out["h2"], h + h)  # doubling is exact in fp16
 
 
-def test_runner_implicit_batch(trt: Any, trt_version: tuple[int, int], tc: Any, load: Any,
-                               backend_name: str) -> None:
+def test_runner_implicit_batch(
+    trt: Any, trt_version: tuple[int, int], tc: Any, load: Any, backend_name: str
+) -> None:
     if trt_version[0] >= 10:
         # Breakpoint: 10.0 removed implicit-batch networks.
         pytest.skip(f"TensorRT {trt.__version__} cannot build implicit-batch engines")
@@ -176,7 +185,8 @@ def test_legacy_execute_async_v2(trt: Any, tc: Any, load: Any, backend_name: str
     x = RNG.standard_normal((4, 4)).astype(np.float32)
     tc.set_input_shape(ctx, "x", x.shape)
     inputs, outputs, bindings, stream = tc.allocate_buffers(
-        engine, backend=backend_name, shapes={"x": x.shape})
+        engine, backend=backend_name, shapes={"x": x.shape}
+    )
     handle = _stream_handle(stream)
     _fill(inputs[0], x)
     backend.memcpy_htod_async(inputs[0].device, inputs[0].host.ctypes.data, x.nbytes, handle)

@@ -19,8 +19,14 @@ def version_matches(installed: str, expected: str) -> bool:
 
 @pytest.mark.parametrize(
     ("installed", "expected", "ok"),
-    [("8.6.1.6", "8.6.1", True), ("8.6.1.6", "8.6.1.6", True), ("11.4.0.106", "11.4", True),
-     ("8.6.10", "8.6.1", False), ("10.16.1.11", "10.1", False), ("8.5.3", "8.6", False)],
+    [
+        ("8.6.1.6", "8.6.1", True),
+        ("8.6.1.6", "8.6.1.6", True),
+        ("11.4.0.106", "11.4", True),
+        ("8.6.10", "8.6.1", False),
+        ("10.16.1.11", "10.1", False),
+        ("8.5.3", "8.6", False),
+    ],
 )
 def test_version_matches(installed: str, expected: str, ok: bool) -> None:
     assert version_matches(installed, expected) is ok
