@@ -56,7 +56,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(tags=["cpu"])
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over the package."""
-    session.install("-e", ".", "mypy")
+    session.install("-e", ".[test]", "mypy")  # pytest and libcst carry types we check against
     session.run("mypy", "--strict", "trtcompat", *session.posargs)
 
 

@@ -12,40 +12,26 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ._arrays import DeviceArrayInfo, device_array_info
+from ._arrays import DeviceArrayInfo
 from ._dispatch import family_for
 from ._execute import explain_failure
 from ._family import Shape
+from ._feed import InputSlot, check_names
 from ._hostmem import host_array
 from .allocator import Buffers, HostDeviceMem, allocate_buffers
 from .backends import Backend, get_backend
+from .backends._protocol import GraphCapture
 from .errors import (
     BackendError,
     ClosedError,
-    DeviceError,
-    DTypeError,
     ExecutionError,
-    LayoutError,
-    MissingInputError,
     ShapeError,
-    UnknownTensorError,
 )
 from .iotensor import IOTensor
 
 __all__ = ["Runner"]
 
 OutputKind = Literal["host", "device"]
-
-
-class _Input:
-    """Per-input state cached across calls."""
-
-    __slots__ = ("bound", "high", "low", "mem", "shape", "tensor")
-
-    def __init__(self, tensor: IOTensor, mem: HostDeviceMem, low: Shape, high: Shape) -> None:
-        self.tensor, self.mem, self.low, self.high = tensor, mem, low, high
-        self.shape: Shape | None = None
-        self.bound = mem.device
 
 
 class Runner:
@@ -85,7 +71,7 @@ class Runner:
         self.backend = (
             backend if isinstance(backend, Backend) else get_backend(backend, device=device)
         )
-        if cuda_graph and not hasattr(self.backend, "capture_graph"):
+        if cuda_graph and not isinstance(self.backend, GraphCapture):
             raise BackendError(
                 f"Backend {self.backend.name!r} cannot capture CUDA graphs. "
                 "Use cuda_graph=False, or a backend with graph support (cuda_python, cupy, torch)."
@@ -93,7 +79,7 @@ class Runner:
         self.profile = profile
         self.outputs_kind: OutputKind = outputs
         self._cuda_graph = cuda_graph
-        self._graphs: dict[tuple[Shape, ...], Any] = {}
+        self._graphs: dict[tuple[Any, ...], int] = {}
         with self.backend.activate():
             context = engine.create_execution_context()
         if context is None:
@@ -118,8 +104,10 @@ class Runner:
         self._closed = False
         self.tensors = self.buffers.tensors
         fam = self._family
+        self._implicit = fam.has_implicit_batch(engine)
+        what = "max_batch_size range" if self._implicit else f"profile {profile} range"
         self._inputs = {
-            t.name: _Input(t, self.buffers[t.name], *_range(fam, engine, t, profile))
+            t.name: InputSlot(t, self.buffers[t.name], *_range(fam, engine, t, profile), what)
             for t in self.tensors
             if t.is_input
         }
@@ -128,7 +116,6 @@ class Runner:
         self._bound_dirty = True
         self._pending = False
         self._batch: int | None = None
-        self._implicit = fam.has_implicit_batch(engine)
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
@@ -138,6 +125,9 @@ class Runner:
         self._closed = True
         try:
             self.backend.synchronize(self.stream)
+            for graph in self._graphs.values():
+                self.backend.destroy_graph(graph)  # type: ignore[attr-defined]
+            self._graphs.clear()
         finally:
             self.buffers.close()
             self.backend.destroy_stream(self.stream)
@@ -153,42 +143,6 @@ class Runner:
         if self._closed:
             raise ClosedError("This Runner was closed; create a new one.")
 
-    # -- validation ------------------------------------------------------------------------
-    def _check_names(self, feed: Mapping[str, Any]) -> None:
-        if not isinstance(feed, Mapping):
-            raise TypeError(
-                f"feed must be a mapping of input name to array; got {type(feed).__name__}."
-            )
-        if len(feed) == len(self._inputs) and all(n in self._inputs for n in feed):
-            return
-        expected = ", ".join(repr(n) for n in self._inputs)
-        for name in feed:
-            if name not in self._inputs:
-                kind = "an output" if name in self._out_shapes else "not a tensor of this engine"
-                raise UnknownTensorError(f"Input {name!r} is {kind}. The inputs are {expected}.")
-        missing = [n for n in self._inputs if n not in feed]
-        raise MissingInputError(f"Missing input {missing[0]!r}. The inputs are {expected}.")
-
-    def _check_shape(self, slot: _Input, shape: Shape) -> None:
-        t = slot.tensor
-        if len(shape) != len(t.shape):
-            raise ShapeError(
-                f"Input {t.name!r} has rank {len(t.shape)} {t.shape}; got shape {shape} "
-                f"(rank {len(shape)})."
-            )
-        if not all(lo <= d <= hi for lo, d, hi in zip(slot.low, shape, slot.high, strict=True)):
-            what = "max_batch_size range" if self._implicit else f"profile {self.profile} range"
-            raise ShapeError(
-                f"Input {t.name!r} shape {shape} is outside the {what} {slot.low}..{slot.high}."
-            )
-
-    def _check_dtype(self, slot: _Input, dtype: np.dtype[Any]) -> None:
-        if dtype != slot.tensor.dtype:
-            raise DTypeError(
-                f"Input {slot.tensor.name!r} expects {slot.tensor.dtype}; got {dtype}. "
-                f"Convert with .astype({str(slot.tensor.dtype)!r})."
-            )
-
     # -- the hot path ----------------------------------------------------------------------
     def infer_async(self, feed: Mapping[str, Any]) -> None:
         """Validates ``feed``, copies host inputs in and enqueues inference and output copies.
@@ -196,69 +150,71 @@ class Runner:
         Call :meth:`synchronize` for the results.
         """
         self._check_open()
-        self._check_names(feed)
-        backend, stream, changed = self.backend, self.stream, False
-        copies: list[tuple[_Input, Any]] = []
+        check_names(feed, self._inputs, self._out_shapes)
+        changed = False
+        staged: list[tuple[InputSlot, Any]] = []
         for name, value in feed.items():
             slot = self._inputs[name]
             if isinstance(value, np.ndarray):
                 shape, dev = value.shape, None
-                self._check_dtype(slot, value.dtype)
+                slot.check_dtype(value.dtype)
             else:
-                dev = self._device_info(slot, value)
+                dev = slot.device_info(value, self.backend.device)
                 shape = dev.shape
             if shape != slot.shape:
-                self._check_shape(slot, shape)
+                slot.check_shape(shape)
                 self._set_shape(slot, shape)
                 changed = True
-            copies.append((slot, value if dev is None else dev))
+            staged.append((slot, value if dev is None else dev))
         if changed:
             self._resolve_outputs()
-        for slot, value in copies:
+        uploads = []
+        for slot, value in staged:
             if isinstance(value, DeviceArrayInfo):
                 self._rebind(slot, value.pointer)
-            else:
-                self._rebind(slot, slot.mem.device)
-                count = value.size
-                if slot.tensor.location == "host" or count:
-                    np.copyto(slot.mem.host.reshape(-1)[:count].reshape(value.shape), value)
-                if slot.tensor.location != "host" and count:
-                    backend.memcpy_htod_async(
-                        slot.mem.device, slot.mem.host_ptr, slot.tensor.nbytes(value.shape), stream
-                    )
+                continue
+            self._rebind(slot, slot.mem.device)
+            if value.size:
+                # Host arrays in any layout (Fortran, strided, read-only) land C-ordered here.
+                np.copyto(slot.mem.host.reshape(-1)[: value.size].reshape(value.shape), value)
+                if slot.tensor.location != "host":
+                    uploads.append((slot.mem, slot.tensor.nbytes(value.shape)))
+        if self._cuda_graph:
+            self._run_graph(uploads)
+        else:
+            self._run_stream(uploads)
+        self._pending = True
+
+    def _run_stream(self, uploads: list[tuple[HostDeviceMem, int]]) -> None:
+        backend, stream = self.backend, self.stream
+        for mem, nbytes in uploads:
+            backend.memcpy_htod_async(mem.device, mem.host_ptr, nbytes, stream)
         self._enqueue()
         if self.outputs_kind == "host":
             for mem in self._outputs:
                 nbytes = mem.tensor.nbytes(self._out_shapes[mem.name])
                 if nbytes and mem.tensor.location != "host":
                     backend.memcpy_dtoh_async(mem.host_ptr, mem.device, nbytes, stream)
-        self._pending = True
 
-    def _device_info(self, slot: _Input, value: Any) -> DeviceArrayInfo:
-        info = device_array_info(value)
-        if info is None:
-            raise DTypeError(
-                f"Input {slot.tensor.name!r} must be a numpy array or a CUDA array "
-                f"(__cuda_array_interface__ / torch); got {type(value).__name__}."
-            )
-        self._check_dtype(slot, info.dtype)
-        if not info.contiguous:
-            raise LayoutError(
-                f"Device input {slot.tensor.name!r} is not C-contiguous; TensorRT reads dense "
-                "memory. Pass .contiguous() (torch) or cupy.ascontiguousarray(x)."
-            )
-        if slot.tensor.location == "host":
-            raise LayoutError(
-                f"Input {slot.tensor.name!r} is a host (shape) tensor; pass a numpy array."
-            )
-        if info.device is not None and info.device != self.backend.device:
-            raise DeviceError(
-                f"Input {slot.tensor.name!r} lives on device {info.device}; this Runner runs on "
-                f"device {self.backend.device}."
-            )
-        return info
+    def _run_graph(self, uploads: list[tuple[HostDeviceMem, int]]) -> None:
+        # One graph per input shapes and bound addresses: a graph replays fixed pointers and
+        # sizes. The first call of each key runs eagerly (TensorRT must see a shape once
+        # before capture, and that run's results are valid), then captures the same work.
+        key = tuple((slot.shape, slot.bound) for slot in self._inputs.values())
+        graph = self._graphs.get(key)
+        if graph is not None:
+            self.backend.launch_graph(graph, self.stream)  # type: ignore[attr-defined]
+            return
+        self._run_stream(uploads)
+        self.backend.synchronize(self.stream)
+        self.backend.begin_capture(self.stream)  # type: ignore[attr-defined]
+        try:
+            self._run_stream(uploads)
+        finally:
+            graph = self.backend.end_capture(self.stream)  # type: ignore[attr-defined]
+        self._graphs[key] = graph
 
-    def _set_shape(self, slot: _Input, shape: Shape) -> None:
+    def _set_shape(self, slot: InputSlot, shape: Shape) -> None:
         name = slot.tensor.name
         if self._implicit:
             self._batch = shape[0]
@@ -266,7 +222,8 @@ class Runner:
             self._family.set_input_shape(self.context, name, shape)
         mem = self.buffers.ensure(name, shape)
         if mem is not slot.mem:
-            slot.mem = mem
+            slot.mem, slot.bound = mem, mem.device
+            self._bound_dirty = True  # ensure() moved the buffer and refilled its slot
         slot.shape = shape
 
     def _resolve_outputs(self) -> None:
@@ -285,13 +242,13 @@ class Runner:
                 self._outputs[self._outputs.index(mem)] = grown
                 self._bound_dirty = True
 
-    def _rebind(self, slot: _Input, pointer: int) -> None:
-        if slot.bound != pointer or slot.mem.device != self.buffers.bindings[self._slot(slot)]:
+    def _rebind(self, slot: InputSlot, pointer: int) -> None:
+        if slot.bound != pointer:
             slot.bound = pointer
             self.buffers.bindings[self._slot(slot)] = pointer
             self._bound_dirty = True
 
-    def _slot(self, slot: _Input) -> int:
+    def _slot(self, slot: InputSlot) -> int:
         return self.buffers._slot_of[slot.tensor.index]
 
     def _enqueue(self) -> None:

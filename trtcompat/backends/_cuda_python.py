@@ -95,6 +95,7 @@ class CudaPythonBackend:
         self._memory = OwnerTable()
         self._streams = HandleTable("stream")
         self._events = HandleTable("event")
+        self._graphs = HandleTable("graph")
 
     @contextlib.contextmanager
     def _on_device(self) -> Iterator[None]:
@@ -221,6 +222,36 @@ class CudaPythonBackend:
         if int(attrs.type) == 0:  # cudaMemoryTypeUnregistered: plain host memory, no device
             raise BackendError(f"pointer_device(0x{ptr:x}): not memory known to CUDA")
         return int(attrs.device)
+
+    # -- CUDA graphs (GraphCapture) -------------------------------------------------------
+    def begin_capture(self, stream: int) -> None:
+        """``cudaStreamBeginCapture`` in thread-local mode: other threads' CUDA calls (their
+        own Runners, allocations) stay legal while this stream records."""
+        mode = cudart.cudaStreamCaptureMode.cudaStreamCaptureModeThreadLocal
+        with self._on_device():
+            _check(cudart.cudaStreamBeginCapture(stream, mode), "cudaStreamBeginCapture")
+
+    def end_capture(self, stream: int) -> int:
+        """``cudaStreamEndCapture`` + ``cudaGraphInstantiate``; returns the exec handle."""
+        with self._on_device():
+            graph = _check(cudart.cudaStreamEndCapture(stream), "cudaStreamEndCapture")
+            try:
+                executable = _check(cudart.cudaGraphInstantiate(graph, 0), "cudaGraphInstantiate")
+            finally:
+                _check(cudart.cudaGraphDestroy(graph), "cudaGraphDestroy")
+        return self._graphs.add(int(executable), executable)
+
+    def launch_graph(self, graph: int, stream: int) -> None:
+        """``cudaGraphLaunch``."""
+        executable = self._graphs.require(graph, "launch_graph")
+        with self._on_device():
+            _check(cudart.cudaGraphLaunch(executable, stream), "cudaGraphLaunch")
+
+    def destroy_graph(self, graph: int) -> None:
+        """``cudaGraphExecDestroy`` of a graph from :meth:`end_capture`."""
+        executable = self._graphs.pop(graph, "destroy_graph")
+        with self._on_device():
+            _check(cudart.cudaGraphExecDestroy(executable), "cudaGraphExecDestroy")
 
     def __repr__(self) -> str:
         return f"CudaPythonBackend(device={self.device})"

@@ -69,6 +69,7 @@ class CupyBackend:
         self._memory = OwnerTable()
         self._streams = HandleTable("stream")
         self._events = HandleTable("event")
+        self._graphs = HandleTable("graph")
 
     @contextlib.contextmanager
     def _on_device(self) -> Iterator[None]:
@@ -197,6 +198,35 @@ class CupyBackend:
         if int(attrs.type) == 0:  # cudaMemoryTypeUnregistered: plain host memory, no device
             raise BackendError(f"pointer_device(0x{ptr:x}): not memory known to CUDA")
         return int(attrs.device)
+
+    # -- CUDA graphs (GraphCapture) -------------------------------------------------------
+    def begin_capture(self, stream: int) -> None:
+        """``cudaStreamBeginCapture`` in thread-local mode (other threads keep working)."""
+        mode = getattr(runtime, "streamCaptureModeThreadLocal", 1)
+        with self._on_device():
+            _call("cudaStreamBeginCapture", runtime.streamBeginCapture, stream, mode)
+
+    def end_capture(self, stream: int) -> int:
+        """``cudaStreamEndCapture`` + ``cudaGraphInstantiate``; returns the exec handle."""
+        with self._on_device():
+            graph = _call("cudaStreamEndCapture", runtime.streamEndCapture, stream)
+            try:
+                executable = int(_call("cudaGraphInstantiate", runtime.graphInstantiate, graph))
+            finally:
+                _call("cudaGraphDestroy", runtime.graphDestroy, graph)
+        return self._graphs.add(executable, None)
+
+    def launch_graph(self, graph: int, stream: int) -> None:
+        """``cudaGraphLaunch``."""
+        self._graphs.require(graph, "launch_graph")
+        with self._on_device():
+            _call("cudaGraphLaunch", runtime.graphLaunch, graph, stream)
+
+    def destroy_graph(self, graph: int) -> None:
+        """``cudaGraphExecDestroy`` of a graph from :meth:`end_capture`."""
+        self._graphs.pop(graph, "destroy_graph")
+        with self._on_device():
+            _call("cudaGraphExecDestroy", runtime.graphExecDestroy, graph)
 
     def __repr__(self) -> str:
         return f"CupyBackend(device={self.device})"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, runtime_checkable
 
-__all__ = ["Backend"]
+__all__ = ["Backend", "GraphCapture"]
 
 
 @runtime_checkable
@@ -96,4 +96,29 @@ class Backend(Protocol):
 
     def pointer_device(self, ptr: int) -> int:
         """The device that owns ``ptr`` (from the driver's pointer attributes)."""
+        ...  # pragma: no cover
+
+
+@runtime_checkable
+class GraphCapture(Protocol):
+    """CUDA-graph stream capture, which backends with a runtime-API handle offer.
+
+    ``Runner(cuda_graph=True)`` records copies and the enqueue once per input shape and
+    replays them with one launch.
+    """
+
+    def begin_capture(self, stream: int) -> None:
+        """Starts capturing ``stream`` (thread-local mode)."""
+        ...  # pragma: no cover
+
+    def end_capture(self, stream: int) -> int:
+        """Ends the capture and instantiates it; returns the executable graph's handle."""
+        ...  # pragma: no cover
+
+    def launch_graph(self, graph: int, stream: int) -> None:
+        """Launches an executable graph on ``stream``."""
+        ...  # pragma: no cover
+
+    def destroy_graph(self, graph: int) -> None:
+        """Destroys an executable graph from :meth:`end_capture`."""
         ...  # pragma: no cover

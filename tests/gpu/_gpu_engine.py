@@ -1,0 +1,61 @@
+"""A fake engine whose execute launches real GPU work (CuPy) on the bound device addresses,
+on the stream TensorRT would be given: ``y = 2 * x + 1`` (and ``ids_out = ids + 1``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from trtcompat.testing import EngineSpec, Launch, LaunchTensor, TensorSpec
+
+
+def _wrap(cp: Any, t: LaunchTensor) -> Any:
+    nbytes = int(np.prod(t.shape)) * t.dtype.itemsize
+    memory = cp.cuda.UnownedMemory(t.address, max(nbytes, 1), None, 0)
+    return cp.ndarray(t.shape, t.dtype, cp.cuda.MemoryPointer(memory, 0))
+
+
+def launch(job: Launch) -> None:
+    """Runs the engine's math as CuPy kernels on ``job.stream``."""
+    import cupy as cp
+
+    with cp.cuda.ExternalStream(job.stream):
+        t = job.tensors
+        cp.add(cp.multiply(_wrap(cp, t["x"]), 2), 1, out=_wrap(cp, t["y"]))
+        if "ids" in t:
+            cp.add(_wrap(cp, t["ids"]), 1, out=_wrap(cp, t["ids_out"]))
+
+
+def reference(x: np.ndarray) -> np.ndarray:
+    """What the GPU computes, on the host."""
+    return x * 2 + 1
+
+
+GPU_DYNAMIC = EngineSpec(
+    (
+        TensorSpec("ids_out", np.int32, (-1,), False, like="ids"),
+        TensorSpec("x", np.float32, (-1, 256), True, profiles=(((1, 256), (8, 256), (64, 256)),)),
+        TensorSpec("ids", np.int32, (-1,), True, profiles=(((1,), (8,), (64,)),)),
+        TensorSpec("y", np.float32, (-1, 256), False, like="x"),
+    ),
+    launch=launch,
+    name="gpu_dynamic",
+)
+
+GPU_STATIC = EngineSpec(
+    (
+        TensorSpec("x", np.float32, (4, 1024), True),
+        TensorSpec("y", np.float32, (4, 1024), False),
+    ),
+    launch=launch,
+    name="gpu_static",
+)
+
+GPU_IMPLICIT = EngineSpec(
+    (TensorSpec("x", np.float32, (128,), True), TensorSpec("y", np.float32, (128,), False)),
+    launch=launch,
+    implicit_batch=True,
+    max_batch_size=16,
+    name="gpu_implicit",
+)
