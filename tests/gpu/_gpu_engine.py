@@ -10,21 +10,22 @@ import numpy as np
 from trtcompat.testing import EngineSpec, Launch, LaunchTensor, TensorSpec
 
 
-def _wrap(cp: Any, t: LaunchTensor) -> Any:
+def _wrap(cp: Any, t: LaunchTensor, device: int) -> Any:
     nbytes = int(np.prod(t.shape)) * t.dtype.itemsize
-    memory = cp.cuda.UnownedMemory(t.address, max(nbytes, 1), None, 0)
+    memory = cp.cuda.UnownedMemory(t.address, max(nbytes, 1), None, device)
     return cp.ndarray(t.shape, t.dtype, cp.cuda.MemoryPointer(memory, 0))
 
 
 def launch(job: Launch) -> None:
-    """Runs the engine's math as CuPy kernels on ``job.stream``."""
+    """Runs the engine's math as CuPy kernels on ``job.stream``, on the inputs' device."""
     import cupy as cp
 
-    with cp.cuda.ExternalStream(job.stream):
+    device = int(cp.cuda.runtime.pointerGetAttributes(job.tensors["x"].address).device)
+    with cp.cuda.Device(device), cp.cuda.ExternalStream(job.stream):
         t = job.tensors
-        cp.add(cp.multiply(_wrap(cp, t["x"]), 2), 1, out=_wrap(cp, t["y"]))
+        cp.add(cp.multiply(_wrap(cp, t["x"], device), 2), 1, out=_wrap(cp, t["y"], device))
         if "ids" in t:
-            cp.add(_wrap(cp, t["ids"]), 1, out=_wrap(cp, t["ids_out"]))
+            cp.add(_wrap(cp, t["ids"], device), 1, out=_wrap(cp, t["ids_out"], device))
 
 
 def reference(x: np.ndarray) -> np.ndarray:
