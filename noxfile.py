@@ -70,8 +70,9 @@ def demo(session: nox.Session) -> None:
 @nox.session(tags=["bench"], default=False)
 def bench(session: nox.Session) -> None:
     """CPU overhead benchmark of the dispatch layer (numbers, not pass/fail)."""
-    session.install("-e", ".[test]")
+    session.install("-e", ".[test]", "polygraphy")  # a contender, not a dependency
     session.run("python", "benchmarks/cpu_overhead.py", *session.posargs)
+    session.run("python", "benchmarks/scaling.py", *session.posargs)
 
 
 @nox.session(venv_backend="none", default=False, tags=["gpu", "container"])

@@ -29,7 +29,18 @@ __all__ = ["InputSlot", "check_names"]
 class InputSlot:
     """One input's buffers, admitted shape range, and what was last set and bound."""
 
-    __slots__ = ("bound", "high", "low", "mem", "range_name", "shape", "tensor")
+    __slots__ = (
+        "bits",
+        "bound",
+        "high",
+        "low",
+        "mem",
+        "range_name",
+        "shape",
+        "tensor",
+        "upload",
+        "view",
+    )
 
     def __init__(
         self, tensor: IOTensor, mem: HostDeviceMem, low: Shape, high: Shape, range_name: str
@@ -38,6 +49,10 @@ class InputSlot:
         self.range_name = range_name
         self.shape: Shape | None = None
         self.bound = mem.device
+        self.bits = tensor.bits_per_element
+        #: Bytes to upload and the pinned view to copy into, for the current shape.
+        self.upload = 0
+        self.view: Any = None
 
     def check_shape(self, shape: Shape) -> None:
         """Rank and the profile (or max_batch_size) range."""

@@ -113,6 +113,10 @@ class Runner:
         }
         self._outputs = [self.buffers[t.name] for t in self.tensors if not t.is_input]
         self._out_shapes: dict[str, Shape] = {m.name: m.shape for m in self._outputs}
+        self._input_names = frozenset(self._inputs)
+        self._enqueue_call = fam.enqueue
+        self._downloads: list[tuple[str, HostDeviceMem, int, Any]] = []
+        self._plan_outputs()
         self._bound_dirty = True
         self._pending = False
         self._batch: int | None = None
@@ -149,15 +153,18 @@ class Runner:
 
         Call :meth:`synchronize` for the results.
         """
-        self._check_open()
-        check_names(feed, self._inputs, self._out_shapes)
+        if self._closed:
+            raise ClosedError("This Runner was closed; create a new one.")
+        if type(feed) is not dict or feed.keys() != self._input_names:
+            check_names(feed, self._inputs, self._out_shapes)
         changed = False
         staged: list[tuple[InputSlot, Any]] = []
         for name, value in feed.items():
             slot = self._inputs[name]
             if isinstance(value, np.ndarray):
                 shape, dev = value.shape, None
-                slot.check_dtype(value.dtype)
+                if value.dtype != slot.tensor.dtype:
+                    slot.check_dtype(value.dtype)
             else:
                 dev = slot.device_info(value, self.backend.device)
                 shape = dev.shape
@@ -171,14 +178,16 @@ class Runner:
         uploads = []
         for slot, value in staged:
             if isinstance(value, DeviceArrayInfo):
-                self._rebind(slot, value.pointer)
+                if slot.bound != value.pointer:
+                    self._rebind(slot, value.pointer)
                 continue
-            self._rebind(slot, slot.mem.device)
-            if value.size:
+            if slot.bound != slot.mem.device:
+                self._rebind(slot, slot.mem.device)
+            if slot.upload:
                 # Host arrays in any layout (Fortran, strided, read-only) land C-ordered here.
-                np.copyto(slot.mem.host.reshape(-1)[: value.size].reshape(value.shape), value)
+                np.copyto(slot.view, value)
                 if slot.tensor.location != "host":
-                    uploads.append((slot.mem, slot.tensor.nbytes(value.shape)))
+                    uploads.append((slot.mem, slot.upload))
         if self._cuda_graph:
             self._run_graph(uploads)
         else:
@@ -191,9 +200,8 @@ class Runner:
             backend.memcpy_htod_async(mem.device, mem.host_ptr, nbytes, stream)
         self._enqueue()
         if self.outputs_kind == "host":
-            for mem in self._outputs:
-                nbytes = mem.tensor.nbytes(self._out_shapes[mem.name])
-                if nbytes and mem.tensor.location != "host":
+            for _, mem, nbytes, _ in self._downloads:
+                if nbytes:
                     backend.memcpy_dtoh_async(mem.host_ptr, mem.device, nbytes, stream)
 
     def _run_graph(self, uploads: list[tuple[HostDeviceMem, int]]) -> None:
@@ -225,6 +233,9 @@ class Runner:
             slot.mem, slot.bound = mem, mem.device
             self._bound_dirty = True  # ensure() moved the buffer and refilled its slot
         slot.shape = shape
+        # Cached per shape, so a call with an unchanged shape only copies.
+        slot.upload = slot.tensor.nbytes(shape)
+        slot.view = host_array(mem.host_ptr, slot.upload, mem.dtype, shape, slot.bits)
 
     def _resolve_outputs(self) -> None:
         for mem in list(self._outputs):
@@ -241,15 +252,24 @@ class Runner:
             if grown is not mem:
                 self._outputs[self._outputs.index(mem)] = grown
                 self._bound_dirty = True
+        self._plan_outputs()
+
+    def _plan_outputs(self) -> None:
+        """Caches, per output, the bytes to copy back and the host view to return."""
+        self._downloads = []
+        for mem in self._outputs:
+            shape = self._out_shapes[mem.name]
+            nbytes = mem.tensor.nbytes(shape)
+            bits = mem.tensor.bits_per_element
+            view = host_array(mem.host_ptr, nbytes, mem.dtype, shape, bits)
+            if mem.tensor.location == "host":
+                nbytes = 0  # TensorRT writes host (shape) outputs in place
+            self._downloads.append((mem.name, mem, nbytes, view))
 
     def _rebind(self, slot: InputSlot, pointer: int) -> None:
-        if slot.bound != pointer:
-            slot.bound = pointer
-            self.buffers.bindings[self._slot(slot)] = pointer
-            self._bound_dirty = True
-
-    def _slot(self, slot: InputSlot) -> int:
-        return self.buffers._slot_of[slot.tensor.index]
+        slot.bound = pointer
+        self.buffers.bindings[self.buffers._slot_of[slot.tensor.index]] = pointer
+        self._bound_dirty = True
 
     def _enqueue(self) -> None:
         bindings = self.buffers.bindings
@@ -258,7 +278,7 @@ class Runner:
             if refused is not None:
                 raise explain_failure(self._family, self.context, f"bind tensor {refused!r}")
             self._bound_dirty = False
-        if not self._family.enqueue(self.context, bindings, self.stream, self._batch):
+        if not self._enqueue_call(self.context, bindings, self.stream, self._batch):
             raise explain_failure(self._family, self.context, "execute the engine")
 
     def _addresses(self) -> list[int]:
@@ -272,18 +292,13 @@ class Runner:
             raise ExecutionError("Nothing was enqueued; call infer_async(feed) first.")
         self.backend.synchronize(self.stream)
         self._pending = False
-        result: dict[str, Any] = {}
-        for mem in self._outputs:
-            shape = self._out_shapes[mem.name]
-            if self.outputs_kind == "device":
-                result[mem.name] = self.backend.device_array(mem.device, shape, mem.dtype, self)
-            else:
-                nbytes = mem.tensor.nbytes(shape)
-                view = host_array(
-                    mem.host_ptr, nbytes, mem.dtype, shape, mem.tensor.bits_per_element
-                )
-                result[mem.name] = view.copy()
-        return result
+        if self.outputs_kind == "device":
+            device_array = self.backend.device_array
+            return {
+                name: device_array(mem.device, self._out_shapes[name], mem.dtype, self)
+                for name, mem, _, _ in self._downloads
+            }
+        return {name: view.copy() for name, _, _, view in self._downloads}
 
     def infer(self, feed: Mapping[str, Any]) -> dict[str, Any]:
         """Runs one inference synchronously: ``{input name: array}`` -> ``{output name: array}``."""
