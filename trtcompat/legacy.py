@@ -145,6 +145,7 @@ class _TensorEngine(LegacyEngine):
 
     def get_binding_name(self, index: int) -> str:
         """The binding's name, mangled as ``"x [profile k]"`` for profiles ``k > 0``."""
+        _require_index(index)
         name, profile = self._layout.get(index)
         return mangle(name, profile)
 
@@ -170,33 +171,39 @@ class _TensorEngine(LegacyEngine):
         """The engine module's own ``DataType`` of the binding."""
         return self.__wrapped__.get_tensor_dtype(self._layout.get(binding)[0])
 
-    def get_binding_format(self, binding: int | str) -> Any:
+    def get_binding_format(self, binding: int) -> Any:
         """The binding's ``TensorFormat``."""
+        _require_index(binding)
         return self.__wrapped__.get_tensor_format(self._layout.get(binding)[0])
 
-    def get_binding_vectorized_dim(self, binding: int | str) -> int:
+    def get_binding_vectorized_dim(self, binding: int) -> int:
         """The vectorized dimension, -1 for scalar formats."""
+        _require_index(binding)
         return int(self.__wrapped__.get_tensor_vectorized_dim(self._layout.get(binding)[0]))
 
-    def get_binding_components_per_element(self, binding: int | str) -> int:
+    def get_binding_components_per_element(self, binding: int) -> int:
         """Components per vector element (1 for scalar formats)."""
+        _require_index(binding)
         name = self._layout.get(binding)[0]
         return int(self.__wrapped__.get_tensor_components_per_element(name))
 
-    def get_binding_bytes_per_component(self, binding: int | str) -> int:
+    def get_binding_bytes_per_component(self, binding: int) -> int:
         """Bytes per component."""
+        _require_index(binding)
         return int(self.__wrapped__.get_tensor_bytes_per_component(self._layout.get(binding)[0]))
 
     def get_location(self, binding: int | str) -> Any:
         """The binding's ``TensorLocation`` (HOST for shape tensors)."""
         return self.__wrapped__.get_tensor_location(self._layout.get(binding)[0])
 
-    def is_shape_binding(self, binding: int | str) -> bool:
+    def is_shape_binding(self, binding: int) -> bool:
         """Whether the binding is a shape tensor (``is_shape_inference_io``)."""
+        _require_index(binding)
         return bool(self.__wrapped__.is_shape_inference_io(self._layout.get(binding)[0]))
 
-    def is_execution_binding(self, binding: int | str) -> bool:
+    def is_execution_binding(self, binding: int) -> bool:
         """Whether the binding is used for execution (every non-shape tensor)."""
+        _require_index(binding)
         return not self.is_shape_binding(binding)
 
     def get_profile_shape(self, profile_index: int, binding: int | str) -> list[Any]:
@@ -223,3 +230,9 @@ class _TensorEngine(LegacyEngine):
 
 def __dir__() -> list[str]:
     return __all__
+
+
+def _require_index(binding: object) -> None:
+    # 8.x binds these members as (int) only; pybind refuses a name with TypeError.
+    if not isinstance(binding, int):
+        raise TypeError(f"Expected an int binding index; got {type(binding).__name__}.")

@@ -60,6 +60,12 @@ class EngineCore:
             return self._spec.tensors[index % n], index // n
         return None
 
+    def _index(self, index: Any) -> tuple[TensorSpec, int]:
+        # Members bound as (int) in 8.x: pybind refuses a name with TypeError.
+        if not isinstance(index, int):
+            raise TypeError("incompatible function arguments: expected an int binding index.")
+        return self._binding(index)
+
     def _binding(self, key: Any) -> tuple[TensorSpec, int]:
         found = self._tensor(key)
         if found is None:
@@ -144,11 +150,13 @@ class _Pool(EngineCore):
 
     def get_binding_name(self, index: int) -> str:
         self._warn("ICudaEngine", "get_binding_name")
-        tensor, profile = self._binding(index)
+        tensor, profile = self._index(index)
         return mangle(tensor.name, profile)
 
     def get_binding_index(self, name: str) -> int:
         self._warn("ICudaEngine", "get_binding_index")
+        if not isinstance(name, str):
+            raise TypeError("incompatible function arguments: expected a binding name (str).")
         found = self._tensor(name)
         if found is None:
             return -1
@@ -170,19 +178,19 @@ class _Pool(EngineCore):
 
     def get_binding_format(self, index: int) -> Any:
         self._warn("ICudaEngine", "get_binding_format")
-        return self._enum("TensorFormat", self._binding(index)[0].format)
+        return self._enum("TensorFormat", self._index(index)[0].format)
 
     def get_binding_vectorized_dim(self, index: int) -> int:
         self._warn("ICudaEngine", "get_binding_vectorized_dim")
-        return self._binding(index)[0].vectorized_dim
+        return self._index(index)[0].vectorized_dim
 
     def get_binding_components_per_element(self, index: int) -> int:
         self._warn("ICudaEngine", "get_binding_components_per_element")
-        return self._binding(index)[0].components_per_element
+        return self._index(index)[0].components_per_element
 
     def get_binding_bytes_per_component(self, index: int) -> int:
         self._warn("ICudaEngine", "get_binding_bytes_per_component")
-        return max(bits_of(self._binding(index)[0].trt_dtype) // 8, 1)
+        return max(bits_of(self._index(index)[0].trt_dtype) // 8, 1)
 
     def get_location(self, index: Any) -> Any:
         self._warn("ICudaEngine", "get_location")
@@ -191,11 +199,11 @@ class _Pool(EngineCore):
 
     def is_shape_binding(self, index: int) -> bool:
         self._warn("ICudaEngine", "is_shape_binding")
-        return self._binding(index)[0].is_shape_tensor
+        return self._index(index)[0].is_shape_tensor
 
     def is_execution_binding(self, index: int) -> bool:
         self._warn("ICudaEngine", "is_execution_binding")
-        return not self._binding(index)[0].is_shape_tensor
+        return not self._index(index)[0].is_shape_tensor
 
     def get_profile_shape(self, profile_index: int, binding: Any) -> list[Any]:
         self._warn("ICudaEngine", "get_profile_shape")
