@@ -169,10 +169,9 @@ class Buffers:
         dims = tuple(int(d) for d in shape)
         if mem.tensor.nbytes(dims) <= mem.nbytes:
             return mem
-        slot = self.tensors.index(mem.tensor)
+        # Allocate first: if that fails, the old buffers stay in place and usable.
+        self._allocate(mem.tensor, dims, self.tensors.index(mem.tensor))
         self._release(mem)
-        del self._mems[name]
-        self._allocate(mem.tensor, dims, slot)
         return self._mems[name]
 
     def close(self) -> None:

@@ -16,12 +16,31 @@ def _wrap(cp: Any, t: LaunchTensor, device: int) -> Any:
     return cp.ndarray(t.shape, t.dtype, cp.cuda.MemoryPointer(memory, 0))
 
 
+class _StreamHandle:
+    """A raw ``cudaStream_t`` behind the CUDA stream protocol (``__cuda_stream__``)."""
+
+    def __init__(self, handle: int) -> None:
+        self.handle = handle
+
+    def __cuda_stream__(self) -> tuple[int, int]:
+        return (0, self.handle)
+
+
+def _stream(cp: Any, handle: int) -> Any:
+    # CuPy 14 deprecates ExternalStream (a DeprecationWarning, an error under this suite's
+    # filterwarnings) in favour of Stream.from_external; older CuPy has only the former.
+    from_external = getattr(cp.cuda.Stream, "from_external", None)
+    if from_external is not None:
+        return from_external(_StreamHandle(handle))
+    return cp.cuda.ExternalStream(handle)
+
+
 def launch(job: Launch) -> None:
     """Runs the engine's math as CuPy kernels on ``job.stream``, on the inputs' device."""
     import cupy as cp
 
     device = int(cp.cuda.runtime.pointerGetAttributes(job.tensors["x"].address).device)
-    with cp.cuda.Device(device), cp.cuda.ExternalStream(job.stream):
+    with cp.cuda.Device(device), _stream(cp, job.stream):
         t = job.tensors
         cp.add(cp.multiply(_wrap(cp, t["x"], device), 2), 1, out=_wrap(cp, t["y"], device))
         if "ids" in t:

@@ -45,7 +45,10 @@ def era(request: pytest.FixtureRequest) -> Any:
 
 def _feed(batch: int) -> dict[str, np.ndarray]:
     rng = np.random.default_rng(batch)
-    return {"x": rng.random((batch, 256), dtype=np.float32), "ids": np.arange(batch, dtype=np.int32)}
+    return {
+        "x": rng.random((batch, 256), dtype=np.float32),
+        "ids": np.arange(batch, dtype=np.int32),
+    }
 
 
 def test_classic_loop_with_execute(era: str, backend: Backend) -> None:
@@ -85,7 +88,9 @@ def test_runner_implicit_batch(era: str, backend: Backend) -> None:
 @pytest.mark.parametrize("name", ["cuda_python", "cupy"])
 def test_cuda_graph_replays_correctly(era: str, name: str) -> None:
     backend = get_backend(name)
-    with tc.Runner(tc.load_engine(build_plan(GPU_STATIC, era)), backend=backend, cuda_graph=True) as runner:
+    with tc.Runner(
+        tc.load_engine(build_plan(GPU_STATIC, era)), backend=backend, cuda_graph=True
+    ) as runner:
         for i in range(5):  # call 1 runs eagerly and captures; 2.. replay the graph
             x = np.full((4, 1024), i, np.float32)
             np.testing.assert_array_equal(runner.infer({"x": x})["y"], reference(x))
@@ -117,7 +122,9 @@ def test_allocate_close_cycles_leave_memory_flat(backend: Backend) -> None:
         for _ in range(2000):
             tc.allocate_buffers(engine, backend=backend).close()
         end = backend.mem_info()[0]
-    print(f"\n{backend.name}: free device memory {start / MIB:.1f} -> {end / MIB:.1f} MiB after 2000 cycles")
+    print(
+        f"\n{backend.name}: free device memory {start / MIB:.1f} -> {end / MIB:.1f} MiB after 2000 cycles"
+    )
     assert abs(end - start) <= MIB
 
 

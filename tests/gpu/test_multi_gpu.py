@@ -79,5 +79,7 @@ def test_two_runners_two_gpus_side_by_side(pair: tuple[Backend, Backend]) -> Non
             t.join(timeout=300)
     assert not errors, errors[0]
     end = [b.mem_info()[0] for b in pair]
-    print(f"\n{pair[0].name}: free MiB per GPU {[s // MIB for s in start]} -> {[e // MIB for e in end]}")
+    print(
+        f"\n{pair[0].name}: free MiB per GPU {[s // MIB for s in start]} -> {[e // MIB for e in end]}"
+    )
     assert all(abs(e - s) <= MIB for s, e in zip(start, end, strict=True))
