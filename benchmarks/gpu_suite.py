@@ -190,8 +190,16 @@ def _backend_cases(name: str, engine: Any, x: np.ndarray, cases: dict[str, Calla
         np.copyto(ins[0].host, x)
         return tc.do_inference(ctx, bindings, ins, outs, stream)
 
+    pinned = tc.Runner(engine, backend=be, copy_outputs=False)
+    view = pinned.host_input("in0", x.shape)
+
+    def pinned_infer() -> object:
+        np.copyto(view, x)  # the same host work as raw: fill pinned memory, read it back
+        return pinned.infer({"in0": view})
+
     cases[f"{name} raw"] = lambda: raw(x)
     cases[f"{name} Runner.infer"] = lambda: run.infer(feed)
+    cases[f"{name} Runner.infer pinned"] = pinned_infer
     cases[f"{name} infer_async+sync"] = pair
     cases[f"{name} do_inference"] = classic
     try:
@@ -235,7 +243,8 @@ def latency(engine: Any, n: int, quick: bool) -> list[list[str]]:
     rows = []
     for name in BACKENDS:
         raw_t = t.get(f"{name} raw")
-        for what in ("raw", "Runner.infer", "infer_async+sync", "do_inference", "cuda_graph"):
+        for what in ("raw", "Runner.infer", "Runner.infer pinned", "infer_async+sync",
+                     "do_inference", "cuda_graph"):
             key = f"{name} {what}"
             note = notes.get(key, notes.get(name, "")) if what in ("raw", "cuda_graph") else ""
             rows.append([f"{4 * n // 1024} KiB", name, what, fmt(t.get(key)),
@@ -256,7 +265,10 @@ def _transfer_cases(name: str, engine: Any, x: np.ndarray,
     ins, outs, bindings, stream = bufs
     cases[f"{name} do_inference"] = lambda: tc.do_inference(ctx, bindings, ins, outs, stream)
     cases[f"{name} Runner.infer"] = lambda: run.infer({"in0": x})
-    return [bufs, run]
+    pinned = tc.Runner(engine, backend=be, copy_outputs=False)
+    view = pinned.host_input("in0", x.shape)
+    cases[f"{name} Runner.infer pinned"] = lambda: pinned.infer({"in0": view})
+    return [bufs, run, pinned]
 
 
 def throughput(nbytes: int, quick: bool) -> list[list[str]]:

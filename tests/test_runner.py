@@ -185,3 +185,20 @@ def test_graph_capture_needs_a_capable_backend(era: str, host: Any) -> None:
 def test_bad_outputs_kind(era: str) -> None:
     with pytest.raises(ValueError, match=r"^outputs must be 'host' or 'device'; got 'gpu'\.$"):
         tc.Runner(_engine(STATIC, era), backend="host", outputs="gpu")  # type: ignore[arg-type]
+
+
+def test_pinned_input_and_output_views(era: str, host: Any) -> None:
+    with tc.Runner(_engine(DYNAMIC, era), backend=host, copy_outputs=False) as runner:
+        view = runner.host_input("x", (4, 3))
+        assert view.shape == (4, 3) and view.ctypes.data == runner.buffers["x"].host_ptr
+        view[:] = np.arange(12, dtype=np.float32).reshape(4, 3)
+        first = runner.infer({"x": view})["y"]
+        np.testing.assert_array_equal(first, np.arange(12).reshape(4, 3) * 2)
+        assert first.ctypes.data == runner.buffers["y"].host_ptr  # a view, not a copy
+        view[:] = 1
+        np.testing.assert_array_equal(runner.infer({"x": view})["y"], 2)
+        np.testing.assert_array_equal(first, 2)  # the same memory, overwritten by design
+        with pytest.raises(tc.ShapeError, match=r"outside the profile 0 range"):
+            runner.host_input("x", (9, 3))
+        with pytest.raises(tc.UnknownTensorError, match=r"^Input 'y' is an output\."):
+            runner.host_input("y")

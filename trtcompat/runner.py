@@ -7,7 +7,7 @@ version: the API family was chosen once, in ``__init__``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -45,8 +45,10 @@ class Runner:
             otherwise start on profile -1).
         device: The CUDA device.
         cuda_graph: Capture copies and enqueue in a CUDA graph per input shape and replay it.
-        outputs: ``"host"`` (numpy copies) or ``"device"`` (zero-copy device arrays, valid until
+        outputs: ``"host"`` (numpy arrays) or ``"device"`` (zero-copy device arrays, valid until
             the next call).
+        copy_outputs: With ``outputs="host"``: return copies (default), or views of the pinned
+            output buffers, valid until the next call (no host copy; for latency-bound serving).
         family: Force ``"bindings"`` or ``"tensors"`` where both exist.
 
     A Runner is not thread-safe; give each thread its own (they may share the engine).
@@ -61,6 +63,7 @@ class Runner:
         device: int = 0,
         cuda_graph: bool = False,
         outputs: OutputKind = "host",
+        copy_outputs: bool = True,
         family: str | None = None,
     ) -> None:
         if outputs not in ("host", "device"):
@@ -78,6 +81,7 @@ class Runner:
             )
         self.profile = profile
         self.outputs_kind: OutputKind = outputs
+        self.copy_outputs = copy_outputs
         self._cuda_graph = cuda_graph
         self._graphs: dict[tuple[Any, ...], int] = {}
         with self.backend.activate():
@@ -153,10 +157,19 @@ class Runner:
 
         Call :meth:`synchronize` for the results.
         """
+        self._admit(feed)
+        # One device switch for the whole call, not one per copy (backends skip theirs inside).
+        with self.backend.activate():
+            self._infer_async(feed)
+        self._pending = True
+
+    def _admit(self, feed: Mapping[str, Any]) -> None:
         if self._closed:
             raise ClosedError("This Runner was closed; create a new one.")
         if type(feed) is not dict or feed.keys() != self._input_names:
             check_names(feed, self._inputs, self._out_shapes)
+
+    def _infer_async(self, feed: Mapping[str, Any]) -> None:
         changed = False
         staged: list[tuple[InputSlot, Any]] = []
         for name, value in feed.items():
@@ -184,15 +197,16 @@ class Runner:
             if slot.bound != slot.mem.device:
                 self._rebind(slot, slot.mem.device)
             if slot.upload:
-                # Host arrays in any layout (Fortran, strided, read-only) land C-ordered here.
-                np.copyto(slot.view, value)
+                # Host arrays in any layout (Fortran, strided, read-only) land C-ordered here;
+                # the pinned view itself (from host_input) needs no copy.
+                if value is not slot.view:
+                    np.copyto(slot.view, value)
                 if slot.tensor.location != "host":
                     uploads.append((slot.mem, slot.upload))
         if self._cuda_graph:
             self._run_graph(uploads)
         else:
             self._run_stream(uploads)
-        self._pending = True
 
     def _run_stream(self, uploads: list[tuple[HostDeviceMem, int]]) -> None:
         backend, stream = self.backend, self.stream
@@ -290,6 +304,10 @@ class Runner:
         self._check_open()
         if not self._pending:
             raise ExecutionError("Nothing was enqueued; call infer_async(feed) first.")
+        with self.backend.activate():
+            return self._synchronize()
+
+    def _synchronize(self) -> dict[str, Any]:
         self.backend.synchronize(self.stream)
         self._pending = False
         if self.outputs_kind == "device":
@@ -298,12 +316,39 @@ class Runner:
                 name: device_array(mem.device, self._out_shapes[name], mem.dtype, self)
                 for name, mem, _, _ in self._downloads
             }
+        if not self.copy_outputs:
+            return {name: view for name, _, _, view in self._downloads}
         return {name: view.copy() for name, _, _, view in self._downloads}
+
+    def host_input(self, name: str, shape: Sequence[int] | None = None) -> np.ndarray:
+        """The pinned host buffer of input ``name`` as an array of ``shape``.
+
+        Fill it and pass it back in the feed: the Runner then skips its host copy. Valid until
+        the input's shape changes.
+
+        Raises:
+            UnknownTensorError: ``name`` is not an input.
+            ShapeError: ``shape`` is outside the profile.
+        """
+        self._check_open()
+        if name not in self._inputs:
+            check_names({name: None}, self._inputs, self._out_shapes)
+        slot = self._inputs[name]
+        dims = tuple(int(d) for d in shape) if shape is not None else slot.shape or slot.mem.shape
+        if dims != slot.shape:
+            slot.check_shape(dims)
+            self._set_shape(slot, dims)
+            self._resolve_outputs()
+        view: np.ndarray = slot.view
+        return view
 
     def infer(self, feed: Mapping[str, Any]) -> dict[str, Any]:
         """Runs one inference synchronously: ``{input name: array}`` -> ``{output name: array}``."""
-        self.infer_async(feed)
-        return self.synchronize()
+        self._admit(feed)
+        with self.backend.activate():  # one device switch for the whole round trip
+            self._infer_async(feed)
+            self._pending = True
+            return self._synchronize()
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else f"profile {self.profile}"

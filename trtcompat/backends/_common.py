@@ -9,7 +9,8 @@ import bisect
 import contextlib
 import math
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ import numpy as np
 from trtcompat.errors import BackendError, BackendUnavailableError, DeviceError
 
 __all__ = [
+    "ActiveGuard",
     "EXTRAS",
     "CudaArrayView",
     "HandleTable",
@@ -242,3 +244,32 @@ class CudaArrayView:
 
 def __dir__() -> list[str]:
     return __all__
+
+
+class ActiveGuard:
+    """Skips a backend's per-call device guard inside its own ``activate()`` block.
+
+    Every backend call makes its device current (push a context, set a device) and restores
+    the previous one; the Runner wraps a whole inference in ``activate()`` once, so the calls
+    inside need not pay that again. The depth is per thread, as CUDA's current device is.
+    """
+
+    def __init__(self, switch: Callable[[], AbstractContextManager[None]]) -> None:
+        self._switch = switch
+        self._local = threading.local()
+
+    def call_guard(self) -> AbstractContextManager[None]:
+        """The guard one call needs: none inside ``activate()``, else a device switch."""
+        if getattr(self._local, "depth", 0):
+            return contextlib.nullcontext()
+        return self._switch()
+
+    @contextlib.contextmanager
+    def activate(self) -> Iterator[None]:
+        """Switches to the device once, for everything inside the block (re-entrant)."""
+        with self._switch():
+            self._local.depth = getattr(self._local, "depth", 0) + 1
+            try:
+                yield
+            finally:
+                self._local.depth -= 1

@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from trtcompat.backends._common import (
+    ActiveGuard,
     CudaArrayView,
     HandleTable,
     OwnerTable,
@@ -45,6 +46,10 @@ def _load_cudart() -> Any:
 
 
 cudart = _load_cudart()
+_KINDS = {
+    name: getattr(cudart.cudaMemcpyKind, name)
+    for name in ("cudaMemcpyHostToDevice", "cudaMemcpyDeviceToHost", "cudaMemcpyDeviceToDevice")
+}
 
 
 def _check(result: Any, call: str) -> Any:
@@ -96,9 +101,10 @@ class CudaPythonBackend:
         self._streams = HandleTable("stream")
         self._events = HandleTable("event")
         self._graphs = HandleTable("graph")
+        self._guard = ActiveGuard(self._switch_device)
 
     @contextlib.contextmanager
-    def _on_device(self) -> Iterator[None]:
+    def _switch_device(self) -> Iterator[None]:
         # cudaGetDevice is a thread-local read, so checking every call is cheap and stays
         # right even when other code (torch, cupy, the user) switched this thread's device;
         # the previous device is restored so callers never see their current device move.
@@ -114,7 +120,10 @@ class CudaPythonBackend:
 
     def activate(self) -> AbstractContextManager[None]:
         """Makes :attr:`device` current in this thread; restores the previous one on exit."""
-        return self._on_device()
+        return self._guard.activate()
+
+    def _on_device(self) -> AbstractContextManager[None]:
+        return self._guard.call_guard()
 
     def malloc(self, nbytes: int) -> int:
         """``cudaMalloc``; returns the device address."""
@@ -145,12 +154,11 @@ class CudaPythonBackend:
             _check(cudart.cudaFreeHost(ptr), f"cudaFreeHost(0x{ptr:x})")
 
     def _copy(self, dst: int, src: int, nbytes: int, stream: int, kind: str) -> None:
-        direction = getattr(cudart.cudaMemcpyKind, kind)
+        direction = _KINDS[kind]
         with self._on_device():
-            _check(
-                cudart.cudaMemcpyAsync(dst, src, nbytes, direction, stream),
-                f"cudaMemcpyAsync({kind}, {nbytes} bytes, 0x{src:x} -> 0x{dst:x})",
-            )
+            result = cudart.cudaMemcpyAsync(dst, src, nbytes, direction, stream)
+        if int(result[0]):  # the hot path: the error text is built only on failure
+            _check(result, f"cudaMemcpyAsync({kind}, {nbytes} bytes, 0x{src:x} -> 0x{dst:x})")
 
     def memcpy_htod_async(self, dst: int, src: int, nbytes: int, stream: int) -> None:
         """Enqueues a host-to-device copy on ``stream``."""
@@ -179,7 +187,9 @@ class CudaPythonBackend:
     def synchronize(self, stream: int) -> None:
         """``cudaStreamSynchronize``."""
         with self._on_device():
-            _check(cudart.cudaStreamSynchronize(stream), f"cudaStreamSynchronize(0x{stream:x})")
+            result = cudart.cudaStreamSynchronize(stream)
+        if int(result[0]):
+            _check(result, f"cudaStreamSynchronize(0x{stream:x})")
 
     def create_event(self) -> int:
         """``cudaEventCreateWithFlags(cudaEventDisableTiming)``."""

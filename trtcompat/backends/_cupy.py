@@ -16,6 +16,7 @@ from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
 from trtcompat.backends._common import (
+    ActiveGuard,
     HandleTable,
     OwnerTable,
     check_device,
@@ -70,16 +71,20 @@ class CupyBackend:
         self._streams = HandleTable("stream")
         self._events = HandleTable("event")
         self._graphs = HandleTable("graph")
+        self._guard = ActiveGuard(self._switch_device)
 
     @contextlib.contextmanager
-    def _on_device(self) -> Iterator[None]:
+    def _switch_device(self) -> Iterator[None]:
         # cupy.cuda.Device switches only when needed and restores the previous device.
         with cupy.cuda.Device(self.device):
             yield
 
     def activate(self) -> AbstractContextManager[None]:
         """Makes :attr:`device` current in this thread; restores the previous one on exit."""
-        return self._on_device()
+        return self._guard.activate()
+
+    def _on_device(self) -> AbstractContextManager[None]:
+        return self._guard.call_guard()
 
     def malloc(self, nbytes: int) -> int:
         """``cudaMalloc`` (bypassing CuPy's pool); returns the device address."""
@@ -111,15 +116,12 @@ class CupyBackend:
 
     def _copy(self, dst: int, src: int, nbytes: int, stream: int, kind: int, what: str) -> None:
         with self._on_device():
-            _call(
-                f"cudaMemcpyAsync({what}, {nbytes} bytes, 0x{src:x} -> 0x{dst:x})",
-                runtime.memcpyAsync,
-                dst,
-                src,
-                nbytes,
-                kind,
-                stream,
-            )
+            try:  # the hot path: the error text is built only on failure
+                runtime.memcpyAsync(dst, src, nbytes, kind, stream)
+            except runtime.CUDARuntimeError as exc:
+                raise BackendError(
+                    f"cudaMemcpyAsync({what}, {nbytes} bytes, 0x{src:x} -> 0x{dst:x}) failed: {exc}"
+                ) from exc
 
     def memcpy_htod_async(self, dst: int, src: int, nbytes: int, stream: int) -> None:
         """Enqueues a host-to-device copy on ``stream``."""
@@ -148,7 +150,10 @@ class CupyBackend:
     def synchronize(self, stream: int) -> None:
         """``cudaStreamSynchronize``."""
         with self._on_device():
-            _call(f"cudaStreamSynchronize(0x{stream:x})", runtime.streamSynchronize, stream)
+            try:
+                runtime.streamSynchronize(stream)
+            except runtime.CUDARuntimeError as exc:
+                raise BackendError(f"cudaStreamSynchronize(0x{stream:x}) failed: {exc}") from exc
 
     def create_event(self) -> int:
         """``cudaEventCreateWithFlags(cudaEventDisableTiming)``."""

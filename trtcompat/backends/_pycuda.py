@@ -16,13 +16,14 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
 import numpy as np
 
 from trtcompat.backends._common import (
+    ActiveGuard,
     CudaArrayView,
     HandleTable,
     OwnerTable,
@@ -77,13 +78,15 @@ class _LibCuda:
             fn.argtypes, fn.restype = list(argtypes), ctypes.c_int
         self._lib = lib
 
-    def __call__(self, fname: str, what: str, *args: Any) -> None:
+    def __call__(self, fname: str, what: str | Callable[[], str], *args: Any) -> None:
+        # ``what`` may be a callable: hot calls (copies, synchronize) format text only on error.
         result = getattr(self._lib, fname)(*args)
         if result:
             text = ctypes.c_char_p()
             self._lib.cuGetErrorName(result, ctypes.byref(text))
             name = (text.value or b"").decode() or f"CUresult {result}"
-            raise BackendError(f"{fname}{what} failed: {name}")
+            detail = what() if callable(what) else what
+            raise BackendError(f"{fname}{detail} failed: {name}")
 
 
 class PyCudaBackend:
@@ -116,9 +119,10 @@ class PyCudaBackend:
         self._memory = OwnerTable()
         self._streams = HandleTable("stream")
         self._events = HandleTable("event")
+        self._guard = ActiveGuard(self._switch_device)
 
     @contextlib.contextmanager
-    def _pushed(self) -> Iterator[None]:
+    def _switch_device(self) -> Iterator[None]:
         # The context stack is per thread, so every calling thread pushes for itself; nested
         # pushes of the same context are fine (push/pop stay balanced).
         self._context.push()
@@ -129,7 +133,10 @@ class PyCudaBackend:
 
     def activate(self) -> AbstractContextManager[None]:
         """Pushes the primary context in this thread; pops it on exit (re-entrant)."""
-        return self._pushed()
+        return self._guard.activate()
+
+    def _pushed(self) -> AbstractContextManager[None]:
+        return self._guard.call_guard()
 
     def _call(self, op: str, fn: Any, *args: Any) -> Any:
         try:
@@ -164,13 +171,13 @@ class PyCudaBackend:
         array = self._memory.pop(ptr, "host", "free_host")
         self._call(f"cuMemFreeHost(0x{ptr:x})", array.base.free)  # type: ignore[attr-defined]
 
-    def _driver_call(self, fname: str, what: str, *args: Any) -> None:
+    def _driver_call(self, fname: str, what: str | Callable[[], str], *args: Any) -> None:
         with self._pushed():
             self._driver(fname, what, *args)
 
     def _copy(self, fname: str, dst: int, src: int, nbytes: int, stream: int) -> None:
         self._driver_call(
-            fname, f"({nbytes} bytes, 0x{src:x} -> 0x{dst:x})", dst, src, nbytes, stream
+            fname, lambda: f"({nbytes} bytes, 0x{src:x} -> 0x{dst:x})", dst, src, nbytes, stream
         )
 
     def memcpy_htod_async(self, dst: int, src: int, nbytes: int, stream: int) -> None:
@@ -198,7 +205,7 @@ class PyCudaBackend:
 
     def synchronize(self, stream: int) -> None:
         """``cuStreamSynchronize``."""
-        self._driver_call("cuStreamSynchronize", f"(0x{stream:x})", stream)
+        self._driver_call("cuStreamSynchronize", lambda: f"(0x{stream:x})", stream)
 
     def create_event(self) -> int:
         """``cuEventCreate(CU_EVENT_DISABLE_TIMING)``; returns the ``CUevent`` handle."""

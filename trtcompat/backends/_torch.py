@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from trtcompat.backends._common import (
+    ActiveGuard,
     CudaArrayView,
     HandleTable,
     OwnerTable,
@@ -90,15 +91,19 @@ class TorchBackend:
         self._memory = OwnerTable()
         self._streams = HandleTable("stream")
         self._events = HandleTable("event")
+        self._guard = ActiveGuard(self._switch_device)
 
     @contextlib.contextmanager
-    def _on_device(self) -> Iterator[None]:
+    def _switch_device(self) -> Iterator[None]:
         with torch.cuda.device(self.device):
             yield
 
     def activate(self) -> AbstractContextManager[None]:
         """Makes :attr:`device` current in this thread; restores the previous one on exit."""
-        return self._on_device()
+        return self._guard.activate()
+
+    def _on_device(self) -> AbstractContextManager[None]:
+        return self._guard.call_guard()
 
     def malloc(self, nbytes: int) -> int:
         """A uint8 tensor on :attr:`device`; returns its address."""
