@@ -11,7 +11,7 @@ from _engines import DYNAMIC, IMPLICIT, OUTPUTS_FIRST, STATIC, TWO_PROFILES
 
 import trtcompat as tc
 from trtcompat.backends import get_backend
-from trtcompat.testing import build_plan
+from trtcompat.testing import EngineSpec, TensorSpec, build_plan, fake_tensorrt
 
 
 @pytest.fixture
@@ -202,3 +202,37 @@ def test_pinned_input_and_output_views(era: str, host: Any) -> None:
             runner.host_input("x", (9, 3))
         with pytest.raises(tc.UnknownTensorError, match=r"^Input 'y' is an output\."):
             runner.host_input("y")
+
+
+def _nonzero(feed: Any) -> dict[str, np.ndarray]:
+    return {"idx": np.flatnonzero(feed["x"]).astype(np.int32)}
+
+
+NONZERO = EngineSpec(
+    (
+        TensorSpec("x", np.float32, (-1,), True, profiles=(((1,), (8,), (64,)),)),
+        TensorSpec("idx", np.int32, (-1,), False, data_dependent=True),
+    ),
+    compute=_nonzero,
+    name="nonzero",
+)
+
+
+def test_data_dependent_output_through_an_output_allocator(era: str, host: Any) -> None:
+    if era == "8.4":  # the binding API has no data-dependent shapes at all
+        with pytest.raises(tc.EngineLoadError, match="has no data-dependent output shapes"):
+            _engine(NONZERO, era)
+        return
+    with tc.Runner(_engine(NONZERO, era), backend=host) as runner:
+        for x in ([0, 3, 0, 5], [1] * 64, [0, 0], [0.0] * 9 + [2.0]):
+            arr = np.asarray(x, np.float32)
+            out = runner.infer({"x": arr})["idx"]
+            np.testing.assert_array_equal(out, np.flatnonzero(arr))
+        assert runner.buffers["idx"].nbytes >= 64 * 4  # grown when TensorRT asked
+
+
+def test_plain_allocation_refuses_data_dependent_outputs(host: Any) -> None:
+    with fake_tensorrt("10"):
+        engine = _engine(NONZERO, "10")
+        with pytest.raises(tc.ShapeError, match=r"^Output 'idx' has a data-dependent shape \(-1,\); give shapes="):
+            tc.allocate_buffers(engine, backend=host)

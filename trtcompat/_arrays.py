@@ -40,11 +40,16 @@ def _torch_info(obj: Any) -> DeviceArrayInfo | None:
     import ml_dtypes
 
     name = str(obj.dtype).removeprefix("torch.")
-    dtype = np.dtype(ml_dtypes.bfloat16) if name == "bfloat16" else np.dtype(
-        {"bool": "bool", "half": "float16", "float": "float32"}.get(name, name)
+    dtype = (
+        np.dtype(ml_dtypes.bfloat16)
+        if name == "bfloat16"
+        else np.dtype({"bool": "bool", "half": "float16", "float": "float32"}.get(name, name))
     )
     return DeviceArrayInfo(
-        int(obj.data_ptr()), tuple(obj.shape), dtype, bool(obj.is_contiguous()),
+        int(obj.data_ptr()),
+        tuple(obj.shape),
+        dtype,
+        bool(obj.is_contiguous()),
         int(obj.device.index),
     )
 

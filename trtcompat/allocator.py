@@ -8,11 +8,9 @@ version-agnostic by changing one import.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
+from ._buffers import BindingList, HostDeviceMem
 from ._dispatch import family_for
 from ._family import Family, Shape
 from ._hostmem import host_array
@@ -21,48 +19,6 @@ from .errors import ClosedError, ShapeError, UnknownTensorError
 from .iotensor import IOTensor
 
 __all__ = ["BindingList", "Buffers", "HostDeviceMem", "allocate_buffers"]
-
-
-class BindingList(list[int]):
-    """The list ``execute`` takes, plus what it needs to run without looking anything up.
-
-    Attributes:
-        names: Tensor names in slot order (for ``set_tensor_address`` on the tensors family).
-        family: The API family module the list was laid out for.
-    """
-
-    names: tuple[str, ...]
-    family: Family
-
-
-@dataclass(eq=False)
-class HostDeviceMem:
-    """One tensor's buffers, as in TensorRT's samples.
-
-    Attributes:
-        name: The tensor name.
-        host: A numpy view of pinned host memory, shaped like the allocation.
-        device: The device pointer (for host-location tensors: the host pointer).
-        nbytes: Bytes allocated (both sides).
-        shape: The shape the buffers were sized for.
-        dtype: The numpy dtype.
-        tensor: The :class:`IOTensor`.
-    """
-
-    name: str
-    host: np.ndarray
-    device: int
-    nbytes: int
-    shape: Shape
-    dtype: np.dtype[Any]
-    tensor: IOTensor
-    host_ptr: int = field(repr=False, default=0)
-    backend: Backend | None = field(repr=False, default=None)
-
-    @property
-    def on_host_only(self) -> bool:
-        """Whether TensorRT reads this tensor from host memory (shape tensors)."""
-        return self.tensor.location == "host"
 
 
 def _max_shape(family: Family, engine: Any, tensor: IOTensor, profile: int) -> Shape:
@@ -138,8 +94,8 @@ class Buffers:
             raise ClosedError("These buffers were closed; allocate new ones.")
 
     # -- allocation ------------------------------------------------------------------------
-    def _allocate(self, tensor: IOTensor, shape: Shape, slot: int) -> None:
-        nbytes = tensor.nbytes(shape)
+    def _allocate(self, tensor: IOTensor, shape: Shape, slot: int, nbytes: int = -1) -> None:
+        nbytes = tensor.nbytes(shape) if nbytes < 0 else nbytes
         backend = self.backend
         host_ptr = backend.malloc_host(max(nbytes, 1))
         try:
@@ -171,6 +127,17 @@ class Buffers:
             return mem
         # Allocate first: if that fails, the old buffers stay in place and usable.
         self._allocate(mem.tensor, dims, self.tensors.index(mem.tensor))
+        self._release(mem)
+        return self._mems[name]
+
+    def ensure_nbytes(self, name: str, nbytes: int) -> HostDeviceMem:
+        """Grows ``name``'s buffers to at least ``nbytes`` (for outputs whose size only the
+        engine knows: data-dependent shapes). Contents are not kept."""
+        self._check_open()
+        mem = self[name]
+        if nbytes <= mem.nbytes:
+            return mem
+        self._allocate(mem.tensor, mem.shape, self.tensors.index(mem.tensor), nbytes)
         self._release(mem)
         return self._mems[name]
 
@@ -238,6 +205,7 @@ def allocate_buffers(
     device: int = 0,
     family: str | None = None,
     _stream: int | None = None,
+    _data_dependent_ok: bool = False,
 ) -> Buffers:
     """Allocates pinned host and device buffers for every I/O tensor of ``engine``.
 
@@ -295,6 +263,10 @@ def allocate_buffers(
             with chosen.activate():
                 resolved = _output_shapes(api, engine, context, inputs, profile, tensors, stream)
             for t in missing:
+                if any(d < 0 for d in resolved[t.name]) and _data_dependent_ok:
+                    # Sized when the engine asks (the Runner's output allocator grows it).
+                    wanted[t.name] = tuple(max(d, 0) for d in resolved[t.name])
+                    continue
                 if any(d < 0 for d in resolved[t.name]):
                     raise ShapeError(
                         f"Output {t.name!r} has a data-dependent shape {resolved[t.name]}; "

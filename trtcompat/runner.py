@@ -17,15 +17,15 @@ from ._dispatch import family_for
 from ._execute import explain_failure
 from ._family import Shape
 from ._feed import InputSlot, check_names
+from ._graphs import GraphCache
 from ._hostmem import host_array
+from ._output_allocator import DataDependentOutputs
+from ._outputs import Outputs
 from .allocator import Buffers, HostDeviceMem, allocate_buffers
 from .backends import Backend, get_backend
-from .backends._protocol import GraphCapture
 from .errors import (
-    BackendError,
     ClosedError,
     ExecutionError,
-    ShapeError,
 )
 from .iotensor import IOTensor
 
@@ -74,22 +74,19 @@ class Runner:
         self.backend = (
             backend if isinstance(backend, Backend) else get_backend(backend, device=device)
         )
-        if cuda_graph and not isinstance(self.backend, GraphCapture):
-            raise BackendError(
-                f"Backend {self.backend.name!r} cannot capture CUDA graphs. "
-                "Use cuda_graph=False, or a backend with graph support (cuda_python, cupy, torch)."
-            )
         self.profile = profile
         self.outputs_kind: OutputKind = outputs
         self.copy_outputs = copy_outputs
         self._cuda_graph = cuda_graph
-        self._graphs: dict[tuple[Any, ...], int] = {}
+        if cuda_graph:
+            GraphCache.require(self.backend)  # before a context and stream exist
         with self.backend.activate():
             context = engine.create_execution_context()
         if context is None:
             raise ExecutionError("TensorRT could not create an execution context (out of memory?).")
         self.context = context
         self.stream = self.backend.create_stream()
+        self._graphs = GraphCache(self.backend, self.stream) if cuda_graph else None
         try:
             if self._family.active_profile(context) != profile:
                 self._family.set_profile(context, profile, self.stream)
@@ -101,6 +98,7 @@ class Runner:
                 profile=profile,
                 family=self._family.NAME,
                 _stream=self.stream,
+                _data_dependent_ok=True,
             )
         except BaseException:
             self.backend.destroy_stream(self.stream)
@@ -115,12 +113,11 @@ class Runner:
             for t in self.tensors
             if t.is_input
         }
-        self._outputs = [self.buffers[t.name] for t in self.tensors if not t.is_input]
-        self._out_shapes: dict[str, Shape] = {m.name: m.shape for m in self._outputs}
+
         self._input_names = frozenset(self._inputs)
+        self._dds = DataDependentOutputs(self.engine, context, self.buffers, fam, cuda_graph)
         self._enqueue_call = fam.enqueue
-        self._downloads: list[tuple[str, HostDeviceMem, int, Any]] = []
-        self._plan_outputs()
+        self._out = Outputs(self.buffers, self._dds)
         self._bound_dirty = True
         self._pending = False
         self._batch: int | None = None
@@ -133,9 +130,8 @@ class Runner:
         self._closed = True
         try:
             self.backend.synchronize(self.stream)
-            for graph in self._graphs.values():
-                self.backend.destroy_graph(graph)  # type: ignore[attr-defined]
-            self._graphs.clear()
+            if self._graphs is not None:
+                self._graphs.close()
         finally:
             self.buffers.close()
             self.backend.destroy_stream(self.stream)
@@ -167,7 +163,7 @@ class Runner:
         if self._closed:
             raise ClosedError("This Runner was closed; create a new one.")
         if type(feed) is not dict or feed.keys() != self._input_names:
-            check_names(feed, self._inputs, self._out_shapes)
+            check_names(feed, self._inputs, self._out.shapes)
 
     def _infer_async(self, feed: Mapping[str, Any]) -> None:
         changed = False
@@ -203,8 +199,9 @@ class Runner:
                     np.copyto(slot.view, value)
                 if slot.tensor.location != "host":
                     uploads.append((slot.mem, slot.upload))
-        if self._cuda_graph:
-            self._run_graph(uploads)
+        if self._graphs is not None:
+            key = tuple((slot.shape, slot.bound) for slot in self._inputs.values())
+            self._graphs.run(key, lambda: self._run_stream(uploads))
         else:
             self._run_stream(uploads)
 
@@ -213,28 +210,9 @@ class Runner:
         for mem, nbytes in uploads:
             backend.memcpy_htod_async(mem.device, mem.host_ptr, nbytes, stream)
         self._enqueue()
+        self._out.after_enqueue()
         if self.outputs_kind == "host":
-            for _, mem, nbytes, _ in self._downloads:
-                if nbytes:
-                    backend.memcpy_dtoh_async(mem.host_ptr, mem.device, nbytes, stream)
-
-    def _run_graph(self, uploads: list[tuple[HostDeviceMem, int]]) -> None:
-        # One graph per input shapes and bound addresses: a graph replays fixed pointers and
-        # sizes. The first call of each key runs eagerly (TensorRT must see a shape once
-        # before capture, and that run's results are valid), then captures the same work.
-        key = tuple((slot.shape, slot.bound) for slot in self._inputs.values())
-        graph = self._graphs.get(key)
-        if graph is not None:
-            self.backend.launch_graph(graph, self.stream)  # type: ignore[attr-defined]
-            return
-        self._run_stream(uploads)
-        self.backend.synchronize(self.stream)
-        self.backend.begin_capture(self.stream)  # type: ignore[attr-defined]
-        try:
-            self._run_stream(uploads)
-        finally:
-            graph = self.backend.end_capture(self.stream)  # type: ignore[attr-defined]
-        self._graphs[key] = graph
+            self._out.download(backend, stream)
 
     def _set_shape(self, slot: InputSlot, shape: Shape) -> None:
         name = slot.tensor.name
@@ -252,33 +230,9 @@ class Runner:
         slot.view = host_array(mem.host_ptr, slot.upload, mem.dtype, shape, slot.bits)
 
     def _resolve_outputs(self) -> None:
-        for mem in list(self._outputs):
-            shape = self._family.tensor_shape(self.context, mem.name)
-            if self._implicit:
-                shape = (self._batch or 1, *shape[1:])
-            if any(d < 0 for d in shape):
-                raise ShapeError(
-                    f"Output {mem.name!r} has a data-dependent shape {shape}; not supported by "
-                    "this Runner yet."
-                )
-            self._out_shapes[mem.name] = shape
-            grown = self.buffers.ensure(mem.name, shape)
-            if grown is not mem:
-                self._outputs[self._outputs.index(mem)] = grown
-                self._bound_dirty = True
-        self._plan_outputs()
-
-    def _plan_outputs(self) -> None:
-        """Caches, per output, the bytes to copy back and the host view to return."""
-        self._downloads = []
-        for mem in self._outputs:
-            shape = self._out_shapes[mem.name]
-            nbytes = mem.tensor.nbytes(shape)
-            bits = mem.tensor.bits_per_element
-            view = host_array(mem.host_ptr, nbytes, mem.dtype, shape, bits)
-            if mem.tensor.location == "host":
-                nbytes = 0  # TensorRT writes host (shape) outputs in place
-            self._downloads.append((mem.name, mem, nbytes, view))
+        batch = (self._batch or 1) if self._implicit else None
+        if self._out.resolve(self._family, self.context, batch):
+            self._bound_dirty = True  # an output buffer moved
 
     def _rebind(self, slot: InputSlot, pointer: int) -> None:
         slot.bound = pointer
@@ -310,15 +264,7 @@ class Runner:
     def _synchronize(self) -> dict[str, Any]:
         self.backend.synchronize(self.stream)
         self._pending = False
-        if self.outputs_kind == "device":
-            device_array = self.backend.device_array
-            return {
-                name: device_array(mem.device, self._out_shapes[name], mem.dtype, self)
-                for name, mem, _, _ in self._downloads
-            }
-        if not self.copy_outputs:
-            return {name: view for name, _, _, view in self._downloads}
-        return {name: view.copy() for name, _, _, view in self._downloads}
+        return self._out.results(self.outputs_kind, self.copy_outputs, self.backend, self)
 
     def host_input(self, name: str, shape: Sequence[int] | None = None) -> np.ndarray:
         """The pinned host buffer of input ``name`` as an array of ``shape``.
@@ -332,7 +278,7 @@ class Runner:
         """
         self._check_open()
         if name not in self._inputs:
-            check_names({name: None}, self._inputs, self._out_shapes)
+            check_names({name: None}, self._inputs, self._out.shapes)
         slot = self._inputs[name]
         dims = tuple(int(d) for d in shape) if shape is not None else slot.shape or slot.mem.shape
         if dims != slot.shape:

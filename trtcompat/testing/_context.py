@@ -1,4 +1,5 @@
-"""The fake ``IExecutionContext``: every member any era has; ``_module`` picks per era."""
+"""The fake ``IExecutionContext``'s state and execution core (its public members are in
+``_context_members``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from .._dtypes import bits_of, numpy_dtype
 from ._memory import view
 from ._spec import Launch, LaunchTensor, TensorSpec
 
-__all__ = ["CONTEXT_MEMBERS", "ContextCore", "PROFILE_RO", "PROFILE_RW"]
+__all__ = ["ContextCore"]
 
 
 class ContextCore:
@@ -91,6 +92,8 @@ class ContextCore:
         return self._shapes.get((profile, tensor.name), shape) if -1 in shape else shape
 
     def _resolved(self, tensor: TensorSpec, profile: int) -> tuple[int, ...]:
+        if tensor.data_dependent:
+            return tensor.shape  # known only once the engine has run
         if tensor.is_input:
             return self._input_shape(tensor, profile)
         spec = self._engine._spec
@@ -124,7 +127,15 @@ class ContextCore:
                     f"Batch size {batch} exceeds max_batch_size {spec.max_batch_size}."
                 )
         tensors: dict[str, LaunchTensor] = {}
+        deferred = [t for t in spec.tensors if t.data_dependent]
+        for tensor in deferred:
+            if tensor.name not in self._allocators:
+                return self._fail(
+                    f"Output {tensor.name} has a data-dependent shape and no output allocator."
+                )
         for tensor in spec.tensors:
+            if tensor.data_dependent:
+                continue
             shape = self._resolved(tensor, self._profile)
             if spec.implicit_batch and batch is not None:
                 shape = (batch, *shape)
@@ -140,9 +151,10 @@ class ContextCore:
         if spec.launch is not None:
             spec.launch(Launch(tensors, stream))
         else:
-            self._compute(tensors)
+            self._compute(tensors, deferred, stream)
         for name, allocator in self._allocators.items():
-            allocator.notify_shape(name, self._mod.Dims(tensors[name].shape))
+            if name in tensors:
+                allocator.notify_shape(name, self._mod.Dims(tensors[name].shape))
         return True
 
     def _reallocate(self, tensor: TensorSpec, shape: tuple[int, ...], stream: int) -> int:
@@ -152,7 +164,9 @@ class ContextCore:
             return int(allocator.reallocate_output_async(tensor.name, 0, size, 256, stream) or 0)
         return int(allocator.reallocate_output(tensor.name, 0, size, 256) or 0)
 
-    def _compute(self, tensors: dict[str, LaunchTensor]) -> None:
+    def _compute(
+        self, tensors: dict[str, LaunchTensor], deferred: list[TensorSpec], stream: int
+    ) -> None:
         def array(t: LaunchTensor) -> np.ndarray:
             return view(t.address, t.shape, t.dtype, bits_of(self._engine._spec_dtype(t.name)))
 
@@ -164,6 +178,14 @@ class ContextCore:
             out = np.asarray(results[name])
             target = array(t)
             np.copyto(target, out.reshape(target.shape).astype(target.dtype, copy=False))
+        for tensor in deferred:  # the shape is what compute produced; memory comes from the app
+            out = np.asarray(results[tensor.name])
+            address = self._reallocate(tensor, out.shape, stream) if out.size else 0
+            if out.size:
+                dtype = numpy_dtype(tensor.trt_dtype)
+                target = view(address, out.shape, dtype, bits_of(tensor.trt_dtype))
+                np.copyto(target, out.astype(dtype, copy=False))
+            self._allocators[tensor.name].notify_shape(tensor.name, self._mod.Dims(out.shape))
 
     def _from_list(self, bindings: Sequence[int], per_profile: bool) -> dict[str, int] | None:
         spec = self._engine._spec
@@ -177,147 +199,6 @@ class ContextCore:
         if addresses is None:
             return self._fail(f"The bindings list ({len(bindings)} entries) is too short.")
         return self._run(addresses, batch, stream)
-
-
-class _Pool(ContextCore):
-    """Every public context member of every era."""
-
-    @property
-    def engine(self) -> Any:
-        return self._engine
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @name.setter
-    def name(self, value: str) -> None:
-        self._name = value
-
-    def set_optimization_profile_async(self, profile_index: int, stream_handle: int) -> bool:
-        if not 0 <= profile_index < self._engine._spec.num_profiles:
-            raise RuntimeError("Error in set optimization profile async.")
-        self._select(profile_index)
-        return True
-
-    @property
-    def all_binding_shapes_specified(self) -> bool:
-        spec = self._engine._spec
-        return self._profile >= 0 and all(
-            -1 not in self._input_shape(t, self._profile) for t in spec.tensors if t.is_input
-        )
-
-    @property
-    def all_shape_inputs_specified(self) -> bool:
-        return True
-
-    # -- binding API -----------------------------------------------------------------------
-    def set_binding_shape(self, binding: int, shape: Sequence[int]) -> bool:
-        self._warn("set_binding_shape")
-        found = self._correct(binding)
-        if found is None:
-            return self._fail(f"Binding {binding} is not valid for profile {self._profile}.")
-        return self._set_shape(found[0], found[1], shape)
-
-    def get_binding_shape(self, binding: int) -> Any:
-        self._warn("get_binding_shape")
-        return self._shape_dims(binding)
-
-    def execute(self, batch_size: int = 1, bindings: Sequence[int] = ()) -> bool:
-        self._warn("execute")
-        return self._execute_list(
-            bindings, batch_size if self._engine._spec.implicit_batch else None, 0
-        )
-
-    def execute_async(
-        self,
-        batch_size: int = 1,
-        bindings: Sequence[int] = (),
-        stream_handle: int = 0,
-        input_consumed: Any = None,
-    ) -> bool:
-        self._warn("execute_async")
-        implicit = self._engine._spec.implicit_batch
-        return self._execute_list(bindings, batch_size if implicit else None, stream_handle)
-
-    def execute_async_v2(
-        self, bindings: Sequence[int], stream_handle: int, input_consumed: Any = None
-    ) -> bool:
-        return self._execute_list(bindings, None, stream_handle)
-
-    def execute_v2(self, bindings: Sequence[int]) -> bool:
-        return self._execute_list(bindings, None, 0)
-
-    # -- name-based API --------------------------------------------------------------------
-    def set_input_shape(self, name: str, shape: Sequence[int]) -> bool:
-        if name not in self._engine._by_name:
-            return self._fail(f"Tensor {name} not found.")
-        return self._set_shape(self._engine._named(name), self._profile, shape)
-
-    def get_tensor_shape(self, name: str) -> Any:
-        if name not in self._engine._by_name:
-            return self._mod.Dims(())
-        return self._mod.Dims(self._resolved(self._engine._named(name), max(self._profile, 0)))
-
-    def set_tensor_address(self, name: str, memory: int) -> bool:
-        if name not in self._engine._by_name:
-            return self._fail(f"Tensor {name} not found.")
-        self._addresses[name] = int(memory)
-        return True
-
-    def get_tensor_address(self, name: str) -> int:
-        return self._addresses.get(name, 0)
-
-    def execute_async_v3(self, stream_handle: int) -> bool:
-        return self._run(dict(self._addresses), None, stream_handle)
-
-    def infer_shapes(self) -> list[str]:
-        spec = self._engine._spec
-        return [
-            t.name
-            for t in spec.tensors
-            if t.is_input and -1 in self._input_shape(t, max(self._profile, 0))
-        ]
-
-    def set_output_allocator(self, name: str, output_allocator: Any) -> bool:
-        if name not in self._engine._by_name:
-            return self._fail(f"Tensor {name} not found.")
-        self._allocators[name] = output_allocator
-        return True
-
-    def get_output_allocator(self, name: str) -> Any:
-        return self._allocators.get(name)
-
-    def get_max_output_size(self, name: str) -> int:
-        tensor = self._engine._named(name)
-        if any(
-            -1 in self._input_shape(t, self._profile)
-            for t in self._engine._spec.tensors
-            if t.is_input
-        ):
-            return -1
-        shape = self._resolved(tensor, self._profile)
-        return -(-int(np.prod(shape)) * bits_of(tensor.trt_dtype) // 8)
-
-
-def _get_profile(self: ContextCore) -> int:
-    return self._profile
-
-
-def _set_profile(self: ContextCore, value: int) -> None:
-    # 8.x/9.x: the deprecated setter calls the synchronous setOptimizationProfile.
-    self._warn("active_optimization_profile")
-    if not 0 <= value < self._engine._spec.num_profiles:
-        raise RuntimeError("Error in set optimization profile.")
-    self._select(value)
-
-
-PROFILE_RO = property(_get_profile)
-PROFILE_RW = property(_get_profile, _set_profile)
-
-CONTEXT_MEMBERS: dict[str, Any] = {
-    name: value for name, value in vars(_Pool).items() if not name.startswith("_")
-}
 
 
 def __dir__() -> list[str]:

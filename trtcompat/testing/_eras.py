@@ -10,35 +10,73 @@ from dataclasses import dataclass
 __all__ = ["ERAS", "Era"]
 
 _BINDING_ENGINE = (
-    "__len__", "num_bindings", "get_binding_name", "get_binding_index", "binding_is_input",
-    "get_binding_shape", "get_binding_dtype", "get_binding_format",
-    "get_binding_vectorized_dim", "get_binding_components_per_element",
-    "get_binding_bytes_per_component", "get_location", "is_shape_binding",
-    "is_execution_binding", "get_profile_shape", "max_batch_size",
-    "has_implicit_batch_dimension", "create_execution_context_without_device_memory",
+    "__len__",
+    "num_bindings",
+    "get_binding_name",
+    "get_binding_index",
+    "binding_is_input",
+    "get_binding_shape",
+    "get_binding_dtype",
+    "get_binding_format",
+    "get_binding_vectorized_dim",
+    "get_binding_components_per_element",
+    "get_binding_bytes_per_component",
+    "get_location",
+    "is_shape_binding",
+    "is_execution_binding",
+    "get_profile_shape",
+    "max_batch_size",
+    "has_implicit_batch_dimension",
+    "create_execution_context_without_device_memory",
     "device_memory_size",
 )
 _TENSOR_ENGINE = (
-    "num_io_tensors", "get_tensor_name", "get_tensor_mode", "get_tensor_shape",
-    "get_tensor_dtype", "get_tensor_location", "get_tensor_format",
-    "get_tensor_vectorized_dim", "get_tensor_components_per_element",
-    "get_tensor_bytes_per_component", "get_tensor_profile_shape", "is_shape_inference_io",
+    "num_io_tensors",
+    "get_tensor_name",
+    "get_tensor_mode",
+    "get_tensor_shape",
+    "get_tensor_dtype",
+    "get_tensor_location",
+    "get_tensor_format",
+    "get_tensor_vectorized_dim",
+    "get_tensor_components_per_element",
+    "get_tensor_bytes_per_component",
+    "get_tensor_profile_shape",
+    "is_shape_inference_io",
 )
 _COMMON_ENGINE = (
-    "__getitem__", "name", "num_optimization_profiles", "create_execution_context", "serialize",
+    "__getitem__",
+    "name",
+    "num_optimization_profiles",
+    "create_execution_context",
+    "serialize",
 )
 _BINDING_CONTEXT = (
-    "set_binding_shape", "get_binding_shape", "all_shape_inputs_specified", "execute",
-    "execute_async", "execute_async_v2",
+    "set_binding_shape",
+    "get_binding_shape",
+    "all_shape_inputs_specified",
+    "execute",
+    "execute_async",
+    "execute_async_v2",
 )
 _TENSOR_CONTEXT = (
-    "set_input_shape", "get_tensor_shape", "set_tensor_address", "get_tensor_address",
-    "execute_async_v3", "infer_shapes", "set_output_allocator", "get_output_allocator",
+    "set_input_shape",
+    "get_tensor_shape",
+    "set_tensor_address",
+    "get_tensor_address",
+    "execute_async_v3",
+    "infer_shapes",
+    "set_output_allocator",
+    "get_output_allocator",
     "get_max_output_size",
 )
 _COMMON_CONTEXT = (
-    "engine", "name", "active_optimization_profile", "set_optimization_profile_async",
-    "all_binding_shapes_specified", "execute_v2",
+    "engine",
+    "name",
+    "active_optimization_profile",
+    "set_optimization_profile_async",
+    "all_binding_shapes_specified",
+    "execute_v2",
 )
 _RUNTIME = ("deserialize_cuda_engine", "logger", "max_threads")
 
@@ -89,7 +127,8 @@ def _dep(cls: str, *names: str) -> frozenset[str]:
 
 
 _BINDING_GETTERS_DEP = tuple(
-    n for n in _BINDING_ENGINE
+    n
+    for n in _BINDING_ENGINE
     if n.startswith(("get_binding", "get_location", "is_", "binding_is", "get_profile"))
 )
 
@@ -118,8 +157,12 @@ ERAS: dict[str, Era] = {
         # Source: NVIDIA/TensorRT release/8.6 pyCore.cpp: every binding getter warns from 8.5.
         deprecated=_dep("ICudaEngine", "max_batch_size", *_BINDING_GETTERS_DEP)
         | _dep(
-            "IExecutionContext", "execute", "execute_async", "active_optimization_profile",
-            "set_binding_shape", "get_binding_shape",
+            "IExecutionContext",
+            "execute",
+            "execute_async",
+            "active_optimization_profile",
+            "set_binding_shape",
+            "get_binding_shape",
         ),
         implicit_batch=True,
         shared_profile_zero=True,
@@ -130,15 +173,21 @@ ERAS: dict[str, Era] = {
         version="10.16.1.11",
         dtypes=_DTYPES_10,
         engine_members=(
-            *_COMMON_ENGINE, *_TENSOR_ENGINE, "get_tensor_profile_values",
-            "has_implicit_batch_dimension", "device_memory_size", "device_memory_size_v2",
+            *_COMMON_ENGINE,
+            *_TENSOR_ENGINE,
+            "get_tensor_profile_values",
+            "has_implicit_batch_dimension",
+            "device_memory_size",
+            "device_memory_size_v2",
             "create_execution_context_without_device_memory",
         ),
         context_members=(*_COMMON_CONTEXT, *_TENSOR_CONTEXT, "all_shape_inputs_specified"),
         runtime_members=(*_RUNTIME, "engine_host_code_allowed"),
         # Source: release/10.16 pyCore.cpp; device_memory_size warns from 10.1.
         deprecated=_dep(
-            "ICudaEngine", "has_implicit_batch_dimension", "device_memory_size",
+            "ICudaEngine",
+            "has_implicit_batch_dimension",
+            "device_memory_size",
             "create_execution_context_without_device_memory",
         ),
         implicit_batch=False,
@@ -150,7 +199,9 @@ ERAS: dict[str, Era] = {
         version="11.4.0.106",
         dtypes=_DTYPES_10,
         engine_members=(
-            *_COMMON_ENGINE, *_TENSOR_ENGINE, "get_tensor_profile_values",
+            *_COMMON_ENGINE,
+            *_TENSOR_ENGINE,
+            "get_tensor_profile_values",
             "device_memory_size_v2",
         ),
         context_members=(*_COMMON_CONTEXT, *_TENSOR_CONTEXT),

@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from .._dtypes import DTYPES
-from ._context import CONTEXT_MEMBERS, PROFILE_RO, PROFILE_RW, ContextCore
+from ._context import ContextCore
+from ._context_members import CONTEXT_MEMBERS, PROFILE_RO, PROFILE_RW
 from ._engine import ENGINE_MEMBERS, EngineCore
 from ._eras import ERAS, Era
 from ._spec import EngineSpec, spec_from_plan
@@ -203,6 +204,8 @@ def _check_spec(spec: EngineSpec, era: Era) -> str:
     for tensor in spec.tensors:
         if tensor.trt_dtype not in era.dtypes:
             return f"TensorRT {era.version} has no DataType {tensor.trt_dtype} ({tensor.name})."
+    if any(t.data_dependent for t in spec.tensors) and not era.has_tensors:
+        return f"TensorRT {era.version} has no data-dependent output shapes."
     if spec.implicit_batch and not era.implicit_batch:
         return f"TensorRT {era.version} cannot run implicit-batch engines."
     return ""

@@ -65,6 +65,8 @@ class TensorSpec:
         vectorized_dim / components_per_element: vectorized formats (e.g. CHW32: 1 / 32).
         like: For outputs: the input whose dims fill this tensor's -1 dims (default: the
             first input of the same rank, else the first input).
+        data_dependent: For outputs: the -1 dims are known only after execution (what
+            ``compute`` returns, e.g. NonZero); TensorRT then needs an output allocator.
     """
 
     name: str
@@ -78,6 +80,7 @@ class TensorSpec:
     vectorized_dim: int = -1
     components_per_element: int = 1
     like: str | None = None
+    data_dependent: bool = False
 
     @property
     def trt_dtype(self) -> str:

@@ -1,0 +1,64 @@
+"""CUDA-graph replay for the Runner: one graph per input shapes and bound addresses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .backends import Backend
+from .backends._protocol import GraphCapture
+from .errors import BackendError
+
+__all__ = ["GraphCache"]
+
+
+class GraphCache:
+    """Captured executable graphs of one stream, keyed by what a graph bakes in.
+
+    A graph replays fixed pointers and sizes, so the key holds the input shapes and bound
+    addresses. The first call of each key runs eagerly (TensorRT must see a shape once
+    before capture, and that run's results are valid), then captures the same work.
+    """
+
+    @staticmethod
+    def require(backend: Backend) -> None:
+        """Raises BackendError unless ``backend`` can capture graphs (checked before any work)."""
+        if not isinstance(backend, GraphCapture):
+            raise BackendError(
+                f"Backend {backend.name!r} cannot capture CUDA graphs. "
+                "Use cuda_graph=False, or a backend with graph support (cuda_python, cupy)."
+            )
+
+    def __init__(self, backend: Backend, stream: int) -> None:
+        self.require(backend)
+        self._backend: Any = backend
+        self._stream = stream
+        self._graphs: dict[tuple[Any, ...], int] = {}
+
+    def __len__(self) -> int:
+        return len(self._graphs)
+
+    def run(self, key: tuple[Any, ...], work: Callable[[], None]) -> None:
+        """Replays the graph of ``key``, or runs ``work`` eagerly and captures it."""
+        graph = self._graphs.get(key)
+        if graph is not None:
+            self._backend.launch_graph(graph, self._stream)
+            return
+        work()
+        self._backend.synchronize(self._stream)
+        self._backend.begin_capture(self._stream)
+        try:
+            work()
+        finally:
+            graph = self._backend.end_capture(self._stream)
+        self._graphs[key] = graph
+
+    def close(self) -> None:
+        """Destroys every graph."""
+        graphs, self._graphs = list(self._graphs.values()), {}
+        for graph in graphs:
+            self._backend.destroy_graph(graph)
+
+
+def __dir__() -> list[str]:
+    return __all__
