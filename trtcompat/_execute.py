@@ -78,14 +78,15 @@ def do_inference(
     backend = mems[0].backend
     if backend is None:
         raise TypeError("do_inference needs HostDeviceMem objects from trtcompat.allocate_buffers.")
-    for mem in inputs:
-        if not mem.on_host_only:
-            backend.memcpy_htod_async(mem.device, mem.host_ptr, mem.nbytes, stream)
-    execute(context, bindings, stream, batch_size)
-    for mem in outputs:
-        if not mem.on_host_only:
-            backend.memcpy_dtoh_async(mem.host_ptr, mem.device, mem.nbytes, stream)
-    backend.synchronize(stream)
+    with backend.activate():  # one device switch for the round trip, not one per call
+        for mem in inputs:
+            if not mem.on_host_only:
+                backend.memcpy_htod_async(mem.device, mem.host_ptr, mem.nbytes, stream)
+        execute(context, bindings, stream, batch_size)
+        for mem in outputs:
+            if not mem.on_host_only:
+                backend.memcpy_dtoh_async(mem.host_ptr, mem.device, mem.nbytes, stream)
+        backend.synchronize(stream)
     return [mem.host for mem in outputs]
 
 
