@@ -56,11 +56,50 @@ def profile_backend(engine: object, name: str) -> None:
     runner.close()
 
 
+def pieces(engine: object) -> None:
+    """CuPy's own calls next to the cupy backend's wrappers of them, and the Runner's steps."""
+    import cupy
+
+    runtime = cupy.cuda.runtime
+    backend = get_backend("cupy")
+    runner = tc.Runner(engine, backend=backend, copy_outputs=False)
+    mem, stream = runner.buffers["in0"], runner.stream
+    view = runner.host_input("in0", (N,))
+
+    def activate_once() -> None:
+        with backend.activate():
+            pass
+
+    def htod_inside_activate() -> None:
+        with backend.activate():
+            backend.memcpy_htod_async(mem.device, mem.host_ptr, 4 * N, stream)
+
+    rows = {
+        "htod inside activate()": htod_inside_activate,
+        "cupy memcpyAsync": lambda: runtime.memcpyAsync(mem.device, mem.host_ptr, 4 * N, 1, stream),
+        "backend.memcpy_htod_async": lambda: backend.memcpy_htod_async(
+            mem.device, mem.host_ptr, 4 * N, stream
+        ),
+        "cupy streamSynchronize": lambda: runtime.streamSynchronize(stream),
+        "backend.synchronize": lambda: backend.synchronize(stream),
+        "activate() enter+exit": activate_once,
+        "context.execute_async_v3": lambda: runner.context.execute_async_v3(stream),
+        "Runner.infer_async": lambda: runner.infer_async({"in0": view}),
+        "Runner.synchronize": lambda: (runner.infer_async({"in0": view}), runner.synchronize()),
+        "Runner.infer pinned": lambda: runner.infer({"in0": view}),
+    }
+    print("\n== cupy pieces (µs per call)")
+    for label, fn in rows.items():
+        print(f"{label:28s} {per_call(fn):8.2f}")
+    runner.close()
+
+
 def main() -> None:
     """Profiles every backend."""
     with fake_tensorrt("10"):
         spec = tiny_spec(elements=N, launch=noop_launch)
         engine = build_engine(spec, "10", sys.modules["tensorrt"])
+        pieces(engine)
         for name in ("pycuda", "cuda_python", "cupy", "torch"):
             profile_backend(engine, name)
 

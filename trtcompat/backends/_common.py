@@ -247,29 +247,59 @@ def __dir__() -> list[str]:
 
 
 class ActiveGuard:
-    """Skips a backend's per-call device guard inside its own ``activate()`` block.
+    """A backend's device guard, and how it is skipped inside its own ``activate()`` block.
 
     Every backend call makes its device current (push a context, set a device) and restores
     the previous one; the Runner wraps a whole inference in ``activate()`` once, so the calls
     inside need not pay that again. The depth is per thread, as CUDA's current device is.
+    Plain classes, not generator context managers: this runs several times per inference.
+
+    Args:
+        enter: Makes the device current; returns what ``leave`` needs to restore.
+        leave: Restores what ``enter`` returned.
     """
 
-    def __init__(self, switch: Callable[[], AbstractContextManager[None]]) -> None:
-        self._switch = switch
-        self._local = threading.local()
+    def __init__(self, enter: Callable[[], Any], leave: Callable[[Any], None]) -> None:
+        self.enter = enter
+        self.leave = leave
+        self.local = threading.local()
 
     def call_guard(self) -> AbstractContextManager[None]:
         """The guard one call needs: none inside ``activate()``, else a device switch."""
-        if getattr(self._local, "depth", 0):
-            return contextlib.nullcontext()
-        return self._switch()
+        if getattr(self.local, "depth", 0):
+            return _NOTHING
+        return _Switch(self)
 
-    @contextlib.contextmanager
-    def activate(self) -> Iterator[None]:
+    def activate(self) -> AbstractContextManager[None]:
         """Switches to the device once, for everything inside the block (re-entrant)."""
-        with self._switch():
-            self._local.depth = getattr(self._local, "depth", 0) + 1
-            try:
-                yield
-            finally:
-                self._local.depth -= 1
+        return _Activation(self)
+
+
+_NOTHING: AbstractContextManager[None] = contextlib.nullcontext()
+
+
+class _Switch:
+    __slots__ = ("guard", "token")
+
+    def __init__(self, guard: ActiveGuard) -> None:
+        self.guard = guard
+        self.token: Any = None
+
+    def __enter__(self) -> None:
+        self.token = self.guard.enter()
+
+    def __exit__(self, *exc: object) -> None:
+        self.guard.leave(self.token)
+
+
+class _Activation(_Switch):
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        self.token = self.guard.enter()
+        local = self.guard.local
+        local.depth = getattr(local, "depth", 0) + 1
+
+    def __exit__(self, *exc: object) -> None:
+        self.guard.local.depth -= 1
+        self.guard.leave(self.token)

@@ -7,9 +7,7 @@ only for cuda-python < 12.6.1.
 
 from __future__ import annotations
 
-import contextlib
 import warnings
-from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -101,21 +99,19 @@ class CudaPythonBackend:
         self._streams = HandleTable("stream")
         self._events = HandleTable("event")
         self._graphs = HandleTable("graph")
-        self._guard = ActiveGuard(self._switch_device)
+        self._guard = ActiveGuard(self._enter_device, self._leave_device)
 
-    @contextlib.contextmanager
-    def _switch_device(self) -> Iterator[None]:
-        # cudaGetDevice is a thread-local read, so checking every call is cheap and stays
-        # right even when other code (torch, cupy, the user) switched this thread's device;
-        # the previous device is restored so callers never see their current device move.
-        previous = _check(cudart.cudaGetDevice(), "cudaGetDevice")
-        if previous == self.device:
-            yield
-            return
-        _check(cudart.cudaSetDevice(self.device), f"cudaSetDevice({self.device})")
-        try:
-            yield
-        finally:
+    def _enter_device(self) -> int:
+        # cudaGetDevice is a thread-local read, so checking is cheap and stays right even when
+        # other code (torch, cupy, the user) switched this thread's device; the previous
+        # device is restored so callers never see their current device move.
+        previous = int(_check(cudart.cudaGetDevice(), "cudaGetDevice"))
+        if previous != self.device:
+            _check(cudart.cudaSetDevice(self.device), f"cudaSetDevice({self.device})")
+        return previous
+
+    def _leave_device(self, previous: int) -> None:
+        if previous != self.device:
             _check(cudart.cudaSetDevice(previous), f"cudaSetDevice({previous})")
 
     def activate(self) -> AbstractContextManager[None]:

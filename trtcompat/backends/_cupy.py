@@ -9,9 +9,8 @@ buffer is never handed back while a copy on one of our streams still uses it.
 
 from __future__ import annotations
 
-import contextlib
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
@@ -71,13 +70,19 @@ class CupyBackend:
         self._streams = HandleTable("stream")
         self._events = HandleTable("event")
         self._graphs = HandleTable("graph")
-        self._guard = ActiveGuard(self._switch_device)
+        self._guard = ActiveGuard(self._enter_device, self._leave_device)
 
-    @contextlib.contextmanager
-    def _switch_device(self) -> Iterator[None]:
-        # cupy.cuda.Device switches only when needed and restores the previous device.
-        with cupy.cuda.Device(self.device):
-            yield
+    def _enter_device(self) -> int:
+        # The runtime calls directly: cupy.cuda.Device as a context manager costs several µs,
+        # and this runs on every call outside activate().
+        previous = int(runtime.getDevice())
+        if previous != self.device:
+            _call(f"cudaSetDevice({self.device})", runtime.setDevice, self.device)
+        return previous
+
+    def _leave_device(self, previous: int) -> None:
+        if previous != self.device:
+            _call(f"cudaSetDevice({previous})", runtime.setDevice, previous)
 
     def activate(self) -> AbstractContextManager[None]:
         """Makes :attr:`device` current in this thread; restores the previous one on exit."""

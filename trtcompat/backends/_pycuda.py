@@ -13,10 +13,9 @@ any library.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -119,17 +118,16 @@ class PyCudaBackend:
         self._memory = OwnerTable()
         self._streams = HandleTable("stream")
         self._events = HandleTable("event")
-        self._guard = ActiveGuard(self._switch_device)
+        self._guard = ActiveGuard(self._enter_device, self._leave_device)
 
-    @contextlib.contextmanager
-    def _switch_device(self) -> Iterator[None]:
+    def _enter_device(self) -> None:
         # The context stack is per thread, so every calling thread pushes for itself; nested
         # pushes of the same context are fine (push/pop stay balanced).
         self._context.push()
-        try:
-            yield
-        finally:
-            cuda.Context.pop()
+
+    def _leave_device(self, token: None) -> None:
+        del token
+        cuda.Context.pop()
 
     def activate(self) -> AbstractContextManager[None]:
         """Pushes the primary context in this thread; pops it on exit (re-entrant)."""

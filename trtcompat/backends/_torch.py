@@ -16,12 +16,10 @@ destroyed by then (a segfault with torch 2.11).
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import math
 import mmap
 import warnings
-from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -91,12 +89,17 @@ class TorchBackend:
         self._memory = OwnerTable()
         self._streams = HandleTable("stream")
         self._events = HandleTable("event")
-        self._guard = ActiveGuard(self._switch_device)
+        self._guard = ActiveGuard(self._enter_device, self._leave_device)
 
-    @contextlib.contextmanager
-    def _switch_device(self) -> Iterator[None]:
-        with torch.cuda.device(self.device):
-            yield
+    def _enter_device(self) -> int:
+        previous = int(torch.cuda.current_device())
+        if previous != self.device:
+            torch.cuda.set_device(self.device)
+        return previous
+
+    def _leave_device(self, previous: int) -> None:
+        if previous != self.device:
+            torch.cuda.set_device(previous)
 
     def activate(self) -> AbstractContextManager[None]:
         """Makes :attr:`device` current in this thread; restores the previous one on exit."""
