@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from types import ModuleType
+from typing import Any
 
 import pytest
 
 import trtcompat
 from trtcompat import _detect
+from trtcompat.backends import get_backend
 from trtcompat.testing import ERAS, fake_tensorrt
 
 
@@ -41,3 +43,12 @@ def trt(era: str) -> ModuleType:
     import sys
 
     return sys.modules["tensorrt"]
+
+
+@pytest.fixture
+def host() -> Iterator[Any]:
+    """The ``host`` backend; the test fails if it leaves allocations behind."""
+    backend = get_backend("host")
+    before = backend.outstanding()
+    yield backend
+    assert backend.outstanding() == before, "host allocations leaked"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -10,16 +9,7 @@ import pytest
 from _engines import DYNAMIC, IMPLICIT, OUTPUTS_FIRST, STATIC, TWO_PROFILES
 
 import trtcompat as tc
-from trtcompat.backends import get_backend
 from trtcompat.testing import build_plan, era_info
-
-
-@pytest.fixture
-def host() -> Iterator[Any]:
-    backend = get_backend("host")
-    before = backend.outstanding()
-    yield backend
-    assert backend.outstanding() == before, "allocations leaked"
 
 
 def _engine(spec: Any, era: str) -> Any:

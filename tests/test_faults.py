@@ -14,7 +14,7 @@ each becomes a typed error naming the tensor, and the same Runner works on the n
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,6 @@ import pytest
 from _engines import DYNAMIC, IMPLICIT, TWO_PROFILES
 
 import trtcompat as tc
-from trtcompat.backends import get_backend
 from trtcompat.testing import (
     ERAS,
     FAULT_KINDS,
@@ -40,14 +39,6 @@ _FAULT = re.compile(
     r"create_stream|synchronize|create_event|record_event|event_synchronize) failed: "
     r"injected fault \((alloc|copy|stream|any) call #\d+, FaultInjectingBackend over 'host'\)$"
 )
-
-
-@pytest.fixture
-def host() -> Iterator[Any]:
-    backend = get_backend("host")
-    before = backend.outstanding()
-    yield backend
-    assert backend.outstanding() == before, "host allocations leaked"
 
 
 def _family(era: str, spec: EngineSpec) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -10,16 +9,7 @@ import pytest
 from _engines import DYNAMIC, IMPLICIT, OUTPUTS_FIRST, STATIC, TWO_PROFILES
 
 import trtcompat as tc
-from trtcompat.backends import get_backend
 from trtcompat.testing import EngineSpec, TensorSpec, build_plan, fake_tensorrt
-
-
-@pytest.fixture
-def host() -> Iterator[Any]:
-    backend = get_backend("host")
-    before = backend.outstanding()
-    yield backend
-    assert backend.outstanding() == before, "allocations leaked"
 
 
 def _engine(spec: Any, era: str) -> Any:
@@ -234,5 +224,7 @@ def test_data_dependent_output_through_an_output_allocator(era: str, host: Any) 
 def test_plain_allocation_refuses_data_dependent_outputs(host: Any) -> None:
     with fake_tensorrt("10"):
         engine = _engine(NONZERO, "10")
-        with pytest.raises(tc.ShapeError, match=r"^Output 'idx' has a data-dependent shape \(-1,\); give shapes="):
+        with pytest.raises(
+            tc.ShapeError, match=r"^Output 'idx' has a data-dependent shape \(-1,\); give shapes="
+        ):
             tc.allocate_buffers(engine, backend=host)

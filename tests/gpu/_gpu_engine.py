@@ -1,5 +1,6 @@
-"""A fake engine whose execute launches real GPU work (CuPy) on the bound device addresses,
-on the stream TensorRT would be given: ``y = 2 * x + 1`` (and ``ids_out = ids + 1``)."""
+"""Shared by the GPU tests: the backend names, and fake engines whose execute launches real
+GPU work (CuPy) on the bound device addresses, on the stream TensorRT would be given:
+``y = 2 * x + 1`` (and ``ids_out = ids + 1``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ from typing import Any
 import numpy as np
 
 from trtcompat.testing import EngineSpec, Launch, LaunchTensor, TensorSpec
+
+#: The CUDA memory backends every GPU test runs against.
+NAMES = ["pycuda", "cuda_python", "cupy", "torch"]
+MIB = 1 << 20
 
 
 def _wrap(cp: Any, t: LaunchTensor, device: int) -> Any:

@@ -8,32 +8,17 @@ cannot use the GPU skips with the reason.
 from __future__ import annotations
 
 import ctypes
-import glob
-import shutil
 import threading
 from typing import Any
 
 import numpy as np
 import pytest
+from _gpu_engine import MIB, NAMES
 
 from trtcompat.backends import Backend, get_backend
-from trtcompat.errors import BackendError, BackendUnavailableError, DeviceError
+from trtcompat.errors import BackendError, DeviceError
 
 pytestmark = pytest.mark.gpu
-
-if not glob.glob("/dev/nvidia[0-9]*") and shutil.which("nvidia-smi") is None:
-    pytest.skip("no NVIDIA GPU on this machine", allow_module_level=True)
-
-NAMES = ["pycuda", "cuda_python", "cupy", "torch"]
-MIB = 1 << 20
-
-
-@pytest.fixture(params=NAMES)
-def backend(request: pytest.FixtureRequest) -> Backend:
-    try:
-        return get_backend(request.param)
-    except BackendUnavailableError as exc:
-        pytest.skip(f"{request.param} unavailable: {exc}")
 
 
 def _host_view(ptr: int, nbytes: int) -> np.ndarray[Any, np.dtype[np.uint8]]:

@@ -6,35 +6,18 @@ given stream, so a wrong pointer, size, profile slot or stream ordering gives a 
 
 from __future__ import annotations
 
-import glob
-import shutil
 import threading
 from typing import Any
 
 import numpy as np
 import pytest
-from _gpu_engine import GPU_DYNAMIC, GPU_IMPLICIT, GPU_STATIC, reference
+from _gpu_engine import GPU_DYNAMIC, GPU_IMPLICIT, GPU_STATIC, MIB, reference
 
 import trtcompat as tc
 from trtcompat.backends import Backend, get_backend
-from trtcompat.errors import BackendUnavailableError
 from trtcompat.testing import ERAS, build_plan, fake_tensorrt
 
 pytestmark = pytest.mark.gpu
-
-if not glob.glob("/dev/nvidia[0-9]*") and shutil.which("nvidia-smi") is None:
-    pytest.skip("no NVIDIA GPU on this machine", allow_module_level=True)
-
-NAMES = ["pycuda", "cuda_python", "cupy", "torch"]
-MIB = 1 << 20
-
-
-@pytest.fixture(params=NAMES)
-def backend(request: pytest.FixtureRequest) -> Backend:
-    try:
-        return get_backend(request.param)
-    except BackendUnavailableError as exc:
-        pytest.skip(f"{request.param} unavailable: {exc}")
 
 
 @pytest.fixture(params=ERAS, ids=[f"trt{e}" for e in ERAS])

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import glob
-import shutil
 import threading
 
 import numpy as np
 import pytest
-from _gpu_engine import GPU_DYNAMIC, reference
+from _gpu_engine import GPU_DYNAMIC, MIB, NAMES, reference
 
 import trtcompat as tc
 from trtcompat.backends import Backend, get_backend
@@ -16,12 +14,6 @@ from trtcompat.errors import BackendUnavailableError
 from trtcompat.testing import build_plan, fake_tensorrt
 
 pytestmark = [pytest.mark.gpu, pytest.mark.multi_gpu]
-
-if len(glob.glob("/dev/nvidia[0-9]*")) < 2 and shutil.which("nvidia-smi") is None:
-    pytest.skip("needs 2 or more NVIDIA GPUs", allow_module_level=True)
-
-NAMES = ["pycuda", "cuda_python", "cupy", "torch"]
-MIB = 1 << 20
 
 
 def _device_count() -> int:
