@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import collections
-import enum
 import io
 import pathlib
 import shutil
 import sys
 import tokenize
 import types
+import warnings
 from typing import Any
 
+import numpy as np
 import pytest
 
 pytest.importorskip("libcst")
 
 from trtcompat.migrate import fix_source, main, scan_source
+from trtcompat.testing import EngineSpec, TensorSpec, build_engine, make_module
 
 CORPUS = pathlib.Path(__file__).resolve().parent / "migrate_corpus"
 NAMES = sorted(p.name for p in CORPUS.glob("*.py") if p.name != "conftest.py")
@@ -145,20 +147,19 @@ def test_uncertain_code_stays_manual(source: str) -> None:
     assert _fix(source) == source
 
 
-# -- same results on fake TensorRT modules (8.6 binding era vs 11 tensor era) ----------------
-class _Mode(enum.Enum):
-    NONE = 0
-    INPUT = 1
-    OUTPUT = 2
-
-
-_TENSORS = [
-    ("images", _Mode.INPUT, (1, 3, 640, 640), "DataType.FLOAT"),
-    ("boxes", _Mode.OUTPUT, (1, 100, 4), "DataType.HALF"),
-]
+# -- same results on trtcompat's fake TensorRT modules (8.6 binding era vs 11) ----------------
+_SPEC = EngineSpec(
+    (
+        TensorSpec("images", np.float32, (1, 3, 64, 64), True),
+        TensorSpec("boxes", np.float16, (1, 100, 4), False),
+    ),
+    device_memory_size=1 << 20,
+)
 
 
 class _Config:
+    """The one builder-side object the corpus file touches (the fakes are runtime-only)."""
+
     def __init__(self, era: int) -> None:
         self.limits: dict[str, int] = {}
         self.era = era
@@ -175,60 +176,15 @@ class _Config:
         self.limits[pool] = size
 
 
-class _Engine86:
-    device_memory_size = 1 << 20
-
-    def __iter__(self) -> Any:
-        return iter([t[0] for t in _TENSORS])
-
-    def _row(self, name: str) -> tuple[str, _Mode, tuple[int, ...], str]:
-        return next(t for t in _TENSORS if t[0] == name)
-
-    def binding_is_input(self, name: str) -> bool:
-        return self._row(name)[1] is _Mode.INPUT
-
-    def get_binding_shape(self, name: str) -> tuple[int, ...]:
-        return self._row(name)[2]
-
-    def get_binding_dtype(self, name: str) -> str:
-        return self._row(name)[3]
-
-    def create_execution_context_without_device_memory(self) -> str:
-        return "USER_MANAGED"
-
-
-class _Engine11:
-    device_memory_size_v2 = 1 << 20
-
-    def __getitem__(self, index: int) -> str:
-        return _TENSORS[index][0]  # IndexError ends iteration, as in TensorRT 10/11
-
-    def _row(self, name: str) -> tuple[str, _Mode, tuple[int, ...], str]:
-        return next(t for t in _TENSORS if t[0] == name)
-
-    def get_tensor_mode(self, name: str) -> _Mode:
-        return self._row(name)[1]
-
-    def get_tensor_shape(self, name: str) -> tuple[int, ...]:
-        return self._row(name)[2]
-
-    def get_tensor_dtype(self, name: str) -> str:
-        return self._row(name)[3]
-
-    def create_execution_context(self, strategy: str) -> str:
-        return strategy
-
-
-def _load(source: bytes, era: int, monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
-    fake = types.ModuleType("tensorrt")
-    if era >= 10:
-        fake.TensorIOMode = _Mode  # type: ignore[attr-defined]
-        fake.MemoryPoolType = types.SimpleNamespace(WORKSPACE="WORKSPACE")  # type: ignore[attr-defined]
-        fake.ExecutionContextAllocationStrategy = types.SimpleNamespace(  # type: ignore[attr-defined]
-            USER_MANAGED="USER_MANAGED"
+def _load(
+    source: bytes, trt: types.ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> types.ModuleType:
+    if not hasattr(trt, "MemoryPoolType"):  # builder-side enum; the runtime fakes lack it
+        monkeypatch.setattr(
+            trt, "MemoryPoolType", types.SimpleNamespace(WORKSPACE="WORKSPACE"), raising=False
         )
-    monkeypatch.setitem(sys.modules, "tensorrt", fake)
-    module = types.ModuleType(f"engine_info_{era}")
+    monkeypatch.setitem(sys.modules, "tensorrt", trt)
+    module = types.ModuleType(f"engine_info_{trt.__version__}")
     exec(compile(source, "engine_info.py", "exec"), module.__dict__)
     return module
 
@@ -236,14 +192,26 @@ def _load(source: bytes, era: int, monkeypatch: pytest.MonkeyPatch) -> types.Mod
 def test_fixed_code_gives_the_same_results_on_fakes(monkeypatch: pytest.MonkeyPatch) -> None:
     source = (CORPUS / "engine_info.py").read_bytes()
     new, _ = fix_source(source, scan_source(source).findings)
-    old_mod, new_mod = _load(source, 8, monkeypatch), _load(new, 11, monkeypatch)
-    assert old_mod.describe(_Engine86()) == new_mod.describe(_Engine11())
-    assert old_mod.configure(_Config(8), 2).limits == new_mod.configure(_Config(11), 2).limits
-    assert old_mod.make_user_managed_context(_Engine86()) == new_mod.make_user_managed_context(
-        _Engine11()
+    trt8, trt11 = make_module("8.6"), make_module("11")
+    old_mod, new_mod = _load(source, trt8, monkeypatch), _load(new, trt11, monkeypatch)
+    engine8, engine11 = build_engine(_SPEC, "8.6", trt8), build_engine(_SPEC, "11", trt11)
+    with warnings.catch_warnings():  # 8.6's binding getters warn, as the real ones do
+        warnings.simplefilter("ignore", DeprecationWarning)
+        described = old_mod.describe(engine8)
+        old_context, old_needed = old_mod.make_user_managed_context(engine8)
+    assert (
+        described
+        == new_mod.describe(engine11)
+        == [
+            ("images", True, (1, 3, 64, 64), "DataType.FLOAT"),
+            ("boxes", False, (1, 100, 4), "DataType.HALF"),
+        ]
     )
+    new_context, new_needed = new_mod.make_user_managed_context(engine11)
+    assert old_needed == new_needed == 1 << 20 and old_context and new_context
+    assert old_mod.configure(_Config(8), 2).limits == new_mod.configure(_Config(11), 2).limits
     with pytest.raises(AttributeError):  # the unfixed code really breaks on the 11-era fake
-        old_mod.describe(_Engine11())
+        old_mod.describe(engine11)
 
 
 def test_missing_libcst_is_a_clear_usage_error(
