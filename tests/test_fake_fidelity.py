@@ -20,7 +20,15 @@ WHEEL = {
 }
 CLASSES = ("ICudaEngine", "IExecutionContext", "Runtime", "Dims")
 ENUMS = ("DataType", "TensorLocation", "TensorIOMode")
-PYTHON_PROTOCOL = {"__getitem__", "__len__", "__iter__", "__setitem__", "__eq__"}
+PYTHON_PROTOCOL = {
+    "__getitem__",
+    "__len__",
+    "__iter__",
+    "__setitem__",
+    "__eq__",
+    "__enter__",
+    "__exit__",
+}
 
 
 def real_members(era: str, cls: str) -> set[str]:
@@ -117,3 +125,19 @@ def test_length_raises_type_error_from_10(era: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         assert [name for name in engine] == ["x", "y"]  # sequence protocol via __getitem__
+
+
+@pytest.mark.parametrize("era", ERAS)
+def test_context_managers_as_each_era_has_them(era: str) -> None:
+    from _engines import STATIC
+
+    from trtcompat.testing import build_engine
+
+    module = make_module(era)
+    engine = build_engine(STATIC, era, module)
+    if era in ("10", "11"):  # patched on by tensorrt/__init__.py, deprecated
+        warns = pytest.warns(DeprecationWarning, match="Context managers for TensorRT types")
+        with warns, engine as entered:
+            assert entered is engine
+    else:
+        assert not hasattr(engine, "__enter__")

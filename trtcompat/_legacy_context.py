@@ -7,6 +7,7 @@ named ``"x [profile k]"`` for ``k > 0`` (``shared/TRT_API.md`` §2.1).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -73,7 +74,11 @@ class _Proxy:
         # the real classes' own __enter__ (patched on by tensorrt/__init__.py) still runs.
         enter = getattr(self.__wrapped__, "__enter__", None)
         if enter is not None:
-            enter()
+            with warnings.catch_warnings():
+                # 10.x/11.x deprecate these (no-op) context managers; TensorRT 8 code that the
+                # facade runs used them as documented then, so it is not warned about them.
+                warnings.simplefilter("ignore", DeprecationWarning)
+                enter()
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import math
 import types
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -130,11 +131,30 @@ def make_module(era_key: str) -> types.ModuleType:
     context_dict["active_optimization_profile"] = PROFILE_RW if era.settable_profile else PROFILE_RO
     context_dict.update(_mod=mod, __module__="tensorrt")
     mod.IExecutionContext = type("IExecutionContext", (ContextCore,), context_dict)  # type: ignore[attr-defined]
+    if era.key in ("10", "11"):
+        # tensorrt/__init__.py (10.x, 11.x) patches deprecated, no-op context managers on.
+        for cls in (mod.Runtime, mod.ICudaEngine, mod.IExecutionContext):
+            cls.__enter__ = _deprecated_enter
+            cls.__exit__ = _noop_exit
     if era.has_tensors:
         mod.IOutputAllocator = _output_allocator(era)  # type: ignore[attr-defined]
     mod.nptype = _nptype(era)  # type: ignore[attr-defined]
     mod.volume = lambda iterable: math.prod(iterable)  # type: ignore[attr-defined]
     return mod
+
+
+def _deprecated_enter(this: Any) -> Any:
+    warnings.warn(
+        "Context managers for TensorRT types are deprecated. "
+        "Memory will be freed automatically when the reference count reaches 0.",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return this
+
+
+def _noop_exit(this: Any, exc_type: Any, exc_value: Any, traceback: Any) -> None:
+    del this, exc_type, exc_value, traceback
 
 
 def _loggers() -> tuple[type, type]:
