@@ -425,7 +425,7 @@ def test_passthrough_and_setattr(view: View) -> None:
         assert target.name == "ctx"
         with pytest.raises(AttributeError):
             engine.no_such_member  # noqa: B018
-X
+        if view.how != "raw":  # 8.x samples' `with engine, ... as context:`; no warning
             with engine as same, engine.create_execution_context() as other:
                 assert same is engine and isinstance(other, legacy.LegacyContext)
 
