@@ -120,26 +120,23 @@ class Buffers:
         The old contents are not kept. Returns the (possibly new) buffers; the binding slot
         is updated, so ``bindings`` stays valid.
         """
-        self._check_open()
         mem = self[name]
         dims = tuple(int(d) for d in shape)
-        if mem.tensor.nbytes(dims) <= mem.nbytes:
-            return mem
-        # Allocate first: if that fails, the old buffers stay in place and usable.
-        self._allocate(mem.tensor, dims, self.tensors.index(mem.tensor))
-        self._release(mem)
-        return self._mems[name]
+        return self._grow(mem, dims, mem.tensor.nbytes(dims))
 
     def ensure_nbytes(self, name: str, nbytes: int) -> HostDeviceMem:
         """Grows ``name``'s buffers to at least ``nbytes`` (for outputs whose size only the
         engine knows: data-dependent shapes). Contents are not kept."""
-        self._check_open()
         mem = self[name]
+        return self._grow(mem, mem.shape, nbytes)
+
+    def _grow(self, mem: HostDeviceMem, shape: Shape, nbytes: int) -> HostDeviceMem:
         if nbytes <= mem.nbytes:
             return mem
-        self._allocate(mem.tensor, mem.shape, self.tensors.index(mem.tensor), nbytes)
+        # Allocate first: if that fails, the old buffers stay in place and usable.
+        self._allocate(mem.tensor, shape, self.tensors.index(mem.tensor), nbytes)
         self._release(mem)
-        return self._mems[name]
+        return self._mems[mem.name]
 
     def close(self) -> None:
         """Frees every buffer (and the stream, if these buffers made it). Idempotent."""

@@ -77,7 +77,6 @@ class Runner:
         self.profile = profile
         self.outputs_kind: OutputKind = outputs
         self.copy_outputs = copy_outputs
-        self._cuda_graph = cuda_graph
         if cuda_graph:
             GraphCache.require(self.backend)  # before a context and stream exist
         with self.backend.activate():
@@ -113,7 +112,6 @@ class Runner:
             for t in self.tensors
             if t.is_input
         }
-
         self._input_names = frozenset(self._inputs)
         self._dds = DataDependentOutputs(self.engine, context, self.buffers, fam, cuda_graph)
         self._enqueue_call = fam.enqueue
@@ -160,8 +158,7 @@ class Runner:
         self._pending = True
 
     def _admit(self, feed: Mapping[str, Any]) -> None:
-        if self._closed:
-            raise ClosedError("This Runner was closed; create a new one.")
+        self._check_open()
         if type(feed) is not dict or feed.keys() != self._input_names:
             check_names(feed, self._inputs, self._out.shapes)
 
