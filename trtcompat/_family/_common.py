@@ -1,12 +1,22 @@
-"""Helpers both family modules share: Dims and enum conversion."""
+"""What both family modules share: Dims and enum conversion, and profile selection (the
+same calls in both APIs)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..errors import ProfileError
 from ..iotensor import Location
 
-__all__ = ["enum_name", "location_of", "to_shape"]
+__all__ = [
+    "active_profile",
+    "check_profile",
+    "enum_name",
+    "location_of",
+    "num_profiles",
+    "set_profile",
+    "to_shape",
+]
 
 
 def to_shape(dims: Any) -> tuple[int, ...]:
@@ -23,6 +33,35 @@ def enum_name(value: Any) -> str:
 def location_of(value: Any) -> Location:
     """A ``TensorLocation`` as ``"device"`` or ``"host"``."""
     return "host" if enum_name(value) == "HOST" else "device"
+
+
+def num_profiles(engine: Any) -> int:
+    """The number of optimization profiles (at least 1)."""
+    return max(int(engine.num_optimization_profiles), 1)
+
+
+def check_profile(engine: Any, profile: int) -> None:
+    """Raises ProfileError unless ``profile`` indexes one of the engine's profiles."""
+    count = num_profiles(engine)
+    if not 0 <= profile < count:
+        raise ProfileError(
+            f"Optimization profile {profile} is out of range; the engine has {count} "
+            f"(0..{count - 1})."
+        )
+
+
+def active_profile(context: Any) -> int:
+    """The context's active profile, -1 when none."""
+    return int(context.active_optimization_profile)
+
+
+def set_profile(context: Any, profile: int, stream: int) -> None:
+    """``set_optimization_profile_async``; its RuntimeError becomes ProfileError."""
+    check_profile(context.engine, profile)
+    try:
+        context.set_optimization_profile_async(profile, stream)
+    except RuntimeError as err:
+        raise ProfileError(f"TensorRT refused optimization profile {profile}: {err}") from err
 
 
 def __dir__() -> list[str]:

@@ -18,7 +18,15 @@ from .._dtypes import dtype_name, numpy_dtype
 from ..errors import ProfileError, ShapeError, UnknownTensorError
 from ..iotensor import IOTensor
 from . import Shape
-from ._common import enum_name, location_of, to_shape
+from ._common import (
+    active_profile,
+    check_profile,
+    enum_name,
+    location_of,
+    num_profiles,
+    set_profile,
+    to_shape,
+)
 
 __all__ = [
     "NAME",
@@ -46,11 +54,6 @@ def _quiet() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         yield
-
-
-def num_profiles(engine: Any) -> int:
-    """The number of optimization profiles (at least 1)."""
-    return max(int(engine.num_optimization_profiles), 1)
 
 
 def _per_profile(engine: Any) -> int:
@@ -111,7 +114,7 @@ def io_tensors(engine: Any) -> tuple[IOTensor, ...]:
 
 def profile_shapes(engine: Any, name: str, profile: int) -> tuple[Shape, Shape, Shape]:
     """``(min, opt, max)``; implicit batch gives batch 1 .. max_batch_size."""
-    _check_profile(engine, profile)
+    check_profile(engine, profile)
     base = _base_index(engine, name)
     with _quiet():
         shape = to_shape(engine.get_binding_shape(profile * _per_profile(engine) + base))
@@ -122,15 +125,6 @@ def profile_shapes(engine: Any, name: str, profile: int) -> tuple[Shape, Shape, 
             return shape, shape, shape
         low, opt, high = engine.get_profile_shape(profile, profile * _per_profile(engine) + base)
     return to_shape(low), to_shape(opt), to_shape(high)
-
-
-def _check_profile(engine: Any, profile: int) -> None:
-    count = num_profiles(engine)
-    if not 0 <= profile < count:
-        raise ProfileError(
-            f"Optimization profile {profile} is out of range; the engine has {count} "
-            f"(0..{count - 1})."
-        )
 
 
 def _context_index(context: Any, name: str) -> tuple[Any, int]:
@@ -173,23 +167,9 @@ def tensor_shape(context: Any, name: str) -> Shape:
     return (-1, *shape) if has_implicit_batch(engine) else shape
 
 
-def active_profile(context: Any) -> int:
-    """The context's active profile, -1 when none."""
-    return int(context.active_optimization_profile)
-
-
-def set_profile(context: Any, profile: int, stream: int) -> None:
-    """``set_optimization_profile_async``; its RuntimeError becomes ProfileError."""
-    _check_profile(context.engine, profile)
-    try:
-        context.set_optimization_profile_async(profile, stream)
-    except RuntimeError as err:
-        raise ProfileError(f"TensorRT refused optimization profile {profile}: {err}") from err
-
-
 def binding_layout(engine: Any, profile: int) -> tuple[int, list[int]]:
     """All bindings of every profile; the tensors' slots are those of ``profile``."""
-    _check_profile(engine, profile)
+    check_profile(engine, profile)
     per_profile = _per_profile(engine)
     return int(engine.num_bindings), [profile * per_profile + i for i in range(per_profile)]
 

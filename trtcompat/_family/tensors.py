@@ -10,10 +10,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._dtypes import dtype_name, numpy_dtype
-from ..errors import ProfileError, ShapeError, UnknownTensorError
+from ..errors import ShapeError, UnknownTensorError
 from ..iotensor import IOTensor
 from . import Shape
-from ._common import enum_name, location_of, to_shape
+from ._common import (
+    active_profile,
+    check_profile,
+    enum_name,
+    location_of,
+    num_profiles,
+    set_profile,
+    to_shape,
+)
 
 __all__ = [
     "NAME",
@@ -32,11 +40,6 @@ __all__ = [
 ]
 
 NAME = "tensors"
-
-
-def num_profiles(engine: Any) -> int:
-    """The number of optimization profiles (at least 1)."""
-    return max(int(engine.num_optimization_profiles), 1)
 
 
 def has_implicit_batch(engine: Any) -> bool:
@@ -72,15 +75,6 @@ def io_tensors(engine: Any) -> tuple[IOTensor, ...]:
     return tuple(result)
 
 
-def _check_profile(engine: Any, profile: int) -> None:
-    count = num_profiles(engine)
-    if not 0 <= profile < count:
-        raise ProfileError(
-            f"Optimization profile {profile} is out of range; the engine has {count} "
-            f"(0..{count - 1})."
-        )
-
-
 def _check_name(engine: Any, name: str) -> None:
     if name not in _names(engine):
         raise UnknownTensorError(f"Engine has no tensor {name!r}.")
@@ -88,7 +82,7 @@ def _check_name(engine: Any, name: str) -> None:
 
 def profile_shapes(engine: Any, name: str, profile: int) -> tuple[Shape, Shape, Shape]:
     """``(min, opt, max)`` of an input; outputs and static inputs give their shape three times."""
-    _check_profile(engine, profile)
+    check_profile(engine, profile)
     _check_name(engine, name)
     shape = to_shape(engine.get_tensor_shape(name))
     if enum_name(engine.get_tensor_mode(name)) != "INPUT" or all(d >= 0 for d in shape):
@@ -110,23 +104,9 @@ def tensor_shape(context: Any, name: str) -> Shape:
     return to_shape(context.get_tensor_shape(name))
 
 
-def active_profile(context: Any) -> int:
-    """The context's active profile."""
-    return int(context.active_optimization_profile)
-
-
-def set_profile(context: Any, profile: int, stream: int) -> None:
-    """``set_optimization_profile_async``; its RuntimeError becomes ProfileError."""
-    _check_profile(context.engine, profile)
-    try:
-        context.set_optimization_profile_async(profile, stream)
-    except RuntimeError as err:
-        raise ProfileError(f"TensorRT refused optimization profile {profile}: {err}") from err
-
-
 def binding_layout(engine: Any, profile: int) -> tuple[int, list[int]]:
     """One slot per I/O tensor, in I/O-index order, whatever the profile."""
-    _check_profile(engine, profile)
+    check_profile(engine, profile)
     count = int(engine.num_io_tensors)
     return count, list(range(count))
 
