@@ -16,6 +16,7 @@ from ._context import ContextCore
 from ._context_members import CONTEXT_MEMBERS, PROFILE_RO, PROFILE_RW
 from ._engine import ENGINE_MEMBERS, EngineCore
 from ._eras import ERAS, Era
+from ._model import EngineModel
 from ._spec import EngineSpec, spec_from_plan
 
 __all__ = ["make_module"]
@@ -125,11 +126,11 @@ def make_module(era_key: str) -> types.ModuleType:
     mod.Runtime = _runtime_class(mod, era)  # type: ignore[attr-defined]
 
     engine_dict = {n: ENGINE_MEMBERS[n] for n in era.engine_members}
-    engine_dict.update(_era=era, _mod=mod, __module__="tensorrt")
+    engine_dict.update(__module__="tensorrt")
     mod.ICudaEngine = type("ICudaEngine", (EngineCore,), engine_dict)  # type: ignore[attr-defined]
     context_dict = {n: CONTEXT_MEMBERS[n] for n in era.context_members if n in CONTEXT_MEMBERS}
     context_dict["active_optimization_profile"] = PROFILE_RW if era.settable_profile else PROFILE_RO
-    context_dict.update(_mod=mod, __module__="tensorrt")
+    context_dict.update(__module__="tensorrt")
     mod.IExecutionContext = type("IExecutionContext", (ContextCore,), context_dict)  # type: ignore[attr-defined]
     if era.key in ("10", "11"):
         # tensorrt/__init__.py (10.x, 11.x) patches deprecated, no-op context managers on.
@@ -208,7 +209,7 @@ def _runtime_class(mod: types.ModuleType, era: Era) -> type:
         if problem:
             self._log("ERROR", problem)
             return None
-        return mod.ICudaEngine(spec, self)
+        return mod.ICudaEngine(EngineModel(spec, era, mod, self._log))
 
     members = {
         "__init__": __init__,
