@@ -12,6 +12,14 @@ execute and shape calls, with the reason sent to the runtime's logger).
 >>> engine = build_engine(spec, "10")
 >>> engine.num_io_tensors
 2
+
+Without ``compute``, output ``i`` is a copy of input ``i`` (paired by order). Inside
+``with fake_tensorrt(era) as trt:``, :func:`build_engine` builds on that installed module.
+From the command line (``docs/TESTING.md``)::
+
+    python -m trtcompat.testing write-plan model.plan --era 10 \
+        --input x:FLOAT:2,3 --output y:FLOAT:2,3
+    TRTCOMPAT_TRT_MODULE=trtcompat.testing.era_10 trtcompat inspect model.plan
 """
 
 from __future__ import annotations
