@@ -134,9 +134,8 @@ def test_a_plan_with_callables_names_why_it_cannot_travel() -> None:
     )
     # The registry of callables is per process; an unknown key is what another process sees.
     plan = build_engine(spec, "10").serialize().replace(b'"key": "', b'"key": "elsewhere-')
-    with fake_tensorrt("10"):
-        with pytest.raises(
-            tc.EngineLoadError,
-            match="built in another process from an EngineSpec with compute= or launch=",
-        ):
-            tc.load_engine(plan)
+    with fake_tensorrt("10"), pytest.raises(
+        tc.EngineLoadError,
+        match="built in another process from an EngineSpec with compute= or launch=",
+    ):
+        tc.load_engine(plan)
