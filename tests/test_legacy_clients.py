@@ -1,5 +1,5 @@
 """TensorRT 8 clients, unchanged, through ``trtcompat.legacy.wrap`` on every era's fake, on
-the host (the GPU variants are ``tests/gpu/test_legacy_clients.py``)."""
+the host (the GPU variants are ``tests/gpu/test_gpu_legacy_clients.py``)."""
 
 from __future__ import annotations
 

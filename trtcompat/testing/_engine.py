@@ -7,7 +7,7 @@ from typing import Any
 from .._dtypes import bits_of
 from ._model import EngineModel, binding_name
 
-__all__ = ["ENGINE_MEMBERS", "EngineCore"]
+__all__ = ["ENGINE_MEMBERS", "ENGINE_MEMBERS_BEFORE_10", "EngineCore"]
 
 
 class EngineCore:
@@ -115,13 +115,13 @@ class _Pool(EngineCore):
         location = self._model.binding(index)[0].location.upper()
         return self._model.enum("TensorLocation", location)
 
-    def is_shape_binding(self, index: int) -> bool:
+    def is_shape_binding(self, binding: int) -> bool:
         self._model.warn("ICudaEngine", "is_shape_binding")
-        return self._model.int_binding(index)[0].is_shape_tensor
+        return self._model.int_binding(binding)[0].is_shape_tensor
 
-    def is_execution_binding(self, index: int) -> bool:
+    def is_execution_binding(self, binding: int) -> bool:
         self._model.warn("ICudaEngine", "is_execution_binding")
-        return not self._model.int_binding(index)[0].is_shape_tensor
+        return not self._model.int_binding(binding)[0].is_shape_tensor
 
     def get_profile_shape(self, profile_index: int, binding: Any) -> list[Any]:
         self._model.warn("ICudaEngine", "get_profile_shape")
@@ -208,6 +208,31 @@ class _Pool(EngineCore):
     def is_shape_inference_io(self, name: str) -> bool:
         return self._model.named(name).is_shape_tensor
 
+
+class _Before10(EngineCore):
+    """Members whose parameters 10.0 changed, as 8.x binds them (pyCore.cpp, release/8.6):
+    no allocation strategy, and the per-tensor format queries without a profile."""
+
+    def create_execution_context(self) -> Any:
+        return self._create_context()
+
+    def get_tensor_format(self, name: str) -> Any:
+        return _Pool.get_tensor_format(self, name)  # type: ignore[arg-type]
+
+    def get_tensor_vectorized_dim(self, name: str) -> int:
+        return _Pool.get_tensor_vectorized_dim(self, name)  # type: ignore[arg-type]
+
+    def get_tensor_components_per_element(self, name: str) -> int:
+        return _Pool.get_tensor_components_per_element(self, name)  # type: ignore[arg-type]
+
+    def get_tensor_bytes_per_component(self, name: str) -> int:
+        return _Pool.get_tensor_bytes_per_component(self, name)  # type: ignore[arg-type]
+
+
+#: Per-era replacements of ``ENGINE_MEMBERS`` for the eras before 10.0.
+ENGINE_MEMBERS_BEFORE_10: dict[str, Any] = {
+    name: value for name, value in vars(_Before10).items() if not name.startswith("_")
+}
 
 ENGINE_MEMBERS: dict[str, Any] = {
     **{name: value for name, value in vars(_Pool).items() if not name.startswith("_")},

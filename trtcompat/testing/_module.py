@@ -15,7 +15,7 @@ import numpy as np
 from .._dtypes import BITS
 from ._context import ContextCore
 from ._context_members import CONTEXT_MEMBERS, PROFILE_RO, PROFILE_RW
-from ._engine import ENGINE_MEMBERS, EngineCore
+from ._engine import ENGINE_MEMBERS, ENGINE_MEMBERS_BEFORE_10, EngineCore
 from ._eras import ERAS, Era
 from ._model import EngineModel
 from ._spec import EngineSpec, spec_from_plan
@@ -149,7 +149,10 @@ def make_module(era_key: str, name: str = "tensorrt") -> types.ModuleType:
     mod.ILogger, mod.Logger = _loggers(name)  # type: ignore[attr-defined]
     mod.Runtime = _runtime_class(mod, era, name)  # type: ignore[attr-defined]
 
-    engine_dict = {n: ENGINE_MEMBERS[n] for n in era.engine_members}
+    members = ENGINE_MEMBERS if era.has_tensors and not era.has_bindings else {
+        **ENGINE_MEMBERS, **ENGINE_MEMBERS_BEFORE_10
+    }
+    engine_dict = {n: members[n] for n in era.engine_members}
     engine_dict.update(__module__=name)
     mod.ICudaEngine = type("ICudaEngine", (EngineCore,), engine_dict)  # type: ignore[attr-defined]
     context_dict = {n: CONTEXT_MEMBERS[n] for n in era.context_members if n in CONTEXT_MEMBERS}
