@@ -43,7 +43,9 @@ if _pyenv_version is not None:
     os.environ["PYENV_VERSION"] = _pyenv_version
 
 
-@nox.session(python=[OLDEST, NEWEST], tags=["cpu"])
+# venv (the target's own ensurepip), not virtualenv: virtualenv 21 no longer seeds pip
+# into a 3.8 environment.
+@nox.session(python=[OLDEST, NEWEST], venv_backend="venv", tags=["cpu"])
 def tests(session: nox.Session) -> None:
     """Whole test suite against the fakes; GPU and real-TensorRT tests skip themselves.
 
@@ -77,7 +79,7 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".", *session.posargs)
 
 
-@nox.session(python=[OLDEST, NEWEST], tags=["cpu"])
+@nox.session(python=[OLDEST, NEWEST], venv_backend="venv", tags=["cpu"])
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over the package, against each Python's own stdlib.
 

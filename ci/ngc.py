@@ -469,7 +469,7 @@ def container_command(engine_path: str, row: Row, checkout: Path | str,
             "-v", f"{Path(checkout).resolve()}:{SRC_MOUNT}:ro", "-w", "/tmp"]
     for key, value in container_env(row).items():
         argv += ["-e", f"{key}={value}"]
-    script = inner_script(pytest_args, install_requirements(row, Path(checkout)))
+    script = inner_script(pytest_args, install_requirements(row))
     argv += [row.image, "bash", "-c", script]
     return argv
 

@@ -185,7 +185,7 @@ def analyse(tree: ast.Module) -> FileFacts:
         if isinstance(stmt, ast.Try):
             top_level.update(id(s) for s in stmt.body)
     for node in ast.walk(tree):
-        if isinstance(node, ast.Import | ast.ImportFrom):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
             _record_import(node, facts, id(node) in top_level)
         elif isinstance(node, ast.Assign):
             for target in node.targets:
@@ -196,7 +196,7 @@ def analyse(tree: ast.Module) -> FileFacts:
             owner = facts.parents.get(id(node))
             value: ast.expr | None = None
             how = "other"
-            if isinstance(owner, ast.For | ast.comprehension) and owner.target is node:
+            if isinstance(owner, (ast.For, ast.comprehension)) and owner.target is node:
                 how, value = "for", owner.iter
             elif isinstance(owner, ast.Assign) and node in owner.targets:
                 how, value = "assign", owner.value
