@@ -157,7 +157,7 @@ def test_json_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert report["target"] == 11
     assert report["total"] == len(report["findings"]) == sum(map(len, EXPECTED.values()))
     per_file = {pathlib.Path(p).name: v["findings"] for p, v in report["files"].items()}
-    assert per_file == {name: len(EXPECTED[name]) for name in CORPUS_FILES} | {"conftest.py": 0}
+    assert per_file == {**{name: len(EXPECTED[name]) for name in CORPUS_FILES}, "conftest.py": 0}
     keys = {
         "path",
         "line",

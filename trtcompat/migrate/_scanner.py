@@ -79,6 +79,25 @@ class _Visitor(ast.NodeVisitor):
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace")) + 1
 
+    def _alias_at(self, node: ast.Import | ast.ImportFrom, alias: ast.alias) -> tuple[int, int]:
+        """(line, byte column) of an imported name; ``ast.alias`` has positions from 3.10 on."""
+        if hasattr(alias, "lineno"):
+            return alias.lineno, alias.col_offset
+        # Python 3.8/3.9: find the name after the statement's `import` keyword.
+        pattern = re.compile(rf"(?<![\w.]){re.escape(alias.name)}(?![\w.])")
+        last = node.end_lineno or node.lineno
+        for line in range(node.lineno, last + 1):
+            text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+            data = text.encode("utf-8")
+            start = node.col_offset if line == node.lineno else 0
+            if line == node.lineno:
+                keyword = data.find(b"import", start)
+                start = keyword + len("import") if keyword >= 0 else start
+            match = pattern.search(data[start:].decode("utf-8", "replace"))
+            if match is not None:
+                return line, start + len(data[start:].decode("utf-8")[: match.start()].encode())
+        return node.lineno, node.col_offset
+
     def _add(
         self, line: int, byte_col: int, rule: Rule, symbol: str, fix: FixSpec | None = None
     ) -> None:
@@ -169,6 +188,8 @@ class _Visitor(ast.NodeVisitor):
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
         key = node.slice
+        if not isinstance(key, ast.expr):  # Python 3.8 wraps it: ast.Index(value=...)
+            key = getattr(key, "value", key)
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
             self._seq(node, node.value)
         self.generic_visit(node)
@@ -213,7 +234,7 @@ class _Visitor(ast.NodeVisitor):
                 if single and alias.asname:
                     fix = FixSpec("cuda_import", new="cuda.bindings." + _CUDA_LEGACY[parts[1]])
                 for rule in self._rules("import", parts[1]):
-                    self._add(alias.lineno, alias.col_offset, rule, alias.name, fix)
+                    self._add(*self._alias_at(node, alias), rule, alias.name, fix)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         if node.level or node.module != "cuda":
@@ -223,7 +244,7 @@ class _Visitor(ast.NodeVisitor):
         fix = FixSpec("cuda_from") if one_line and len(legacy) == len(node.names) else None
         for alias in legacy:
             for rule in self._rules("import", alias.name):
-                self._add(alias.lineno, alias.col_offset, rule, f"cuda.{alias.name}", fix)
+                self._add(*self._alias_at(node, alias), rule, f"cuda.{alias.name}", fix)
 
 
 def _suppressed(lines: list[str], finding: Finding) -> bool:
