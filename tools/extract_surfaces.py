@@ -1,6 +1,8 @@
 """Extract the Python surface of every TensorRT release branch from its pybind11 sources.
 
-Usage: ``python tools/extract_surfaces.py TENSORRT_GIT_DIR > tests/data/surfaces/tensorrt-all-members.json``
+Usage (from the repository root, with a clone of github.com/NVIDIA/TensorRT)::
+
+    python tools/extract_surfaces.py TENSORRT_DIR >tests/data/surfaces/tensorrt-all-members.json
 
 It reads ``python/src/**/*.cpp`` (pybind11 definitions) and ``include/NvInfer*.h`` (for enum
 values marked ``TRT_DEPRECATED_ENUM``) at each ``release/x.y`` branch of a clone of
@@ -9,11 +11,11 @@ branches in which it exists and how it is bound:
 
     {"branches": [...], "heads": {branch: sha}, "members": {class: {member: {branch: kind}}}}
 
-where kind is ``def``, ``property``, ``property_readonly``, ``value`` or ``function`` (module
-level, class ``tensorrt``; ``class`` there for each bound class), with ``*DEP*`` appended when the binding warns
-(``utils::deprecate*``) or the C++ enumerator is ``TRT_DEPRECATED_ENUM``. Branches where a
-member is absent are left out. ``trtcompat/migrate/_removed.py`` is generated from this file
-by ``tools/gen_removed.py``.
+where kind is ``def``, ``property``, ``property_readonly``, ``value``, or (under the
+pseudo-class ``tensorrt``, the module itself) ``function`` / ``class``, with ``*DEP*`` appended
+when the binding warns (``utils::deprecate*``) or the C++ enumerator is ``TRT_DEPRECATED_ENUM``.
+Branches where a member is absent are left out. ``trtcompat/_api_changes.py`` is generated from
+this file by ``tools/gen_api_changes.py``.
 """
 
 from __future__ import annotations
@@ -137,8 +139,11 @@ def main(repo: str) -> None:
     }
     # One member per line: reviewable diffs at a third of the indented size.
     text = json.dumps(document, indent=1)
-    text = re.sub(r"\{\n\s+(\"[\d.]+\": \"[^\"]+\",?\n\s+)*\"[\d.]+\": \"[^\"]+\"\n\s+\}",
-                  lambda m: re.sub(r"\s*\n\s*", " ", m.group(0)), text)
+    text = re.sub(
+        r"\{\n\s+(\"[\d.]+\": \"[^\"]+\",?\n\s+)*\"[\d.]+\": \"[^\"]+\"\n\s+\}",
+        lambda m: re.sub(r"\s*\n\s*", " ", m.group(0)),
+        text,
+    )
     sys.stdout.write(text + "\n")
 
 
