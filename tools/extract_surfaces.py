@@ -29,7 +29,7 @@ BRANCHES = (
     "8.0", "8.2", "8.4", "8.5", "8.6", "9.3", "10.0", "10.1", "10.3", "10.5", "10.8", "10.12",
     "10.16", "11.0", "11.1",
 )  # fmt: skip
-_OPEN = re.compile(r"py::(class_|enum_)<[^;]*?>\s*[({]\s*m\s*,\s*\"(\w+)\"", re.S)
+_OPEN = re.compile(r"py::(class_|enum_)<[^;]*?>\s*(?:\w+\s*)?[({]\s*m\s*,\s*\"(\w+)\"", re.S)
 _MEMBER = re.compile(
     r"\.(def|def_static|def_property|def_property_readonly|def_readwrite|def_readonly|value"
     r"|def_property_readonly_static|def_readonly_static|def_property_static|def_readwrite_static)"
