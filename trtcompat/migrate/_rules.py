@@ -369,6 +369,7 @@ RULES: tuple[Rule, ...] = (
 
 # fmt: on
 
+RULES = tuple(sorted(RULES, key=lambda rule: rule.id))
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 
 
@@ -388,10 +389,11 @@ def applies_to_target(rule: Rule, target: int) -> bool:
         True for rules removed in ``target`` or earlier, for hazards (never removed) and for
         cuda-python rules (independent of the TensorRT version).
     """
-    if rule.removed_in is None:
-        return True
+    if rule.removed_in is None or rule.deprecated_in is None:
+        return True  # hazards, and rules whose names the table dates one by one
     major = _major(rule.removed_in)
-    return major is None or major <= target
+    deprecated = _major(rule.deprecated_in)
+    return major is None or major <= target or (deprecated is not None and deprecated <= target)
 
 
 def select_rules(

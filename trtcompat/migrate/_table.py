@@ -49,7 +49,6 @@ NOT_SCANNED: dict[str, str] = {
     "IGpuAsyncAllocator.allocate": "user-implemented override",
     "IGpuAsyncAllocator.deallocate": "user-implemented override",
     "IPluginV3OneBuild.get_output_datatypes": "user-implemented plugin override",
-    "IAlgorithmIOInfo.tensor_format": "read inside a user's IAlgorithmSelector (TRT087)",
     "TimingCacheValue.tacticHash": "a field of a timing-cache query result (TRT073)",
     "TimingCacheValue.timingMSec": "a field of a timing-cache query result (TRT073)",
     "ITimingCache.reset": "generic name on a timing cache (TRT073 covers the cache API)",
