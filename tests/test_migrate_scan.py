@@ -345,3 +345,20 @@ def test_network_api_and_layer_fields_fix_to_nd() -> None:
         ("TRT080", "INetworkDefinition.add_convolution", False),
         ("TRT081", "IConvolutionLayer.stride", True),
     ]
+
+
+def test_readme_scan_numbers_are_what_the_tool_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    claim = re.search(
+        r"reports (\d+) findings \((\d+) fixable by `--fix`, (\d+) guarded\) in (\d+) of (\d+) files",
+        readme,
+    )
+    assert claim is not None
+    main(["--json", str(CORPUS)])
+    report = json.loads(capsys.readouterr().out)
+    with_findings = sum(1 for entry in report["files"].values() if entry["findings"])
+    printed = (report["total"], report["fixable"], report["guarded"], with_findings)
+    assert tuple(map(int, claim.groups()[:4])) == printed
+    assert int(claim.group(5)) == len(report["files"])
