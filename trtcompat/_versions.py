@@ -14,6 +14,7 @@ from functools import lru_cache
 from packaging.version import InvalidVersion, Version
 
 from ._api_changes import CHANGES
+from ._compat import DATACLASS_SLOTS
 
 __all__ = [
     "FAMILIES",
@@ -43,7 +44,7 @@ MINIMUM_SUPPORTED = TRT_8_0
 NEWEST_KNOWN_MAJOR = 11
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **DATACLASS_SLOTS)
 class FamilySpan:
     """The releases in which one API family exists: ``since <= v < until``."""
 

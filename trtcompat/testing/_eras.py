@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .._compat import DATACLASS_SLOTS
 from .._versions import offered, parse_version
 
 __all__ = ["ERAS", "Era"]
@@ -103,7 +104,7 @@ _DTYPES_8_6 = (*_DTYPES_8_4, "UINT8", "FP8")
 _DTYPES_10 = (*_DTYPES_8_6, "BF16", "INT64", "INT4", "FP4", "E8M0")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **DATACLASS_SLOTS)
 class Era:
     """One TensorRT API era as the fakes model it.
 
