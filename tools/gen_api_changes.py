@@ -51,7 +51,7 @@ def changes(document: dict) -> dict[str, dict[str, tuple]]:
                 deprecated = branch
             readonly = None
             shapes = [kinds[b].split("*")[0] for b in present]
-            for before, after, branch in zip(shapes, shapes[1:], present[1:]):  # noqa: B905 (3.8)
+            for before, after, branch in zip(shapes, shapes[1:], present[1:]):
                 if before == "property" and after == "property_readonly":
                     readonly = branch
             entry = (added, deprecated, readonly, removed)
