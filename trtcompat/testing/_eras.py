@@ -99,6 +99,7 @@ def _members(cls: str, implemented: tuple[str, ...], version: str) -> tuple[str,
     release = parse_version(version)
     return tuple(name for name in implemented if offered(cls, name, release))
 
+
 _DTYPES_8_4 = ("FLOAT", "HALF", "INT8", "INT32", "BOOL")
 _DTYPES_8_6 = (*_DTYPES_8_4, "UINT8", "FP8")
 _DTYPES_10 = (*_DTYPES_8_6, "BF16", "INT64", "INT4", "FP4", "E8M0")
