@@ -244,6 +244,8 @@ def load_problem(info: PlanInfo, runtime_version: str) -> str | None:
     The sentence names both versions and the fix.
     """
     runtime = _triple(runtime_version)
+    if runtime is not None and runtime[0] < 8:
+        return None  # TensorRT-RTX numbers its releases 1.x; its plans are not described here
     structural = (runtime is not None and runtime >= (11, 0, 0)) or (
         info.tensorrt_version is not None and info.tensorrt_version[:2] >= (10, 0)
     )
