@@ -157,7 +157,7 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str
     """A GitHub markdown table (also readable as plain text)."""
     cells = [[str(c) for c in headers], *[[str(c) for c in r] for r in rows]]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"
              for r in cells]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(lines)
@@ -198,7 +198,7 @@ class Raw:
         self.bindings: list[int] = []
         self.ins: list[tuple[int, np.ndarray, int, int]] = []  # (index, host view, host, device)
         self.outs: list[tuple[int, np.ndarray, int, int]] = []
-        for i, (name, is_input) in enumerate(zip(names, inputs, strict=True)):
+        for i, (name, is_input) in enumerate(zip(names, inputs)):
             host, dev = backend.malloc_host(nbytes), backend.malloc(nbytes)
             view = np.ctypeslib.as_array((ctypes.c_float * max_elements).from_address(host))
             self.bindings.append(dev)
@@ -223,7 +223,7 @@ class Raw:
     def enqueue(self, feed: Sequence[np.ndarray]) -> None:
         """Copy inputs in, execute, copy outputs out: all enqueued, nothing waited for."""
         be, stream = self.backend, self.stream
-        for (_, view, host, dev), x in zip(self.ins, feed, strict=True):
+        for (_, view, host, dev), x in zip(self.ins, feed):
             n = x.size
             np.copyto(view[:n], x)
             be.memcpy_htod_async(dev, host, 4 * n, stream)

@@ -127,7 +127,7 @@ def samples_helper(trt: Any, engine: Any, backend: Any, family: str) -> Callable
     inputs: list[tuple[np.ndarray, int, int, int]] = []
     outputs: list[tuple[np.ndarray, int, int, int]] = []
     bindings: list[int] = []
-    for shape, inp in zip(shapes, is_in, strict=True):
+    for shape, inp in zip(shapes, is_in):
         size = trt.volume(shape)  # fails (negative) on dynamic shapes: "where it can run at all"
         nbytes = size * np.dtype(np.float32).itemsize
         host_ptr, dev = backend.malloc_host(nbytes), backend.malloc(nbytes)

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from _engines import IMPLICIT, OUTPUTS_FIRST, STATIC, TWO_PROFILES
 
-from trtcompat import cli, inspect_cmd
+from trtcompat import cli
+from trtcompat.cli import _inspect as inspect_cmd
 from trtcompat.errors import InvalidEngineError
 from trtcompat.testing import ERAS, EngineSpec, TensorSpec, build_engine, build_plan, era_info
 

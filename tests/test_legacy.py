@@ -216,7 +216,7 @@ def test_classic_loop(view: View, name: str) -> None:
         inputs, outputs, bindings, stream = allocate_buffers(engine, context, view.trt, cuda)
         try:
             assert len(bindings) == engine.num_bindings
-            for inp, feed in zip(inputs, feeds.values(), strict=True):
+            for inp, feed in zip(inputs, feeds.values()):
                 inp.host[: feed.size] = feed.ravel()
             results = do_inference(context, bindings, inputs, outputs, stream, cuda,
                                    scenario.batch)
@@ -225,7 +225,7 @@ def test_classic_loop(view: View, name: str) -> None:
                 cuda.free(mem.device)
             cuda.destroy_stream(stream)
     assert cuda.outstanding() == before
-    for out_name, host in zip(outputs_in_order, results, strict=True):
+    for out_name, host in zip(outputs_in_order, results):
         want = np.asarray(expected[out_name])
         np.testing.assert_array_equal(host[: want.size].reshape(want.shape), want)
 

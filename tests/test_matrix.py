@@ -141,7 +141,7 @@ def test_render_support_table() -> None:
     assert lines[0] == "| TensorRT | NGC image | CUDA | Python |"
     assert lines[1] == "|---|---|---|---|"
     assert len(lines) == 2 + len(MATRIX.ngc)
-    for line, row in zip(lines[2:], MATRIX.ngc, strict=True):
+    for line, row in zip(lines[2:], MATRIX.ngc):
         assert line == f"| {row.trt} | `{row.image}` | {row.cuda} | {row.python} |"
 
 

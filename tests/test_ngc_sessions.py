@@ -12,9 +12,9 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Callable
 
 import pytest
 
@@ -210,7 +210,7 @@ def test_nox_ngc_docker_end_to_end(tmp_path: Path, fake_bin: MakeBin) -> None:
     assert proc.returncode == 0, proc.stderr
     runs = _run_calls(tmp_path / "log", "docker")
     assert [argv[argv.index("bash") - 1] for argv in runs] == [ROWS[t].image for t in picked]
-    for trt, argv in zip(picked, runs, strict=True):
+    for trt, argv in zip(picked, runs):
         full = [str(bindir / "docker"), *argv]
         assert full == ngc.container_command(full[0], ROWS[trt], ROOT, ["-x"])
     assert _calls(tmp_path / "log", "podman") == []  # docker is preferred

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Tuple
 
 import ml_dtypes
 import numpy as np
@@ -33,8 +33,8 @@ from trtcompat.backends import get_backend
 from trtcompat.testing import ERAS, EngineSpec, TensorSpec, build_engine, era_info
 
 EXAMPLES = 1000
-Shape = tuple[int, ...]
-Profile = tuple[Shape, Shape, Shape]
+Shape = Tuple[int, ...]
+Profile = Tuple[Shape, Shape, Shape]
 
 # Every dtype here exists from 8.4 on; the newer ones are drawn only for "modern" engines.
 OLD_DTYPES = (np.float32, np.float16, np.int32, np.int8, np.bool_)
@@ -88,13 +88,13 @@ def _dims(
     """A shape (-1 where dynamic) and, if any dim is dynamic, one (min, opt, max) per profile."""
     kinds = [dynamic and draw(st.booleans()) for _ in range(rank)]
     static = [draw(st.integers(1, 4)) for _ in range(rank)]
-    shape = tuple(-1 if k else s for k, s in zip(kinds, static, strict=True))
+    shape = tuple(-1 if k else s for k, s in zip(kinds, static))
     if not any(kinds):
         return shape, ()
     ranges = []
     for _ in range(profiles):
         low, high, opt = [], [], []
-        for k, s in zip(kinds, static, strict=True):
+        for k, s in zip(kinds, static):
             if k:
                 lo = draw(st.integers(1, 3))
                 hi = draw(st.integers(lo, lo + 3))
@@ -190,7 +190,7 @@ def _feed(d: Described, profile: int, rng: np.random.Generator) -> dict[str, np.
     for i in d.inputs:
         if i.profiles:
             low, _, high = i.profiles[profile]
-            shape = tuple(int(rng.integers(lo, hi + 1)) for lo, hi in zip(low, high, strict=True))
+            shape = tuple(int(rng.integers(lo, hi + 1)) for lo, hi in zip(low, high))
         else:
             shape = i.shape
         if d.spec.implicit_batch:

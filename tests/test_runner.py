@@ -49,11 +49,9 @@ def test_several_runners_on_one_engine(era: str, host: Any) -> None:
     # On 8.x a second context starts on profile -1; the Runner selects its profile itself.
     engine = _engine(TWO_PROFILES, era)
     bias = np.zeros(4, np.float32)
-    with (
-        tc.Runner(engine, backend=host) as a,
-        tc.Runner(engine, backend=host) as b,
-        tc.Runner(engine, backend=host, profile=1) as c,
-    ):
+    with tc.Runner(engine, backend=host) as a, tc.Runner(engine, backend=host) as b, tc.Runner(
+        engine, backend=host, profile=1
+    ) as c:
         for runner, batch in ((a, 2), (b, 3), (c, 9)):
             x = np.full((batch, 4), batch, np.float32)
             np.testing.assert_array_equal(runner.infer({"x": x, "bias": bias})["y"], x)

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import select
 import struct
 import subprocess
 import sys
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 WORKER = r"""
 import json, sys, importlib
@@ -56,7 +55,7 @@ class Oracle:
 
     def __init__(self, module: str) -> None:
         self.module = module
-        self.proc: Optional[subprocess.Popen[str]] = None
+        self.proc: subprocess.Popen[str] | None = None
         self.version = ""
         self.crashes = 0
 
@@ -70,7 +69,7 @@ class Oracle:
         self.version = first["ready"]
         self.init_messages = first["init"]
 
-    def ask(self, blob: bytes, host: bool = False, timeout: float = 20.0) -> Dict[str, Any]:
+    def ask(self, blob: bytes, host: bool = False, timeout: float = 20.0) -> dict[str, Any]:
         if self.proc is None or self.proc.poll() is not None:
             self._start()
         assert self.proc is not None and self.proc.stdin and self.proc.stdout
@@ -89,14 +88,14 @@ class Oracle:
         return dict(json.loads(line))
 
 
-def summary(result: Dict[str, Any]) -> str:
+def summary(result: dict[str, Any]) -> str:
     text = " | ".join(result["messages"]) or "(nothing logged)"
     if result.get("error"):
         text += f" || {result['error']}"
     return ("LOADED " if result["ok"] else "") + text
 
 
-def key_message(result: Dict[str, Any]) -> str:
+def key_message(result: dict[str, Any]) -> str:
     """The first assertion/ERROR line, with numbers kept (they carry the read values)."""
     for m in result["messages"]:
         if "ERROR" in m or "assertion" in m.lower():
@@ -125,7 +124,7 @@ def main() -> int:
     out = open(args.out, "w")
     rows = open(args.json, "w")
 
-    def probe(label: str, blob: bytes, host: bool = False) -> Dict[str, Any]:
+    def probe(label: str, blob: bytes, host: bool = False) -> dict[str, Any]:
         result = oracle.ask(bytes(blob), host)
         out.write(f"{label} [{len(blob)} B{' host' if host else ''}]: {summary(result)}\n")
         out.flush()
@@ -158,7 +157,7 @@ def main() -> int:
     out.write("\n## C. byte markers: byte i = i for 4..63 (size u64@16 = L), then fix what it names\n")
     base = bytearray(MAGIC + bytes(range(4, 64)) + bytes(L - 64))
     put64(base, 16, L)
-    fixed: List[Tuple[str, int, int]] = []
+    fixed: list[tuple[str, int, int]] = []
     seen = set()
     for step in range(14):
         r = probe(f"C step {step}", base)

@@ -13,15 +13,15 @@ from __future__ import annotations
 import argparse
 import struct
 import sys
-from typing import List, Sequence, Tuple
+from typing import Sequence
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from plan_header_probe import Oracle, summary  # noqa: E402
+from plan_header_probe import Oracle, summary
 
 END = 0x8B8D8B99
 
 
-def plan(version: Sequence[int] = (11, 4, 0, 106), sections: Sequence[Tuple[int, bytes]] = (),
+def plan(version: Sequence[int] = (11, 4, 0, 106), sections: Sequence[tuple[int, bytes]] = (),
          word4: int = 0, tag: int = 0) -> bytes:
     count = len(sections)
     cursor = 32 + 24 * count
@@ -73,7 +73,7 @@ def main() -> int:
     probe("J footer + 4 extra bytes", bytes(good[:-4]) + bytes(4) + bytes(good[-4:]))
     out.write("\n## K. one section of each type, payload = byte markers 0..63 / 'ftrt'+zeros\n")
     markers = bytes(range(64))
-    for kind in list(range(0, 24)) + [0x100, 0xFFFFFFFF]:
+    for kind in [*list(range(0, 24)), 256, 4294967295]:
         probe(f"K type {kind} markers", plan(sections=[(kind, markers)]))
         probe(f"K type {kind} ftrt+0", plan(sections=[(kind, b"ftrt" + bytes(60))]), host=True)
     out.write("\n## L. two sections, version-variant for the first engine-like type found\n")

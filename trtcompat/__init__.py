@@ -4,11 +4,9 @@ lean and dispatch). ``import trtcompat`` imports no TensorRT, CUDA or array libr
 from __future__ import annotations
 
 from ._dispatch import RuntimeInfo, runtime_info
-from ._engine import io_tensors, load_engine, profile_shapes, set_input_shape, tensor_shape
-from ._execute import do_inference, execute
 from ._version import __version__
-from .allocator import Buffers, HostDeviceMem, allocate_buffers
 from .backends import get_backend
+from .engine import io_tensors, load_engine, profile_shapes, set_input_shape, tensor_shape
 from .errors import (
     BackendError,
     BackendUnavailableError,
@@ -33,7 +31,9 @@ from .errors import (
 )
 from .iotensor import IOTensor
 from .plan import PlanInfo, plan_info
-from .runner import Runner
+from .runtime.allocator import Buffers, HostDeviceMem, allocate_buffers
+from .runtime.execute import do_inference, execute
+from .runtime.runner import Runner
 
 __all__ = [
     "BackendError",

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any, Literal, cast
 
 from . import _detect, _versions
+from ._compat import DATACLASS_SLOTS
 from ._family import Family
 from .errors import (
     InvalidEngineError,
@@ -124,7 +125,7 @@ def _describe_runtime() -> str:
 Flavor = Literal["full", "lean", "dispatch", "rtx"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **DATACLASS_SLOTS)
 class RuntimeInfo:
     """What TensorRT trtcompat found.
 

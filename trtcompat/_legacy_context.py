@@ -237,7 +237,7 @@ class _TensorContext(LegacyContext):
         slots = self._slots(bindings)
         if slots is None:
             return False
-        for name, address in zip(self._layout.names, slots, strict=True):
+        for name, address in zip(self._layout.names, slots):
             if not self.__wrapped__.set_tensor_address(name, int(address)):
                 return False
         if input_consumed is not None:

@@ -12,6 +12,8 @@ from functools import lru_cache
 
 from packaging.version import InvalidVersion, Version
 
+from ._compat import DATACLASS_SLOTS
+
 __all__ = [
     "FAMILIES",
     "MINIMUM_SUPPORTED",
@@ -38,7 +40,7 @@ MINIMUM_SUPPORTED = TRT_8_0
 NEWEST_KNOWN_MAJOR = 11
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **DATACLASS_SLOTS)
 class FamilySpan:
     """The releases in which one API family exists: ``since <= v < until``."""
 

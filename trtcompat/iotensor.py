@@ -9,6 +9,7 @@ from typing import Any, Literal
 import numpy as np
 
 from . import _dtypes
+from ._compat import DATACLASS_SLOTS
 from .errors import ShapeError
 
 __all__ = ["IOTensor", "Location"]
@@ -16,7 +17,7 @@ __all__ = ["IOTensor", "Location"]
 Location = Literal["device", "host"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **DATACLASS_SLOTS)
 class IOTensor:
     """One I/O tensor of an engine.
 

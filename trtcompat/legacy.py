@@ -165,7 +165,7 @@ class _TensorEngine(LegacyEngine):
         if -1 not in tuple(shape) or not self.binding_is_input(binding):
             return shape
         low, _, high = engine.get_tensor_profile_shape(name, profile)
-        return self._layout.dims([a if a == b else -1 for a, b in zip(low, high, strict=True)])
+        return self._layout.dims([a if a == b else -1 for a, b in zip(low, high)])
 
     def get_binding_dtype(self, binding: int | str) -> Any:
         """The engine module's own ``DataType`` of the binding."""

@@ -74,4 +74,4 @@ def test_two_runners_two_gpus_side_by_side(pair: tuple[Backend, Backend]) -> Non
     print(
         f"\n{pair[0].name}: free MiB per GPU {[s // MIB for s in start]} -> {[e // MIB for e in end]}"
     )
-    assert all(abs(e - s) <= MIB for s, e in zip(start, end, strict=True))
+    assert all(abs(e - s) <= MIB for s, e in zip(start, end))

@@ -9,15 +9,15 @@ it through ``trtcompat.load_engine`` like a user's plan file. The networks compu
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Dict, Sequence, Tuple
 
 WORKSPACE = 1 << 26
 
-Shape = tuple[int, ...]
+Shape = Tuple[int, ...]
 #: (min, opt, max) shapes per input name, one dict per optimization profile.
-Profiles = Sequence[dict[str, tuple[Shape, Shape, Shape]]]
+Profiles = Sequence[Dict[str, Tuple[Shape, Shape, Shape]]]
 
 
 def version_tuple(trt: Any) -> tuple[int, int]:

@@ -132,10 +132,8 @@ def test_runner_two_profiles_rejects_batch_outside_profile(
     trt: Any, tc: Any, load: Any, backend_name: str
 ) -> None:
     x = np.zeros((6, 4), np.float32)  # profile 0 allows batch 1..4
-    with (
-        tc.Runner(load(build_two_profiles(trt)), backend=backend_name, profile=0) as run,
-        pytest.raises(tc.errors.ShapeError, match="x"),
-    ):
+    run = tc.Runner(load(build_two_profiles(trt)), backend=backend_name, profile=0)
+    with run, pytest.raises(tc.errors.ShapeError, match="x"):
         run.infer({"x": x})
 
 

@@ -85,7 +85,7 @@ def test_fake_enums_match_the_live_enums(real: ModuleType, enum_name: str) -> No
 
 
 def test_capturing_logger_subclasses_the_live_ilogger(real: ModuleType) -> None:
-    from trtcompat._engine import _capturing_logger
+    from trtcompat.engine import _capturing_logger
 
     logger = _capturing_logger(real)
     assert isinstance(logger, real.ILogger)

@@ -8,13 +8,13 @@ Protocol, so nothing above this layer ever branches on a TensorRT version.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, Tuple
 
 from ..iotensor import IOTensor
 
 __all__ = ["Family", "Shape"]
 
-Shape = tuple[int, ...]
+Shape = Tuple[int, ...]
 
 
 class Family(Protocol):

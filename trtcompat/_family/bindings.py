@@ -88,7 +88,7 @@ def io_tensors(engine: Any) -> tuple[IOTensor, ...]:
             shape = to_shape(engine.get_binding_shape(i))
             for k in range(1, profiles):
                 other = to_shape(engine.get_binding_shape(k * per_profile + i))
-                shape = tuple(a if a == b else -1 for a, b in zip(shape, other, strict=True))
+                shape = tuple(a if a == b else -1 for a, b in zip(shape, other))
             vectorized_dim = int(engine.get_binding_vectorized_dim(i))
             if implicit:
                 shape = (-1, *shape)

@@ -113,7 +113,7 @@ def binding_layout(engine: Any, profile: int) -> tuple[int, list[int]]:
 
 def bind(context: Any, names: Sequence[str], addresses: Sequence[int]) -> str | None:
     """``set_tensor_address`` for each tensor; returns the name TensorRT refused, if any."""
-    for name, address in zip(names, addresses, strict=True):
+    for name, address in zip(names, addresses):
         if not context.set_tensor_address(name, address):
             return name
     return None

@@ -78,7 +78,7 @@ class ContextCore:
             return self._fail(f"{tensor.name} is not an input.")
         low, _, high = self._engine._range(tensor, profile)
         if len(dims) != len(low) or not all(
-            a <= d <= b for a, d, b in zip(low, dims, high, strict=True)
+            a <= d <= b for a, d, b in zip(low, dims, high)
         ):
             return self._fail(
                 f"Dimensions {dims} of {tensor.name} are outside the profile {profile} range "
@@ -104,7 +104,7 @@ class ContextCore:
         if like is None or -1 not in tensor.shape:
             return tensor.shape
         source = self._input_shape(like, profile)
-        return tuple(s if d == -1 else d for d, s in zip(tensor.shape, source, strict=True))
+        return tuple(s if d == -1 else d for d, s in zip(tensor.shape, source))
 
     def _shape_dims(self, binding: Any) -> Any:
         found = self._correct(binding)

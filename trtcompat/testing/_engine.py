@@ -87,13 +87,13 @@ class EngineCore:
         if not tensor.is_input:
             return tensor.shape
         low, _, high = self._range(tensor, profile)
-        return tuple(a if a == b else -1 for a, b in zip(low, high, strict=True))
+        return tuple(a if a == b else -1 for a, b in zip(low, high))
 
     def _shape_any(self, tensor: TensorSpec) -> tuple[int, ...]:
         shape = self._shape_in(tensor, 0)
         for k in range(1, self._spec.num_profiles):
             other = self._shape_in(tensor, k)
-            shape = tuple(a if a == b else -1 for a, b in zip(shape, other, strict=True))
+            shape = tuple(a if a == b else -1 for a, b in zip(shape, other))
         return shape
 
     def _spec_dtype(self, name: str) -> str:
@@ -291,8 +291,10 @@ class _Pool(EngineCore):
 
 
 ENGINE_MEMBERS: dict[str, Any] = {
-    name: value for name, value in vars(_Pool).items() if not name.startswith("_")
-} | {"__getitem__": _Pool.__getitem__, "__len__": _Pool.__len__}
+    **{name: value for name, value in vars(_Pool).items() if not name.startswith("_")},
+    "__getitem__": _Pool.__getitem__,
+    "__len__": _Pool.__len__,
+}
 
 
 def __dir__() -> list[str]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .._compat import DATACLASS_SLOTS
+
 __all__ = ["ERAS", "Era"]
 
 _BINDING_ENGINE = (
@@ -85,7 +87,7 @@ _DTYPES_8_6 = (*_DTYPES_8_4, "UINT8", "FP8")
 _DTYPES_10 = (*_DTYPES_8_6, "BF16", "INT64", "INT4", "FP4", "E8M0")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **DATACLASS_SLOTS)
 class Era:
     """One TensorRT API era as the fakes model it.
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .._hostmem import host_array
+from ..runtime._hostmem import host_array
 
 __all__ = ["view"]
 

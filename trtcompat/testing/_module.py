@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .._dtypes import DTYPES
+from .._dtypes import BITS
 from ._context import ContextCore
 from ._context_members import CONTEXT_MEMBERS, PROFILE_RO, PROFILE_RW
 from ._engine import ENGINE_MEMBERS, EngineCore
@@ -83,7 +83,7 @@ def _enum(name: str, members: Iterable[str]) -> type[enum.Enum]:
 def _dtype_enum(era: Era) -> type[enum.Enum]:
     cls = _enum("DataType", era.dtypes)
     # DataType.itemsize is patched on by tensorrt/__init__.py; None for unmapped types.
-    sizes = {name: (bits / 8 if bits < 8 else bits // 8) for name, (_, bits) in DTYPES.items()}
+    sizes = {name: (bits / 8 if bits < 8 else bits // 8) for name, bits in BITS.items()}
     sizes["E8M0"] = None  # type: ignore[assignment]
     cls.itemsize = property(lambda self: sizes[self.name])  # type: ignore[attr-defined]
     return cls

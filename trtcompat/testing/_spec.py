@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import threading
+import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from .._dtypes import DTYPES, trt_name_for
+from .._compat import DATACLASS_SLOTS
+from .._dtypes import BITS, trt_name_for
 
 __all__ = [
     "PLAN_MAGIC",
@@ -27,10 +29,10 @@ __all__ = [
 PLAN_MAGIC = b"TRTCOMPAT-FAKE-PLAN/1\n"
 
 #: A host computation: input arrays by name -> output arrays by name.
-Compute = Callable[[Mapping[str, np.ndarray]], Mapping[str, np.ndarray]]
+Compute = typing.Callable[[typing.Mapping[str, np.ndarray]], typing.Mapping[str, np.ndarray]]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **DATACLASS_SLOTS)
 class LaunchTensor:
     """One bound tensor as a fake engine's launch function sees it."""
 
@@ -41,7 +43,7 @@ class LaunchTensor:
     is_input: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **DATACLASS_SLOTS)
 class Launch:
     """What a launch function gets: every bound tensor and the stream handle."""
 
@@ -49,7 +51,7 @@ class Launch:
     stream: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **DATACLASS_SLOTS)
 class TensorSpec:
     """One I/O tensor of a fake engine.
 
@@ -87,7 +89,7 @@ class TensorSpec:
         """The DataType member name."""
         return (
             self.dtype
-            if isinstance(self.dtype, str) and self.dtype in DTYPES
+            if isinstance(self.dtype, str) and self.dtype in BITS
             else (trt_name_for(self.dtype))
         )
 

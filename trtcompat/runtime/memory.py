@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, List
 
 import numpy as np
 
-from ._family import Family, Shape
-from .backends import Backend
-from .iotensor import IOTensor
+from .._family import Family, Shape
+from ..backends import Backend
+from ..iotensor import IOTensor
 
 __all__ = ["BindingList", "HostDeviceMem"]
 
 
-class BindingList(list[int]):
+class BindingList(List[int]):
     """The list ``execute`` takes, plus what it needs to run without looking anything up.
 
     Attributes:

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from ._buffers import BindingList, HostDeviceMem
-from ._dispatch import family_for
-from ._family import Family, Shape
+from .._dispatch import family_for
+from .._family import Family, Shape
+from ..backends import Backend, get_backend
+from ..errors import ClosedError, ShapeError, UnknownTensorError
+from ..iotensor import IOTensor
 from ._hostmem import host_array
-from .backends import Backend, get_backend
-from .errors import ClosedError, ShapeError, UnknownTensorError
-from .iotensor import IOTensor
+from .memory import BindingList, HostDeviceMem
 
 __all__ = ["BindingList", "Buffers", "HostDeviceMem", "allocate_buffers"]
 

@@ -6,18 +6,18 @@ unchanged shapes only enqueues the copies and builds the result dict.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Tuple
 
-from ._family import Family, Shape
+from .._family import Family, Shape
+from ..backends import Backend
 from ._hostmem import host_array
 from ._output_allocator import DataDependentOutputs
 from .allocator import Buffers, HostDeviceMem
-from .backends import Backend
 
 __all__ = ["Outputs"]
 
 #: (name, buffers, bytes to copy back, host view shaped like the output)
-Download = tuple[str, HostDeviceMem, int, Any]
+Download = Tuple[str, HostDeviceMem, int, Any]
 
 
 class Outputs:

@@ -9,10 +9,10 @@ from typing import Any
 
 import numpy as np
 
-from ._dispatch import family_for
-from ._family import Family
+from .._dispatch import family_for
+from .._family import Family
+from ..errors import ExecutionError, TrtCompatError
 from .allocator import BindingList, HostDeviceMem
-from .errors import ExecutionError, TrtCompatError
 
 __all__ = ["do_inference", "execute", "explain_failure"]
 

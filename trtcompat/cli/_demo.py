@@ -11,10 +11,10 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ._engine import io_tensors, load_engine
-from .iotensor import IOTensor
-from .runner import Runner
-from .testing import ERAS, EngineSpec, TensorSpec, build_plan, era_info, fake_tensorrt
+from ..engine import io_tensors, load_engine
+from ..iotensor import IOTensor
+from ..runtime.runner import Runner
+from ..testing import ERAS, EngineSpec, TensorSpec, build_plan, era_info, fake_tensorrt
 
 __all__ = ["DEMO_SPEC", "format_table", "run_demo"]
 
@@ -51,7 +51,7 @@ def format_table(tensors: Sequence[IOTensor]) -> str:
     rows += [(t.name, t.mode, str(t.dtype), str(t.shape), t.location, t.format) for t in tensors]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return "\n".join(
-        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+        "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows
     )
 
 

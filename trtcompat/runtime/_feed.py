@@ -10,10 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from ._arrays import DeviceArrayInfo, device_array_info
-from ._family import Shape
-from .allocator import HostDeviceMem
-from .errors import (
+from .._family import Shape
+from ..errors import (
     DeviceError,
     DTypeError,
     LayoutError,
@@ -21,7 +19,9 @@ from .errors import (
     ShapeError,
     UnknownTensorError,
 )
-from .iotensor import IOTensor
+from ..iotensor import IOTensor
+from ._arrays import DeviceArrayInfo, device_array_info
+from .allocator import HostDeviceMem
 
 __all__ = ["InputSlot", "check_names"]
 
@@ -62,7 +62,7 @@ class InputSlot:
                 f"Input {t.name!r} has rank {len(t.shape)} {t.shape}; got shape {shape} "
                 f"(rank {len(shape)})."
             )
-        if not all(lo <= d <= hi for lo, d, hi in zip(self.low, shape, self.high, strict=True)):
+        if not all(lo <= d <= hi for lo, d, hi in zip(self.low, shape, self.high)):
             raise ShapeError(
                 f"Input {t.name!r} shape {shape} is outside the {self.range_name} "
                 f"{self.low}..{self.high}."

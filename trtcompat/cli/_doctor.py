@@ -8,10 +8,10 @@ import shutil
 import sys
 from typing import Any
 
-from . import _detect
-from ._dispatch import runtime_info
-from ._version import __version__
-from .errors import TrtCompatError
+from .. import _detect
+from .._dispatch import runtime_info
+from .._version import __version__
+from ..errors import TrtCompatError
 
 __all__ = ["doctor_report", "format_report"]
 

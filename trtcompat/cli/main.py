@@ -34,15 +34,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     # scan and inspect own their argument parsing; hand them the rest of the line.
     if args and args[0] == "scan":
-        from .migrate.cli import main as scan_main
+        from ..migrate.cli import main as scan_main
 
         return scan_main(args[1:])
     if args and args[0] == "inspect":
-        from .inspect_cmd import main as inspect_main
+        from ._inspect import main as inspect_main
 
         return inspect_main(args[1:])
     if args and args[0] == "plans":
-        from .plans_cmd import main as plans_main
+        from ._plans import main as plans_main
 
         return plans_main(args[1:])
     parser = argparse.ArgumentParser(prog="trtcompat", description=__doc__)

@@ -30,11 +30,11 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from ._dispatch import family_for, runtime_info
-from ._engine import load_engine
-from .errors import PlanFormatError, TensorRTNotFoundError, TrtCompatError
-from .plan import PlanInfo, plan_info
-from .plans_cmd import header_lines
+from .._dispatch import family_for, runtime_info
+from ..engine import load_engine
+from ..errors import PlanFormatError, TensorRTNotFoundError, TrtCompatError
+from ..plan import PlanInfo, plan_info
+from ._plans import header_lines
 
 __all__ = ["describe_engine", "format_description", "main"]
 
@@ -102,7 +102,7 @@ def _shape(dims: Sequence[int]) -> str:
 def _table(rows: list[list[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
-        "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
         for row in rows
     ]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .backends import Backend
-from .backends._protocol import GraphCapture
-from .errors import BackendError
+from ..backends import Backend
+from ..backends._protocol import GraphCapture
+from ..errors import BackendError
 
 __all__ = ["GraphCache"]
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from . import _detect
-from ._execute import explain_failure
-from ._family import Family, Shape
+from .. import _detect
+from .._family import Family, Shape
+from ..errors import ExecutionError, ShapeError
 from ._hostmem import host_array
 from .allocator import Buffers, HostDeviceMem
-from .errors import ExecutionError, ShapeError
+from .execute import explain_failure
 
 __all__ = ["DataDependentOutputs", "make_output_allocator"]
 

@@ -12,22 +12,22 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .._dispatch import family_for
+from .._family import Shape
+from ..backends import Backend, get_backend
+from ..errors import (
+    ClosedError,
+    ExecutionError,
+)
+from ..iotensor import IOTensor
 from ._arrays import DeviceArrayInfo
-from ._dispatch import family_for
-from ._execute import explain_failure
-from ._family import Shape
 from ._feed import InputSlot, check_names
 from ._graphs import GraphCache
 from ._hostmem import host_array
 from ._output_allocator import DataDependentOutputs
 from ._outputs import Outputs
 from .allocator import Buffers, HostDeviceMem, allocate_buffers
-from .backends import Backend, get_backend
-from .errors import (
-    ClosedError,
-    ExecutionError,
-)
-from .iotensor import IOTensor
+from .execute import explain_failure
 
 __all__ = ["Runner"]
 

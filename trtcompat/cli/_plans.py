@@ -25,8 +25,8 @@ import os
 import sys
 from typing import Any
 
-from .errors import PlanFormatError, TrtCompatError
-from .plan import MAGIC, PlanInfo, load_problem, plan_info
+from ..errors import PlanFormatError, TrtCompatError
+from ..plan import MAGIC, PlanInfo, load_problem, plan_info
 
 __all__ = ["header_lines", "main", "triage"]
 
@@ -100,7 +100,7 @@ def triage(root: str, runtime_version: str | None) -> list[dict[str, Any]]:
 
 
 def _installed_version() -> str | None:
-    from ._dispatch import runtime_info
+    from .._dispatch import runtime_info
 
     try:
         return runtime_info().version

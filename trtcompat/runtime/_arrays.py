@@ -8,12 +8,14 @@ from typing import Any
 
 import numpy as np
 
+from .._compat import DATACLASS_SLOTS
+
 __all__ = ["DeviceArrayInfo", "device_array_info"]
 
 _DLPACK_CUDA = (2, 3)  # kDLCUDA, kDLCUDAHost is not device memory but is addressable by CUDA
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **DATACLASS_SLOTS)
 class DeviceArrayInfo:
     """What trtcompat needs of a device array: its pointer, shape, dtype and layout."""
 
@@ -39,7 +41,7 @@ def _torch_info(obj: Any) -> DeviceArrayInfo | None:
         return None
     import ml_dtypes
 
-    name = str(obj.dtype).removeprefix("torch.")
+    name = str(obj.dtype).split(".", 1)[-1]  # "torch.float16" -> "float16"
     dtype = (
         np.dtype(ml_dtypes.bfloat16)
         if name == "bfloat16"
