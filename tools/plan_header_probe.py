@@ -62,7 +62,10 @@ class Oracle:
     def _start(self) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-c", WORKER, self.module],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
         )
         assert self.proc.stdout is not None
         first = json.loads(self.proc.stdout.readline())
@@ -121,15 +124,25 @@ def main() -> int:
     parser.add_argument("--json", default="probes.jsonl")
     args = parser.parse_args()
     oracle = Oracle(args.module)
-    out = open(args.out, "w")
-    rows = open(args.json, "w")
+    out = open(args.out, "w")  # noqa: SIM115 (closed at the end of main)
+    rows = open(args.json, "w")  # noqa: SIM115
 
     def probe(label: str, blob: bytes, host: bool = False) -> dict[str, Any]:
         result = oracle.ask(bytes(blob), host)
         out.write(f"{label} [{len(blob)} B{' host' if host else ''}]: {summary(result)}\n")
         out.flush()
-        rows.write(json.dumps({"label": label, "len": len(blob), "head": bytes(blob[:64]).hex(),
-                               "host": host, **result}) + "\n")
+        rows.write(
+            json.dumps(
+                {
+                    "label": label,
+                    "len": len(blob),
+                    "head": bytes(blob[:64]).hex(),
+                    "host": host,
+                    **result,
+                }
+            )
+            + "\n"
+        )
         return result
 
     probe("warmup", MAGIC)
@@ -144,9 +157,14 @@ def main() -> int:
     out.write("\n## B. the size field (4096-byte blob, zeros)\n")
     L = 4096
     for label, off, width, value in (
-        ("u64@16=L", 16, 8, L), ("u32@16=L", 16, 4, L), ("u64@16=L-1", 16, 8, L - 1),
-        ("u64@16=L+1", 16, 8, L + 1), ("u64@8=L", 8, 8, L), ("u32@12=L", 12, 4, L),
-        ("u64@16=L, 0xff@20", 16, 8, L), ("u64@16=L-64", 16, 8, L - 64),
+        ("u64@16=L", 16, 8, L),
+        ("u32@16=L", 16, 4, L),
+        ("u64@16=L-1", 16, 8, L - 1),
+        ("u64@16=L+1", 16, 8, L + 1),
+        ("u64@8=L", 8, 8, L),
+        ("u32@12=L", 12, 4, L),
+        ("u64@16=L, 0xff@20", 16, 8, L),
+        ("u64@16=L-64", 16, 8, L - 64),
     ):
         b = bytearray(MAGIC + bytes(L - 4))
         (put64 if width == 8 else put32)(b, off, value)
@@ -154,7 +172,9 @@ def main() -> int:
             b[20] = 0xFF
         probe(f"B {label}", b)
 
-    out.write("\n## C. byte markers: byte i = i for 4..63 (size u64@16 = L), then fix what it names\n")
+    out.write(
+        "\n## C. byte markers: byte i = i for 4..63 (size u64@16 = L), then fix what it names\n"
+    )
     base = bytearray(MAGIC + bytes(range(4, 64)) + bytes(L - 64))
     put64(base, 16, L)
     fixed: list[tuple[str, int, int]] = []
@@ -173,7 +193,9 @@ def main() -> int:
                 if struct.unpack_from("<I", base, off)[0] == got:
                     put32(base, off, want)
                     fixed.append(("serialization version", off, want))
-                    out.write(f"   -> runtime read serialization version {got} at u32@{off}; set {want}\n")
+                    out.write(
+                        f"   -> runtime read serialization version {got} at u32@{off}; set {want}\n"
+                    )
                     break
             continue
         m = re.search(r"expecting library version ([\d.]+) got ([\d.]+)", text)
@@ -198,7 +220,9 @@ def main() -> int:
                     put32(base, off, val)
                     rr = oracle.ask(bytes(base))
                     if "expectedPlatformTag" not in " ".join(rr["messages"]):
-                        out.write(f"   -> platform tag accepted: u32@{off} = {val}: {summary(rr)}\n")
+                        out.write(
+                            f"   -> platform tag accepted: u32@{off} = {val}: {summary(rr)}\n"
+                        )
                         fixed.append(("platform tag", off, val))
                         found = True
                         break
@@ -233,14 +257,26 @@ def main() -> int:
             out.write(f"D u32@{off}=0: {summary(r)}\n")
 
     out.write("\n## E. version bytes 24..27 on the best base\n")
-    for v in ((11, 4, 0, 106), (11, 4, 0, 0), (11, 4, 1, 0), (11, 3, 0, 0), (11, 5, 0, 0),
-              (10, 16, 1, 11), (10, 3, 0, 26), (8, 6, 1, 6), (8, 5, 3, 1), (12, 0, 0, 0)):
+    for v in (
+        (11, 4, 0, 106),
+        (11, 4, 0, 0),
+        (11, 4, 1, 0),
+        (11, 3, 0, 0),
+        (11, 5, 0, 0),
+        (10, 16, 1, 11),
+        (10, 3, 0, 26),
+        (8, 6, 1, 6),
+        (8, 5, 3, 1),
+        (12, 0, 0, 0),
+    ):
         b = bytearray(best)
         b[24:28] = bytes(v)
         probe(f"E version bytes {v}", b)
         probe(f"E version bytes {v}", b, host=True)
 
-    out.write("\n## F. flags: bytes 4..15 and 32..63 set to 1 / 0xff one at a time, host code on/off\n")
+    out.write(
+        "\n## F. flags: bytes 4..15 and 32..63 set to 1 / 0xff one at a time, host code on/off\n"
+    )
     ref_h = key_message(oracle.ask(best, host=True))
     out.write(f"reference (host allowed): {ref_h}\n")
     for off in list(range(4, 16)) + list(range(32, 64)):
@@ -254,8 +290,14 @@ def main() -> int:
                     out.write(f"F byte {off}={val} host={host}: {summary(r)}\n")
 
     out.write("\n## G. the footer: last 4/8 bytes varied on the best base\n")
-    for tail in (b"\x00" * 8, b"\xff" * 8, b"ftrt\x00\x00\x00\x00", b"\x00\x00\x00\x00ftrt",
-                 b"EOPM\x00\x00\x00\x00", b"\x78\x56\x34\x12\x00\x00\x00\x00"):
+    for tail in (
+        b"\x00" * 8,
+        b"\xff" * 8,
+        b"ftrt\x00\x00\x00\x00",
+        b"\x00\x00\x00\x00ftrt",
+        b"EOPM\x00\x00\x00\x00",
+        b"\x78\x56\x34\x12\x00\x00\x00\x00",
+    ):
         b = bytearray(best)
         b[-8:] = tail
         probe(f"G tail {tail!r}", b)

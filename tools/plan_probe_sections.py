@@ -21,8 +21,12 @@ from plan_header_probe import Oracle, summary
 END = 0x8B8D8B99
 
 
-def plan(version: Sequence[int] = (11, 4, 0, 106), sections: Sequence[tuple[int, bytes]] = (),
-         word4: int = 0, tag: int = 0) -> bytes:
+def plan(
+    version: Sequence[int] = (11, 4, 0, 106),
+    sections: Sequence[tuple[int, bytes]] = (),
+    word4: int = 0,
+    tag: int = 0,
+) -> bytes:
     count = len(sections)
     cursor = 32 + 24 * count
     table = b""
@@ -36,7 +40,9 @@ def plan(version: Sequence[int] = (11, 4, 0, 106), sections: Sequence[tuple[int,
         cursor += len(payload)
     body += bytes((-cursor) % 8)
     total = 32 + len(table) + len(body) + 4
-    head = b"ftrt" + struct.pack("<IQQ", word4, count, total) + bytes(version) + struct.pack("<I", tag)
+    head = (
+        b"ftrt" + struct.pack("<IQQ", word4, count, total) + bytes(version) + struct.pack("<I", tag)
+    )
     return head + table + body + struct.pack("<I", END)
 
 
@@ -46,7 +52,7 @@ def main() -> int:
     parser.add_argument("--out", default="log2.txt")
     args = parser.parse_args()
     oracle = Oracle(args.module)
-    out = open(args.out, "w")
+    out = open(args.out, "w")  # noqa: SIM115 (closed at the end of main)
 
     def probe(label: str, blob: bytes, host: bool = False) -> None:
         r = oracle.ask(blob, host)
@@ -54,9 +60,20 @@ def main() -> int:
         out.flush()
 
     out.write("## H. header + footer only, version bytes varied\n")
-    for v in ((11, 4, 0, 106), (11, 4, 0, 0), (11, 4, 1, 0), (11, 4, 0, 7), (11, 3, 0, 0),
-              (11, 5, 0, 0), (10, 16, 1, 11), (10, 3, 0, 26), (8, 6, 1, 6), (12, 0, 0, 0),
-              (0, 0, 0, 0), (24, 25, 26, 27)):
+    for v in (
+        (11, 4, 0, 106),
+        (11, 4, 0, 0),
+        (11, 4, 1, 0),
+        (11, 4, 0, 7),
+        (11, 3, 0, 0),
+        (11, 5, 0, 0),
+        (10, 16, 1, 11),
+        (10, 3, 0, 26),
+        (8, 6, 1, 6),
+        (12, 0, 0, 0),
+        (0, 0, 0, 0),
+        (24, 25, 26, 27),
+    ):
         probe(f"H version {v}", plan(v))
         probe(f"H version {v}", plan(v), host=True)
     out.write("\n## I. word at byte 4, platform tag\n")

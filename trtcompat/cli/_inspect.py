@@ -18,6 +18,9 @@ TensorRT runtime and API family used to read it. ``--json`` prints the same as o
 - ``profiles``: one object per profile: ``index`` and ``inputs``, which maps each input's
   name to ``{"min", "opt", "max"}`` (lists).
 
+- ``header``: for a real TensorRT plan, its header as :meth:`trtcompat.PlanInfo.as_dict`
+  (without TensorRT installed, only ``path`` and ``header`` are printed).
+
 Errors (no such file, an empty or foreign plan, a plan from another TensorRT version, no
 TensorRT installed) print one paragraph on stderr and exit with status 2.
 """
@@ -179,8 +182,9 @@ def main(argv: list[str] | None = None) -> int:
             "path": args.engine,
             "tensorrt": {"module": info.module, "version": info.version, "flavor": info.flavor},
             **describe_engine(engine),
-            "header": None if header is None else header.as_dict(),
         }
+        if header is not None:
+            report["header"] = header.as_dict()
     except TrtCompatError as err:
         print(_paragraph(f"trtcompat inspect {args.engine}: {err}"), file=sys.stderr)
         return 2
