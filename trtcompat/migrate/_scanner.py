@@ -332,7 +332,7 @@ class _Visitor(ast.NodeVisitor):
         return False
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
-        key = node.slice
+        key: ast.AST = node.slice
         if not isinstance(key, ast.expr):  # Python 3.8 wraps it: ast.Index(value=...)
             key = getattr(key, "value", key)
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
