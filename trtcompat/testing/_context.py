@@ -51,7 +51,7 @@ class ContextCore:
         self._profile = profile
 
     def _warn(self, member: str) -> None:
-        self._engine._warn("IExecutionContext", member)
+        self._engine._warn("IExecutionContext", member, depth=1)
 
     def _fail(self, message: str) -> bool:
         self._engine._log_error(message)

@@ -40,9 +40,10 @@ class EngineCore:
         self._profile_zero_holders: weakref.WeakSet[Any] = weakref.WeakSet()
 
     # -- helpers ---------------------------------------------------------------------------
-    def _warn(self, cls: str, member: str) -> None:
+    def _warn(self, cls: str, member: str, depth: int = 0) -> None:
+        # Attributed to the member's caller, as pybind's warnings are (no frame of their own).
         if f"{cls}.{member}" in self._era.deprecated:
-            warnings.warn(f"{member} is deprecated.", DeprecationWarning, stacklevel=3)
+            warnings.warn(f"{member} is deprecated.", DeprecationWarning, stacklevel=3 + depth)
 
     def _log_error(self, message: str) -> None:
         self._runtime._log("ERROR", message)
