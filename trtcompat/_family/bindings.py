@@ -65,14 +65,18 @@ def _quiet() -> Iterator[None]:
 _LAUNCH_MODULE = r"trtcompat\._family\.bindings\Z"
 
 
-def _quiet_launches() -> None:
-    # ``execute_async`` (the only implicit-batch enqueue) warns on every call from 8.4
-    # (``utils::deprecate``). A per-call ``catch_warnings`` costs microseconds and, as it saves
-    # and restores the process-wide filter list, corrupts that list when threads interleave.
-    # Instead, when a launch is made, one filter (idempotent, never removed, put first) silences
-    # the DeprecationWarnings TensorRT attributes to this module: calls trtcompat makes on the
-    # user's behalf. The user's own calls of deprecated members still warn.
-    first = warnings.filters[0] if warnings.filters else None
+def _quiet_launches() -> Any:
+    """Puts this module's filter first (if it is not already) and returns the entry.
+
+    ``execute_async`` (the only implicit-batch enqueue) warns on every call from 8.4
+    (``utils::deprecate``). A per-call ``catch_warnings`` costs microseconds and, as it saves
+    and restores the process-wide filter list, corrupts that list when threads interleave.
+    Instead one filter, idempotent and never removed, silences the DeprecationWarnings
+    TensorRT attributes to this module: calls trtcompat makes on the user's behalf. The
+    user's own calls of deprecated members still warn.
+    """
+    filters = warnings.filters
+    first = filters[0] if filters else None
     if not (
         first is not None
         and first[0] == "ignore"
@@ -80,6 +84,7 @@ def _quiet_launches() -> None:
         and getattr(first[3], "pattern", None) == _LAUNCH_MODULE
     ):
         warnings.filterwarnings("ignore", category=DeprecationWarning, module=_LAUNCH_MODULE)
+    return warnings.filters[0]
 
 
 def _per_profile(engine: Any) -> int:
@@ -214,7 +219,12 @@ def bind(context: Any, names: Sequence[str], addresses: Sequence[int]) -> str | 
 
 def _implicit_launch(context: Any, batch: int, bindings: list[int]) -> Callable[[int], bool]:
     # A Python frame of this module on purpose: TensorRT's warning is attributed to it.
+    entry = [_quiet_launches()]
+
     def launch(stream: int) -> bool:
+        filters = warnings.filters
+        if not filters or filters[0] is not entry[0]:  # a filter went in front since
+            entry[0] = _quiet_launches()
         return bool(context.execute_async(batch, bindings, stream))
 
     return launch
@@ -241,7 +251,6 @@ def make_launch(
     fixed = [int(b) for b in bindings]
     if has_implicit_batch(context.engine):
         batch = _max_batch(context.engine) if batch_size is None else int(batch_size)
-        _quiet_launches()
         return _implicit_launch(context, batch, fixed)
     return _explicit_launch(context, fixed)
 

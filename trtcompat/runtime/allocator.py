@@ -149,9 +149,11 @@ class Buffers:
         self.bind(tensor.name, device)
 
     def _release(self, mem: HostDeviceMem) -> None:
-        if mem.device != mem.host_ptr:
-            self.backend.free(mem.device)
-        self.backend.free_host(mem.host_ptr)
+        try:
+            if mem.device != mem.host_ptr:
+                self.backend.free(mem.device)
+        finally:  # the host side is freed even where the device free failed
+            self.backend.free_host(mem.host_ptr)
 
     def ensure(self, name: str, shape: Sequence[int]) -> HostDeviceMem:
         """Grows ``name``'s buffers if ``shape`` needs more bytes than they have.
