@@ -18,7 +18,9 @@ Baselines call the host backend's library plainly (``ctypes.memmove`` for copies
 synchronize), not the backend's guarded methods, so every layer trtcompat adds shows.
 
 Targets: ``Runner.infer`` adds <= 1 µs over ``raw infer`` (issue 13); ``infer_async`` adds
-<= 2 µs; Polygraphy's ``infer`` adds >= 20x what ``Runner.infer`` adds.   Usage: ``python benchmarks/cpu_overhead.py [--quick]``
+<= 2 µs; Polygraphy's ``infer`` adds >= 20x what ``Runner.infer`` adds.
+
+Usage: ``python benchmarks/cpu_overhead.py [--quick]``
 """
 
 from __future__ import annotations

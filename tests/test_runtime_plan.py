@@ -253,7 +253,7 @@ def test_close_keeps_freeing_after_a_failed_free_and_reports_the_first(era: str)
 
     backend.free = free  # type: ignore[method-assign]
     try:
-        with pytest.raises(tc.BackendError, match="^first free failed$"):
+        with pytest.raises(tc.BackendError, match=r"^first free failed$"):
             buffers.close()
     finally:
         del backend.free
