@@ -37,6 +37,7 @@ __all__ = [
     "machine_info",
     "markdown_table",
     "noop_launch",
+    "primitives",
     "ratio",
     "reset_polygraphy_trt",
     "tiny_spec",
@@ -174,12 +175,30 @@ def write_results(stem: str, title: str, info: Mapping[str, str], body: str) -> 
     return path
 
 
+def _nothing() -> None:
+    return None
+
+
+def primitives(backend: Any, stream: int) -> tuple[Any, Any, Any]:
+    """``(htod, dtoh, synchronize)`` as a hand-written loop calls them: the library's plain
+    functions, not the backend's guarded methods. The host backend's library is ctypes:
+    copies are ``ctypes.memmove`` and there is nothing to wait for."""
+    if backend.name == "host":
+        return ctypes.memmove, ctypes.memmove, _nothing
+    return (
+        lambda d, s, n: backend.memcpy_htod_async(d, s, n, stream),
+        lambda d, s, n: backend.memcpy_dtoh_async(d, s, n, stream),
+        lambda: backend.synchronize(stream),
+    )
+
+
 class Raw:
     """Hand-written calls of one API family on a context of its own, with backend copies.
 
     Pinned host and device buffers of ``max_elements`` float32 per tensor; addresses bound
     once (tensors family) or passed as a bindings list (bindings family), as code written
-    directly against TensorRT does.
+    directly against TensorRT does. Copies and synchronize are the library's plain calls
+    (:func:`primitives`), not the backend's guarded methods.
     """
 
     def __init__(self, engine: Any, backend: Any, family: str, max_elements: int) -> None:
@@ -206,6 +225,7 @@ class Raw:
             if family == "tensors":
                 ctx.set_tensor_address(name, dev)
         self.names = names
+        self.htod, self.dtoh, self.sync = primitives(backend, self.stream)
         stream, bindings = self.stream, self.bindings
         if family == "tensors":
             self.execute: Callable[[], object] = lambda: ctx.execute_async_v3(stream)
@@ -222,19 +242,19 @@ class Raw:
 
     def enqueue(self, feed: Sequence[np.ndarray]) -> None:
         """Copy inputs in, execute, copy outputs out: all enqueued, nothing waited for."""
-        be, stream = self.backend, self.stream
+        htod, dtoh = self.htod, self.dtoh
         for (_, view, host, dev), x in zip(self.ins, feed):
             n = x.size
             np.copyto(view[:n], x)
-            be.memcpy_htod_async(dev, host, 4 * n, stream)
+            htod(dev, host, 4 * n)
         self.execute()
         n = feed[0].size
         for _, _, host, dev in self.outs:
-            be.memcpy_dtoh_async(host, dev, 4 * n, stream)
+            dtoh(host, dev, 4 * n)
 
     def infer(self, feed: Sequence[np.ndarray]) -> list[np.ndarray]:
         """:meth:`enqueue`, synchronize, and the outputs' host views."""
         self.enqueue(feed)
-        self.backend.synchronize(self.stream)
+        self.sync()
         n = feed[0].size
         return [view[:n] for _, view, _, _ in self.outs]

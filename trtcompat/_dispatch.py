@@ -87,8 +87,13 @@ def available_families(engine: Any) -> tuple[str, ...]:
     return tuple(found)
 
 
+#: (engine class, requested family, implicit batch) -> family. What an engine offers is fixed
+#: by its class (pybind members) plus the implicit-batch flag, so the decision is made once.
+_FAMILY_CACHE: dict[tuple[type, str | None, bool], Family] = {}
+
+
 def family_for(engine: Any, family: str | None = None) -> Family:
-    """The family to drive ``engine`` with.
+    """The family to drive ``engine`` with (decided once per engine class and batch mode).
 
     Precedence: ``family`` argument, then ``$TRTCOMPAT_FAMILY``, then the engine's
     capabilities (implicit batch -> bindings; otherwise tensors where it exists).
@@ -97,8 +102,21 @@ def family_for(engine: Any, family: str | None = None) -> Family:
         InvalidEngineError: ``engine`` is not a TensorRT engine.
         UnsupportedFamilyError: the requested family is unknown or the engine lacks it.
     """
-    found = available_families(engine)
     requested = family or os.environ.get(ENV_FAMILY) or None
+    # A legacy.wrap view reports the wrapped engine's class as __class__: one view type serves
+    # engines of several eras, so the wrapped class is part of the key.
+    key = (type(engine), engine.__class__, requested, _is_implicit_batch(engine))
+    chosen = _FAMILY_CACHE.get(key)
+    if chosen is None:
+        chosen = _decide(engine, requested)
+        if len(_FAMILY_CACHE) >= 64:  # fake modules make classes per instance: stay bounded
+            _FAMILY_CACHE.clear()
+        _FAMILY_CACHE[key] = chosen
+    return chosen
+
+
+def _decide(engine: Any, requested: str | None) -> Family:
+    found = available_families(engine)
     if requested is None:
         return get_family("tensors" if "tensors" in found else "bindings")
     if requested not in FAMILY_NAMES:
@@ -189,6 +207,3 @@ def runtime_info() -> RuntimeInfo:
         return RuntimeInfo(name, text, ("tensors",), flavor)
     return RuntimeInfo(name, text, _versions.families_for(version), flavor)
 
-
-def __dir__() -> list[str]:
-    return __all__

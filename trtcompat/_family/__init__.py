@@ -7,7 +7,7 @@ Protocol, so nothing above this layer ever branches on a TensorRT version.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol, Tuple
 
 from ..iotensor import IOTensor
@@ -58,23 +58,46 @@ class Family(Protocol):
         """``(slot count, slot of each I/O tensor)`` of the list ``execute`` takes."""
         ...  # pragma: no cover
 
-    def bind(self, context: Any, names: Sequence[str], addresses: Sequence[int]) -> str | None:
-        """Binds addresses by name where the API wants that; the refused name, if any."""
+    def tensor_names(self, engine: Any) -> tuple[str, ...]:
+        """Each I/O tensor's name in the engine's order (cheaper than :meth:`io_tensors`)."""
         ...  # pragma: no cover
 
-    def enqueue(
-        self, context: Any, bindings: Sequence[int], stream: int, batch_size: int | None
-    ) -> bool:
-        """Enqueues with the addresses bound; False where TensorRT refused."""
+    def make_launch(
+        self,
+        context: Any,
+        bindings: Sequence[int],
+        names: Sequence[str] | None,
+        batch_size: int | None,
+    ) -> Callable[[int], bool]:
+        """Binds ``bindings`` (slot list) and returns ``launch(stream) -> bool``; made when
+        shapes or addresses change, called once per run. False where TensorRT refused."""
         ...  # pragma: no cover
 
     def execute(
         self,
         context: Any,
         bindings: Sequence[int],
-        names: Sequence[str],
+        names: Sequence[str] | None,
         stream: int,
         batch_size: int | None,
     ) -> bool:
-        """Enqueues the engine; False where TensorRT refused."""
+        """Binds and enqueues once; False where TensorRT refused (``names`` None: engine order)."""
+        ...  # pragma: no cover
+
+    def supports_data_dependent(self, context: Any) -> bool:
+        """Whether outputs whose shape only execution reveals can run on this context."""
+        ...  # pragma: no cover
+
+    def set_output_allocator(self, context: Any, name: str, allocator: Any) -> bool:
+        """Serves output ``name`` from ``allocator``; False where TensorRT refused."""
+        ...  # pragma: no cover
+
+    def make_output_allocator(
+        self,
+        engine: Any,
+        reallocate: Callable[[str, int], int],
+        notify: Callable[[str, Shape], None],
+    ) -> Any:
+        """An ``IOutputAllocator`` calling ``reallocate(name, nbytes) -> pointer`` and
+        ``notify(name, shape)``."""
         ...  # pragma: no cover

@@ -1,17 +1,21 @@
-"""What both family modules share: Dims and enum conversion, and profile selection (the
-same calls in both APIs)."""
+"""What both family modules share: Dims and enum conversion, profile selection (the same
+calls in both APIs), and the error that describes a refused call."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..errors import ProfileError
+from ..errors import ExecutionError, ProfileError, TrtCompatError
 from ..iotensor import Location
+
+if TYPE_CHECKING:
+    from . import Family
 
 __all__ = [
     "active_profile",
     "check_profile",
     "enum_name",
+    "explain_failure",
     "location_of",
     "num_profiles",
     "set_profile",
@@ -64,5 +68,22 @@ def set_profile(context: Any, profile: int, stream: int) -> None:
         raise ProfileError(f"TensorRT refused optimization profile {profile}: {err}") from err
 
 
-def __dir__() -> list[str]:
-    return __all__
+def explain_failure(family: Family, context: Any, what: str) -> ExecutionError:
+    """An ExecutionError naming the engine's tensors and the context's shapes.
+
+    Built only after TensorRT refused something, so it may query the engine freely.
+    """
+    engine = context.engine
+    parts = []
+    for t in family.io_tensors(engine):
+        try:
+            shape: Any = family.tensor_shape(context, t.name)
+        except TrtCompatError as err:
+            shape = f"unknown ({err})"
+        parts.append(f"{t.mode} {t.name!r} {t.trt_dtype} shape {shape}")
+    profile = family.active_profile(context)
+    return ExecutionError(
+        f"TensorRT refused to {what} ({family.NAME} API, profile {profile}). Tensors: "
+        + "; ".join(parts)
+        + ". The TensorRT logger has the reason."
+    )

@@ -10,12 +10,12 @@ travels with ``execute``.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from .._dtypes import dtype_name, numpy_dtype
-from ..errors import ProfileError, ShapeError, UnknownTensorError
+from ..errors import ExecutionError, ProfileError, ShapeError, UnknownTensorError
 from ..iotensor import IOTensor
 from . import Shape
 from ._common import (
@@ -36,15 +36,19 @@ __all__ = [
     "binding_layout",
     "binding_name",
     "binding_position",
-    "enqueue",
     "execute",
     "has_implicit_batch",
     "io_tensors",
+    "make_launch",
+    "make_output_allocator",
     "num_profiles",
     "profile_shapes",
     "set_input_shape",
+    "set_output_allocator",
     "set_profile",
     "split_binding_name",
+    "supports_data_dependent",
+    "tensor_names",
     "tensor_shape",
 ]
 
@@ -58,6 +62,33 @@ def _quiet() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         yield
+
+
+#: Where TensorRT's per-call DeprecationWarning of ``execute_async`` is attributed: pybind
+#: warnings name the Python frame that called the binding, here :func:`_implicit_launch`.
+_LAUNCH_MODULE = r"trtcompat\._family\.bindings\Z"
+
+
+def _quiet_launches() -> Any:
+    """Puts this module's filter first (if it is not already) and returns the entry.
+
+    ``execute_async`` (the only implicit-batch enqueue) warns on every call from 8.4
+    (``utils::deprecate``). A per-call ``catch_warnings`` costs microseconds and, as it saves
+    and restores the process-wide filter list, corrupts that list when threads interleave.
+    Instead one filter, idempotent and never removed, silences the DeprecationWarnings
+    TensorRT attributes to this module: calls trtcompat makes on the user's behalf. The
+    user's own calls of deprecated members still warn.
+    """
+    filters = warnings.filters
+    first = filters[0] if filters else None
+    if not (
+        first is not None
+        and first[0] == "ignore"
+        and first[2] is DeprecationWarning
+        and getattr(first[3], "pattern", None) == _LAUNCH_MODULE
+    ):
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=_LAUNCH_MODULE)
+    return warnings.filters[0]
 
 
 def _per_profile(engine: Any) -> int:
@@ -80,6 +111,12 @@ def _base_index(engine: Any, name: str) -> int:
     if index < 0:
         raise UnknownTensorError(f"Engine has no tensor {name!r}.")
     return binding_position(index, _per_profile(engine))[0]
+
+
+def tensor_names(engine: Any) -> tuple[str, ...]:
+    """Each tensor's name (profile 0's bindings), in binding order."""
+    with _quiet():
+        return tuple(str(engine.get_binding_name(i)) for i in range(_per_profile(engine)))
 
 
 def io_tensors(engine: Any) -> tuple[IOTensor, ...]:
@@ -185,26 +222,42 @@ def bind(context: Any, names: Sequence[str], addresses: Sequence[int]) -> str | 
     return None
 
 
-def execute(
-    context: Any, bindings: Sequence[int], names: Sequence[str], stream: int, batch_size: int | None
-) -> bool:
-    """Same as :func:`enqueue` (the binding index is the position in ``bindings``)."""
-    del names
-    return enqueue(context, bindings, stream, batch_size)
+def _implicit_launch(context: Any, batch: int, bindings: list[int]) -> Callable[[int], bool]:
+    # A Python frame of this module on purpose: TensorRT's warning is attributed to it.
+    entry = [_quiet_launches()]
+
+    def launch(stream: int) -> bool:
+        filters = warnings.filters
+        if not filters or filters[0] is not entry[0]:  # a filter went in front since
+            entry[0] = _quiet_launches()
+        return bool(context.execute_async(batch, bindings, stream))
+
+    return launch
 
 
-def enqueue(context: Any, bindings: Sequence[int], stream: int, batch_size: int | None) -> bool:
-    """``execute_async_v2``, or ``execute_async(batch_size, ...)`` on implicit batch.
+def _explicit_launch(context: Any, bindings: list[int]) -> Callable[[int], bool]:
+    def launch(stream: int) -> bool:
+        # Looked up per call (one frame, tens of ns): a patched or proxied context is honoured.
+        return bool(context.execute_async_v2(bindings, stream))
 
-    ``batch_size`` is ignored for explicit-batch engines, as TensorRT 8 itself ignores it.
+    return launch
+
+
+def make_launch(
+    context: Any, bindings: Sequence[int], names: Sequence[str] | None, batch_size: int | None
+) -> Callable[[int], bool]:
+    """The enqueue for these addresses: ``launch(stream) -> bool``, made once, called per run.
+
+    Explicit batch: ``execute_async_v2`` with the bindings list fixed. Implicit batch:
+    ``execute_async(batch_size, ...)`` (``max_batch_size`` when None); its per-call
+    DeprecationWarning is silenced by one filter, not a per-call ``catch_warnings``.
     """
+    del names  # the binding index is the position in ``bindings``
+    fixed = [int(b) for b in bindings]
     if has_implicit_batch(context.engine):
-        with _quiet():
-            batch = _max_batch(context.engine) if batch_size is None else batch_size
-            return bool(
-                context.execute_async(batch_size=batch, bindings=bindings, stream_handle=stream)
-            )
-    return bool(context.execute_async_v2(bindings=bindings, stream_handle=stream))
+        batch = _max_batch(context.engine) if batch_size is None else int(batch_size)
+        return _implicit_launch(context, batch, fixed)
+    return _explicit_launch(context, fixed)
 
 
 # -- The binding arithmetic as data: for views that emulate the binding API over engines that
@@ -234,5 +287,39 @@ def split_binding_name(binding: str) -> tuple[str, int]:
     return binding, 0
 
 
-def __dir__() -> list[str]:
-    return __all__
+def execute(
+    context: Any,
+    bindings: Sequence[int],
+    names: Sequence[str] | None,
+    stream: int,
+    batch_size: int | None,
+) -> bool:
+    """One enqueue of ``bindings`` (the binding index is the position in the list)."""
+    if has_implicit_batch(context.engine):
+        return make_launch(context, bindings, names, batch_size)(stream)
+    return bool(context.execute_async_v2(bindings, stream))
+
+
+def supports_data_dependent(context: Any) -> bool:
+    """False: ``execute_async_v2`` cannot serve outputs whose shape only execution reveals."""
+    del context
+    return False
+
+
+def set_output_allocator(context: Any, name: str, allocator: Any) -> bool:
+    """Never called (see :func:`supports_data_dependent`); refuses."""
+    del context, name, allocator
+    return False
+
+
+def make_output_allocator(
+    engine: Any,
+    reallocate: Callable[[str, int], int],
+    notify: Callable[[str, Shape], None],
+) -> Any:
+    """Refuses: the binding API has no output allocators (see :func:`supports_data_dependent`)."""
+    del engine, reallocate, notify
+    raise ExecutionError(
+        "The binding API (execute_async_v2) cannot serve data-dependent output shapes; "
+        "use the name-based API (TensorRT 8.5+)."
+    )

@@ -6,17 +6,20 @@ explicitly, and execution binds addresses by name before ``execute_async_v3``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import importlib
+import sys
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from .._dtypes import dtype_name, numpy_dtype
-from ..errors import ShapeError, UnknownTensorError
+from ..errors import ExecutionError, ShapeError, UnknownTensorError
 from ..iotensor import IOTensor
 from . import Shape
 from ._common import (
     active_profile,
     check_profile,
     enum_name,
+    explain_failure,
     location_of,
     num_profiles,
     set_profile,
@@ -29,18 +32,22 @@ __all__ = [
     "active_profile",
     "bind",
     "binding_layout",
-    "enqueue",
     "execute",
     "execute_blocking",
     "has_implicit_batch",
     "io_tensors",
+    "make_launch",
+    "make_output_allocator",
     "num_profiles",
     "native_dims",
     "native_facts",
     "profile_shapes",
     "set_input_consumed_event",
     "set_input_shape",
+    "set_output_allocator",
     "set_profile",
+    "supports_data_dependent",
+    "tensor_names",
     "tensor_shape",
 ]
 
@@ -53,8 +60,12 @@ def has_implicit_batch(engine: Any) -> bool:
     return False
 
 
-def _names(engine: Any) -> list[str]:
-    return [str(engine.get_tensor_name(i)) for i in range(int(engine.num_io_tensors))]
+def tensor_names(engine: Any) -> tuple[str, ...]:
+    """Every I/O tensor's name, in I/O-index order (the order of a bindings list)."""
+    return tuple(str(engine.get_tensor_name(i)) for i in range(int(engine.num_io_tensors)))
+
+
+_names = tensor_names
 
 
 def io_tensors(engine: Any) -> tuple[IOTensor, ...]:
@@ -124,17 +135,43 @@ def bind(context: Any, names: Sequence[str], addresses: Sequence[int]) -> str | 
     return None
 
 
-def enqueue(context: Any, bindings: Sequence[int], stream: int, batch_size: int | None) -> bool:
-    """``execute_async_v3`` with the addresses already bound."""
-    del bindings, batch_size  # addresses are bound by name; explicit batch only
-    return bool(context.execute_async_v3(stream))
+def make_launch(
+    context: Any, bindings: Sequence[int], names: Sequence[str], batch_size: int | None
+) -> Callable[[int], bool]:
+    """Binds every address by name once and returns the enqueue: ``launch(stream) -> bool``.
+
+    Made when shapes or addresses change, never per call: a warm call is one frame around
+    the context's ``execute_async_v3``.
+
+    Raises:
+        ExecutionError: TensorRT refused an address (names the tensor and the shapes).
+    """
+    del batch_size  # explicit batch only
+    refused = bind(context, names, bindings)
+    if refused is not None:
+        raise explain_failure(sys.modules[__name__], context, f"bind tensor {refused!r}")
+
+    def launch(stream: int) -> bool:
+        # Looked up per call (one frame, tens of ns): a patched or proxied context is honoured.
+        return bool(context.execute_async_v3(stream))
+
+    return launch
 
 
 def execute(
-    context: Any, bindings: Sequence[int], names: Sequence[str], stream: int, batch_size: int | None
+    context: Any,
+    bindings: Sequence[int],
+    names: Sequence[str] | None,
+    stream: int,
+    batch_size: int | None,
 ) -> bool:
-    """``set_tensor_address`` for every tensor, then ``execute_async_v3``."""
-    return bind(context, names, bindings) is None and enqueue(context, bindings, stream, batch_size)
+    """``set_tensor_address`` for every tensor, then ``execute_async_v3``.
+
+    ``names`` None means the engine's own order (a plain list indexed by I/O index).
+    """
+    if names is None:
+        names = tensor_names(context.engine)
+    return bind(context, names, bindings) is None and bool(context.execute_async_v3(stream))
 
 
 # -- For views that answer in TensorRT's own types and calls (trtcompat.legacy emulating the
@@ -179,5 +216,60 @@ def execute_blocking(context: Any, bindings: Sequence[int]) -> bool:
     return bool(context.execute_v2(list(bindings)))
 
 
-def __dir__() -> list[str]:
-    return __all__
+def supports_data_dependent(context: Any) -> bool:
+    """Whether outputs of data-dependent shape can run here (an ``IOutputAllocator`` API)."""
+    return hasattr(context, "set_output_allocator")
+
+
+def set_output_allocator(context: Any, name: str, allocator: Any) -> bool:
+    """``context.set_output_allocator``; False where TensorRT refused."""
+    return bool(context.set_output_allocator(name, allocator))
+
+
+def _allocator_base(engine: Any) -> Any:
+    # The engine's own module: lean, dispatch and full TensorRT have distinct pybind types
+    # (py::module_local), so the allocator must subclass the class of the engine's module
+    # (pybind classes may live in a submodule: look in the package above too).
+    name = type(engine).__module__
+    while name:
+        module = sys.modules.get(name) or importlib.import_module(name)
+        base = getattr(module, "IOutputAllocator", None)
+        if base is not None:
+            return base
+        name = name.rpartition(".")[0]
+    raise ExecutionError(
+        "This TensorRT has no IOutputAllocator; data-dependent output shapes need 8.5+."
+    )
+
+
+def make_output_allocator(
+    engine: Any,
+    reallocate: Callable[[str, int], int],
+    notify: Callable[[str, Shape], None],
+) -> Any:
+    """An ``IOutputAllocator`` of the engine's TensorRT that calls plain Python callbacks.
+
+    ``reallocate(name, nbytes) -> device pointer`` serves TensorRT's requests (both the
+    async and the legacy callback); ``notify(name, shape)`` receives each output's shape.
+    TensorRT swallows exceptions raised in these callbacks: the callbacks keep their own.
+    """
+    base = _allocator_base(engine)
+
+    class CallbackOutputAllocator(base):  # type: ignore[misc,valid-type]
+        def __init__(self) -> None:
+            base.__init__(self)
+
+        def reallocate_output(
+            self, tensor_name: str, memory: int, size: int, alignment: int
+        ) -> int:
+            return reallocate(tensor_name, int(size))
+
+        def reallocate_output_async(
+            self, tensor_name: str, memory: int, size: int, alignment: int, stream: int
+        ) -> int:
+            return reallocate(tensor_name, int(size))
+
+        def notify_shape(self, tensor_name: str, shape: Any) -> None:
+            notify(tensor_name, to_shape(shape))
+
+    return CallbackOutputAllocator()

@@ -1,29 +1,27 @@
-"""Recognizing device arrays (``__cuda_array_interface__``, DLPack) without importing their
-libraries, and checking them before they are bound zero-copy."""
+"""Recognizing device arrays (torch tensors, ``__cuda_array_interface__``) without importing
+their libraries, with the reader chosen once per type, not per call."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple, Optional
 
 import numpy as np
 
-from .._compat import DATACLASS_SLOTS
-
-__all__ = ["DeviceArrayInfo", "device_array_info"]
-
-_DLPACK_CUDA = (2, 3)  # kDLCUDA, kDLCUDAHost is not device memory but is addressable by CUDA
+__all__ = ["DeviceArrayInfo", "device_array_info", "reader_for"]
 
 
-@dataclass(frozen=True, **DATACLASS_SLOTS)
-class DeviceArrayInfo:
+class DeviceArrayInfo(NamedTuple):
     """What trtcompat needs of a device array: its pointer, shape, dtype and layout."""
 
     pointer: int
     shape: tuple[int, ...]
-    dtype: np.dtype[Any]
+    dtype: np.dtype
     contiguous: bool
     device: int | None
+
+
+Reader = Callable[[Any], Optional[DeviceArrayInfo]]
 
 
 def _c_strides(shape: tuple[int, ...], itemsize: int) -> tuple[int, ...]:
@@ -34,35 +32,40 @@ def _c_strides(shape: tuple[int, ...], itemsize: int) -> tuple[int, ...]:
     return tuple(reversed(strides))
 
 
+#: torch dtype -> numpy dtype, filled as dtypes are met (torch is never imported here).
+_TORCH_DTYPES: dict[Any, np.dtype[Any]] = {}
+
+
+def _torch_dtype(dtype: Any) -> np.dtype[Any]:
+    found = _TORCH_DTYPES.get(dtype)
+    if found is None:
+        name = str(dtype).split(".", 1)[-1]  # "torch.float16" -> "float16"
+        if name == "bfloat16":
+            import ml_dtypes
+
+            found = np.dtype(ml_dtypes.bfloat16)
+        else:
+            aliases = {"bool": "bool", "half": "float16", "float": "float32"}
+            found = np.dtype(aliases.get(name, name))
+        _TORCH_DTYPES[dtype] = found
+    return found
+
+
 def _torch_info(obj: Any) -> DeviceArrayInfo | None:
     # torch tensors expose __cuda_array_interface__ too, but it refuses tensors that require
     # grad and bfloat16; reading the tensor's own fields avoids both.
-    if type(obj).__module__.split(".")[0] != "torch" or not getattr(obj, "is_cuda", False):
+    if not obj.is_cuda:
         return None
-    import ml_dtypes
-
-    name = str(obj.dtype).split(".", 1)[-1]  # "torch.float16" -> "float16"
-    dtype = (
-        np.dtype(ml_dtypes.bfloat16)
-        if name == "bfloat16"
-        else np.dtype({"bool": "bool", "half": "float16", "float": "float32"}.get(name, name))
-    )
     return DeviceArrayInfo(
-        int(obj.data_ptr()),
+        obj.data_ptr(),
         tuple(obj.shape),
-        dtype,
-        bool(obj.is_contiguous()),
-        int(obj.device.index),
+        _torch_dtype(obj.dtype),
+        obj.is_contiguous(),
+        obj.device.index,
     )
 
 
-def device_array_info(obj: Any) -> DeviceArrayInfo | None:
-    """The device-array facts of ``obj``, or None when it is not a device array."""
-    if isinstance(obj, np.ndarray):
-        return None
-    info = _torch_info(obj)
-    if info is not None:
-        return info
+def _cai_info(obj: Any) -> DeviceArrayInfo | None:
     cai = getattr(obj, "__cuda_array_interface__", None)
     if cai is None:
         return None
@@ -74,5 +77,31 @@ def device_array_info(obj: Any) -> DeviceArrayInfo | None:
     return DeviceArrayInfo(int(cai["data"][0]), shape, dtype, contiguous, device)
 
 
-def __dir__() -> list[str]:
-    return __all__
+def _not_device(obj: Any) -> None:
+    del obj
+    return None
+
+
+#: One reader per type, chosen the first time the type is seen.
+_READERS: dict[type, Reader] = {np.ndarray: _not_device}
+
+
+def reader_for(cls: type) -> Reader:
+    """The function that reads device-array facts from instances of ``cls``."""
+    reader = _READERS.get(cls)
+    if reader is None:
+        if cls.__module__.partition(".")[0] == "torch" and hasattr(cls, "data_ptr"):
+            reader = _torch_info
+        elif hasattr(cls, "__cuda_array_interface__"):
+            reader = _cai_info
+        elif issubclass(cls, np.ndarray):
+            reader = _not_device
+        else:
+            reader = _cai_info  # an instance attribute may still hold the interface
+        _READERS[cls] = reader
+    return reader
+
+
+def device_array_info(obj: Any) -> DeviceArrayInfo | None:
+    """The device-array facts of ``obj``, or None when it is not a device array."""
+    return reader_for(type(obj))(obj)

@@ -1,11 +1,12 @@
-"""What the Runner checks of a feed before anything runs, and the per-input state it caches.
+"""What the Runner checks of a feed before anything runs: names, dtypes, shapes, device arrays.
 
-Every error names the tensor, what was expected and what was given.
+Used only when a call does not match the Runner's current plan; every error names the
+tensor, what was expected and what was given.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -16,56 +17,49 @@ from ..errors import (
     DTypeError,
     LayoutError,
     MissingInputError,
+    ProfileError,
     ShapeError,
     UnknownTensorError,
 )
 from ..iotensor import IOTensor
-from ._arrays import DeviceArrayInfo, device_array_info
-from .allocator import HostDeviceMem
+from ._arrays import DeviceArrayInfo, reader_for
 
-__all__ = ["InputSlot", "check_names"]
+__all__ = ["InputSlot", "check_names", "choose_profile"]
+
+#: (min, opt, max) of one input in one profile.
+Range = Any
 
 
 class InputSlot:
-    """One input's buffers, admitted shape range, and what was last set and bound."""
+    """One input: its tensor and its admitted shape range in each profile."""
 
-    __slots__ = (
-        "bits",
-        "bound",
-        "high",
-        "low",
-        "mem",
-        "range_name",
-        "shape",
-        "tensor",
-        "upload",
-        "view",
-    )
+    __slots__ = ("range_name", "ranges", "tensor")
 
-    def __init__(
-        self, tensor: IOTensor, mem: HostDeviceMem, low: Shape, high: Shape, range_name: str
-    ) -> None:
-        self.tensor, self.mem, self.low, self.high = tensor, mem, low, high
-        self.range_name = range_name
-        self.shape: Shape | None = None
-        self.bound = mem.device
-        self.bits = tensor.bits_per_element
-        #: Bytes to upload and the pinned view to copy into, for the current shape.
-        self.upload = 0
-        self.view: Any = None
+    def __init__(self, tensor: IOTensor, ranges: dict[int, Range], range_name: str) -> None:
+        self.tensor, self.ranges, self.range_name = tensor, ranges, range_name
 
-    def check_shape(self, shape: Shape) -> None:
-        """Rank and the profile (or max_batch_size) range."""
+    def check_rank(self, shape: Shape) -> None:
+        """The rank the engine declares."""
         t = self.tensor
         if len(shape) != len(t.shape):
             raise ShapeError(
                 f"Input {t.name!r} has rank {len(t.shape)} {t.shape}; got shape {shape} "
                 f"(rank {len(shape)})."
             )
-        if not all(lo <= d <= hi for lo, d, hi in zip(self.low, shape, self.high)):
+
+    def fits(self, shape: Shape, profile: int) -> bool:
+        """Whether ``shape`` lies in the profile's range."""
+        low, _, high = self.ranges[profile]
+        return all(lo <= d <= hi for lo, d, hi in zip(low, shape, high))
+
+    def check_shape(self, shape: Shape, profile: int) -> None:
+        """Rank and the profile (or max_batch_size) range."""
+        self.check_rank(shape)
+        if not self.fits(shape, profile):
+            low, _, high = self.ranges[profile]
+            what = self.range_name.format(profile=profile)
             raise ShapeError(
-                f"Input {t.name!r} shape {shape} is outside the {self.range_name} "
-                f"{self.low}..{self.high}."
+                f"Input {self.tensor.name!r} shape {shape} is outside the {what} {low}..{high}."
             )
 
     def check_dtype(self, dtype: np.dtype[Any]) -> None:
@@ -78,7 +72,7 @@ class InputSlot:
 
     def device_info(self, value: Any, device: int) -> DeviceArrayInfo:
         """A device array's facts, once it is known to be bindable zero-copy on ``device``."""
-        info = device_array_info(value)
+        info = reader_for(type(value))(value)
         name = self.tensor.name
         if info is None:
             raise DTypeError(
@@ -102,12 +96,13 @@ class InputSlot:
 
 
 def check_names(
-    feed: Mapping[str, Any], inputs: Mapping[str, InputSlot], outputs: Mapping[str, Any]
+    feed: Any, inputs: Mapping[str, InputSlot], outputs: Sequence[str]
 ) -> None:
-    """Exactly the engine's inputs, by name."""
+    """Exactly the engine's inputs, by name; a feed that is not a mapping is refused."""
     if not isinstance(feed, Mapping):
-        raise TypeError(
-            f"feed must be a mapping of input name to array; got {type(feed).__name__}."
+        raise DTypeError(
+            f"feed must be a mapping of input name to array (e.g. {{'x': array}}); got "
+            f"{type(feed).__name__}."
         )
     if len(feed) == len(inputs) and all(n in inputs for n in feed):
         return
@@ -120,5 +115,37 @@ def check_names(
     raise MissingInputError(f"Missing input {missing[0]!r}. The inputs are {expected}.")
 
 
-def __dir__() -> list[str]:
-    return __all__
+def choose_profile(
+    slots: Sequence[InputSlot], shapes: Sequence[Shape], candidates: Sequence[int], current: int
+) -> int:
+    """The profile whose ranges hold every input shape, nearest opt shapes first.
+
+    Ties go to ``current`` (no switch), then to the lower index.
+
+    Raises:
+        ProfileError: no candidate holds the shapes; lists every candidate's ranges.
+    """
+    best: tuple[int, int, int] | None = None
+    for k in candidates:
+        if not all(slot.fits(shape, k) for slot, shape in zip(slots, shapes)):
+            continue
+        distance = sum(
+            abs(d - o)
+            for slot, shape in zip(slots, shapes)
+            for d, o in zip(shape, slot.ranges[k][1])
+        )
+        rank = (distance, 0 if k == current else 1, k)
+        if best is None or rank < best:
+            best = rank
+    if best is not None:
+        return best[2]
+    given = ", ".join(f"{s.tensor.name!r} {shape}" for s, shape in zip(slots, shapes))
+    ranges = "; ".join(
+        f"profile {k}: "
+        + ", ".join(f"{s.tensor.name!r} {s.ranges[k][0]}..{s.ranges[k][2]}" for s in slots)
+        for k in candidates
+    )
+    raise ProfileError(
+        f"No optimization profile holds the input shapes {given}. The profiles: {ranges}. "
+        "Feed shapes inside one of these ranges, or rebuild the engine with a profile for them."
+    )

@@ -59,6 +59,3 @@ class GraphCache:
         for graph in graphs:
             self._backend.destroy_graph(graph)
 
-
-def __dir__() -> list[str]:
-    return __all__

@@ -26,6 +26,3 @@ def host_array(
         count *= d
     return np.frombuffer(raw, dtype=dtype, count=count).reshape(shape)
 
-
-def __dir__() -> list[str]:
-    return __all__

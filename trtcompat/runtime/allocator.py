@@ -13,12 +13,19 @@ from typing import Any
 from .._dispatch import family_for
 from .._family import Family, Shape
 from ..backends import Backend, get_backend
-from ..errors import ClosedError, ShapeError, UnknownTensorError
+from ..errors import ClosedError, DeviceError, ShapeError, UnknownTensorError
 from ..iotensor import IOTensor
 from ._hostmem import host_array
 from .memory import BindingList, HostDeviceMem
 
-__all__ = ["BindingList", "Buffers", "HostDeviceMem", "allocate_buffers"]
+__all__ = [
+    "BindingList",
+    "Buffers",
+    "HostDeviceMem",
+    "allocate_buffers",
+    "choose_backend",
+    "make_buffers",
+]
 
 
 def _max_shape(family: Family, engine: Any, tensor: IOTensor, profile: int) -> Shape:
@@ -28,10 +35,16 @@ def _max_shape(family: Family, engine: Any, tensor: IOTensor, profile: int) -> S
 
 
 class Buffers:
-    """Buffers for every I/O tensor of one engine on one backend and profile.
+    """Buffers for every I/O tensor of one engine on one backend, and the addresses bound.
 
-    Unpacks as ``inputs, outputs, bindings, stream``; ``buffers["name"]`` gives one tensor's
-    :class:`HostDeviceMem`. Use as a context manager, or call :meth:`close`.
+    Unpacks as ``inputs, outputs, bindings, stream`` (``len(buffers) == 4``, like the tuple it
+    stands for); ``buffers["name"]`` gives one tensor's :class:`HostDeviceMem`. Use as a
+    context manager, or call :meth:`close`.
+
+    It alone writes its binding state: :meth:`bind` points a tensor at other memory (a
+    caller's device array), :meth:`ensure` grows a tensor's memory and binds the new memory;
+    :meth:`addresses` gives the list ``execute`` takes for any profile. ``moves`` counts the
+    times any tensor's own memory was replaced (so cached pointers can be checked cheaply).
     """
 
     def __init__(
@@ -44,17 +57,24 @@ class Buffers:
         stream: int,
         owns_stream: bool,
     ) -> None:
-        self.engine = engine
         self.family = family
         self.tensors = tuple(tensors)
         self.backend = backend
-        self.profile = profile
         self.stream = stream
         self._owns_stream = owns_stream
         self._closed = False
         self._mems: dict[str, HostDeviceMem] = {}
-        slots, self._slot_of = family.binding_layout(engine, profile)
-        self.bindings = BindingList([0] * slots)
+        self._index = {t.name: i for i, t in enumerate(self.tensors)}
+        #: Per profile: (slot count, slot of each tensor), from the family (8.x replicates).
+        self._layouts = [
+            family.binding_layout(engine, k) for k in range(family.num_profiles(engine))
+        ]
+        family.binding_layout(engine, profile)  # ProfileError for a profile out of range
+        self._profile = profile
+        #: The address bound for each tensor, in tensor order.
+        self._bound = [0] * len(self.tensors)
+        self.moves = 0
+        self.bindings = BindingList([0] * self._layouts[profile][0])
         self.bindings.names = tuple(t.name for t in self.tensors)
         self.bindings.family = family
 
@@ -82,7 +102,7 @@ class Buffers:
             raise UnknownTensorError(f"No tensor {name!r}. The engine has {known}.") from None
 
     def __len__(self) -> int:
-        return len(self._mems)
+        return 4  # what unpacking yields: inputs, outputs, bindings, stream
 
     @property
     def closed(self) -> bool:
@@ -93,8 +113,27 @@ class Buffers:
         if self._closed:
             raise ClosedError("These buffers were closed; allocate new ones.")
 
+    # -- binding state ---------------------------------------------------------------------
+    def bind(self, name: str, pointer: int) -> None:
+        """Points tensor ``name`` at ``pointer`` (e.g. a caller's device array, zero-copy)."""
+        i = self._index[name]
+        self._bound[i] = pointer
+        self.bindings[self._layouts[self._profile][1][i]] = pointer
+
+    def bound(self, name: str) -> int:
+        """The address tensor ``name`` is bound to now."""
+        return self._bound[self._index[name]]
+
+    def addresses(self, profile: int | None = None) -> list[int]:
+        """The list ``execute`` takes, laid out for ``profile`` (default: these buffers')."""
+        slots, slot_of = self._layouts[self._profile if profile is None else profile]
+        result = [0] * slots
+        for i, pointer in enumerate(self._bound):
+            result[slot_of[i]] = pointer
+        return result
+
     # -- allocation ------------------------------------------------------------------------
-    def _allocate(self, tensor: IOTensor, shape: Shape, slot: int, nbytes: int = -1) -> None:
+    def _allocate(self, tensor: IOTensor, shape: Shape, nbytes: int = -1) -> None:
         nbytes = tensor.nbytes(shape) if nbytes < 0 else nbytes
         backend = self.backend
         host_ptr = backend.malloc_host(max(nbytes, 1))
@@ -107,12 +146,14 @@ class Buffers:
         self._mems[tensor.name] = HostDeviceMem(
             tensor.name, host, device, nbytes, shape, tensor.dtype, tensor, host_ptr, backend
         )
-        self.bindings[self._slot_of[slot]] = device
+        self.bind(tensor.name, device)
 
     def _release(self, mem: HostDeviceMem) -> None:
-        if mem.device != mem.host_ptr:
-            self.backend.free(mem.device)
-        self.backend.free_host(mem.host_ptr)
+        try:
+            if mem.device != mem.host_ptr:
+                self.backend.free(mem.device)
+        finally:  # the host side is freed even where the device free failed
+            self.backend.free_host(mem.host_ptr)
 
     def ensure(self, name: str, shape: Sequence[int]) -> HostDeviceMem:
         """Grows ``name``'s buffers if ``shape`` needs more bytes than they have.
@@ -134,7 +175,8 @@ class Buffers:
         if nbytes <= mem.nbytes:
             return mem
         # Allocate first: if that fails, the old buffers stay in place and usable.
-        self._allocate(mem.tensor, shape, self.tensors.index(mem.tensor), nbytes)
+        self._allocate(mem.tensor, shape, nbytes)
+        self.moves += 1
         self._release(mem)
         return self._mems[mem.name]
 
@@ -146,6 +188,7 @@ class Buffers:
         mems, self._mems = list(self._mems.values()), {}
         for i in range(len(self.bindings)):
             self.bindings[i] = 0
+        self._bound = [0] * len(self.tensors)
         errors = []
         for mem in mems:
             try:
@@ -153,7 +196,10 @@ class Buffers:
             except Exception as err:  # keep freeing the rest; report the first failure
                 errors.append(err)
         if self._owns_stream:
-            self.backend.destroy_stream(self.stream)
+            try:
+                self.backend.destroy_stream(self.stream)
+            except Exception as err:
+                errors.append(err)
         if errors:
             raise errors[0]
 
@@ -177,19 +223,33 @@ def _output_shapes(
     tensors: Sequence[IOTensor],
     stream: int,
 ) -> dict[str, Shape]:
-    """Resolves dynamic output shapes by setting the inputs' shapes on a context."""
-    own = context is None
-    if own:
-        context = engine.create_execution_context()
+    """Resolves dynamic output shapes by setting the inputs' shapes on a context.
+
+    Without ``context`` a temporary one is made and released before this returns (on 8.x a
+    context that outlived the call would keep profile 0 from the caller's own).
+    """
+    if context is not None:
+        return _resolve(family, context, inputs, profile, tensors, stream)
+    temporary = engine.create_execution_context()
     try:
-        if family.active_profile(context) != profile:
-            family.set_profile(context, profile, stream)
-        for name, shape in inputs.items():
-            family.set_input_shape(context, name, shape)
-        return {t.name: family.tensor_shape(context, t.name) for t in tensors if not t.is_input}
+        return _resolve(family, temporary, inputs, profile, tensors, stream)
     finally:
-        if own:
-            del context
+        del temporary
+
+
+def _resolve(
+    family: Family,
+    context: Any,
+    inputs: Mapping[str, Shape],
+    profile: int,
+    tensors: Sequence[IOTensor],
+    stream: int,
+) -> dict[str, Shape]:
+    if family.active_profile(context) != profile:
+        family.set_profile(context, profile, stream)
+    for name, shape in inputs.items():
+        family.set_input_shape(context, name, shape)
+    return {t.name: family.tensor_shape(context, t.name) for t in tensors if not t.is_input}
 
 
 def allocate_buffers(
@@ -201,8 +261,6 @@ def allocate_buffers(
     shapes: Mapping[str, Sequence[int]] | None = None,
     device: int = 0,
     family: str | None = None,
-    _stream: int | None = None,
-    _data_dependent_ok: bool = False,
 ) -> Buffers:
     """Allocates pinned host and device buffers for every I/O tensor of ``engine``.
 
@@ -213,21 +271,59 @@ def allocate_buffers(
 
     Args:
         engine: An ``ICudaEngine`` of any supported TensorRT.
-        context: An execution context to resolve output shapes with (one is made if needed).
-            Where outputs are dynamic, its input shapes are left set to the sizes allocated,
-            as TensorRT 10's own samples helper does.
+        context: An execution context to resolve output shapes with. Where outputs are
+            dynamic, its input shapes are left set to the sizes allocated, as TensorRT 10's
+            own samples helper does. Without one, a temporary context is used and released
+            before this returns, so a context created afterwards gets profile 0 on 8.x too.
         backend: A backend name (``"pycuda"``, ``"cuda_python"``, ``"cupy"``, ``"torch"``,
             ``"host"``), a backend object, or None for the default.
         profile: The optimization profile the buffers are for.
         shapes: Concrete shapes for some tensors (e.g. the batch you will run).
-        device: The CUDA device to allocate on.
+        device: The CUDA device to allocate on (must match a backend object's device).
         family: Force ``"bindings"`` or ``"tensors"`` where both exist.
 
     Returns:
         :class:`Buffers`, which unpacks as ``(inputs, outputs, bindings, stream)``.
+
+    Raises:
+        ShapeError: an output's shape is data-dependent (use ``shapes=`` or a Runner).
+        DeviceError: ``backend`` is an object on another device than ``device``.
+    """
+    return make_buffers(
+        engine, context, choose_backend(backend, device), profile, shapes, family, None, False
+    )
+
+
+def choose_backend(backend: str | Backend | None, device: int) -> Backend:
+    """``backend`` as an object on ``device``; a backend object on another device raises."""
+    if not isinstance(backend, Backend):
+        return get_backend(backend, device=device)
+    if device not in (0, backend.device):
+        # device=0 is the default, so only an explicit other device can disagree.
+        raise DeviceError(
+            f"device={device} was given with a {backend.name!r} backend object on device "
+            f"{backend.device}. Pass one of them: the backend's device is the one used."
+        )
+    return backend
+
+
+def make_buffers(
+    engine: Any,
+    context: Any,
+    backend: Backend,
+    profile: int,
+    shapes: Mapping[str, Sequence[int]] | None,
+    family: str | None,
+    stream: int | None,
+    data_dependent_ok: bool,
+) -> Buffers:
+    """:func:`allocate_buffers` for the runtime's own callers.
+
+    ``stream``: an existing stream to use (the buffers then do not own it); None makes one.
+    ``data_dependent_ok``: size data-dependent outputs at 0 bytes for an output allocator to
+    grow (the Runner) instead of raising ShapeError.
     """
     api = family_for(engine, family)
-    chosen = backend if isinstance(backend, Backend) else get_backend(backend, device=device)
     tensors = api.io_tensors(engine)
     given = {k: tuple(int(d) for d in v) for k, v in (shapes or {}).items()}
     names = {t.name for t in tensors}
@@ -244,12 +340,13 @@ def allocate_buffers(
             wanted[t.name] = given[t.name]
         elif t.is_input or not t.is_dynamic or implicit:
             wanted[t.name] = _max_shape(api, engine, t, profile)
-    stream = _stream if _stream is not None else chosen.create_stream()
+    owns = stream is None
+    used = backend.create_stream() if stream is None else stream
     try:
-        buffers = Buffers(engine, api, tensors, chosen, profile, stream, _stream is None)
+        buffers = Buffers(engine, api, tensors, backend, profile, used, owns)
     except BaseException:  # e.g. ProfileError from the layout: the stream is ours to free
-        if _stream is None:
-            chosen.destroy_stream(stream)
+        if owns:
+            backend.destroy_stream(used)
         raise
     try:
         missing = [t for t in tensors if t.name not in wanted]
@@ -257,26 +354,22 @@ def allocate_buffers(
             inputs = {
                 t.name: wanted[t.name] for t in tensors if t.is_input and not t.is_shape_tensor
             }
-            with chosen.activate():
-                resolved = _output_shapes(api, engine, context, inputs, profile, tensors, stream)
+            with backend.activate():
+                resolved = _output_shapes(api, engine, context, inputs, profile, tensors, used)
             for t in missing:
-                if any(d < 0 for d in resolved[t.name]) and _data_dependent_ok:
+                shape = resolved[t.name]
+                if any(d < 0 for d in shape):
+                    if not data_dependent_ok:
+                        raise ShapeError(
+                            f"Output {t.name!r} has a data-dependent shape {shape}; "
+                            "give shapes={...} or run it through trtcompat.Runner."
+                        )
                     # Sized when the engine asks (the Runner's output allocator grows it).
-                    wanted[t.name] = tuple(max(d, 0) for d in resolved[t.name])
-                    continue
-                if any(d < 0 for d in resolved[t.name]):
-                    raise ShapeError(
-                        f"Output {t.name!r} has a data-dependent shape {resolved[t.name]}; "
-                        "give shapes={...} or run it through trtcompat.Runner."
-                    )
-                wanted[t.name] = resolved[t.name]
-        for slot, t in enumerate(tensors):
-            buffers._allocate(t, wanted[t.name], slot)
+                    shape = tuple(max(d, 0) for d in shape)
+                wanted[t.name] = shape
+        for t in tensors:
+            buffers._allocate(t, wanted[t.name])
     except BaseException:
         buffers.close()
         raise
     return buffers
-
-
-def __dir__() -> list[str]:
-    return __all__

@@ -10,29 +10,13 @@ from typing import Any
 import numpy as np
 
 from .._dispatch import family_for
-from .._family import Family
-from ..errors import ExecutionError, TrtCompatError
+from .._family import Family, Shape
+from .._family._common import explain_failure
+from ..errors import TrtCompatError
+from ._hostmem import host_array
 from .allocator import BindingList, HostDeviceMem
 
 __all__ = ["do_inference", "execute", "explain_failure"]
-
-
-def explain_failure(family: Family, context: Any, what: str) -> ExecutionError:
-    """An ExecutionError naming the engine's tensors and the context's shapes."""
-    engine = context.engine
-    parts = []
-    for t in family.io_tensors(engine):
-        try:
-            shape: Any = family.tensor_shape(context, t.name)
-        except TrtCompatError as err:
-            shape = f"unknown ({err})"
-        parts.append(f"{t.mode} {t.name!r} {t.trt_dtype} shape {shape}")
-    profile = family.active_profile(context)
-    return ExecutionError(
-        f"TensorRT refused to {what} ({family.NAME} API, profile {profile}). Tensors: "
-        + "; ".join(parts)
-        + ". The TensorRT logger has the reason."
-    )
 
 
 def execute(
@@ -52,11 +36,37 @@ def execute(
     """
     if isinstance(bindings, BindingList):
         family, names = bindings.family, bindings.names
-    else:
-        family = family_for(context.engine)
-        names = tuple(t.name for t in family.io_tensors(context.engine))
+    else:  # a plain list indexed like the engine's tensors; the family is cached per class
+        family, names = family_for(context.engine), None
     if not family.execute(context, bindings, names, stream, batch_size):
         raise explain_failure(family, context, "execute the engine")
+
+
+def _run_shapes(
+    family: Family,
+    context: Any,
+    inputs: Sequence[HostDeviceMem],
+    outputs: Sequence[HostDeviceMem],
+    batch_size: int | None,
+) -> dict[str, Shape] | None:
+    """The shapes this run uses, per tensor; None where every tensor is static.
+
+    Inputs the caller left unset on ``context`` (a -1 in its shape) get the shape their
+    buffers were sized for; outputs are read back from the context for those inputs.
+    """
+    mems = (*inputs, *outputs)
+    if not any(m.tensor.is_dynamic for m in mems) or family.has_implicit_batch(context.engine):
+        return None  # static, or implicit batch (rows follow batch_size, see _nbytes)
+    shapes: dict[str, Shape] = {}
+    for mem in inputs:
+        shape = family.tensor_shape(context, mem.name) if mem.tensor.is_dynamic else mem.shape
+        if any(d < 0 for d in shape):
+            family.set_input_shape(context, mem.name, mem.shape)
+            shape = mem.shape
+        shapes[mem.name] = shape
+    for mem in outputs:
+        shapes[mem.name] = family.tensor_shape(context, mem.name)
+    return shapes
 
 
 def do_inference(
@@ -69,25 +79,67 @@ def do_inference(
 ) -> list[np.ndarray]:
     """The samples' helper: copy inputs in, execute, copy outputs back, synchronize.
 
+    Works on a fresh context: dynamic inputs whose shape the caller did not set on
+    ``context`` run at the shape their buffers were sized for (the profile's max by
+    default); inputs the caller did set run at that shape, and the outputs are resolved
+    for it. Only the bytes of those shapes are copied.
+
     Returns:
-        The outputs' host arrays (the buffers' own pinned views).
+        One array per output, alike on every TensorRT: a view of the output's pinned host
+        buffer shaped as TensorRT produced it this run (implicit batch: ``batch_size`` rows,
+        ``max_batch_size`` when None). Views, not copies: valid until the next run. Use
+        ``.ravel()`` where code expects the samples' flat arrays.
+
+    Raises:
+        TrtCompatError: the buffers are not trtcompat's, or TensorRT refused to run.
     """
     mems = [*inputs, *outputs]
     if not mems:
-        raise ValueError("do_inference needs the buffers from trtcompat.allocate_buffers.")
+        raise TrtCompatError("do_inference needs the buffers from trtcompat.allocate_buffers.")
     backend = mems[0].backend
     if backend is None:
-        raise TypeError("do_inference needs HostDeviceMem objects from trtcompat.allocate_buffers.")
+        raise TrtCompatError(
+            "do_inference needs HostDeviceMem objects from trtcompat.allocate_buffers."
+        )
+    family = bindings.family if isinstance(bindings, BindingList) else family_for(context.engine)
     with backend.activate():  # one device switch for the round trip, not one per call
-        for mem in inputs:
+        shapes = _run_shapes(family, context, inputs, outputs, batch_size)
+        sizes = [_nbytes(m, shapes, batch_size) for m in mems]
+        for mem, nbytes in zip(inputs, sizes):
             if not mem.on_host_only:
-                backend.memcpy_htod_async(mem.device, mem.host_ptr, mem.nbytes, stream)
+                backend.memcpy_htod_async(mem.device, mem.host_ptr, nbytes, stream)
         execute(context, bindings, stream, batch_size)
-        for mem in outputs:
+        for mem, nbytes in zip(outputs, sizes[len(inputs) :]):
             if not mem.on_host_only:
-                backend.memcpy_dtoh_async(mem.host_ptr, mem.device, mem.nbytes, stream)
+                backend.memcpy_dtoh_async(mem.host_ptr, mem.device, nbytes, stream)
         backend.synchronize(stream)
-    return [mem.host for mem in outputs]
+    if shapes is None and batch_size is None:
+        return [mem.host for mem in outputs]
+    return [_produced(m, shapes, batch_size) for m in outputs]
+
+
+def _batched(mem: HostDeviceMem, batch: int | None) -> bool:
+    # Implicit batch: the leading dimension is the batch (sized max_batch_size).
+    return batch is not None and mem.tensor.shape[:1] == (-1,)
+
+
+def _nbytes(mem: HostDeviceMem, shapes: dict[str, Shape] | None, batch: int | None) -> int:
+    if shapes is not None:
+        return mem.tensor.nbytes(shapes[mem.name])
+    if batch is not None and _batched(mem, batch):
+        return mem.tensor.nbytes((batch, *mem.shape[1:]))
+    return mem.nbytes
+
+
+def _produced(mem: HostDeviceMem, shapes: dict[str, Shape] | None, batch: int | None) -> Any:
+    if shapes is not None:
+        shape = shapes[mem.name]
+    elif batch is not None and _batched(mem, batch):
+        shape = (batch, *mem.shape[1:])
+    else:
+        return mem.host
+    nbytes = mem.tensor.nbytes(shape)
+    return host_array(mem.host_ptr, nbytes, mem.dtype, shape, mem.tensor.bits_per_element)
 
 
 def __dir__() -> list[str]:

@@ -1,37 +1,124 @@
 """The Runner: one execution context, its buffers and stream; feed arrays in, get arrays out.
 
-The hot path is kept lean: input shapes are set only when they change, validation results are
-cached per shape, addresses are bound only when they change, and nothing is looked up by
-version: the API family was chosen once, in ``__init__``.
+The hot path is a plan per input-shape set (and zero-copy pointers): the pinned views to
+stage host inputs into, the copies as ``(dst, src, nbytes)``, the family's launch and the
+result builder, all computed when shapes or addresses change. A call that matches the current
+plan checks the names, stages, copies, launches, synchronizes and builds the result, nothing
+else. Reading it end to end takes this file, the backend's stream ops and the family's
+launch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal, Tuple, Union
 
 import numpy as np
 
 from .._dispatch import family_for
 from .._family import Shape
-from ..backends import Backend, get_backend
-from ..errors import (
-    ClosedError,
-    ExecutionError,
-)
-from ..iotensor import IOTensor
-from ._arrays import DeviceArrayInfo
-from ._feed import InputSlot, check_names
+from .._family._common import explain_failure
+from ..backends import Backend
+from ..errors import ClosedError, ExecutionError, ShapeError
+from ._arrays import reader_for
+from ._feed import InputSlot, check_names, choose_profile
 from ._graphs import GraphCache
 from ._hostmem import host_array
 from ._output_allocator import DataDependentOutputs
-from ._outputs import Outputs
-from .allocator import Buffers, HostDeviceMem, allocate_buffers
-from .execute import explain_failure
+from ._streamops import stream_ops, translate
+from .allocator import Buffers, choose_backend, make_buffers
 
 __all__ = ["Runner"]
 
 OutputKind = Literal["host", "device"]
+ProfileChoice = Union[int, Literal["auto"]]
+
+#: (destination, source, bytes) of one copy.
+Copy = Tuple[int, int, int]
+#: Plans kept per Runner; past this the cache starts over (zero-copy pointers vary freely).
+_MAX_PLANS = 32
+
+
+class _Plan:
+    """Everything one input-shape set (and set of zero-copy pointers) needs per call."""
+
+    __slots__ = (
+        "batch",
+        "data_dependent",
+        "device",
+        "downloads",
+        "host",
+        "key",
+        "launch",
+        "outputs",
+        "profile",
+        "results",
+        "shapes",
+        "uploads",
+        "values",
+    )
+
+    def __init__(self) -> None:
+        self.key: tuple[Any, ...] = ()
+        self.profile = 0
+        self.batch: int | None = None
+        #: Input shapes in input order (what the context gets).
+        self.shapes: dict[str, Shape] = {}
+        #: Host-fed inputs: (name, shape, dtype, pinned view to stage into).
+        self.host: list[tuple[str, Shape, Any, Any]] = []
+        #: Zero-copy inputs: (name, type, pointer, shape, dtype).
+        self.device: list[tuple[str, type, int, Shape, Any]] = []
+        #: Host-location (shape tensor) inputs whose values shape the outputs: (name, bytes).
+        self.values: list[tuple[str, bytes]] = []
+        self.uploads: list[Copy] = []
+        self.downloads: list[Copy] = []
+        self.launch: Callable[[int], bool] = _never
+        #: Outputs: (name, shape) for the current call; data-dependent ones updated per call.
+        self.outputs: dict[str, Shape] = {}
+        self.data_dependent = False
+        #: ``results()`` -> the output dict; chosen once per plan.
+        self.results: Callable[[], dict[str, Any]] = dict
+
+    def stage(self, feed: Mapping[str, Any]) -> bool:
+        """Copies host inputs into pinned memory if ``feed`` matches this plan; else False."""
+        for name, shape, dtype, view in self.host:
+            value = feed[name]
+            if value.__class__ is not np.ndarray or value.shape != shape or value.dtype != dtype:
+                return False
+            if value is not view:
+                np.copyto(view, value)
+        for name, cls, pointer, shape, dtype in self.device:
+            value = feed[name]
+            if value.__class__ is not cls:
+                return False
+            info = reader_for(cls)(value)
+            if (
+                info is None
+                or info.pointer != pointer
+                or info.shape != shape
+                or info.dtype != dtype
+                or not info.contiguous
+            ):
+                return False
+        return all(feed[name].tobytes() == data for name, data in self.values)
+
+
+def _never(stream: int) -> bool:
+    raise AssertionError("a plan ran before it was built")  # pragma: no cover
+
+
+def _copies(views: Sequence[tuple[str, Any]]) -> Callable[[], dict[str, Any]]:
+    def results() -> dict[str, Any]:
+        return {name: view.copy() for name, view in views}
+
+    return results
+
+
+def _same(arrays: Sequence[tuple[str, Any]]) -> Callable[[], dict[str, Any]]:
+    def results() -> dict[str, Any]:
+        return dict(arrays)
+
+    return results
 
 
 class Runner:
@@ -42,9 +129,12 @@ class Runner:
         backend: Memory backend name or object (default: ``trtcompat.backends.get_backend()``).
         profile: The optimization profile this Runner's context uses. Selected explicitly, so
             several Runners on one engine work on 8.x too (where a second context would
-            otherwise start on profile -1).
-        device: The CUDA device.
-        cuda_graph: Capture copies and enqueue in a CUDA graph per input shape and replay it.
+            otherwise start on profile -1). ``"auto"``: for each set of input shapes, the
+            profile whose range holds them (nearest opt shape first; on 8.x not profile 0
+            while another context holds it), switched on this Runner's stream.
+        device: The CUDA device (a backend object on another device raises DeviceError).
+        cuda_graph: Capture copies and enqueue in a CUDA graph per input shapes and bound
+            addresses, and replay it.
         outputs: ``"host"`` (numpy arrays) or ``"device"`` (zero-copy device arrays, valid until
             the next call).
         copy_outputs: With ``outputs="host"``: return copies (default), or views of the pinned
@@ -52,6 +142,7 @@ class Runner:
         family: Force ``"bindings"`` or ``"tensors"`` where both exist.
 
     A Runner is not thread-safe; give each thread its own (they may share the engine).
+    After :meth:`close` (or the ``with`` block) it holds no context, stream or buffers.
     """
 
     def __init__(
@@ -59,7 +150,7 @@ class Runner:
         engine: Any,
         *,
         backend: str | Backend | None = None,
-        profile: int = 0,
+        profile: ProfileChoice = 0,
         device: int = 0,
         cuda_graph: bool = False,
         outputs: OutputKind = "host",
@@ -68,72 +159,93 @@ class Runner:
     ) -> None:
         if outputs not in ("host", "device"):
             raise ValueError(f"outputs must be 'host' or 'device'; got {outputs!r}.")
-        self._family = family_for(engine, family)
         self._closed = True  # until everything below exists
+        fam = self._family = family_for(engine, family)
+        count = fam.num_profiles(engine)
+        auto = profile == "auto"
+        if not auto:
+            from .._family._common import check_profile
+
+            check_profile(engine, int(profile))
         self.engine = engine
-        self.backend = (
-            backend if isinstance(backend, Backend) else get_backend(backend, device=device)
-        )
-        self.profile = profile
+        self.backend = choose_backend(backend, device)
         self.outputs_kind: OutputKind = outputs
         self.copy_outputs = copy_outputs
+        self.auto_profile = auto
         if cuda_graph:
             GraphCache.require(self.backend)  # before a context and stream exist
         with self.backend.activate():
             context = engine.create_execution_context()
         if context is None:
             raise ExecutionError("TensorRT could not create an execution context (out of memory?).")
-        self.context = context
-        self.stream = self.backend.create_stream()
-        self._graphs = GraphCache(self.backend, self.stream) if cuda_graph else None
+        stream = self.backend.create_stream()
+        # 8.x: a new context starts on -1 when another context holds profile 0; "auto" then
+        # leaves profile 0 to that context.
+        held = fam.active_profile(context) < 0
+        self._candidates = [k for k in range(count) if not (auto and held and k == 0)]
+        start = int(profile) if not auto else (self._candidates or [0])[0]
         try:
-            if self._family.active_profile(context) != profile:
-                self._family.set_profile(context, profile, self.stream)
-                self.backend.synchronize(self.stream)
-            self.buffers: Buffers = allocate_buffers(
-                engine,
-                context,
-                backend=self.backend,
-                profile=profile,
-                family=self._family.NAME,
-                _stream=self.stream,
-                _data_dependent_ok=True,
+            if fam.active_profile(context) != start:
+                fam.set_profile(context, start, stream)
+                self.backend.synchronize(stream)
+            buffers = make_buffers(
+                engine, context, self.backend, start, None, fam.NAME, stream, True
             )
         except BaseException:
-            self.backend.destroy_stream(self.stream)
+            self.backend.destroy_stream(stream)
             raise
+        self.context: Any = context
+        self.stream = stream
+        self.buffers: Buffers = buffers
+        self.profile = start
         self._closed = False
-        self.tensors = self.buffers.tensors
-        fam = self._family
+        self.tensors = buffers.tensors
         self._implicit = fam.has_implicit_batch(engine)
-        what = "max_batch_size range" if self._implicit else f"profile {profile} range"
+        what = "max_batch_size range" if self._implicit else "profile {profile} range"
+        wanted = self._candidates if auto else [start]
         self._inputs = {
-            t.name: InputSlot(t, self.buffers[t.name], *_range(fam, engine, t, profile), what)
+            t.name: InputSlot(t, {k: fam.profile_shapes(engine, t.name, k) for k in wanted}, what)
             for t in self.tensors
             if t.is_input
         }
+        self._slots = list(self._inputs.values())
         self._input_names = frozenset(self._inputs)
-        self._dds = DataDependentOutputs(self.engine, context, self.buffers, fam, cuda_graph)
-        self._enqueue_call = fam.enqueue
-        self._out = Outputs(self.buffers, self._dds)
-        self._bound_dirty = True
-        self._pending = False
-        self._batch: int | None = None
+        self._output_names = [t.name for t in self.tensors if not t.is_input]
+        self._names = tuple(t.name for t in self.tensors)
+        self._dds = DataDependentOutputs(engine, fam, buffers, cuda_graph)
+        self._graphs = GraphCache(self.backend, stream) if cuda_graph else None
+        with self.backend.activate():
+            self._ops = stream_ops(self.backend, stream)
+        self._errors: tuple[type[BaseException], ...] = tuple(self._ops.errors)
+        self._plans: dict[tuple[Any, ...], _Plan] = {}
+        self._views: dict[tuple[str, Shape], Any] = {}
+        self._plan: _Plan | None = None
+        self._moves = buffers.moves
+        self._pending: _Plan | None = None
+        #: The input shapes the context holds now (to set only what changed).
+        self._context_shapes: dict[str, Shape] = {}
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
-        """Frees buffers, stream and context. Idempotent."""
+        """Frees buffers, stream and context, and drops every reference to them. Idempotent."""
         if self._closed:
             return
         self._closed = True
+        backend = self.backend
         try:
-            self.backend.synchronize(self.stream)
+            backend.synchronize(self.stream)
             if self._graphs is not None:
                 self._graphs.close()
         finally:
-            self.buffers.close()
-            self.backend.destroy_stream(self.stream)
-            del self.context
+            self._plans, self._plan, self._pending, self._views = {}, None, None, {}
+            self._graphs = None
+            self._dds.close()
+            try:
+                self.buffers.close()
+            finally:
+                backend.destroy_stream(self.stream)
+                # Nothing of this Runner may keep the context (on 8.x it holds a profile).
+                del self.context, self.buffers, self._ops, self._dds
 
     def __enter__(self) -> Runner:
         return self
@@ -146,123 +258,254 @@ class Runner:
             raise ClosedError("This Runner was closed; create a new one.")
 
     # -- the hot path ----------------------------------------------------------------------
+    def infer(self, feed: Mapping[str, Any]) -> dict[str, Any]:
+        """Runs one inference synchronously: ``{input name: array}`` -> ``{output name: array}``."""
+        if self._closed:
+            self._check_open()
+        if type(feed) is not dict or feed.keys() != self._input_names:
+            check_names(feed, self._inputs, self._output_names)
+        with self.backend.activate():  # one device switch for the whole round trip
+            try:
+                plan = self._enqueue(feed)
+                self._ops.synchronize()
+            except self._errors as exc:
+                raise translate(self.backend, exc, "Runner.infer") from exc
+            if plan.data_dependent:
+                return self._data_dependent_results(plan)
+            return plan.results()
+
     def infer_async(self, feed: Mapping[str, Any]) -> None:
         """Validates ``feed``, copies host inputs in and enqueues inference and output copies.
 
         Call :meth:`synchronize` for the results.
         """
-        self._admit(feed)
-        # One device switch for the whole call, not one per copy (backends skip theirs inside).
-        with self.backend.activate():
-            self._infer_async(feed)
-        self._pending = True
-
-    def _admit(self, feed: Mapping[str, Any]) -> None:
         self._check_open()
         if type(feed) is not dict or feed.keys() != self._input_names:
-            check_names(feed, self._inputs, self._out.shapes)
-
-    def _infer_async(self, feed: Mapping[str, Any]) -> None:
-        changed = False
-        staged: list[tuple[InputSlot, Any]] = []
-        for name, value in feed.items():
-            slot = self._inputs[name]
-            if isinstance(value, np.ndarray):
-                shape, dev = value.shape, None
-                if value.dtype != slot.tensor.dtype:
-                    slot.check_dtype(value.dtype)
-            else:
-                dev = slot.device_info(value, self.backend.device)
-                shape = dev.shape
-            if shape != slot.shape:
-                slot.check_shape(shape)
-                self._set_shape(slot, shape)
-                changed = True
-            staged.append((slot, value if dev is None else dev))
-        if changed:
-            self._resolve_outputs()
-        uploads = []
-        for slot, value in staged:
-            if isinstance(value, DeviceArrayInfo):
-                if slot.bound != value.pointer:
-                    self._rebind(slot, value.pointer)
-                continue
-            if slot.bound != slot.mem.device:
-                self._rebind(slot, slot.mem.device)
-            if slot.upload:
-                # Host arrays in any layout (Fortran, strided, read-only) land C-ordered here;
-                # the pinned view itself (from host_input) needs no copy.
-                if value is not slot.view:
-                    np.copyto(slot.view, value)
-                if slot.tensor.location != "host":
-                    uploads.append((slot.mem, slot.upload))
-        if self._graphs is not None:
-            key = tuple((slot.shape, slot.bound) for slot in self._inputs.values())
-            self._graphs.run(key, lambda: self._run_stream(uploads))
-        else:
-            self._run_stream(uploads)
-
-    def _run_stream(self, uploads: list[tuple[HostDeviceMem, int]]) -> None:
-        backend, stream = self.backend, self.stream
-        for mem, nbytes in uploads:
-            backend.memcpy_htod_async(mem.device, mem.host_ptr, nbytes, stream)
-        self._enqueue()
-        self._out.after_enqueue()
-        if self.outputs_kind == "host":
-            self._out.download(backend, stream)
-
-    def _set_shape(self, slot: InputSlot, shape: Shape) -> None:
-        name = slot.tensor.name
-        if self._implicit:
-            self._batch = shape[0]
-        else:
-            self._family.set_input_shape(self.context, name, shape)
-        mem = self.buffers.ensure(name, shape)
-        if mem is not slot.mem:
-            slot.mem, slot.bound = mem, mem.device
-            self._bound_dirty = True  # ensure() moved the buffer and refilled its slot
-        slot.shape = shape
-        # Cached per shape, so a call with an unchanged shape only copies.
-        slot.upload = slot.tensor.nbytes(shape)
-        slot.view = host_array(mem.host_ptr, slot.upload, mem.dtype, shape, slot.bits)
-
-    def _resolve_outputs(self) -> None:
-        batch = (self._batch or 1) if self._implicit else None
-        if self._out.resolve(self._family, self.context, batch):
-            self._bound_dirty = True  # an output buffer moved
-
-    def _rebind(self, slot: InputSlot, pointer: int) -> None:
-        slot.bound = pointer
-        self.buffers.bindings[self.buffers._slot_of[slot.tensor.index]] = pointer
-        self._bound_dirty = True
-
-    def _enqueue(self) -> None:
-        bindings = self.buffers.bindings
-        if self._bound_dirty:
-            refused = self._family.bind(self.context, bindings.names, self._addresses())
-            if refused is not None:
-                raise explain_failure(self._family, self.context, f"bind tensor {refused!r}")
-            self._bound_dirty = False
-        if not self._enqueue_call(self.context, bindings, self.stream, self._batch):
-            raise explain_failure(self._family, self.context, "execute the engine")
-
-    def _addresses(self) -> list[int]:
-        bindings = self.buffers.bindings
-        return [bindings[self.buffers._slot_of[i]] for i in range(len(self.tensors))]
+            check_names(feed, self._inputs, self._output_names)
+        with self.backend.activate():
+            try:
+                self._pending = self._enqueue(feed)
+            except self._errors as exc:
+                raise translate(self.backend, exc, "Runner.infer_async") from exc
 
     def synchronize(self) -> dict[str, Any]:
         """Waits for the enqueued inference; returns the outputs by name."""
         self._check_open()
-        if not self._pending:
+        plan = self._pending
+        if plan is None:
             raise ExecutionError("Nothing was enqueued; call infer_async(feed) first.")
+        self._pending = None
         with self.backend.activate():
-            return self._synchronize()
+            try:
+                self._ops.synchronize()
+            except self._errors as exc:
+                raise translate(self.backend, exc, "Runner.synchronize") from exc
+            if plan.data_dependent:
+                return self._data_dependent_results(plan)
+            return plan.results()
 
-    def _synchronize(self) -> dict[str, Any]:
-        self.backend.synchronize(self.stream)
-        self._pending = False
-        return self._out.results(self.outputs_kind, self.copy_outputs, self.backend, self)
+    def _enqueue(self, feed: Mapping[str, Any]) -> _Plan:
+        plan = self._plan
+        if plan is None or not plan.stage(feed):
+            plan = self._prepare(feed)
+        if self._graphs is not None:
+            self._graphs.run(plan.key, lambda: self._stream_work(plan))
+        else:
+            ops = self._ops
+            for dst, src, nbytes in plan.uploads:
+                ops.htod(dst, src, nbytes)
+            if not plan.launch(self.stream):
+                raise explain_failure(self._family, self.context, "execute the engine")
+            if plan.data_dependent:
+                self._download_data_dependent(plan)
+            for dst, src, nbytes in plan.downloads:
+                ops.dtoh(dst, src, nbytes)
+        return plan
 
+    def _stream_work(self, plan: _Plan) -> None:
+        ops = self._ops
+        for dst, src, nbytes in plan.uploads:
+            ops.htod(dst, src, nbytes)
+        if not plan.launch(self.stream):
+            raise explain_failure(self._family, self.context, "execute the engine")
+        for dst, src, nbytes in plan.downloads:
+            ops.dtoh(dst, src, nbytes)
+
+    # -- plans (when shapes or addresses change) -------------------------------------------
+    def _prepare(self, feed: Mapping[str, Any]) -> _Plan:
+        """Checks ``feed`` fully and makes (or finds) its plan; stages the host inputs."""
+        device = self.backend.device
+        shapes: list[Shape] = []
+        kinds: list[Any] = []  # per input: None (host array) or its DeviceArrayInfo
+        for slot in self._slots:
+            value = feed[slot.tensor.name]
+            if isinstance(value, np.ndarray):
+                slot.check_dtype(value.dtype)
+                shapes.append(tuple(value.shape))
+                kinds.append(None)
+            else:
+                info = slot.device_info(value, device)
+                shapes.append(info.shape)
+                kinds.append(info)
+        for slot, shape in zip(self._slots, shapes):
+            slot.check_rank(shape)
+        if self.auto_profile:
+            profile = choose_profile(self._slots, shapes, self._candidates, self.profile)
+        else:
+            profile = self.profile
+            for slot, shape in zip(self._slots, shapes):
+                slot.check_shape(shape, profile)
+        batch = self._batch_of(shapes) if self._implicit else None
+        key = tuple(
+            (shape, 0 if info is None else info.pointer, self._value_key(slot, feed))
+            for slot, shape, info in zip(self._slots, shapes, kinds)
+        )
+        if self.buffers.moves != self._moves:  # memory moved: cached pointers are stale
+            self._forget_plans()
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._build(key, feed, shapes, kinds, profile, batch)
+        else:
+            self._activate(plan)
+        self._plan = plan
+        if not plan.stage(feed):  # pragma: no cover - built from this very feed
+            raise ExecutionError("internal: a fresh plan refused its own feed")
+        return plan
+
+    def _value_key(self, slot: InputSlot, feed: Mapping[str, Any]) -> bytes:
+        # Shape-tensor inputs (host location) decide output shapes by their values.
+        if slot.tensor.location != "host" or not slot.tensor.is_shape_tensor:
+            return b""
+        return bytes(np.asarray(feed[slot.tensor.name]).tobytes())
+
+    def _batch_of(self, shapes: Sequence[Shape]) -> int:
+        batches = {shape[0] for shape in shapes}
+        if len(batches) > 1:
+            given = ", ".join(
+                f"{s.tensor.name!r} {shape}" for s, shape in zip(self._slots, shapes)
+            )
+            raise ShapeError(
+                f"The inputs of an implicit-batch engine share one batch size (the first "
+                f"dimension); got {given}."
+            )
+        return shapes[0][0]
+
+    def _set_context(self, profile: int, shapes: Mapping[str, Shape]) -> None:
+        fam, context = self._family, self.context
+        if fam.active_profile(context) != profile:
+            fam.set_profile(context, profile, self.stream)
+            self.profile = profile
+            self._context_shapes = {}
+        if self._implicit:
+            return  # the batch travels with the launch
+        for name, shape in shapes.items():
+            if self._context_shapes.get(name) != shape:
+                fam.set_input_shape(context, name, shape)
+                self._context_shapes[name] = shape
+
+    def _activate(self, plan: _Plan) -> None:
+        """Puts a cached plan's profile, shapes and addresses back on the context."""
+        self._set_context(plan.profile, plan.shapes)
+        for name, _, pointer, _, _ in plan.device:
+            self.buffers.bind(name, pointer)
+        for name, *_ in plan.host:
+            self.buffers.bind(name, self.buffers[name].device)
+        plan.launch = self._family.make_launch(
+            self.context, self.buffers.addresses(plan.profile), self._names, plan.batch
+        )
+
+    def _build(
+        self,
+        key: tuple[Any, ...],
+        feed: Mapping[str, Any],
+        shapes: Sequence[Shape],
+        kinds: Sequence[Any],
+        profile: int,
+        batch: int | None,
+    ) -> _Plan:
+        buffers, fam = self.buffers, self._family
+        plan = _Plan()
+        plan.key, plan.profile, plan.batch = key, profile, batch
+        plan.shapes = {s.tensor.name: shape for s, shape in zip(self._slots, shapes)}
+        self._set_context(profile, plan.shapes)
+        for slot, shape, info in zip(self._slots, shapes, kinds):
+            t = slot.tensor
+            if info is not None:
+                buffers.bind(t.name, info.pointer)
+                plan.device.append((t.name, type(feed[t.name]), info.pointer, shape, info.dtype))
+                continue
+            mem = buffers.ensure(t.name, shape)
+            buffers.bind(t.name, mem.device)
+            nbytes = t.nbytes(shape)
+            view = self._view(t.name, shape)
+            plan.host.append((t.name, shape, t.dtype, view))
+            if t.location == "host":
+                if t.is_shape_tensor:
+                    np.copyto(view, feed[t.name])  # TensorRT reads the values to infer shapes
+                    plan.values.append((t.name, self._value_key(slot, feed)))
+            else:
+                plan.uploads.append((mem.device, mem.host_ptr, nbytes))
+        if buffers.moves != self._moves:  # an input grew: views of other plans are stale
+            self._forget_plans()
+            plan.host = [(n, s, d, self._view(n, s)) for n, s, d, _ in plan.host]
+        results: list[tuple[str, Any]] = []
+        for name in self._output_names:
+            shape = fam.tensor_shape(self.context, name)
+            if batch is not None:  # implicit batch: the context reports -1 for it
+                shape = (batch, *shape[1:])
+            plan.outputs[name] = shape
+            if any(d < 0 for d in shape):
+                self._dds.watch(self.context, name, shape)
+                plan.data_dependent = True
+                continue
+            mem = buffers.ensure(name, shape)
+            buffers.bind(name, mem.device)
+            nbytes = mem.tensor.nbytes(shape)
+            if self.outputs_kind == "device":
+                array = self.backend.device_array(mem.device, shape, mem.dtype, self)
+                results.append((name, array))
+                continue
+            view = host_array(mem.host_ptr, nbytes, mem.dtype, shape, mem.tensor.bits_per_element)
+            results.append((name, view))
+            if mem.tensor.location != "host":  # TensorRT writes host (shape) outputs in place
+                plan.downloads.append((mem.host_ptr, mem.device, nbytes))
+        if buffers.moves != self._moves:  # growth above moved memory other plans point at
+            self._forget_plans()
+        plan.launch = fam.make_launch(
+            self.context, buffers.addresses(profile), self._names, batch
+        )
+        if self.outputs_kind == "host" and self.copy_outputs:
+            plan.results = _copies(results)
+        else:
+            plan.results = _same(results)
+        if len(self._plans) >= _MAX_PLANS:
+            self._plans.clear()
+        self._plans[key] = plan
+        return plan
+
+    # -- data-dependent outputs (sizes known only after each enqueue) ----------------------
+    def _download_data_dependent(self, plan: _Plan) -> None:
+        for name, shape in self._dds.collect().items():
+            plan.outputs[name] = shape
+            if self.outputs_kind == "host":
+                mem = self.buffers[name]  # the allocator may have grown it
+                nbytes = mem.tensor.nbytes(shape)
+                if nbytes:
+                    self._ops.dtoh(mem.host_ptr, mem.device, nbytes)
+
+    def _data_dependent_results(self, plan: _Plan) -> dict[str, Any]:
+        found = plan.results()
+        for name in self._dds.names:
+            mem, shape = self.buffers[name], plan.outputs[name]
+            if self.outputs_kind == "device":
+                found[name] = self.backend.device_array(mem.device, shape, mem.dtype, self)
+                continue
+            nbytes = mem.tensor.nbytes(shape)
+            view = host_array(mem.host_ptr, nbytes, mem.dtype, shape, mem.tensor.bits_per_element)
+            found[name] = view.copy() if self.copy_outputs else view
+        return {name: found[name] for name in self._output_names}
+
+    # -- pinned input views ----------------------------------------------------------------
     def host_input(self, name: str, shape: Sequence[int] | None = None) -> np.ndarray:
         """The pinned host buffer of input ``name`` as an array of ``shape``.
 
@@ -275,35 +518,44 @@ class Runner:
         """
         self._check_open()
         if name not in self._inputs:
-            check_names({name: None}, self._inputs, self._out.shapes)
+            check_names({name: None}, self._inputs, self._output_names)
         slot = self._inputs[name]
-        dims = tuple(int(d) for d in shape) if shape is not None else slot.shape or slot.mem.shape
-        if dims != slot.shape:
-            slot.check_shape(dims)
-            self._set_shape(slot, dims)
-            self._resolve_outputs()
-        view: np.ndarray = slot.view
+        mem = self.buffers[name]
+        dims = tuple(int(d) for d in shape) if shape is not None else mem.shape
+        slot.check_rank(dims)
+        if self.auto_profile:
+            if not any(slot.fits(dims, k) for k in self._candidates):
+                choose_profile([slot], [dims], self._candidates, self.profile)
+        else:
+            slot.check_shape(dims, self.profile)
+        self.buffers.ensure(name, dims)
+        if self.buffers.moves != self._moves:  # the current plan points at freed memory
+            self._forget_plans()
+        view: np.ndarray = self._view(name, dims)
         return view
 
-    def infer(self, feed: Mapping[str, Any]) -> dict[str, Any]:
-        """Runs one inference synchronously: ``{input name: array}`` -> ``{output name: array}``."""
-        self._admit(feed)
-        with self.backend.activate():  # one device switch for the whole round trip
-            self._infer_async(feed)
-            self._pending = True
-            return self._synchronize()
+    def _view(self, name: str, shape: Shape) -> Any:
+        """The pinned host view of ``name`` shaped ``shape``: one object per shape, so an
+        array from :meth:`host_input` is recognized (no copy) when fed back."""
+        view = self._views.get((name, shape))
+        if view is None:
+            mem = self.buffers[name]
+            nbytes = mem.tensor.nbytes(shape)
+            bits = mem.tensor.bits_per_element
+            view = self._views[(name, shape)] = host_array(
+                mem.host_ptr, nbytes, mem.dtype, shape, bits
+            )
+        return view
+
+    def _forget_plans(self) -> None:
+        """Drops every plan and view: some buffer moved, so their pointers are stale."""
+        self._plans.clear()
+        self._views.clear()
+        self._plan = None
+        self._moves = self.buffers.moves
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else f"profile {self.profile}"
         return (
             f"<Runner {self._family.NAME} API, {state}, {self.backend.name}:{self.backend.device}>"
         )
-
-
-def _range(family: Any, engine: Any, tensor: IOTensor, profile: int) -> tuple[Shape, Shape]:
-    low, _, high = family.profile_shapes(engine, tensor.name, profile)
-    return low, high
-
-
-def __dir__() -> list[str]:
-    return __all__

@@ -1,0 +1,67 @@
+"""The copies and the synchronize of one stream as plain callables, bound once per stream.
+
+A backend that offers ``stream_ops(stream)`` hands out its library's own bound functions
+(cudart, cupy's runtime, pycuda, torch; ``ctypes.memmove`` on the host backend): no guard,
+device switch or error translation per copy. Those raise the library's exceptions, listed in
+``ops.errors``; the caller catches them at its API boundary and raises
+``backend.translate_error(exc, what)``. A backend without ``stream_ops`` (a third-party one,
+or one written before it existed) gets an equivalent object built from its guarded methods,
+which already raise ``BackendError``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from ..backends import Backend
+from ..errors import BackendError
+
+__all__ = ["StreamOps", "stream_ops", "translate"]
+
+Copy = Callable[[int, int, int], Any]
+
+
+class StreamOps:
+    """``htod(dst, src, nbytes)``, ``dtoh``, ``dtod``, ``synchronize()`` of one stream.
+
+    Valid only inside ``with backend.activate()``. ``errors``: the exception types the
+    callables may raise that are not already :class:`BackendError`.
+    """
+
+    __slots__ = ("dtod", "dtoh", "errors", "htod", "synchronize")
+
+    def __init__(
+        self,
+        htod: Copy,
+        dtoh: Copy,
+        dtod: Copy,
+        synchronize: Callable[[], Any],
+        errors: tuple[type[BaseException], ...] = (),
+    ) -> None:
+        self.htod, self.dtoh, self.dtod = htod, dtoh, dtod
+        self.synchronize = synchronize
+        self.errors = errors
+
+
+def stream_ops(backend: Backend, stream: int) -> Any:
+    """The backend's own ops for ``stream`` where it has them, else an adapter of its methods."""
+    own = getattr(backend, "stream_ops", None)
+    if own is not None:
+        return own(stream)
+    return StreamOps(
+        functools.partial(backend.memcpy_htod_async, stream=stream),
+        functools.partial(backend.memcpy_dtoh_async, stream=stream),
+        functools.partial(backend.memcpy_dtod_async, stream=stream),
+        functools.partial(backend.synchronize, stream),
+    )
+
+
+def translate(backend: Backend, exc: BaseException, what: str) -> BackendError:
+    """``backend.translate_error`` where the backend has it, else a plain BackendError."""
+    own = getattr(backend, "translate_error", None)
+    if own is not None:
+        error: BackendError = own(exc, what)
+        return error
+    return BackendError(f"{what} failed: {exc}")
