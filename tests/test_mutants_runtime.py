@@ -81,15 +81,15 @@ def test_a_feed_outside_every_profile_lists_the_ranges(era: str, host: Any) -> N
         "Feed shapes inside one of these ranges, or rebuild the engine with a profile for them."
     )
     feed = {"x": np.ones((20, 4), np.float32), "bias": np.ones(4, np.float32)}
-    with tc.Runner(_engine(TWO_PROFILES, era), backend=host, profile="auto") as runner:
-        with pytest.raises(tc.ProfileError, match=f"^{re.escape(message)}$"):
-            runner.infer(feed)
+    runner = tc.Runner(_engine(TWO_PROFILES, era), backend=host, profile="auto")
+    with runner, pytest.raises(tc.ProfileError, match=f"^{re.escape(message)}$"):
+        runner.infer(feed)
 
 
 def test_a_feed_that_is_not_a_mapping_names_its_type(era: str, host: Any) -> None:
     message = (
         "feed must be a mapping of input name to array (e.g. {'x': array}); got list."
     )
-    with tc.Runner(_engine(STATIC, era), backend=host) as runner:
-        with pytest.raises(tc.DTypeError, match=f"^{re.escape(message)}$"):
-            runner.infer([np.ones((2, 3), np.float32)])  # type: ignore[arg-type]
+    runner = tc.Runner(_engine(STATIC, era), backend=host)
+    with runner, pytest.raises(tc.DTypeError, match=f"^{re.escape(message)}$"):
+        runner.infer([np.ones((2, 3), np.float32)])  # type: ignore[arg-type]
