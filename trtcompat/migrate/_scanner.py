@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from trtcompat.migrate._analysis import FileFacts, analyse, dotted, receiver_kind
+from trtcompat.migrate._astcompat import alias_positions, subscript_key
 from trtcompat.migrate._fixes import FixSpec, plan_fix
 from trtcompat.migrate._guards import is_guarded
 from trtcompat.migrate._rules import RULES, Rule
@@ -313,7 +314,7 @@ class _Visitor(ast.NodeVisitor):
         return False
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
-        key = node.slice
+        key = subscript_key(node)
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
             self._seq(node, node.value)
         self.generic_visit(node)
@@ -352,24 +353,25 @@ class _Visitor(ast.NodeVisitor):
 
     def visit_Import(self, node: ast.Import) -> None:
         single = len(node.names) == 1
-        for alias in node.names:
+        for alias, (line, col) in zip(node.names, alias_positions(node, self.lines)):
             parts = alias.name.split(".")
             if len(parts) == 2 and parts[0] == "cuda" and parts[1] in _CUDA_LEGACY:
                 fix = None
                 if single and alias.asname:
                     fix = FixSpec("cuda_import", new="cuda.bindings." + _CUDA_LEGACY[parts[1]])
                 for rule in self._rules("import", parts[1]):
-                    self._add(alias, alias.lineno, alias.col_offset, rule, alias.name, fix)
+                    self._add(node, line, col, rule, alias.name, fix)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         if node.level or node.module != "cuda":
             return
-        legacy = [a for a in node.names if a.name in _CUDA_LEGACY]
+        positions = alias_positions(node, self.lines)
+        legacy = [(a, p) for a, p in zip(node.names, positions) if a.name in _CUDA_LEGACY]
         one_line = node.end_lineno == node.lineno
         fix = FixSpec("cuda_from") if one_line and len(legacy) == len(node.names) else None
-        for alias in legacy:
+        for alias, (line, col) in legacy:
             for rule in self._rules("import", alias.name):
-                self._add(alias, alias.lineno, alias.col_offset, rule, f"cuda.{alias.name}", fix)
+                self._add(node, line, col, rule, f"cuda.{alias.name}", fix)
 
 
 def _suppressed(lines: list[str], finding: Finding) -> bool:
