@@ -247,7 +247,7 @@ def test_guards_report_guarded_and_never_fix() -> None:
         "    config.max_workspace_size = n\n"
         "config.max_workspace_size = n\n"
     )
-    findings = scan_source(source).findings
+    findings = scan_source(source, to="tensorrt").findings
     assert [(f.line, f.guarded, f.fixable) for f in findings] == [
         (5, True, False),
         (6, False, True),

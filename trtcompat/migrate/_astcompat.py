@@ -17,7 +17,7 @@ def subscript_key(node: ast.Subscript) -> ast.AST:
     key: ast.AST = node.slice
     index = getattr(ast, "Index", None)
     if index is not None and isinstance(key, index):
-        return key.value  # type: ignore[attr-defined,no-any-return]
+        return key.value  # type: ignore[no-any-return]
     return key
 
 
@@ -32,7 +32,7 @@ def alias_positions(node: ast.Import | ast.ImportFrom, lines: list[str]) -> list
         One position per alias (from the aliases themselves where Python records them).
     """
     if all(hasattr(alias, "lineno") for alias in node.names):
-        return [(a.lineno, a.col_offset) for a in node.names]  # type: ignore[attr-defined]
+        return [(a.lineno, a.col_offset) for a in node.names]
     positions: list[tuple[int, int]] = []
     line, col = node.lineno, node.col_offset
     # The names come after the ``import`` keyword, in source order.

@@ -77,9 +77,7 @@ class ContextCore:
         if not tensor.is_input:
             return self._fail(f"{tensor.name} is not an input.")
         low, _, high = self._engine._range(tensor, profile)
-        if len(dims) != len(low) or not all(
-            a <= d <= b for a, d, b in zip(low, dims, high)
-        ):
+        if len(dims) != len(low) or not all(a <= d <= b for a, d, b in zip(low, dims, high)):
             return self._fail(
                 f"Dimensions {dims} of {tensor.name} are outside the profile {profile} range "
                 f"{low}..{high}."
