@@ -50,7 +50,9 @@ def format_table(tensors: Sequence[IOTensor]) -> str:
     rows = [("name", "mode", "dtype", "shape", "location", "format")]
     rows += [(t.name, t.mode, str(t.dtype), str(t.shape), t.location, t.format) for t in tensors]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows
+    )
 
 
 def run_demo() -> str:
