@@ -89,7 +89,7 @@ def available_families(engine: Any) -> tuple[str, ...]:
 
 #: (engine class, requested family, implicit batch) -> family. What an engine offers is fixed
 #: by its class (pybind members) plus the implicit-batch flag, so the decision is made once.
-_FAMILY_CACHE: dict[tuple[type, str | None, bool], Family] = {}
+_FAMILY_CACHE: dict[tuple[type, type, str | None, bool], Family] = {}
 
 
 def family_for(engine: Any, family: str | None = None) -> Family:
