@@ -28,7 +28,7 @@ def test_not_a_plan(era: str) -> None:
     assert len(log) == 1 and log[0].startswith("[ERROR] ") and "magic tag mismatch" in log[0]
     assert err.value.version is not None and err.value.version in str(err.value)
     assert str(err.value).startswith(f"TensorRT {err.value.version} refused the plan (18 bytes).")
-    assert str(err.value).endswith(f"TensorRT said:\n  {log[0]}")
+    assert str(err.value).endswith(f"The runtime said:\n  {log[0]}")
 
 
 def test_each_refusal_quotes_only_its_own_lines(era: str) -> None:

@@ -138,7 +138,7 @@ def load_engine(
         raise EngineLoadError(
             f"TensorRT {version or '(unknown version)'} refused the plan ({len(data)} bytes). "
             f"Plans only load on the TensorRT version (and GPU) that built them, unless built "
-            f"version-compatible. TensorRT said:\n  {text}",
+            f"version-compatible. The runtime said:\n  {text}",
             trt_log=said,
             version=version,
         )

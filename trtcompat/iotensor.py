@@ -12,7 +12,7 @@ from . import _dtypes
 from ._compat import DATACLASS_SLOTS
 from .errors import ShapeError
 
-__all__ = ["IOTensor", "Location", "shape_problem"]
+__all__ = ["IOTensor", "Location", "refused_shape", "shape_problem"]
 
 Location = Literal["device", "host"]
 
@@ -131,12 +131,48 @@ def shape_problem(
                 f"engine's shape {fixed}; got {size}."
             )
         if not lo <= size <= hi:
+            advice = (
+                " Use a profile whose range covers it, or rebuild the engine with a wider one."
+                if allowed.startswith("profile")
+                else ""
+            )
             return (
                 f"Input {name!r} shape {shape}: dimension {i} is {size}, outside {allowed}'s "
-                f"range {lo}..{hi} for it (min {tuple(low)}, max {tuple(high)}). Use a profile "
-                "whose range covers it, or rebuild the engine with a wider one."
+                f"range {lo}..{hi} for it (min {tuple(low)}, max {tuple(high)}).{advice}"
             )
     return None
+
+
+def refused_shape(
+    name: str,
+    given: Sequence[int],
+    declared: Sequence[int],
+    low: Sequence[int],
+    high: Sequence[int],
+    allowed: str,
+    *,
+    binding: int | None = None,
+    trt_log: Sequence[str] = (),
+) -> ShapeError:
+    """The ShapeError for a shape TensorRT refused (``set_input_shape`` /
+    ``set_binding_shape`` returned False): which dimension is off and the range it must be in
+    (see :func:`shape_problem`), then what TensorRT logged.
+
+    Args:
+        binding: The 8.x binding index, named in the message where given.
+        trt_log: TensorRT's lines about the refusal, kept as ``ShapeError.trt_log``.
+    """
+    dims = tuple(int(d) for d in given)
+    where = f" (binding {binding})" if binding is not None else ""
+    problem = shape_problem(name, dims, declared, low, high, allowed) or (
+        f"The shape is within {allowed}'s range {tuple(low)}..{tuple(high)}."
+    )
+    said = "".join(f"\n  {line}" for line in trt_log)
+    return ShapeError(
+        f"TensorRT refused shape {dims} for input {name!r}{where}. {problem}"
+        + (f" The runtime said:{said}" if said else ""),
+        trt_log=tuple(trt_log),
+    )
 
 
 def __dir__() -> list[str]:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .. import _trtlog
 from .._dtypes import dtype_name, numpy_dtype
-from ..errors import ShapeError, UnknownTensorError
-from ..iotensor import IOTensor
+from ..errors import UnknownTensorError
+from ..iotensor import IOTensor, refused_shape
 from . import Shape
 from ._common import (
     active_profile,
@@ -96,7 +97,11 @@ def set_input_shape(context: Any, name: str, shape: Sequence[int]) -> None:
     dims = tuple(int(d) for d in shape)
     if not context.set_input_shape(name, dims):
         _check_name(context.engine, name)
-        raise ShapeError(f"TensorRT refused shape {dims} for input {name!r}.")
+        engine, profile = context.engine, max(active_profile(context), 0)
+        low, _, high = profile_shapes(engine, name, profile)
+        declared = to_shape(engine.get_tensor_shape(name))
+        allowed = f"profile {profile}"
+        raise refused_shape(name, dims, declared, low, high, allowed, trt_log=_trtlog.unclaimed())
 
 
 def tensor_shape(context: Any, name: str) -> Shape:

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _trtlog
 from .._dispatch import family_for
 from .._family import Family
 from ..errors import ExecutionError, TrtCompatError
@@ -18,7 +19,8 @@ __all__ = ["do_inference", "execute", "explain_failure"]
 
 
 def explain_failure(family: Family, context: Any, what: str) -> ExecutionError:
-    """An ExecutionError naming the engine's tensors and the context's shapes."""
+    """An ExecutionError naming the engine's tensors, the context's shapes and what TensorRT
+    logged on this thread since the last error quoted it."""
     engine = context.engine
     parts = []
     for t in family.io_tensors(engine):
@@ -28,10 +30,17 @@ def explain_failure(family: Family, context: Any, what: str) -> ExecutionError:
             shape = f"unknown ({err})"
         parts.append(f"{t.mode} {t.name!r} {t.trt_dtype} shape {shape}")
     profile = family.active_profile(context)
+    said = _trtlog.unclaimed()
     return ExecutionError(
         f"TensorRT refused to {what} ({family.NAME} API, profile {profile}). Tensors: "
         + "; ".join(parts)
-        + ". The TensorRT logger has the reason."
+        + (
+            ". The runtime said:" + "".join(f"\n  {line}" for line in said)
+            if said
+            else ". Nothing reached trtcompat's logger (TensorRT logs to the logger of the "
+            "process's first Runtime or Builder; load engines with trtcompat.load_engine)."
+        ),
+        trt_log=said,
     )
 
 
