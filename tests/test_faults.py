@@ -236,8 +236,9 @@ def test_refused_tensor_address_is_an_execution_error_and_the_runner_recovers(
                 run.infer({"x": _x(2, 3)})
         assert str(info.value) == (
             "TensorRT refused to bind tensor 'x' (tensors API, profile 0). Tensors: input 'x' "
-            "FLOAT shape (2, 3); output 'y' FLOAT shape (2, 3). The TensorRT logger has the "
-            "reason."
+            "FLOAT shape (2, 3); output 'y' FLOAT shape (2, 3). Nothing reached trtcompat's "
+            "logger (TensorRT logs to the logger of the process's first Runtime or Builder; load "
+            "engines with trtcompat.load_engine)."
         )
         x = _x(2, 3, seed=1)
         np.testing.assert_array_equal(run.infer({"x": x})["y"], x * 2)
