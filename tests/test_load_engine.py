@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from _engines import STATIC
@@ -66,7 +66,7 @@ class _DeadRuntime:
     """What TensorRT returns when createInferRuntime fails: touching it crashes the process
     (SIGSEGV with the real wheels); here touching it fails the test instead."""
 
-    touched: list[str] = []
+    touched: ClassVar[list[str]] = []
 
     def __init__(self, logger: Any) -> None:
         logger.log(logger.Severity.ERROR, CUDA_FAILURE)

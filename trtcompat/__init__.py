@@ -95,7 +95,10 @@ __all__ = [
 _LAZY = ("cli", "legacy", "migrate", "testing")
 
 if TYPE_CHECKING:
-    from . import cli, legacy, migrate, testing
+    from . import cli as cli
+    from . import legacy as legacy
+    from . import migrate as migrate
+    from . import testing as testing
 else:
     # Only at run time: a module __getattr__ would make mypy accept any attribute name.
     def __getattr__(name: str) -> Any:

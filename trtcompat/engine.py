@@ -57,7 +57,8 @@ def create_runtime() -> Any:
         runtime = trt.Runtime(_trtlog.logger_for(trt))
     except Exception as err:  # pybind11 raises when TensorRT's factory returns nullptr
         said = _trtlog.lines_since(start)
-        raise _creation_error(info.module, info.version, said, f"{type(err).__name__}: {err}")
+        why = f"{type(err).__name__}: {err}"
+        raise _creation_error(info.module, info.version, said, why) from err
     said = _trtlog.lines_since(start)
     errors = _trtlog.errors_in(said)
     if runtime is None or errors:
