@@ -52,7 +52,7 @@ def test_every_real_datatype_maps_with_its_size(real: ModuleType) -> None:
     assert len(members) >= 10
     for name, value in members.items():
         dtype = _dtypes.numpy_dtype(value)  # by member name, never trt.nptype
-        bits = _dtypes.bits_of(_dtypes.dtype_name(value))
+        bits = _dtypes.bits_of(_dtypes.enum_name(value))
         itemsize = value.itemsize  # tensorrt's own: 0.5 for INT4/FP4, None for E8M0
         if itemsize is not None:
             assert bits == itemsize * 8, name

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._dtypes import enum_name
 from ..errors import ProfileError
 from ..iotensor import Location
 
@@ -22,12 +23,6 @@ __all__ = [
 def to_shape(dims: Any) -> tuple[int, ...]:
     """A TensorRT ``Dims`` (or any sequence of ints) as a tuple of Python ints."""
     return tuple(int(d) for d in dims)
-
-
-def enum_name(value: Any) -> str:
-    """The member name of a TensorRT enum value (``TensorFormat.LINEAR`` -> ``"LINEAR"``)."""
-    name = getattr(value, "name", None)
-    return name if isinstance(name, str) else str(value).rsplit(".", 1)[-1]
 
 
 def location_of(value: Any) -> Location:

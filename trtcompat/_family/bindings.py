@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .. import _trtlog
-from .._dtypes import dtype_name, numpy_dtype
+from .._dtypes import numpy_dtype
 from ..errors import ProfileError, ShapeError, UnknownTensorError
 from ..iotensor import IOTensor, refused_shape, shape_problem
 from . import Shape
@@ -101,7 +101,7 @@ def io_tensors(engine: Any) -> tuple[IOTensor, ...]:
                     shape=shape,
                     dtype=numpy_dtype(trt_dtype),
                     is_input=bool(engine.binding_is_input(i)),
-                    trt_dtype=dtype_name(trt_dtype),
+                    trt_dtype=enum_name(trt_dtype),
                     location=location_of(engine.get_location(i)),
                     is_shape_tensor=bool(engine.is_shape_binding(i)),
                     index=i,

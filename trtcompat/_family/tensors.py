@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import _trtlog
-from .._dtypes import dtype_name, numpy_dtype
+from .._dtypes import numpy_dtype
 from ..errors import UnknownTensorError
 from ..iotensor import IOTensor, refused_shape
 from . import Shape
@@ -64,7 +64,7 @@ def io_tensors(engine: Any) -> tuple[IOTensor, ...]:
                 shape=to_shape(engine.get_tensor_shape(name)),
                 dtype=numpy_dtype(trt_dtype),
                 is_input=enum_name(engine.get_tensor_mode(name)) == "INPUT",
-                trt_dtype=dtype_name(trt_dtype),
+                trt_dtype=enum_name(trt_dtype),
                 location=location_of(engine.get_tensor_location(name)),
                 is_shape_tensor=bool(engine.is_shape_inference_io(name)),
                 index=i,
