@@ -11,8 +11,9 @@ from . import _detect, _trtlog
 from ._dispatch import family_for
 from ._family import Shape
 from .discovery import runtime_info
-from .errors import EngineLoadError, RuntimeCreationError
+from .errors import EngineLoadError, PlanFormatError, RuntimeCreationError
 from .iotensor import IOTensor
+from .plan import MAGIC, PlanInfo, load_problem, plan_info
 
 __all__ = [
     "create_runtime",
@@ -120,7 +121,6 @@ def load_engine(
     """
     data = _read_plan(source)
     if runtime is None:
-        runtime = create_runtime()
         version: str | None = runtime_info().version
         nothing = "(nothing reached trtcompat's logger)"
     else:
@@ -130,14 +130,19 @@ def load_engine(
             "(nothing reached trtcompat's logger: TensorRT logs to the logger of the first "
             "Runtime or Builder of the process, here the one you passed)"
         )
+    header = _check_header(data, version)  # before a Runtime: needs no GPU
+    if runtime is None:
+        runtime = create_runtime()
     start = _trtlog.mark()
     # The pybind binding keeps the runtime alive as long as the engine (py::keep_alive).
     engine = runtime.deserialize_cuda_engine(data)
     if engine is None:
         said = _trtlog.lines_since(start)
         text = "\n  ".join(said) if said else nothing
+        built = f" built by TensorRT {header.version}" if header and header.version else ""
         raise EngineLoadError(
-            f"TensorRT {version or '(unknown version)'} refused the plan ({len(data)} bytes). "
+            f"TensorRT {version or '(unknown version)'} refused the plan{built} "
+            f"({len(data)} bytes). "
             f"Plans only load on the TensorRT version (and GPU) that built them, unless built "
             f"version-compatible. The runtime said:\n  {text}",
             trt_log=said,
@@ -156,6 +161,23 @@ def device_memory_size(engine: Any) -> int | None:
         if hasattr(type(engine), attribute) or hasattr(engine, attribute):
             return int(getattr(engine, attribute))
     return None
+
+
+def _check_header(data: bytes, version: str | None) -> PlanInfo | None:
+    """Refuses, before TensorRT sees it, a real plan the header proves cannot load here."""
+    if data[:4] != MAGIC:
+        return None  # not a TensorRT plan (or a trtcompat.testing fake): TensorRT decides
+    try:
+        info = plan_info(data)
+    except PlanFormatError as err:
+        raise EngineLoadError(str(err), version=version) from None
+    problem = load_problem(info, version) if version else None
+    if problem:
+        raise EngineLoadError(
+            f"TensorRT {version} cannot load this plan ({len(data)} bytes): {problem}",
+            version=version,
+        )
+    return info
 
 
 def io_tensors(engine: Any, *, family: str | None = None) -> tuple[IOTensor, ...]:

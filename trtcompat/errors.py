@@ -20,6 +20,8 @@ __all__ = [
     "InvalidEngineError",
     "LayoutError",
     "MissingInputError",
+    "PlanFormatError",
+    "PlanTruncatedError",
     "ProfileError",
     "RuntimeCreationError",
     "ShapeError",
@@ -98,6 +100,14 @@ class RuntimeCreationError(EngineLoadError):
     lines (``createInferRuntime: Error Code 6: API Usage Error (CUDA initialization failure
     ...)``).
     """
+
+
+class PlanFormatError(TrtCompatError, ValueError):
+    """Bytes that are not a TensorRT plan (no ``ftrt`` magic at the start)."""
+
+
+class PlanTruncatedError(PlanFormatError):
+    """A plan shorter than its own header says: a partial copy or download."""
 
 
 class InvalidEngineError(TrtCompatError, TypeError):

@@ -1,4 +1,5 @@
-"""The ``trtcompat`` command line."""
+"""The ``trtcompat`` command line: ``doctor``, ``demo``, ``inspect ENGINE``, ``plans DIR`` and
+``scan PATH``."""
 
 from __future__ import annotations
 
@@ -64,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(func=_demo)
     sub.add_parser("inspect", help="ENGINE: a plan's I/O tensors, profiles, device memory")
+    sub.add_parser("plans", help="DIR: which TensorRT built each plan in DIR")
     sub.add_parser("scan", help="PATH: removed or deprecated TensorRT APIs in Python code")
     return parser
 
@@ -81,6 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ._inspect import main as inspect_main
 
         return inspect_main(args[1:])
+    if args and args[0] == "plans":
+        from ._plans import main as plans_main
+
+        return plans_main(args[1:])
     parsed = _parser().parse_args(args)
     code: int = parsed.func(parsed)
     return code
