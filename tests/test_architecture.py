@@ -9,8 +9,26 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "trtcompat"
 PACKAGES = ("_family", "runtime", "cli", "backends", "migrate", "testing", "legacy")
-CORE = {"errors", "_compat", "_api_changes", "_versions", "_detect", "_dtypes", "iotensor"}
-UPPER = CORE | {"plan", "_family", "_dispatch", "engine", "backends", "runtime", "legacy"}
+CORE = {
+    "errors",
+    "_compat",
+    "_api_changes",
+    "_versions",
+    "_detect",
+    "_dtypes",
+    "iotensor",
+    "_trtlog",
+}
+UPPER = CORE | {
+    "plan",
+    "discovery",
+    "_family",
+    "_dispatch",
+    "engine",
+    "backends",
+    "runtime",
+    "legacy",
+}
 
 # unit -> the units it may import (docs/ARCHITECTURE.md, "The layers").
 ALLOWED: dict[str, set[str]] = {
@@ -20,12 +38,23 @@ ALLOWED: dict[str, set[str]] = {
     "_version": set(),
     "_versions": {"_api_changes", "_compat"},
     "_detect": {"errors"},
+    "_trtlog": set(),
+    "discovery": {"_detect", "_versions", "_compat", "errors"},
     "_dtypes": {"errors"},
     "iotensor": {"_dtypes", "_compat", "errors"},
     "plan": {"errors"},
-    "_family": {"_dtypes", "iotensor", "errors"},
-    "_dispatch": {"_family", "_versions", "_detect", "_compat", "errors"},
-    "engine": {"_dispatch", "_family", "_detect", "plan", "iotensor", "errors"},
+    "_family": {"_dtypes", "iotensor", "_trtlog", "errors"},
+    "_dispatch": {"_family", "_versions", "_detect", "discovery", "errors"},
+    "engine": {
+        "_dispatch",
+        "_family",
+        "_detect",
+        "_trtlog",
+        "discovery",
+        "plan",
+        "iotensor",
+        "errors",
+    },
     "backends": {"errors"},
     "runtime": {"_dispatch", "_family", "backends", "iotensor", "_dtypes", "_compat", "errors"},
     "legacy": {"_dispatch", "_family", "engine", "iotensor", "errors"},
@@ -33,7 +62,8 @@ ALLOWED: dict[str, set[str]] = {
     "testing": UPPER - {"legacy"},
     "cli": UPPER | {"testing", "migrate", "_version"},
     "__main__": {"cli"},
-    "trtcompat": UPPER | {"_version"},
+    # legacy, testing, migrate and cli are attributes loaded on first access (PEP 562).
+    "trtcompat": UPPER | {"_version", "testing", "migrate", "cli"},
 }
 
 
