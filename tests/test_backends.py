@@ -928,3 +928,40 @@ def test_gpu_present_reads_device_nodes_and_wsl_driver(
     )
     monkeypatch.setattr(backends.os.path, "exists", lambda path: path in paths)
     assert backends.gpu_present() is expected
+
+
+def test_free_drops_the_owner_before_the_after_free_hook() -> None:
+    """torch empties its cache in that hook: a tensor still referenced would stay cached."""
+    from trtcompat.backends._base import CudaBackendBase
+
+    class Owner:
+        pass
+
+    seen: list[bool] = []
+
+    class Minimal(CudaBackendBase):
+        name = "minimal"
+
+        def _lib_device_count(self) -> int:
+            return 1
+
+        def _lib_enter_device(self) -> None:
+            return None
+
+        def _lib_leave_device(self, token: None) -> None:
+            return None
+
+        def _lib_malloc(self, size: int) -> tuple[int, object]:
+            owner = Owner()
+            self.alive = weakref.ref(owner)
+            return 0x1000, owner
+
+        def _lib_free(self, ptr: int, owner: object) -> None:
+            return None
+
+        def _lib_after_free(self) -> None:
+            seen.append(self.alive() is None)
+
+    backend = Minimal()
+    backend.free(backend.malloc(8))
+    assert seen == [True]

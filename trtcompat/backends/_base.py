@@ -231,6 +231,9 @@ class CudaBackendBase:
     def _lib_free(self, ptr: int, owner: object) -> None:
         raise NotImplementedError
 
+    def _lib_after_free(self) -> None:
+        """Runs after :meth:`free` dropped the owner (a caching allocator can release now)."""
+
     def _lib_malloc_host(self, size: int) -> tuple[int, object]:
         raise NotImplementedError
 
@@ -323,6 +326,8 @@ class CudaBackendBase:
         """Frees device memory from :meth:`malloc`; unknown and freed pointers raise."""
         owner = self._memory.pop(ptr, "device", "free")
         self._call(lambda: f"free(0x{ptr:x})", self._lib_free, ptr, owner)
+        del owner  # the last reference: an owner object (a tensor) frees its memory now
+        self._call(lambda: f"free(0x{ptr:x})", self._lib_after_free)
 
     def malloc_host(self, nbytes: int) -> int:
         """Allocates ``nbytes`` of page-locked host memory; returns its address.

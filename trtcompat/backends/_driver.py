@@ -182,6 +182,15 @@ class DriverCalls(CudaBackendBase):
     def _bind(self, stream: int) -> BoundStreamOps:
         return bind_stream_ops(self._driver, stream)
 
+    def _lib_create_stream(self) -> tuple[int, object]:
+        # cuStreamCreate(0): a blocking stream, ordered with the legacy default stream.
+        handle = ctypes.c_void_p()
+        self._checked("cuStreamCreate", self._driver.cuStreamCreate, ctypes.byref(handle), 0)
+        return int(handle.value or 0), None
+
+    def _lib_destroy_stream(self, stream: int, obj: object) -> None:
+        self._checked("cuStreamDestroy", self._driver.cuStreamDestroy_v2, stream)
+
     def _lib_create_event(self) -> tuple[int, object]:
         handle = ctypes.c_void_p()
         lib = self._driver

@@ -5,11 +5,13 @@ the primary context is the one the CUDA runtime (and so TensorRT, torch and cupy
 memory from here is valid in all of them. ``activate()`` pushes it in whichever thread calls
 (through PyCUDA, so that PyCUDA's own context stack stays right for its allocations).
 
-PyCUDA allocates (``mem_alloc``, ``pagelocked_empty``) and creates streams. Copies, events,
-stream synchronization, pointer queries and CUDA graphs go to the driver API directly (see
+PyCUDA allocates (``mem_alloc``, ``pagelocked_empty``). Streams, copies, events, stream
+synchronization, pointer queries and CUDA graphs go to the driver API directly (see
 :mod:`trtcompat.backends._driver`): PyCUDA's copies take only its own ``Stream`` and buffer
 objects, and its graph API (``Stream.begin_capture``) only its own streams, where the Protocol
-passes raw handles that may come from any library.
+passes raw handles that may come from any library. A ``pycuda.driver.Stream`` would also be
+destroyed whenever its last reference goes, possibly in a thread with no context pushed; a
+driver stream is destroyed inside the device guard, when ``destroy_stream`` says so.
 """
 
 from __future__ import annotations
@@ -77,11 +79,3 @@ class PyCudaBackend(DriverCalls):
 
     def _lib_free_host(self, ptr: int, owner: Any) -> None:
         owner.base.free()
-
-    def _lib_create_stream(self) -> tuple[int, object]:
-        stream = cuda.Stream()  # blocking, as cuStreamCreate(0)
-        return int(stream.handle), stream
-
-    def _lib_destroy_stream(self, stream: int, obj: object) -> None:
-        # PyCUDA destroys the CUstream with its last reference, in the stream's own context.
-        del obj

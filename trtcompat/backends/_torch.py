@@ -119,8 +119,9 @@ class TorchBackend(DriverCalls):
 
     def _lib_free(self, ptr: int, owner: object) -> None:
         torch.cuda.synchronize(self.device)  # as cudaFree would (see the module docstring)
-        del owner
-        torch.cuda.empty_cache()
+
+    def _lib_after_free(self) -> None:
+        torch.cuda.empty_cache()  # the block went back to torch's cache; hand it to the driver
 
     def _lib_malloc_host(self, size: int) -> tuple[int, object]:
         ptr = ctypes.c_void_p()
@@ -132,14 +133,6 @@ class TorchBackend(DriverCalls):
 
     def _lib_free_host(self, ptr: int, owner: object) -> None:
         self._checked("cuMemFreeHost", self._driver.cuMemFreeHost, ptr)
-
-    def _lib_create_stream(self) -> tuple[int, object]:
-        handle = ctypes.c_void_p()
-        self._checked("cuStreamCreate", self._driver.cuStreamCreate, ctypes.byref(handle), 0)
-        return int(handle.value or 0), None
-
-    def _lib_destroy_stream(self, stream: int, obj: object) -> None:
-        self._checked("cuStreamDestroy", self._driver.cuStreamDestroy_v2, stream)
 
     def device_array(self, ptr: int, shape: tuple[int, ...], dtype: Any, owner: object) -> Any:
         """A torch tensor viewing ``ptr`` (zero-copy; it keeps ``owner`` alive)."""
