@@ -2,8 +2,10 @@
 
     nox -l                        list sessions
     nox -t cpu                    what CI runs on every push (no GPU needed)
+    nox -s tests-3.8              the suite on the oldest Python with the lowest numpy/ml_dtypes
     nox -s ngc                    every TensorRT line in its NGC image (GPU + docker/podman)
     nox -s "ngc(trt='8.6')"       one line
+    nox -s "jetson(jetpack='5.1')"  one JetPack line, on an arm64 Jetson
     nox -s real                   the lean/dispatch runtime wheels from PyPI, on CPU
 
 See docs/MATRIX.md.
@@ -11,6 +13,7 @@ See docs/MATRIX.md.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -19,6 +22,7 @@ import nox
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))  # nox loads this file by path; make `ci` importable
 
+from ci import deps, pythons  # noqa: E402
 from ci import ngc as ci  # noqa: E402  (the session below is called ngc)
 
 nox.needs_version = ">=2025.2.9"
@@ -27,12 +31,34 @@ nox.options.error_on_external_run = True
 REQUIRES_PYTHON = ci.project_requires_python(ROOT)
 MATRIX = ci.load_matrix()
 
+#: The oldest and newest supported Python: the suite runs on both (classifiers list the
+#: ones between). The oldest gets the lowest numpy / ml_dtypes pyproject.toml allows there.
+OLDEST, NEWEST = "3.8", "3.13"
+LOWEST_PINNED = ("numpy", "ml_dtypes")
 
-@nox.session(tags=["cpu"])
+# Under pyenv, `python3.8` is a shim that fails unless pyenv exposes 3.8: expose the
+# installed versions the sessions need (a no-op without pyenv or when they already run).
+_pyenv_version = pythons.expose_pyenv_versions([OLDEST, NEWEST], os.environ)
+if _pyenv_version is not None:
+    os.environ["PYENV_VERSION"] = _pyenv_version
+
+
+# venv (the target's own ensurepip), not virtualenv: virtualenv 21 no longer seeds pip
+# into a 3.8 environment.
+@nox.session(python=[OLDEST, NEWEST], venv_backend="venv", tags=["cpu"])
 def tests(session: nox.Session) -> None:
-    """Whole test suite against the fakes; GPU and real-TensorRT tests skip themselves."""
+    """Whole test suite against the fakes; GPU and real-TensorRT tests skip themselves.
+
+    On the oldest Python with the lowest numpy and ml_dtypes (from wheels), on the newest
+    with the newest releases.
+    """
     # nox: tests/test_ngc_sessions.py runs nox end-to-end against fake engines.
-    session.install("-e", ".[test]", "nox>=2025.2.9")
+    python = str(session.python)
+    pins = deps.lowest_pins(python, LOWEST_PINNED) if python == OLDEST else []
+    session.install("--only-binary=numpy,ml-dtypes", "-e", ".[test]", *pins)
+    session.run("python", "-c", "import sys, numpy, ml_dtypes; print('Python', "
+                "sys.version.split()[0], 'numpy', numpy.__version__, 'ml_dtypes', "
+                "ml_dtypes.__version__)", silent=False)
     session.run("pytest", *session.posargs)
 
 
@@ -53,9 +79,13 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".", *session.posargs)
 
 
-@nox.session(tags=["cpu"])
+@nox.session(python=[OLDEST, NEWEST], venv_backend="venv", tags=["cpu"])
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict over the package."""
+    """mypy --strict over the package, against each Python's own stdlib.
+
+    Current mypy cannot target 3.8 (`--python-version 3.8` is refused), so on 3.8 this
+    installs the newest mypy that runs there (1.14), which checks 3.8's stdlib stubs.
+    """
     session.install("-e", ".[test]", "mypy")  # pytest and libcst carry types we check against
     session.run("mypy", "--strict", "trtcompat", *session.posargs)
 
@@ -88,12 +118,38 @@ def ngc(session: nox.Session, trt: str) -> None:
     problem = ci.gpu_problem() or ci.engine_problem(engine)
     if problem is not None:
         session.skip(problem)
+    _run_row(session, row, engine, why)
+
+
+@nox.session(venv_backend="none", default=False, tags=["jetson", "container"])
+@nox.parametrize("jetpack", ci.jetson_ids(MATRIX))
+def jetson(session: nox.Session, jetpack: str) -> None:
+    """Test suite inside the L4T image of one JetPack line (arm64 Jetson + NVIDIA runtime)."""
+    # A row below the Python floor stops here on any host: it is a fact about the image.
+    row = ci.jetson_row(jetpack, MATRIX)
+    problem = ci.python_problem(row, REQUIRES_PYTHON)
+    if problem is not None:
+        session.error(problem)
+    problem = ci.jetson_problem(row)
+    if problem is not None:
+        session.skip(problem)
+    engine, why = ci.find_engine()
+    if engine is None:
+        session.skip(why)
+    problem = ci.engine_problem(engine)
+    if problem is not None:
+        session.skip(problem)
+    _run_row(session, row, engine, why)
+
+
+def _run_row(session: nox.Session, row: ci.Row, engine: str, why: str) -> None:
+    """Check the row's Python, then run the suite in its image."""
     problem = ci.python_problem(row, REQUIRES_PYTHON)
     if problem is not None:
         session.error(problem)
     if not row.confirmed:
-        session.warn(f"ci/matrix.toml row {trt} is unconfirmed ({row.note}); the version "
-                     f"test inside the container checks it")
+        session.warn(f"ci/matrix.toml row {row.key} is unconfirmed ({row.note}); the "
+                     f"version test inside the container checks it")
     session.log(f"{why}: {row.image} (TensorRT {row.version}, CUDA {row.cuda}, "
                 f"Python {row.python})")
     session.run(*ci.container_command(engine, row, ROOT, session.posargs), external=True)

@@ -1,5 +1,8 @@
 """The test matrix as data: read ``ci/matrix.toml`` and turn its rows into commands.
 
+Two container families: ``[[ngc]]`` (x86-64 NGC TensorRT images, ``docker run --gpus``)
+and ``[[jetson]]`` (arm64 L4T images on a Jetson, ``docker run --runtime nvidia``).
+
 noxfile.py, the GitHub workflow, tests/test_matrix.py and the README's support table all
 go through this module, so the table lives in one file and every consumer agrees with it.
 It uses the standard library plus ``packaging`` (a dependency of both trtcompat and nox),
@@ -11,13 +14,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
@@ -28,6 +32,11 @@ else:  # pragma: no cover - 3.10 only; pytest and nox both depend on tomli there
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # the tests load this file by path; ci.deps sits beside it
+    sys.path.insert(0, str(ROOT))
+
+from ci.deps import core_requirements  # noqa: E402
+
 MATRIX_PATH = ROOT / "ci" / "matrix.toml"
 
 #: Environment variable that picks the container engine ("docker" or "podman").
@@ -42,6 +51,14 @@ WORK_DIR = "/tmp/trtcompat"
 TABLE_START = "<!-- support-table:start -->"
 TABLE_END = "<!-- support-table:end -->"
 TABLE_HEADER = ("TensorRT", "NGC image", "CUDA", "Python")
+JETSON_TABLE_START = "<!-- jetson-table:start -->"
+JETSON_TABLE_END = "<!-- jetson-table:end -->"
+JETSON_TABLE_HEADER = ("JetPack", "L4T", "TensorRT", "image", "CUDA", "Python")
+
+#: Environment variable naming the host's L4T release file (tests point it at a fake).
+TEGRA_RELEASE_ENV = "TRTCOMPAT_NV_TEGRA_RELEASE"
+TEGRA_RELEASE_FILE = "/etc/nv_tegra_release"
+JETSON_PLATFORM = "linux/arm64"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,6 +74,47 @@ class NgcRow:
     confirmed: bool
     source: str
     note: str = ""
+    id: str = ""  # the nox parameter where one line has two rows (8.6 on Python 3.8 and 3.10)
+
+    @property
+    def key(self) -> str:
+        """The nox parameter and GitHub job id: ``id``, else the TensorRT line."""
+        return self.id or self.trt
+
+    @property
+    def jetson(self) -> bool:
+        """False: an x86-64 NGC image."""
+        return False
+
+
+@dataclasses.dataclass(frozen=True)
+class JetsonRow:
+    """One JetPack line and the L4T image with its TensorRT, for arm64 Jetson hosts."""
+
+    jetpack: str
+    l4t: str
+    trt: str
+    version: str
+    image: str
+    cuda: str
+    python: str
+    confirmed: bool
+    source: str
+    note: str = ""
+    backend: str = ""  # the extra installing the device backend; default cuda<CUDA major>
+
+    @property
+    def key(self) -> str:
+        """The nox parameter: the JetPack line."""
+        return self.jetpack
+
+    @property
+    def jetson(self) -> bool:
+        """True: run with the NVIDIA container runtime on an arm64 Jetson."""
+        return True
+
+
+Row = Union[NgcRow, JetsonRow]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,6 +133,7 @@ class Matrix:
 
     ngc: tuple[NgcRow, ...]
     real_wheel: tuple[RealWheelRow, ...]
+    jetson: tuple[JetsonRow, ...] = ()
 
 
 def _rows(raw: Mapping[str, Any], key: str, cls: type[Any]) -> tuple[Any, ...]:
@@ -97,23 +156,39 @@ def load_matrix(path: Path | str = MATRIX_PATH) -> Matrix:
         return Matrix(
             ngc=_rows(raw, "ngc", NgcRow),
             real_wheel=_rows(raw, "real_wheel", RealWheelRow),
+            jetson=_rows(raw, "jetson", JetsonRow),
         )
     except TypeError as exc:  # missing required key
         raise ValueError(f"{path}: {exc}") from None
 
 
 def ngc_ids(matrix: Matrix | None = None) -> list[str]:
-    """The TensorRT lines, in table order: the ids of the ``ngc`` nox session."""
-    return [row.trt for row in (matrix or load_matrix()).ngc]
+    """The row keys (TensorRT lines), in table order: the ids of the ``ngc`` nox session."""
+    return [row.key for row in (matrix or load_matrix()).ngc]
 
 
 def ngc_row(trt: str, matrix: Matrix | None = None) -> NgcRow:
-    """The row for one TensorRT line; ``KeyError`` names the valid lines."""
+    """The row with this key; ``KeyError`` names the valid keys."""
     matrix = matrix or load_matrix()
     for row in matrix.ngc:
-        if row.trt == trt:
+        if row.key == trt:
             return row
     raise KeyError(f"no TensorRT line {trt!r} in ci/matrix.toml; valid: {ngc_ids(matrix)}")
+
+
+def jetson_ids(matrix: Matrix | None = None) -> list[str]:
+    """The JetPack lines, in table order: the ids of the ``jetson`` nox session."""
+    return [row.key for row in (matrix or load_matrix()).jetson]
+
+
+def jetson_row(jetpack: str, matrix: Matrix | None = None) -> JetsonRow:
+    """The ``[[jetson]]`` row of one JetPack line; ``KeyError`` names the valid lines."""
+    matrix = matrix or load_matrix()
+    for row in matrix.jetson:
+        if row.key == jetpack:
+            return row
+    raise KeyError(f"no JetPack line {jetpack!r} in ci/matrix.toml; valid: "
+                   f"{jetson_ids(matrix)}")
 
 
 def real_wheel_row(row_id: str, matrix: Matrix | None = None) -> RealWheelRow:
@@ -132,30 +207,57 @@ def ngc_session_name(trt: str) -> str:
     return f"ngc(trt={trt!r})"
 
 
-def github_matrix_json(matrix: Matrix | None = None) -> str:
-    """The JSON list the GitHub workflow's first job prints to ``$GITHUB_OUTPUT``."""
-    return json.dumps(ngc_ids(matrix), separators=(",", ":"))
+def jetson_session_name(jetpack: str) -> str:
+    """``jetson(jetpack='5.1')``, as passed to ``nox -s``."""
+    return f"jetson(jetpack={jetpack!r})"
+
+
+def runnable(rows: Sequence[Row], requires_python: str) -> list[Row]:
+    """The rows whose image Python can install trtcompat (the others stop with a message)."""
+    return [row for row in rows if python_problem(row, requires_python) is None]
+
+
+def github_matrix_json(matrix: Matrix | None = None, family: str = "ngc") -> str:
+    """The JSON list of row keys a GitHub job runs (``ngc`` or ``jetson``).
+
+    Rows below the Python floor are left out: their session only reports that.
+    """
+    matrix = matrix or load_matrix()
+    rows: Sequence[Row] = matrix.jetson if family == "jetson" else matrix.ngc
+    keys = [row.key for row in runnable(rows, project_requires_python())]
+    return json.dumps(keys, separators=(",", ":"))
 
 
 # --------------------------------------------------------------------------- README table
 
 
-def render_support_table(matrix: Matrix | None = None) -> str:
-    """The markdown support table the README carries between the support-table markers."""
-    rows = [TABLE_HEADER, *((r.trt, f"`{r.image}`", r.cuda, r.python) for r in
-                            (matrix or load_matrix()).ngc)]
-    lines = ["| " + " | ".join(row) + " |" for row in rows]
-    lines.insert(1, "|" + "|".join("---" for _ in TABLE_HEADER) + "|")
+def _markdown(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(row) + " |" for row in [header, *rows]]
+    lines.insert(1, "|" + "|".join("---" for _ in header) + "|")
     return "\n".join(lines) + "\n"
 
 
-def extract_support_table(readme_text: str) -> str:
-    """The text between the README markers (stripped, plus one newline)."""
+def render_support_table(matrix: Matrix | None = None) -> str:
+    """The markdown NGC table README.md and docs/MATRIX.md carry between the markers."""
+    return _markdown(TABLE_HEADER, [(r.version, f"`{r.image}`", r.cuda, r.python)
+                                    for r in (matrix or load_matrix()).ngc])
+
+
+def render_jetson_table(matrix: Matrix | None = None) -> str:
+    """The markdown Jetson table README.md and docs/MATRIX.md carry between the markers."""
+    return _markdown(JETSON_TABLE_HEADER, [
+        (r.jetpack, r.l4t, r.version, f"`{r.image}`", r.cuda, r.python)
+        for r in (matrix or load_matrix()).jetson])
+
+
+def extract_support_table(readme_text: str, start_marker: str = TABLE_START,
+                          end_marker: str = TABLE_END) -> str:
+    """The text between two markers (stripped, plus one newline)."""
     try:
-        start = readme_text.index(TABLE_START) + len(TABLE_START)
-        end = readme_text.index(TABLE_END, start)
+        start = readme_text.index(start_marker) + len(start_marker)
+        end = readme_text.index(end_marker, start)
     except ValueError:
-        raise ValueError(f"README has no {TABLE_START} ... {TABLE_END} block") from None
+        raise ValueError(f"no {start_marker} ... {end_marker} block") from None
     return readme_text[start:end].strip() + "\n"
 
 
@@ -224,28 +326,87 @@ def engine_problem(engine_path: str, env: Mapping[str, str] | None = None,
     return None if problem is None else f"container engine not usable: {problem}"
 
 
+def read_tegra_release(env: Mapping[str, str] | None = None) -> str | None:
+    """The host's L4T release line (``# R35 (release), REVISION: 4.1, ...``); None off Jetson."""
+    env = os.environ if env is None else env
+    path = env.get(TEGRA_RELEASE_ENV) or TEGRA_RELEASE_FILE
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.readline()
+    except OSError:
+        return None
+
+
+def host_l4t(release_line: str) -> str | None:
+    """``"35.4.1"`` from ``# R35 (release), REVISION: 4.1, ...``; None when unparsable."""
+    match = re.match(r"#\s*R(\d+)\s*\(release\),\s*REVISION:\s*([\d.]+)", release_line)
+    return f"{match.group(1)}.{match.group(2)}" if match else None
+
+
+def jetson_problem(row: JetsonRow, env: Mapping[str, str] | None = None) -> str | None:
+    """None when this host is a Jetson whose L4T major matches the row's image.
+
+    L4T images run on hosts of the same L4T major release only (R35 images on any R35.x,
+    R36 on R36.x): the container borrows the host's driver.
+    """
+    line = read_tegra_release(env)
+    if line is None:
+        return f"not a Jetson: {TEGRA_RELEASE_FILE} not found"
+    l4t = host_l4t(line)
+    if l4t is None:
+        return f"cannot read the L4T release from {line.strip()!r}"
+    if l4t.split(".")[0] != row.l4t.split(".")[0]:
+        return (f"host runs L4T R{l4t}; JetPack {row.jetpack} images "
+                f"(L4T R{row.l4t}) need an L4T R{row.l4t.split('.')[0]}.x host")
+    return None
+
+
 def project_requires_python(root: Path = ROOT) -> str:
     """``[project] requires-python`` from pyproject.toml."""
     with open(root / "pyproject.toml", "rb") as f:
         return str(tomllib.load(f)["project"]["requires-python"])
 
 
-def python_problem(row: NgcRow, requires_python: str) -> str | None:
+def python_problem(row: Row, requires_python: str) -> str | None:
     """None when the image's Python satisfies the project's ``requires-python``."""
     if Version(row.python) in SpecifierSet(requires_python):
         return None
+    what = f"JetPack {row.jetpack}" if isinstance(row, JetsonRow) else f"TensorRT {row.trt}"
     return (
-        f"{row.image} ships Python {row.python}, but pyproject.toml requires-python is "
-        f"{requires_python!r}: trtcompat cannot be installed in this image. Lower "
-        f"requires-python (and dependency floors) or drop TensorRT {row.trt} from "
-        f"ci/matrix.toml"
+        f"{row.image} ({what}) ships Python {row.python}, below trtcompat's floor "
+        f"(requires-python {requires_python!r}): trtcompat cannot be installed there. "
+        f"Move that fleet to a newer line or run trtcompat from a Python "
+        f">= {SpecifierSet(requires_python)} layer in the image"
     )
+
+
+# --------------------------------------------------------------------------- requirements
+
+
+def backend_extra(row: Row) -> str:
+    """The trtcompat extra installing a device backend the image can load.
+
+    cuda-python's cudart must match the image's CUDA major (``cuda11``/``cuda12``/
+    ``cuda13``); a Jetson row may name another (``pycuda`` builds against the image's CUDA).
+    """
+    if isinstance(row, JetsonRow) and row.backend:
+        return row.backend
+    return f"cuda{Version(row.cuda).major}"
+
+
+def install_requirements(row: Row, root: Path = ROOT) -> list[str]:
+    """What ``pip install`` gets inside the image: the project with its test and backend
+    extras, plus the core requirements that hold on the image's Python (numpy, ml_dtypes,
+    packaging with the floors pyproject.toml gives that Python)."""
+    reqs = [str(r) for r in core_requirements(row.python, root)]
+    return [f".[test,{backend_extra(row)}]", *reqs]
 
 
 # --------------------------------------------------------------------------- commands
 
 
-def inner_script(pytest_args: Sequence[str] = ()) -> str:
+def inner_script(pytest_args: Sequence[str] = (),
+                 requirements: Sequence[str] = (".[test,cuda12]",)) -> str:
     """The shell script run inside the container.
 
     The checkout is mounted read-only, so it is copied (without VCS and nox state) to a
@@ -265,14 +426,18 @@ def inner_script(pytest_args: Sequence[str] = ()) -> str:
         "else",
         "  PY=python3; export PIP_BREAK_SYSTEM_PACKAGES=1",
         "fi",
-        # [cuda]: cuda-python, so at least one device backend exists for tests/real_trt.
-        '"$PY" -m pip install --quiet ".[test,cuda]"',
+        # Old images ship pip 20: upgrade it so wheels with current metadata install.
+        '"$PY" -m pip install --quiet --upgrade pip',
+        # A backend extra matching the image's CUDA, so tests/real_trt has a device backend;
+        # numpy and ml_dtypes from wheels only (no compiler in the runtime images).
+        f'"$PY" -m pip install --quiet --only-binary=numpy,ml-dtypes '
+        f'{shlex.join(requirements)}',
         '"$PY" -c "import tensorrt; print(\'TensorRT\', tensorrt.__version__)"',
         f'exec "$PY" -m pytest tests {args}',
     ])
 
 
-def container_env(row: NgcRow) -> dict[str, str]:
+def container_env(row: Row) -> dict[str, str]:
     """Environment passed into the container: the expected version and pip quietening.
 
     Nothing is forwarded from the host environment (index URLs can carry credentials).
@@ -285,20 +450,27 @@ def container_env(row: NgcRow) -> dict[str, str]:
     }
 
 
-def container_command(engine_path: str, row: NgcRow, checkout: Path | str,
+def container_command(engine_path: str, row: Row, checkout: Path | str,
                       pytest_args: Sequence[str] = ()) -> list[str]:
     """The full ``docker run`` / ``podman run`` argv for one matrix row."""
     kind = engine_kind(engine_path)
-    if kind == "docker":
-        gpu = ["--gpus", "all"]  # needs nvidia-container-toolkit
-    else:
-        # CDI (nvidia-ctk cdi generate); label=disable lets SELinux hosts open the device.
+    if kind == "podman":
+        # CDI (nvidia-ctk cdi generate, on Jetson too); label=disable lets SELinux hosts
+        # open the device.
         gpu = ["--device", "nvidia.com/gpu=all", "--security-opt=label=disable"]
-    argv = [engine_path, "run", "--rm", *gpu,
+    elif row.jetson:
+        # JetPack's docker has the NVIDIA runtime, which mounts the L4T driver (CSV mode);
+        # `--gpus` is not supported on JetPack 5.
+        gpu = ["--runtime", "nvidia"]
+    else:
+        gpu = ["--gpus", "all"]  # needs nvidia-container-toolkit
+    platform = ["--platform", JETSON_PLATFORM] if row.jetson else []
+    argv = [engine_path, "run", "--rm", *gpu, *platform,
             "-v", f"{Path(checkout).resolve()}:{SRC_MOUNT}:ro", "-w", "/tmp"]
     for key, value in container_env(row).items():
         argv += ["-e", f"{key}={value}"]
-    argv += [row.image, "bash", "-c", inner_script(pytest_args)]
+    script = inner_script(pytest_args, install_requirements(row))
+    argv += [row.image, "bash", "-c", script]
     return argv
 
 
@@ -307,8 +479,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     commands = {
         "github-matrix": github_matrix_json,
+        "github-jetson-matrix": lambda: github_matrix_json(family="jetson"),
         "support-table": render_support_table,
+        "jetson-table": render_jetson_table,
         "ids": lambda: "\n".join(ngc_ids()),
+        "jetson-ids": lambda: "\n".join(jetson_ids()),
     }
     if len(args) != 1 or args[0] not in commands:
         print(f"usage: python ci/ngc.py {{{'|'.join(commands)}}}", file=sys.stderr)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import json
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -141,3 +143,54 @@ def test_context_managers_as_each_era_has_them(era: str) -> None:
             assert entered is engine
     else:
         assert not hasattr(engine, "__enter__")
+
+
+# -- parameter names and order (trtcompat and its users call TensorRT by keyword) ----------
+
+ARGUMENTS_8X = json.loads((DATA / "tensorrt-8x-arguments.json").read_text())["classes"]
+_PARAM = re.compile(r"(?:\(|, )(\w+): ")
+
+
+def real_overloads(era: str, cls: str, member: str) -> list[list[str]] | None:
+    """Parameter names (without self) of each overload of the real member; None if unknown."""
+    if era not in WHEEL:
+        found = ARGUMENTS_8X.get(cls, {}).get(member)
+        return None if found is None else [list(o) for o in found]
+    text = WHEEL[era]["signatures"].get(f"{cls}.{member}")
+    if text is None or "property" in str(text):
+        return None
+    overloads = text if isinstance(text, list) else [text]
+    return [[n for n in _PARAM.findall(str(o)) if n != "self"] for o in overloads]
+
+
+def _accepts(params: list[inspect.Parameter], overloads: list[list[str]]) -> bool:
+    # The fake's names must be one overload's, or the longest overload's with every shorter
+    # overload a prefix and the rest defaulted (one Python function standing for them all).
+    names = [p.name for p in params]
+    if names in overloads:
+        return True
+    longest = max(overloads, key=len)
+    return names == longest and all(
+        o == names[: len(o)] and all(p.default is not p.empty for p in params[len(o) :])
+        for o in overloads
+    )
+
+
+@pytest.mark.parametrize("era", ERAS)
+@pytest.mark.parametrize("cls", ["ICudaEngine", "IExecutionContext", "Runtime"])
+def test_fake_methods_take_the_real_parameter_names_in_order(era: str, cls: str) -> None:
+    fake = getattr(make_module(era), cls)
+    checked, wrong = 0, []
+    for name in sorted(fake_members(fake)):
+        member = inspect.getattr_static(fake, name)
+        overloads = real_overloads(era, cls, name)
+        # Dunders are positional-only in pybind (arg0, ...): nobody calls them by keyword.
+        skip = name.startswith("__") or not callable(member) or isinstance(member, property)
+        if skip or overloads is None:
+            continue
+        params = list(inspect.signature(member).parameters.values())[1:]
+        checked += 1
+        if not _accepts(params, overloads):
+            wrong.append(f"{name}{tuple(p.name for p in params)} vs real {overloads}")
+    assert not wrong, f"fake {era} {cls}: " + "; ".join(wrong)
+    assert checked >= (1 if cls == "Runtime" else 6)

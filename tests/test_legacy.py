@@ -449,7 +449,7 @@ def test_wrap_choices(view: View, monkeypatch: pytest.MonkeyPatch) -> None:
         legacy.wrap(object())
     if era_info(view.era).has_bindings and era_info(view.era).has_tensors:
         monkeypatch.setenv("TRTCOMPAT_FAMILY", "tensors")
-        assert type(legacy.wrap(view.raws[-1])).__name__ == "_TensorEngine"
+        assert type(legacy.wrap(view.raws[-1])).__name__ == "TensorEngine"
     if not era_info(view.era).has_bindings:
         with pytest.raises(tc.UnsupportedFamilyError):
             legacy.wrap(view.raws[-1], family="bindings")
@@ -527,3 +527,35 @@ def test_mapping_matches_8x(spec: EngineSpec) -> None:
         for label, step in steps:
             outcomes = [_outcome(partial(step, c)) for c in contexts]
             assert outcomes[0] == outcomes[1], label
+
+
+# -- the views as client code and trtcompat itself see them --------------------------------
+
+
+def test_views_pass_isinstance_against_the_wrapped_module(view: View) -> None:
+    engine = view.engine(STATIC)
+    with view.calls():
+        context = engine.create_execution_context()
+    assert isinstance(engine, view.trt.ICudaEngine)  # mmdeploy's TRTWrapper checks this
+    assert isinstance(context, view.trt.IExecutionContext)
+    assert not isinstance(engine, view.trt.IExecutionContext)
+    if view.how != "raw":
+        assert isinstance(engine, legacy.LegacyEngine) and isinstance(context, legacy.LegacyContext)
+        assert type(engine) is not view.trt.ICudaEngine  # type() still says what it is
+        assert engine.__class__ is view.trt.ICudaEngine
+
+
+def test_trtcompat_runs_wrapped_engines_of_every_era_side_by_side() -> None:
+    # One process, every era's engine wrapped: the view classes are shared across eras, so
+    # anything in trtcompat that decided per type(engine) would answer for the wrong era.
+    cases = []
+    for era in ERAS:
+        with fake_tensorrt(era) as trt:
+            raw = build_engine(STATIC, era, trt)
+        cases.append((era, raw, legacy.wrap(raw)))
+    for _ in range(2):
+        for era, raw, wrapped in cases:
+            assert tc.io_tensors(wrapped) == tc.io_tensors(raw), era
+            x = np.arange(6, dtype=np.float32).reshape(2, 3)
+            with tc.Runner(wrapped, backend="host") as runner:
+                np.testing.assert_array_equal(runner.infer({"x": x})["y"], x * 2)

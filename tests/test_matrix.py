@@ -11,11 +11,18 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from packaging.requirements import Requirement
 from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 IMAGE_RE = re.compile(r"^nvcr\.io/nvidia/tensorrt:\d\d\.\d\d-py3$")
+JETSON_IMAGE_RE = re.compile(
+    r"^nvcr\.io/nvidia/(l4t-jetpack:r\d+\.\d+\.\d+|l4t-tensorrt:r[\d.]+-runtime"
+    r"|tensorrt:\d\d\.\d\d-py3)$"
+)
 README = ROOT / "README.md"
+MATRIX_DOC = ROOT / "docs" / "MATRIX.md"
+PYPROJECT = ROOT / "pyproject.toml"
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -39,6 +46,94 @@ def test_rows_exist_for_every_required_line() -> None:
     majors = {Version(t).major for t in lines}
     assert {8, 10, 11} <= majors
     assert any(Version(t) >= Version("11.0") for t in lines if Version(t).major == 11)
+    # 8.6 runs on both Pythons its images ship: 3.8 (23.04) and 3.10 (23.05 on).
+    assert {row.python for row in MATRIX.ngc if row.trt == "8.6"} == {"3.8", "3.10"}
+
+
+def test_every_tensorrt_8_row_runs_on_the_python_floor() -> None:
+    requires = ngc.project_requires_python(ROOT)
+    assert requires == ">=3.8"
+    for row in MATRIX.ngc:
+        assert ngc.python_problem(row, requires) is None, row.key
+    for row in MATRIX.jetson:
+        if Version(row.python) >= Version("3.8"):
+            assert ngc.python_problem(row, requires) is None, row.key
+        else:  # JetPack 4.6: Python 3.6
+            problem = ngc.python_problem(row, requires)
+            assert problem is not None
+            assert f"JetPack {row.jetpack}" in problem
+            assert f"Python {row.python}" in problem
+            assert "below trtcompat's floor" in problem
+
+
+def test_jetson_rows() -> None:
+    assert [row.jetpack for row in MATRIX.jetson] == ["4.6", "5.1", "6.0", "6.2", "7.0"]
+    by_line = {row.jetpack: row for row in MATRIX.jetson}
+    expected = {"5.1": ("8.5.2", "11.4", "3.8"), "6.0": ("8.6.2", "12.2", "3.10"),
+                "6.2": ("10.3", "12.6", "3.10")}
+    for jetpack, (version, cuda, python) in expected.items():
+        row = by_line[jetpack]
+        assert row.version.startswith(version), jetpack
+        assert (row.cuda, row.python) == (cuda, python), jetpack
+    for row in MATRIX.jetson:
+        assert JETSON_IMAGE_RE.match(row.image), row.image
+        assert re.fullmatch(r"\d+\.\d+\.\d+", row.l4t)
+        assert row.version == row.trt or row.version.startswith(row.trt + ".")
+        assert row.source.startswith("https://")
+        if not row.confirmed:
+            assert row.note
+
+
+# The last numpy / ml_dtypes release with a binary wheel for each Python an image ships
+# (PyPI, checked with `pip download --only-binary=:all: --python-version X`).
+WHEELS = {
+    "3.8": {"numpy": "1.24.4", "ml_dtypes": "0.2.0"},
+    "3.10": {"numpy": "2.2.6", "ml_dtypes": "0.5.1"},
+    "3.12": {"numpy": "2.2.6", "ml_dtypes": "0.5.1"},
+}
+# Lowest releases with a wheel for that Python: a floor below them would send pip to an sdist.
+FIRST_WHEELS = {
+    "3.8": {"numpy": "1.17.3", "ml_dtypes": "0.2.0"},
+    "3.10": {"numpy": "1.21.2", "ml_dtypes": "0.2.0"},
+    "3.12": {"numpy": "1.26.0", "ml_dtypes": "0.3.0"},
+}
+
+
+def _all_rows() -> list[object]:
+    return [*MATRIX.ngc, *MATRIX.jetson]
+
+
+@pytest.mark.parametrize("row", _all_rows(), ids=lambda r: f"{type(r).__name__}-{r.key}")
+def test_install_requirements_per_row(row: object) -> None:
+    if Version(row.python) < Version("3.8"):  # type: ignore[attr-defined]
+        return  # stops before installing (test_every_tensorrt_8_row_runs_on_the_python_floor)
+    requirements = ngc.install_requirements(row)
+    project, *core = requirements
+    extras = set(project[len(".["):-1].split(","))
+    assert project.startswith(".[") and "test" in extras
+    (backend,) = extras - {"test"}
+    optional = ngc.tomllib.loads(PYPROJECT.read_text())["project"]["optional-dependencies"]
+    assert backend in optional, f"{backend} is not an extra in pyproject.toml"
+    cuda_major = Version(row.cuda).major  # type: ignore[attr-defined]
+    if backend.startswith("cuda"):
+        # cuda-python's cudart has to be the image's CUDA major.
+        (req,) = [Requirement(r) for r in optional[backend]]
+        assert req.name == "cuda-python"
+        assert req.specifier.contains(f"{cuda_major}.9.0")
+        assert not req.specifier.contains(f"{cuda_major + 1}.0.0")
+        assert not req.specifier.contains(f"{cuda_major - 1}.9.0")
+    else:
+        assert backend == "pycuda" and row.jetson, "pycuda only where a wheel cannot fit"  # type: ignore[attr-defined]
+    if cuda_major == 11 and not row.jetson:  # type: ignore[attr-defined]
+        assert backend == "cuda11"
+    by_name = {Requirement(r).name.replace("-", "_"): Requirement(r) for r in core}
+    assert set(by_name) == {"numpy", "ml_dtypes", "packaging"}
+    python = row.python  # type: ignore[attr-defined]
+    for name in ("numpy", "ml_dtypes"):
+        spec = by_name[name].specifier
+        assert spec.contains(WHEELS[python][name]), (python, name, str(spec))
+        floor = Version(next(s.version for s in spec if s.operator == ">="))
+        assert floor >= Version(FIRST_WHEELS[python][name]), (python, name, str(spec))
 
 
 @pytest.mark.parametrize("row", MATRIX.ngc, ids=lambda r: r.trt)
@@ -57,9 +152,11 @@ def test_ngc_row_fields(row: object) -> None:
 
 
 def test_ngc_rows_sorted_and_unique() -> None:
-    versions = [Version(row.trt) for row in MATRIX.ngc]
+    versions = [Version(row.version) for row in MATRIX.ngc]
     assert versions == sorted(versions)
-    assert len(set(versions)) == len(versions), "duplicate TensorRT line"
+    assert len(set(versions)) == len(versions), "duplicate TensorRT release"
+    keys = [row.key for row in MATRIX.ngc]
+    assert len(set(keys)) == len(keys), "duplicate nox parameter"
     images = [row.image for row in MATRIX.ngc]
     assert len(set(images)) == len(images), "two lines claim the same image"
     # Newer TensorRT lines ship in newer (or equal) monthly images.
@@ -123,16 +220,29 @@ def test_nox_sessions_are_parametrized_from_the_matrix() -> None:
     )
     listed_real = re.findall(r"^[*-] real\(wheel='(.*?)'\) \[cpu\]", proc.stdout, flags=re.M)
     assert listed_real == [row.id for row in MATRIX.real_wheel]
+    listed_jetson = re.findall(r"^- (jetson\(.*?\)) \[jetson,container\]", proc.stdout,
+                               flags=re.M)
+    assert listed_jetson == [ngc.jetson_session_name(j) for j in ngc.jetson_ids(MATRIX)]
+    # The suite and the type check run on the oldest and the newest supported Python.
+    for name in ("tests", "typecheck"):
+        assert re.search(rf"^\* {name}-3\.8 \[cpu\]", proc.stdout, flags=re.M), name
+        assert re.search(rf"^\* {name}-3\.1[3-9] \[cpu\]", proc.stdout, flags=re.M), name
 
 
 def test_github_matrix_json() -> None:
-    assert json.loads(ngc.github_matrix_json(MATRIX)) == [row.trt for row in MATRIX.ngc]
+    assert json.loads(ngc.github_matrix_json(MATRIX)) == [row.key for row in MATRIX.ngc]
+    jetson = json.loads(ngc.github_matrix_json(MATRIX, family="jetson"))
+    assert jetson == [r.jetpack for r in MATRIX.jetson if Version(r.python) >= Version("3.8")]
+    assert "4.6" not in jetson  # below the floor: its session only says so
     workflow = (ROOT / "ci" / "github" / "gpu-matrix.yml").read_text()
     # The workflow derives the rows; it must not repeat the table.
-    for row in MATRIX.ngc:
-        assert row.image not in workflow
+    for row in _all_rows():
+        assert row.image not in workflow  # type: ignore[attr-defined]
     assert "ci/ngc.py github-matrix" in workflow
-    assert "fail-fast: false" in workflow
+    assert "ci/ngc.py github-jetson-matrix" in workflow
+    assert "runs-on: [self-hosted, linux, arm64, jetson]" in workflow
+    assert "jetson(jetpack=" in workflow
+    assert workflow.count("fail-fast: false") == 2
 
 
 def test_render_support_table() -> None:
@@ -142,16 +252,21 @@ def test_render_support_table() -> None:
     assert lines[1] == "|---|---|---|---|"
     assert len(lines) == 2 + len(MATRIX.ngc)
     for line, row in zip(lines[2:], MATRIX.ngc):
-        assert line == f"| {row.trt} | `{row.image}` | {row.cuda} | {row.python} |"
+        assert line == f"| {row.version} | `{row.image}` | {row.cuda} | {row.python} |"
+    jetson = ngc.render_jetson_table(MATRIX).splitlines()
+    assert jetson[0] == "| JetPack | L4T | TensorRT | image | CUDA | Python |"
+    assert len(jetson) == 2 + len(MATRIX.jetson)
+    for line, r in zip(jetson[2:], MATRIX.jetson):
+        assert line == f"| {r.jetpack} | {r.l4t} | {r.version} | `{r.image}` | {r.cuda} | {r.python} |"
 
 
-def test_readme_support_table_matches_matrix() -> None:
-    if not README.exists():
-        pytest.skip("README.md does not exist yet")
-    text = README.read_text(encoding="utf-8")
-    # Once the README exists, the table must be there and current: regenerate it with
-    # `python ci/ngc.py support-table`.
+@pytest.mark.parametrize("doc", [README, MATRIX_DOC], ids=["README", "MATRIX"])
+def test_docs_tables_match_matrix(doc: Path) -> None:
+    # Regenerate with `python ci/ngc.py support-table` / `jetson-table`.
+    text = doc.read_text(encoding="utf-8")
     assert ngc.extract_support_table(text) == ngc.render_support_table(MATRIX)
+    jetson = ngc.extract_support_table(text, ngc.JETSON_TABLE_START, ngc.JETSON_TABLE_END)
+    assert jetson == ngc.render_jetson_table(MATRIX)
 
 
 def test_extract_support_table_detects_drift() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -34,7 +35,13 @@ def _load_ngc() -> ModuleType:
 
 ngc = _load_ngc()
 MATRIX = ngc.load_matrix()
-ROWS = {row.trt: row for row in MATRIX.ngc}
+ROWS = {row.key: row for row in MATRIX.ngc}
+JETSON = {row.jetpack: row for row in MATRIX.jetson}
+REQUIRES_PYTHON = ngc.project_requires_python(ROOT)
+# Every row with a Python at or above the floor, both families: what the commands cover.
+ALL_ROWS = [*MATRIX.ngc, *MATRIX.jetson]
+RUNNABLE_ROWS = ngc.runnable(ALL_ROWS, REQUIRES_PYTHON)
+ROW_IDS = [f"{'jetson' if r.jetson else 'ngc'}-{r.key}" for r in RUNNABLE_ROWS]
 
 FAKE = """#!{python}
 import json, os, sys
@@ -87,27 +94,46 @@ def _check_common(argv: list[str], row: object, checkout: Path) -> str:
     return argv[-1]
 
 
-@pytest.mark.parametrize("trt", list(ROWS))
-def test_docker_command_every_row(trt: str, tmp_path: Path) -> None:
-    row = ROWS[trt]
+def _install_line(script: str) -> list[str]:
+    (line,) = [ln for ln in script.splitlines() if "--only-binary" in ln]
+    return shlex.split(line)
+
+
+@pytest.mark.parametrize("row", RUNNABLE_ROWS, ids=ROW_IDS)
+def test_docker_command_every_row(row: object, tmp_path: Path) -> None:
     argv = ngc.container_command("/usr/bin/docker", row, tmp_path, ["-x", "-k", "name with space"])
     assert argv[0] == "/usr/bin/docker"
-    assert argv[argv.index("--gpus") + 1] == "all"
+    image_at = argv.index(row.image)  # type: ignore[attr-defined]
+    if row.jetson:  # type: ignore[attr-defined]
+        # JetPack's docker: the NVIDIA runtime mounts the L4T driver; arm64 images only.
+        assert argv[argv.index("--runtime") + 1] == "nvidia"
+        assert argv[argv.index("--platform") + 1] == "linux/arm64"
+        assert "--gpus" not in argv
+        assert argv.index("--runtime") < image_at and argv.index("--platform") < image_at
+    else:
+        assert argv[argv.index("--gpus") + 1] == "all"
+        assert "--runtime" not in argv
+        assert "--platform" not in argv
     assert "nvidia.com/gpu=all" not in argv
     script = _check_common(argv, row, tmp_path)
     assert "-m 'not multi_gpu'" in script
     assert script.rstrip().endswith("-x -k 'name with space'")  # posargs, shell-quoted
     assert "/tmp/trtcompat" in script
     assert "--system-site-packages" in script
-    assert '-m pip install --quiet ".[test,cuda]"' in script
+    # The row's own requirements: the backend extra for its CUDA, its Python's floors.
+    install = _install_line(script)
+    assert install[:6] == ["$PY", "-m", "pip", "install", "--quiet",
+                           "--only-binary=numpy,ml-dtypes"]
+    assert install[-len(ngc.install_requirements(row)):] == ngc.install_requirements(row)
 
 
-@pytest.mark.parametrize("trt", list(ROWS))
-def test_podman_command_every_row(trt: str, tmp_path: Path) -> None:
-    row = ROWS[trt]
+@pytest.mark.parametrize("row", RUNNABLE_ROWS, ids=ROW_IDS)
+def test_podman_command_every_row(row: object, tmp_path: Path) -> None:
     argv = ngc.container_command("/opt/bin/podman", row, tmp_path)
-    assert argv[argv.index("--device") + 1] == "nvidia.com/gpu=all"  # CDI
+    assert argv[argv.index("--device") + 1] == "nvidia.com/gpu=all"  # CDI, on Jetson too
     assert "--gpus" not in argv
+    assert "--runtime" not in argv
+    assert ("--platform" in argv) == row.jetson  # type: ignore[attr-defined]
     script = _check_common(argv, row, tmp_path)
     assert script.rstrip().endswith("-m 'not multi_gpu' -p no:cacheprovider")
 
@@ -160,6 +186,27 @@ def test_python_problem() -> None:
     assert row.python in problem
 
 
+@pytest.mark.parametrize(
+    ("release", "jetpack", "expected"),
+    [
+        ("# R35 (release), REVISION: 4.1, GCID: 33958178, BOARD: t186ref", "5.1", None),
+        ("# R35 (release), REVISION: 2.1, GCID: 1, BOARD: t186ref", "5.1", None),
+        ("# R36 (release), REVISION: 3.0, GCID: 36191598, BOARD: generic", "5.1",
+         "host runs L4T R36.3.0; JetPack 5.1 images (L4T R35.4.1) need an L4T R35.x host"),
+        ("# R36 (release), REVISION: 4.3, GCID: 1, BOARD: generic", "6.2", None),
+        ("garbage", "6.0", "cannot read the L4T release from 'garbage'"),
+        (None, "6.0", "not a Jetson: /etc/nv_tegra_release not found"),
+    ],
+)
+def test_jetson_problem(tmp_path: Path, release: str | None, jetpack: str,
+                        expected: str | None) -> None:
+    path = tmp_path / "nv_tegra_release"
+    if release is not None:
+        path.write_text(release + "\n")
+    env = {ngc.TEGRA_RELEASE_ENV: str(path)}
+    assert ngc.jetson_problem(JETSON[jetpack], env) == expected
+
+
 # --------------------------------------------------------------------------- nox end-to-end
 
 
@@ -192,10 +239,7 @@ def _nox(
     )
 
 
-REQUIRES_PYTHON = ngc.project_requires_python(ROOT)
-# Rows whose image Python can install trtcompat; the others must fail loudly (see below).
-RUNNABLE = [t for t, r in ROWS.items() if ngc.python_problem(r, REQUIRES_PYTHON) is None]
-BLOCKED = [t for t in ROWS if t not in RUNNABLE]
+RUNNABLE = [r.key for r in ngc.runnable(MATRIX.ngc, REQUIRES_PYTHON)]
 
 
 def _run_calls(log: Path, engine: str) -> list[list[str]]:
@@ -252,10 +296,46 @@ def test_nox_ngc_skips_with_reason(
     assert all(argv[:1] != ["run"] for argv in _calls(tmp_path / "log"))
 
 
-@pytest.mark.skipif(not BLOCKED, reason="every matrix row's Python satisfies requires-python")
-def test_nox_ngc_errors_when_image_python_too_old(tmp_path: Path, fake_bin: MakeBin) -> None:
-    trt = BLOCKED[0]
-    proc = _nox(tmp_path, fake_bin("docker", "nvidia-smi"), ngc.ngc_session_name(trt))
+def test_every_ngc_row_is_runnable() -> None:
+    # The Python floor (3.8) covers every NGC image, TensorRT 8.0 included.
+    assert list(ROWS) == RUNNABLE
+
+
+def test_nox_jetson_below_floor_stops_with_a_message(tmp_path: Path, fake_bin: MakeBin) -> None:
+    # JetPack 4.6 ships Python 3.6: an error (not a skip) on any host, before any docker call.
+    proc = _nox(tmp_path, fake_bin("docker"), ngc.jetson_session_name("4.6"))
+    out = proc.stdout + proc.stderr
     assert proc.returncode != 0
-    assert f"ships Python {ROWS[trt].python}" in proc.stdout + proc.stderr
-    assert _run_calls(tmp_path / "log", "docker") == []  # failed before pulling anything
+    assert "ships Python 3.6, below trtcompat's floor" in out
+    assert _calls(tmp_path / "log") == []
+
+
+def _tegra(tmp_path: Path, line: str) -> dict[str, str]:
+    release = tmp_path / "nv_tegra_release"
+    release.write_text(line + "\n")
+    return {ngc.TEGRA_RELEASE_ENV: str(release)}
+
+
+def test_nox_jetson_docker_end_to_end(tmp_path: Path, fake_bin: MakeBin) -> None:
+    bindir = fake_bin("docker", "podman")  # no nvidia-smi: JetPack 5 has none
+    env = _tegra(tmp_path, "# R35 (release), REVISION: 4.1, GCID: 33958178, BOARD: t186ref")
+    proc = _nox(tmp_path, bindir, ngc.jetson_session_name("5.1"), "--", "-x", env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (argv,) = _run_calls(tmp_path / "log", "docker")
+    full = [str(bindir / "docker"), *argv]
+    assert full == ngc.container_command(full[0], JETSON["5.1"], ROOT, ["-x"])
+    assert argv[argv.index("--runtime") + 1] == "nvidia"
+    assert argv[argv.index("--platform") + 1] == "linux/arm64"
+    assert f"{ROOT}:/src:ro" in argv
+    assert "'.[test,pycuda]'" in argv[-1]
+
+
+def test_nox_jetson_skips_on_other_hosts(tmp_path: Path, fake_bin: MakeBin) -> None:
+    bindir = fake_bin("docker")
+    name = ngc.jetson_session_name("5.1")
+    env = _tegra(tmp_path, "# R36 (release), REVISION: 4.3, GCID: 1, BOARD: generic")
+    out = _nox(tmp_path, bindir, name, env=env)
+    assert f"Session {name} skipped: host runs L4T R36.4.3" in out.stdout + out.stderr
+    off = _nox(tmp_path, bindir, name, env={ngc.TEGRA_RELEASE_ENV: str(tmp_path / "none")})
+    assert f"Session {name} skipped: not a Jetson" in off.stdout + off.stderr
+    assert _run_calls(tmp_path / "log", "docker") == []

@@ -18,6 +18,8 @@ from .errors import (
     InvalidEngineError,
     LayoutError,
     MissingInputError,
+    PlanFormatError,
+    PlanTruncatedError,
     ProfileError,
     ShapeError,
     TensorRTNotFoundError,
@@ -28,6 +30,7 @@ from .errors import (
     UnsupportedTensorRTError,
 )
 from .iotensor import IOTensor
+from .plan import PlanInfo, plan_info
 from .runtime.allocator import Buffers, HostDeviceMem, allocate_buffers
 from .runtime.execute import do_inference, execute
 from .runtime.runner import Runner
@@ -47,6 +50,9 @@ __all__ = [
     "InvalidEngineError",
     "LayoutError",
     "MissingInputError",
+    "PlanFormatError",
+    "PlanInfo",
+    "PlanTruncatedError",
     "ProfileError",
     "RuntimeInfo",
     "ShapeError",
@@ -63,6 +69,7 @@ __all__ = [
     "get_backend",
     "io_tensors",
     "load_engine",
+    "plan_info",
     "profile_shapes",
     "runtime_info",
     "set_input_shape",

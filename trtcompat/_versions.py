@@ -1,8 +1,9 @@
 """The one table of TensorRT version facts, and version parsing.
 
 Everything trtcompat knows about *when* an API appeared or disappeared lives here, so a new
-TensorRT release is one edit. Sources: ``shared/TRT_API.md`` (NVIDIA/TensorRT
-``python/src/infer/pyCore.cpp`` at each ``release/x.y`` branch, and the PyPI wheels).
+TensorRT release is one edit (members: regenerate ``_api_changes.py`` with
+``tools/extract_surfaces.py`` and ``tools/gen_api_changes.py``). Sources: the pybind sources of
+NVIDIA/TensorRT ``python/src`` at each ``release/x.y`` branch, and the PyPI wheels.
 """
 
 from __future__ import annotations
@@ -12,20 +13,23 @@ from functools import lru_cache
 
 from packaging.version import InvalidVersion, Version
 
+from ._api_changes import CHANGES
 from ._compat import DATACLASS_SLOTS
 
 __all__ = [
     "FAMILIES",
     "MINIMUM_SUPPORTED",
     "NEWEST_KNOWN_MAJOR",
+    "ADDED",
     "REMOVED",
+    "RUNTIME_CLASSES",
     "TRT_8_5",
     "TRT_10_0",
     "TRT_11_0",
     "FamilySpan",
     "families_for",
     "parse_version",
-    "removed_in",
+    "offered",
 ]
 
 TRT_8_0 = Version("8.0")
@@ -58,61 +62,39 @@ FAMILIES: tuple[FamilySpan, ...] = (
     FamilySpan("tensors", TRT_8_5, None),
 )
 
-# Members that a release removed, per class: {class: {member: first release without it}}.
-REMOVED: dict[str, dict[str, Version]] = {
-    "ICudaEngine": {
-        **dict.fromkeys(
-            (
-                "__len__",
-                "num_bindings",
-                "get_binding_name",
-                "get_binding_index",
-                "binding_is_input",
-                "get_binding_shape",
-                "get_binding_dtype",
-                "get_binding_format",
-                "get_binding_format_desc",
-                "get_binding_vectorized_dim",
-                "get_binding_bytes_per_component",
-                "get_binding_components_per_element",
-                "get_location",
-                "is_shape_binding",
-                "is_execution_binding",
-                "get_profile_shape",
-                "get_profile_shape_input",
-                "max_batch_size",
-            ),
-            TRT_10_0,
-        ),
-        **dict.fromkeys(
-            (
-                "has_implicit_batch_dimension",
-                "device_memory_size",
-                "get_device_memory_size_for_profile",
-                "create_execution_context_without_device_memory",
-                "weight_streaming_budget",
-                "minimum_weight_streaming_budget",
-            ),
-            TRT_11_0,
-        ),
-    },
-    "IExecutionContext": {
-        **dict.fromkeys(
-            (
-                "execute",
-                "execute_async",
-                "execute_async_v2",
-                "set_binding_shape",
-                "get_binding_shape",
-                "get_strides",
-                "set_shape_input",
-                "get_shape",
-            ),
-            TRT_10_0,
-        ),
-        "all_shape_inputs_specified": TRT_11_0,
-    },
-}
+# The classes of the runtime (the lean/dispatch modules hold exactly these); the fakes model them.
+RUNTIME_CLASSES = ("ICudaEngine", "IExecutionContext", "Runtime")
+
+
+def _column(index: int) -> dict[str, dict[str, Version]]:
+    table: dict[str, dict[str, Version]] = {}
+    for cls in RUNTIME_CLASSES:
+        for member, change in CHANGES.get(cls, {}).items():
+            when = change[index]
+            if when is not None:
+                table.setdefault(cls, {})[member] = Version(when)
+    return table
+
+
+# Members of the runtime classes that a release added or removed, per class:
+# {class: {member: first release with / without it}}. Derived from ``_api_changes.CHANGES``
+# (the pybind sources per release branch), as are the scanner's rules and the fakes' member
+# lists (``testing/_eras.py``); ``tests/test_migrate_table.py`` checks that they agree.
+ADDED: dict[str, dict[str, Version]] = _column(0)
+REMOVED: dict[str, dict[str, Version]] = _column(3)
+
+
+def offered(cls: str, member: str, version: Version) -> bool:
+    """Whether release ``version`` has ``cls.member`` (a runtime class member).
+
+    >>> offered("ICudaEngine", "num_io_tensors", parse_version("8.4.3"))
+    False
+    >>> offered("ICudaEngine", "num_bindings", parse_version("8.6.1"))
+    True
+    """
+    added = ADDED.get(cls, {}).get(member)
+    removed = REMOVED.get(cls, {}).get(member)
+    return (added is None or added <= version) and (removed is None or version < removed)
 
 
 @lru_cache(maxsize=64)
@@ -140,11 +122,6 @@ def families_for(version: Version) -> tuple[str, ...]:
     ('tensors',)
     """
     return tuple(span.family for span in FAMILIES if span.contains(version))
-
-
-def removed_in(cls: str, member: str) -> Version | None:
-    """The first release without ``cls.member``, or ``None`` if it was never removed."""
-    return REMOVED.get(cls, {}).get(member)
 
 
 def __dir__() -> list[str]:

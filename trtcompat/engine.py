@@ -10,8 +10,9 @@ from typing import Any
 from . import _detect
 from ._dispatch import family_for, runtime_info
 from ._family import Shape
-from .errors import EngineLoadError
+from .errors import EngineLoadError, PlanFormatError
 from .iotensor import IOTensor
+from .plan import MAGIC, PlanInfo, load_problem, plan_info
 
 __all__ = [
     "io_tensors",
@@ -89,18 +90,38 @@ def load_engine(
     else:
         module = _detect.find_trt_module()
         version = _detect.module_version(module) if module else None
+    header = _check_header(data, version)
     # The pybind binding keeps the runtime alive as long as the engine (py::keep_alive).
     engine = runtime.deserialize_cuda_engine(data)
     if engine is None:
         said = "\n  ".join(messages) if messages else "(nothing logged)"
+        built = f" built by TensorRT {header.version}" if header and header.version else ""
         raise EngineLoadError(
-            f"TensorRT {version or '(unknown version)'} refused the plan ({len(data)} bytes). "
+            f"TensorRT {version or '(unknown version)'} refused the plan{built} "
+            f"({len(data)} bytes). "
             f"Plans only load on the TensorRT version (and GPU) that built them, unless built "
             f"version-compatible. The runtime said:\n  {said}",
             messages=tuple(messages),
             version=version,
         )
     return engine
+
+
+def _check_header(data: bytes, version: str | None) -> PlanInfo | None:
+    """Refuses, before TensorRT sees it, a real plan the header proves cannot load here."""
+    if data[:4] != MAGIC:
+        return None  # not a TensorRT plan (or a trtcompat.testing fake): TensorRT decides
+    try:
+        info = plan_info(data)
+    except PlanFormatError as err:
+        raise EngineLoadError(str(err), version=version) from None
+    problem = load_problem(info, version) if version else None
+    if problem:
+        raise EngineLoadError(
+            f"TensorRT {version} cannot load this plan ({len(data)} bytes): {problem}",
+            version=version,
+        )
+    return info
 
 
 def io_tensors(engine: Any, *, family: str | None = None) -> tuple[IOTensor, ...]:

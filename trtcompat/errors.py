@@ -18,6 +18,8 @@ __all__ = [
     "InvalidEngineError",
     "LayoutError",
     "MissingInputError",
+    "PlanFormatError",
+    "PlanTruncatedError",
     "ProfileError",
     "ShapeError",
     "TensorRTNotFoundError",
@@ -65,6 +67,14 @@ class EngineLoadError(TrtCompatError, RuntimeError):
         super().__init__(message)
         self.messages = messages
         self.version = version
+
+
+class PlanFormatError(TrtCompatError, ValueError):
+    """Bytes that are not a TensorRT plan (no ``ftrt`` magic at the start)."""
+
+
+class PlanTruncatedError(PlanFormatError):
+    """A plan shorter than its own header says: a partial copy or download."""
 
 
 class InvalidEngineError(TrtCompatError, TypeError):

@@ -25,7 +25,7 @@ def log_run(db_path, name):
 def build(onnx_path, workspace=1 << 30):
     logger = trt.Logger(trt.Logger.WARNING)
     builder = trt.Builder(logger)
-    network = builder.create_network(1 << int(trt.NetworkDefinitionCreationFlag.STRONGLY_TYPED))
+    network = builder.create_network(0)
     parser = trt.OnnxParser(network, logger)
     if not parser.parse_from_file(onnx_path):
         raise RuntimeError(parser.get_error(0))

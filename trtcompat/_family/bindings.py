@@ -32,7 +32,10 @@ __all__ = [
     "NAME",
     "active_profile",
     "bind",
+    "binding_index",
     "binding_layout",
+    "binding_name",
+    "binding_position",
     "enqueue",
     "execute",
     "has_implicit_batch",
@@ -41,6 +44,7 @@ __all__ = [
     "profile_shapes",
     "set_input_shape",
     "set_profile",
+    "split_binding_name",
     "tensor_shape",
 ]
 
@@ -75,7 +79,7 @@ def _base_index(engine: Any, name: str) -> int:
         index = int(engine.get_binding_index(name))
     if index < 0:
         raise UnknownTensorError(f"Engine has no tensor {name!r}.")
-    return index % _per_profile(engine)
+    return binding_position(index, _per_profile(engine))[0]
 
 
 def io_tensors(engine: Any) -> tuple[IOTensor, ...]:
@@ -87,7 +91,7 @@ def io_tensors(engine: Any) -> tuple[IOTensor, ...]:
         for i in range(per_profile):
             shape = to_shape(engine.get_binding_shape(i))
             for k in range(1, profiles):
-                other = to_shape(engine.get_binding_shape(k * per_profile + i))
+                other = to_shape(engine.get_binding_shape(binding_index(i, k, per_profile)))
                 shape = tuple(a if a == b else -1 for a, b in zip(shape, other))
             vectorized_dim = int(engine.get_binding_vectorized_dim(i))
             if implicit:
@@ -115,15 +119,15 @@ def io_tensors(engine: Any) -> tuple[IOTensor, ...]:
 def profile_shapes(engine: Any, name: str, profile: int) -> tuple[Shape, Shape, Shape]:
     """``(min, opt, max)``; implicit batch gives batch 1 .. max_batch_size."""
     check_profile(engine, profile)
-    base = _base_index(engine, name)
+    index = binding_index(_base_index(engine, name), profile, _per_profile(engine))
     with _quiet():
-        shape = to_shape(engine.get_binding_shape(profile * _per_profile(engine) + base))
+        shape = to_shape(engine.get_binding_shape(index))
         if has_implicit_batch(engine):
             top = _max_batch(engine)
             return (1, *shape), (top, *shape), (top, *shape)
-        if not engine.binding_is_input(base) or all(d >= 0 for d in shape):
+        if not engine.binding_is_input(index) or all(d >= 0 for d in shape):
             return shape, shape, shape
-        low, opt, high = engine.get_profile_shape(profile, profile * _per_profile(engine) + base)
+        low, opt, high = engine.get_profile_shape(profile, index)
     return to_shape(low), to_shape(opt), to_shape(high)
 
 
@@ -136,7 +140,7 @@ def _context_index(context: Any, name: str) -> tuple[Any, int]:
             "profile 0. Select one with trtcompat.Runner(profile=...) or "
             "context.set_optimization_profile_async(k, stream)."
         )
-    return engine, profile * _per_profile(engine) + _base_index(engine, name)
+    return engine, binding_index(_base_index(engine, name), profile, _per_profile(engine))
 
 
 def set_input_shape(context: Any, name: str, shape: Sequence[int]) -> None:
@@ -171,7 +175,8 @@ def binding_layout(engine: Any, profile: int) -> tuple[int, list[int]]:
     """All bindings of every profile; the tensors' slots are those of ``profile``."""
     check_profile(engine, profile)
     per_profile = _per_profile(engine)
-    return int(engine.num_bindings), [profile * per_profile + i for i in range(per_profile)]
+    slots = [binding_index(i, profile, per_profile) for i in range(per_profile)]
+    return int(engine.num_bindings), slots
 
 
 def bind(context: Any, names: Sequence[str], addresses: Sequence[int]) -> str | None:
@@ -200,6 +205,33 @@ def enqueue(context: Any, bindings: Sequence[int], stream: int, batch_size: int 
                 context.execute_async(batch_size=batch, bindings=bindings, stream_handle=stream)
             )
     return bool(context.execute_async_v2(bindings=bindings, stream_handle=stream))
+
+
+# -- The binding arithmetic as data: for views that emulate the binding API over engines that
+# only have the name-based one (trtcompat.legacy), so the rule lives in one place.
+
+
+def binding_index(position: int, profile: int, per_profile: int) -> int:
+    """The binding index of tensor ``position`` (0-based, within a profile) in ``profile``."""
+    return profile * per_profile + position
+
+
+def binding_position(index: int, per_profile: int) -> tuple[int, int]:
+    """``(position within its profile, profile)`` of a binding index."""
+    return index % per_profile, index // per_profile
+
+
+def binding_name(name: str, profile: int) -> str:
+    """The binding name of tensor ``name`` in ``profile``: ``"x [profile 2]"`` for ``k > 0``."""
+    return name if profile == 0 else f"{name} [profile {profile}]"
+
+
+def split_binding_name(binding: str) -> tuple[str, int]:
+    """``(tensor name, profile)`` of a binding name (profile 0 where it has no suffix)."""
+    base, sep, tail = binding.rpartition(" [profile ")
+    if sep and tail.endswith("]") and tail[:-1].isdigit():
+        return base, int(tail[:-1])
+    return binding, 0
 
 
 def __dir__() -> list[str]:

@@ -7,7 +7,7 @@ explicitly, and execution binds addresses by name before ``execute_async_v3``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from .._dtypes import dtype_name, numpy_dtype
 from ..errors import ShapeError, UnknownTensorError
@@ -25,15 +25,20 @@ from ._common import (
 
 __all__ = [
     "NAME",
+    "NativeFacts",
     "active_profile",
     "bind",
     "binding_layout",
     "enqueue",
     "execute",
+    "execute_blocking",
     "has_implicit_batch",
     "io_tensors",
     "num_profiles",
+    "native_dims",
+    "native_facts",
     "profile_shapes",
+    "set_input_consumed_event",
     "set_input_shape",
     "set_profile",
     "tensor_shape",
@@ -130,6 +135,48 @@ def execute(
 ) -> bool:
     """``set_tensor_address`` for every tensor, then ``execute_async_v3``."""
     return bind(context, names, bindings) is None and enqueue(context, bindings, stream, batch_size)
+
+
+# -- For views that answer in TensorRT's own types and calls (trtcompat.legacy emulating the
+# 8.x binding API on this one), so that no layer above the families calls TensorRT itself.
+
+
+class NativeFacts(NamedTuple):
+    """A tensor's facts typed as the engine's own module types them."""
+
+    dtype: Any
+    format: Any
+    location: Any
+    bytes_per_component: int
+
+
+def native_facts(engine: Any, name: str) -> NativeFacts:
+    """The engine's own ``DataType``, ``TensorFormat`` and ``TensorLocation`` of a tensor."""
+    return NativeFacts(
+        engine.get_tensor_dtype(name),
+        engine.get_tensor_format(name),
+        engine.get_tensor_location(name),
+        int(engine.get_tensor_bytes_per_component(name)),
+    )
+
+
+def native_dims(engine: Any, shape: Sequence[int]) -> Any:
+    """``shape`` as the engine module's own ``Dims`` (a tuple for an engine without tensors)."""
+    if int(engine.num_io_tensors) == 0:
+        return tuple(int(d) for d in shape)
+    return type(engine.get_tensor_shape(engine.get_tensor_name(0)))([int(d) for d in shape])
+
+
+def set_input_consumed_event(context: Any, event: Any) -> bool:
+    """``set_input_consumed_event``: the event TensorRT records once the inputs are read."""
+    return bool(context.set_input_consumed_event(event))
+
+
+def execute_blocking(context: Any, bindings: Sequence[int]) -> bool:
+    """``execute_v2``: runs to completion. ``bindings`` is the list that TensorRT version
+    indexes: one slot per binding of every profile where the binding API exists (8.5-9.x),
+    one per I/O tensor from 10.0."""
+    return bool(context.execute_v2(list(bindings)))
 
 
 def __dir__() -> list[str]:

@@ -18,6 +18,9 @@ TensorRT runtime and API family used to read it. ``--json`` prints the same as o
 - ``profiles``: one object per profile: ``index`` and ``inputs``, which maps each input's
   name to ``{"min", "opt", "max"}`` (lists).
 
+- ``header``: for a real TensorRT plan, its header as :meth:`trtcompat.PlanInfo.as_dict`
+  (without TensorRT installed, only ``path`` and ``header`` are printed).
+
 Errors (no such file, an empty or foreign plan, a plan from another TensorRT version, no
 TensorRT installed) print one paragraph on stderr and exit with status 2.
 """
@@ -32,7 +35,9 @@ from typing import Any
 
 from .._dispatch import family_for, runtime_info
 from ..engine import load_engine
-from ..errors import TrtCompatError
+from ..errors import PlanFormatError, TensorRTNotFoundError, TrtCompatError
+from ..plan import PlanInfo, plan_info
+from ._plans import header_lines
 
 __all__ = ["describe_engine", "format_description", "main"]
 
@@ -161,6 +166,15 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     except SystemExit as stop:  # argparse has printed the usage; report, do not exit
         return stop.code if isinstance(stop.code, int) else 2
+    header = _header(args.engine)
+    if header is not None and not _has_tensorrt():
+        # No TensorRT here: the header is all there is to show, and it is worth showing.
+        print(
+            json.dumps({"path": args.engine, "header": header.as_dict()}, indent=2)
+            if args.json
+            else "\n".join([f"Plan: {args.engine}", *header_lines(header)])
+        )
+        return 0
     try:
         info = runtime_info()
         engine = load_engine(args.engine)
@@ -169,11 +183,32 @@ def main(argv: list[str] | None = None) -> int:
             "tensorrt": {"module": info.module, "version": info.version, "flavor": info.flavor},
             **describe_engine(engine),
         }
+        if header is not None:
+            report["header"] = header.as_dict()
     except TrtCompatError as err:
         print(_paragraph(f"trtcompat inspect {args.engine}: {err}"), file=sys.stderr)
         return 2
-    print(json.dumps(report, indent=2) if args.json else format_description(report))
+    text = format_description(report)
+    if header is not None:
+        text += "\n\nPlan header:\n" + "\n".join("  " + line for line in header_lines(header))
+    print(json.dumps(report, indent=2) if args.json else text)
     return 0
+
+
+def _header(path: str) -> PlanInfo | None:
+    # The header of a real plan (None for anything else: TensorRT explains those).
+    try:
+        return plan_info(path)
+    except PlanFormatError:
+        return None
+
+
+def _has_tensorrt() -> bool:
+    try:
+        runtime_info()
+    except TensorRTNotFoundError:
+        return False
+    return True
 
 
 def __dir__() -> list[str]:

@@ -1,4 +1,5 @@
-"""The ``trtcompat`` command: ``doctor``, ``demo``, ``inspect ENGINE`` and ``scan PATH``."""
+"""The ``trtcompat`` command: ``doctor``, ``demo``, ``inspect ENGINE``, ``plans DIR`` and
+``scan PATH``."""
 
 from __future__ import annotations
 
@@ -40,6 +41,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ._inspect import main as inspect_main
 
         return inspect_main(args[1:])
+    if args and args[0] == "plans":
+        from ._plans import main as plans_main
+
+        return plans_main(args[1:])
     parser = argparse.ArgumentParser(prog="trtcompat", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     doctor = sub.add_parser("doctor", help="show TensorRT, API families, backends and GPU")
@@ -48,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo = sub.add_parser("demo", help="one engine on every TensorRT API era (fakes, no GPU)")
     demo.set_defaults(func=_demo)
     sub.add_parser("inspect", help="print an engine's I/O tensors and profiles (see inspect -h)")
+    sub.add_parser("plans", help="which TensorRT built each plan in DIR (see plans -h)")
     sub.add_parser("scan", help="find removed TensorRT APIs in code (see scan -h)")
     parsed = parser.parse_args(args)
     code: int = parsed.func(parsed)

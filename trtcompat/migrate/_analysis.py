@@ -34,17 +34,37 @@ _PRODUCERS = {
     "build_cuda_engine": "engine",
     "create_execution_context": "context",
     "create_execution_context_without_device_memory": "context",
+    "create_optimization_profile": "profile",
+    "OnnxParser": "parser",
+    "Refitter": "refitter",
+    "get_plugin_registry": "registry",
+    "create_timing_cache": "timing_cache",
+    "get_timing_cache": "timing_cache",
+    "get_input": "tensor",
+    "get_output": "tensor",
+    "add_input": "tensor",
+    "get_layer": "layer",
 }
+# INetworkDefinition.add_* returns a layer (add_input, above, a tensor).
+_LAYER_PREFIX = "add_"
+# Names that hold command-line options or settings, never a TensorRT object.
+_NOT_TRT = frozenset({"args", "opt", "opts", "options", "params", "hparams", "settings", "kwargs"})
 # Name fragments, checked in this order on the lower-cased last component.
 _FRAGMENTS = (
+    ("profile", "profile"),
     ("context", "context"),
     ("ctx", "context"),
     ("engine", "engine"),
     ("builder", "builder"),
+    ("timing_cache", "timing_cache"),
     ("config", "config"),
-    ("cfg", "config"),
     ("runtime", "runtime"),
     ("network", "network"),
+    ("layer", "layer"),
+    ("parser", "parser"),
+    ("registry", "registry"),
+    ("refitter", "refitter"),
+    ("tensor", "tensor"),
 )
 _SCOPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
@@ -100,7 +120,18 @@ def dotted(expr: ast.expr) -> str | None:
 def _call_kind(call: ast.Call) -> str | None:
     func = call.func
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-    return _PRODUCERS.get(name) if isinstance(name, str) else None
+    if not isinstance(name, str):
+        return None
+    if name == "wrap" and isinstance(func, ast.Attribute) and dotted(func.value) in _LEGACY:
+        return "legacy_engine"  # trtcompat.legacy.wrap(...): the 8.x surface on any TensorRT
+    if name in _PRODUCERS:
+        return _PRODUCERS[name]
+    if name.startswith(_LAYER_PREFIX) and isinstance(func, ast.Attribute):
+        return "layer"
+    return None
+
+
+_LEGACY = frozenset({"trtcompat.legacy", "legacy"})
 
 
 def receiver_kind(expr: ast.expr, facts: FileFacts) -> str | None:
@@ -125,6 +156,8 @@ def receiver_kind(expr: ast.expr, facts: FileFacts) -> str | None:
         return "self"
     if name in facts.kinds:
         return facts.kinds[name]
+    if name.split(".")[0] in _NOT_TRT:
+        return "options"
     last = name.rsplit(".", 1)[-1].lower()
     for fragment, kind in _FRAGMENTS:
         if fragment in last:
@@ -163,6 +196,12 @@ def _record_target(facts: FileFacts, target: ast.expr, value: ast.expr | None) -
     name = dotted(target)
     if name is not None and isinstance(value, ast.Call):
         kind = _call_kind(value)
+        func = value.func
+        legacy = isinstance(func, ast.Attribute) and (
+            receiver_kind(func.value, facts) == "legacy_engine"
+        )
+        if kind == "context" and legacy:
+            kind = "legacy_context"  # a LegacyContext keeps the 8.x calls working
         if kind is not None:
             facts.kinds[name] = kind
 
@@ -185,7 +224,7 @@ def analyse(tree: ast.Module) -> FileFacts:
         if isinstance(stmt, ast.Try):
             top_level.update(id(s) for s in stmt.body)
     for node in ast.walk(tree):
-        if isinstance(node, ast.Import | ast.ImportFrom):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
             _record_import(node, facts, id(node) in top_level)
         elif isinstance(node, ast.Assign):
             for target in node.targets:
@@ -196,7 +235,7 @@ def analyse(tree: ast.Module) -> FileFacts:
             owner = facts.parents.get(id(node))
             value: ast.expr | None = None
             how = "other"
-            if isinstance(owner, ast.For | ast.comprehension) and owner.target is node:
+            if isinstance(owner, (ast.For, ast.comprehension)) and owner.target is node:
                 how, value = "for", owner.iter
             elif isinstance(owner, ast.Assign) and node in owner.targets:
                 how, value = "assign", owner.value

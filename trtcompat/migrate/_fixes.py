@@ -135,6 +135,8 @@ def plan_fix(rule: Rule, node: ast.Attribute, facts: FileFacts) -> FixSpec | Non
         return FixSpec("attr", new="device_memory_size_v2") if loading else None
     if rule.id == "TRT040":
         return _plan_workspace(node, facts)
+    if rule.id == "TRT081":  # the _nd twin of a layer field exists from 8.0
+        return FixSpec("attr", new=node.attr + "_nd")
     call = _call_of(node, facts)
     if call is None or any(isinstance(a, ast.Starred) for a in call.args):
         return None

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable, Iterator
 
 from trtcompat.migrate._rules import RULES, Rule
-from trtcompat.migrate._scanner import FileResult, scan_source
+from trtcompat.migrate._scanner import NEWEST, FileResult, scan_source
 
 __all__ = ["iter_python_files", "scan_paths"]
 
@@ -38,12 +38,15 @@ def iter_python_files(paths: Iterable[str]) -> Iterator[str]:
             raise FileNotFoundError(f"{path}: no such file or directory")
 
 
-def scan_paths(paths: Iterable[str], rules: Iterable[Rule] = RULES) -> list[FileResult]:
+def scan_paths(
+    paths: Iterable[str], rules: Iterable[Rule] = RULES, target: int = NEWEST
+) -> list[FileResult]:
     """Scan files and directories.
 
     Args:
         paths: Files or directories.
         rules: The active rules.
+        target: The TensorRT major version the code must run on.
 
     Returns:
         One result per file; unreadable or unparsable files carry an ``error``.
@@ -60,7 +63,7 @@ def scan_paths(paths: Iterable[str], rules: Iterable[Rule] = RULES) -> list[File
         except OSError as err:
             results.append(FileResult(path, error=f"{type(err).__name__}: {err.strerror}"))
             continue
-        results.append(scan_source(data, path, active))
+        results.append(scan_source(data, path, active, target))
     return results
 
 

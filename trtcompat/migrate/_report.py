@@ -33,14 +33,16 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "line": finding.line,
         "col": finding.col,
         "rule": rule.id,
-        "api": rule.api,
+        "api": finding.api or rule.api,
         "symbol": finding.symbol,
-        "deprecated_in": rule.deprecated_in,
-        "removed_in": rule.removed_in,
+        "deprecated_in": finding.deprecated_in,
+        "removed_in": finding.removed_in,
         "replacement": rule.replacement,
         "trtcompat": rule.trtcompat,
         "fixable": finding.fixable,
         "note": rule.why,
+        "status": finding.status,
+        "guarded": finding.guarded,
     }
 
 
@@ -76,6 +78,7 @@ def to_json(
         "files": files,
         "total": len(findings),
         "fixable": sum(1 for f in findings if f["fixable"]),
+        "guarded": sum(1 for f in findings if f["guarded"]),
         "errors": sum(1 for r in results if r.error is not None),
     }
     if fixed is not None:
@@ -85,8 +88,13 @@ def to_json(
 
 def _line(finding: Finding) -> str:
     rule = finding.rule
-    removed = f"removed in {rule.removed_in}" if rule.removed_in else "hazard"
-    hint = "fixable" if finding.fixable else "manual"
+    if finding.status == "removed":
+        removed = f"removed in {finding.removed_in}"
+    elif finding.status == "deprecated":
+        removed = f"deprecated in {finding.deprecated_in}"
+    else:
+        removed = "hazard"
+    hint = "guarded" if finding.guarded else "fixable" if finding.fixable else "manual"
     tc = f"; trtcompat: {rule.trtcompat}" if rule.trtcompat != "—" else ""
     return (
         f"{finding.path}:{finding.line}:{finding.col}: {rule.id} {finding.symbol} ({removed}) "
@@ -114,6 +122,7 @@ def to_text(
         lines.extend(_line(f) for f in result.findings)
     total = sum(len(r.findings) for r in results)
     fixable = sum(f.fixable for r in results for f in r.findings)
+    guarded = sum(f.guarded for r in results for f in r.findings)
     with_findings = sum(1 for r in results if r.findings)
     if fixed is not None:
         changed = sum(1 for count in fixed.values() if count)
@@ -121,6 +130,8 @@ def to_text(
     summary = (
         f"{total} finding(s) in {with_findings} of {len(results)} file(s), target TensorRT {target}"
     )
+    if guarded:
+        summary += f" ({guarded} guarded)"
     if total and fixed is None:
         summary += f"; {fixable} fixable with --fix"
     elif total:

@@ -119,8 +119,8 @@ RULES: tuple[Rule, ...] = (
          "8.5", "10.0", "engine.num_io_tensors / use the tensor name",
          "len(trtcompat.io_tensors(engine))", "",
          "len(engine) raises TypeError from 10.0 and engine['x'] no longer returns an index."),
-    Rule("TRT014", "ICudaEngine.has_implicit_batch_dimension",
-         ("has_implicit_batch_dimension",), "attr", _E, False, "10.0", "11.0",
+    Rule("TRT014", "ICudaEngine/INetworkDefinition.has_implicit_batch_dimension",
+         ("has_implicit_batch_dimension",), "attr", ("engine", "network"), False, "10.0", "11.0",
          "nothing: always False from 10.0", "trtcompat handles implicit batch (IOTensor.shape)",
          "", "The branch it guards is usually 8.x-only code that should be deleted by hand."),
     Rule("TRT020", "IExecutionContext.execute", ("execute",), "attr", _C, True, "8.4", "10.0",
@@ -178,11 +178,11 @@ RULES: tuple[Rule, ...] = (
          "IStreamReaderV2 (10.7+)", "trtcompat.load_engine(path)", "",
          "The V2 reader has a different read signature (seek, stream)."),
     Rule("TRT040", "IBuilderConfig.max_workspace_size", ("max_workspace_size",), "attr",
-         ("config", "builder"), False, "8.3", "10.0",
+         ("config",), True, "8.4", "10.0",
          "config.set_memory_pool_limit(trt.MemoryPoolType.WORKSPACE, size)", "—",
          "for a plain `config.max_workspace_size = X` statement when `import tensorrt` is at "
-         "module level", "Reads, builder receivers (removed in 8.0) and chained assignments "
-         "are left alone."),
+         "module level", "Reads and chained assignments are left alone; the fixed code needs "
+         "TensorRT >= 8.4."),
     Rule("TRT041", "IBuilder.build_engine", ("build_engine",), "attr", ("builder",), True,
          "8.0", "10.0", "builder.build_serialized_network(network, config) + "
          "Runtime.deserialize_cuda_engine", "trtcompat.load_engine(plan)", "",
@@ -190,7 +190,7 @@ RULES: tuple[Rule, ...] = (
     Rule("TRT042", "BuilderFlag weak-typing flags",
          ("BuilderFlag.FP16", "BuilderFlag.INT8", "BuilderFlag.FP8", "BuilderFlag.BF16",
           "BuilderFlag.INT4", "BuilderFlag.FP4", "BuilderFlag.OBEY_PRECISION_CONSTRAINTS",
-          "BuilderFlag.PREFER_PRECISION_CONSTRAINTS", "BuilderFlag.DIRECT_IO"), "member",
+          "BuilderFlag.PREFER_PRECISION_CONSTRAINTS"), "member",
          ("trt",), True, "10.12", "11.0",
          "strongly typed network (NetworkDefinitionCreationFlag.STRONGLY_TYPED): casts via "
          "ModelOpt AutoCast, Q/DQ nodes for INT8/FP8/INT4/FP4", "—", "",
@@ -219,6 +219,128 @@ RULES: tuple[Rule, ...] = (
          ("TacticSource.CUBLAS", "TacticSource.CUBLAS_LT", "TacticSource.CUDNN"), "member",
          ("trt",), True, "10.0", "11.0", "drop the tactic source (CUBLAS_LT: deprecated 9.0)", "—",
          "", "It is usually part of a bit mask."),
+    Rule("TRT070", "TensorRT 7 IBuilder attributes (removed in 8.0)",
+         ("max_workspace_size", "fp16_mode", "int8_mode", "int8_calibrator",
+          "strict_type_constraints", "refittable", "debug_sync", "build_cuda_engine",
+          "average_find_iterations", "min_find_iterations"), "attr", ("builder",), True,
+         "7.0", "8.0", "the IBuilderConfig member: config.set_memory_pool_limit(...), "
+         "config.set_flag(BuilderFlag.FP16 / INT8), config.int8_calibrator, "
+         "builder.build_serialized_network(network, config)", "—", "",
+         "These lived on IBuilder in TensorRT 7; 8.0 moved them to IBuilderConfig "
+         "(TensorRT 8.0 release notes, 'Removed' section)."),
+    Rule("TRT071", "IBuilderConfig.min_timing_iterations", ("min_timing_iterations",), "attr",
+         ("config",), False, "8.4", "10.0", "config.avg_timing_iterations", "—", "",
+         "Only the average iteration count is configurable from 10.0."),
+    Rule("TRT072", "IDimensionExpr.isConstant / getConstantValue",
+         ("isConstant", "getConstantValue"), "attr", ("dimexpr",), False, None, "10.0",
+         "expr.is_constant() / expr.get_constant_value()", "—", "",
+         "Renamed to snake case in the plugin bindings."),
+    Rule("TRT073", "ITimingCache / IBuilderConfig timing-cache API (deprecated 10.16)",
+         ("get_timing_cache", "set_timing_cache", "combine", "query", "queryKeys", "update"),
+         "attr", ("config", "timing_cache"), True, "10.16", None,
+         "still present in 11.x; see the 10.16 release notes for the runtime cache", "—", "",
+         "Deprecated (the binding warns), not removed."),
+    Rule("TRT080", "INetworkDefinition.add_convolution / add_deconvolution / add_pooling / "
+         "add_padding / add_fully_connected / add_rnn_v2",
+         ("add_convolution", "add_deconvolution", "add_pooling", "add_padding",
+          "add_fully_connected", "add_rnn_v2"), "attr", ("network",), False, "8.0", "10.0",
+         "add_convolution_nd / add_deconvolution_nd / add_pooling_nd / add_padding_nd (8.0+); "
+         "add_matrix_multiply + add_elementwise for fully connected; an ILoop for RNNs",
+         "—", "", "The _nd methods take Dims (kernel_shape=(3, 3)) where the old ones took "
+         "DimsHW; the rest of the call is the same, but not all call sites are mechanical."),
+    Rule("TRT081", "Layer kernel_size / stride / padding / dilation / window_size / "
+         "pre_padding / post_padding",
+         ("kernel_size", "stride", "padding", "dilation", "window_size", "pre_padding",
+          "post_padding"), "attr", ("layer",), True, "8.0", "10.0",
+         "the _nd property (kernel_size_nd, stride_nd, padding_nd, dilation_nd, "
+         "window_size_nd, pre_padding_nd, post_padding_nd; all in 8.0)", "—",
+         "always, where the receiver is a layer (the _nd properties exist from 8.0)",
+         "The _nd properties hold Dims; assigning a tuple works for both."),
+    Rule("TRT082", "INetworkDefinition.has_explicit_precision / "
+         "NetworkDefinitionCreationFlag.EXPLICIT_PRECISION",
+         ("has_explicit_precision", "NetworkDefinitionCreationFlag.EXPLICIT_PRECISION"),
+         "attr", ("network",), False, "8.0", "10.0",
+         "nothing: networks with Q/DQ layers are explicit precision", "—", "",
+         "Drop the flag from the create_network mask."),
+    Rule("TRT083", "ILayer.precision / set_output_type and their queries (weak typing)",
+         ("precision", "precision_is_set", "reset_precision", "set_output_type",
+          "output_type_is_set", "reset_output_type", "compute_precision"), "attr", ("layer",),
+         True, "10.12", "11.0",
+         "a strongly typed network: ICastLayer (network.add_cast) where a type must change",
+         "—", "", "11.0 builds strongly typed networks only; precision follows the types."),
+    Rule("TRT084", "Dynamic ranges: ITensor.dynamic_range / set_dynamic_range / "
+         "reset_dynamic_range, Refitter.*dynamic_range*",
+         ("dynamic_range", "set_dynamic_range", "reset_dynamic_range", "get_dynamic_range",
+          "get_tensors_with_dynamic_range"), "attr", ("tensor", "refitter"), False, "10.1",
+         "11.0", "explicit quantization: Q/DQ layers with scales (ModelOpt)", "—", "",
+         "Implicit INT8 quantization was removed in 11.0."),
+    Rule("TRT085", "ITensor.dtype (setter)", ("dtype",), "store", ("tensor",), True, None,
+         "11.0", "network.add_cast(tensor, dtype) where the type must change", "—", "",
+         "ITensor.dtype is read-only from 11.0 (strong typing)."),
+    Rule("TRT086", "ITensor.broadcast_across_batch", ("broadcast_across_batch",), "attr",
+         ("tensor",), False, "10.0", None, "nothing: implicit batch is gone", "—", "",
+         "Deprecated (the binding warns), not removed; meaningless without implicit batch."),
+    Rule("TRT087", "IBuilderConfig quantization flags, calibration profile, algorithm selector",
+         ("set_quantization_flag", "clear_quantization_flag", "get_quantization_flag",
+          "quantization_flags", "set_calibration_profile", "get_calibration_profile",
+          "algorithm_selector", "QuantizationFlag", "IAlgorithmSelector", "IAlgorithm",
+          "IAlgorithmContext", "IAlgorithmIOInfo", "IAlgorithmVariant"), "attr", ("config",),
+         False, "10.1", "11.0", "explicit quantization (Q/DQ); editable timing cache instead "
+         "of algorithm selection", "—", "", "Implicit quantization and algorithm selectors "
+         "were removed in 11.0."),
+    Rule("TRT088", "IPluginRegistry.get_plugin_creator / plugin_creator_list",
+         ("get_plugin_creator", "plugin_creator_list"), "attr", ("registry",), False, None,
+         "11.0", "registry.get_creator(name, version, namespace) / registry.all_creators", "—",
+         "", "The V3 registry returns IPluginCreatorInterface objects."),
+    Rule("TRT089", "OnnxParser.supports_model / parse_with_weight_descriptors",
+         ("supports_model", "parse_with_weight_descriptors"), "attr", ("parser",), False,
+         None, "11.0", "parser.supports_model_v2(model) + get_subgraph_nodes / parser.parse",
+         "—", "", "supports_model_v2 reports subgraphs through methods, not a tuple."),
+    Rule("TRT090", "EngineCapability.DEFAULT / SAFE_GPU / SAFE_DLA",
+         ("EngineCapability.DEFAULT", "EngineCapability.SAFE_GPU", "EngineCapability.SAFE_DLA"),
+         "member", ("trt",), True, "8.0", "10.0",
+         "EngineCapability.STANDARD / SAFETY / DLA_STANDALONE (8.0+)", "—", "",
+         "Renamed in 8.0; the old names were removed in 10.0."),
+    Rule("TRT091", "ProfilingVerbosity.DEFAULT / VERBOSE",
+         ("ProfilingVerbosity.DEFAULT", "ProfilingVerbosity.VERBOSE"), "member", ("trt",), True,
+         "8.2", "10.0", "ProfilingVerbosity.LAYER_NAMES_ONLY / DETAILED (8.2+)", "—", "",
+         "Renamed in 8.2."),
+    Rule("TRT092", "PreviewFeature values removed in 10.0 / 11.0",
+         ("PreviewFeature.FASTER_DYNAMIC_SHAPES_0805",
+          "PreviewFeature.DISABLE_EXTERNAL_TACTIC_SOURCES_FOR_CORE_0805",
+          "PreviewFeature.PROFILE_SHARING_0806", "PreviewFeature.MULTIDEVICE_RUNTIME_10_16"),
+         "member", ("trt",), True, "8.6", "10.0", "drop the preview feature (now the default)",
+         "—", "", "Preview features graduate or disappear; the set_preview_feature call goes."),
+    Rule("TRT093", "PaddingMode.CAFFE_ROUND_DOWN / CAFFE_ROUND_UP",
+         ("PaddingMode.CAFFE_ROUND_DOWN", "PaddingMode.CAFFE_ROUND_UP"), "member", ("trt",),
+         True, None, "10.0", "PaddingMode.EXPLICIT_ROUND_DOWN / EXPLICIT_ROUND_UP", "—", "",
+         "Caffe padding semantics went with the Caffe parser."),
+    Rule("TRT094", "SampleMode.DEFAULT, ResizeMode, SliceMode (renamed)",
+         ("SampleMode.DEFAULT", "ResizeMode", "SliceMode"), "member", ("trt",), True, "8.5",
+         "10.0", "SampleMode.STRICT_BOUNDS; InterpolationMode (8.5+) for ResizeMode; "
+         "SampleMode (8.5+) for SliceMode", "—", "", "Renamed enums and values."),
+    Rule("TRT095", "BuilderFlag.ENABLE_TACTIC_HEURISTIC / WEIGHTLESS / REJECT_EMPTY_ALGORITHMS",
+         ("BuilderFlag.ENABLE_TACTIC_HEURISTIC", "BuilderFlag.WEIGHTLESS",
+          "BuilderFlag.REJECT_EMPTY_ALGORITHMS"), "member", ("trt",), True, None, "10.0",
+         "drop the flag; WEIGHTLESS: BuilderFlag.STRIP_PLAN (10.0+)", "—", "",
+         "Usually one set_flag call to delete."),
+    Rule("TRT096", "Fully connected and RNNv2 layers",
+         ("IFullyConnectedLayer", "IRNNv2Layer", "LayerType.FULLY_CONNECTED", "LayerType.RNN_V2",
+          "RNNDirection", "RNNGateType", "RNNInputMode", "RNNOperation"), "member", ("trt",),
+         True, "8.4", "10.0", "IMatrixMultiplyLayer (+ elementwise bias); ILoop-based RNNs",
+         "—", "", "The network must be rebuilt with other layers (or exported from ONNX)."),
+    Rule("TRT097", "Caffe and UFF parsers", ("CaffeParser", "UffParser", "UffInputOrder",
+         "FieldCollection", "FieldMap", "FieldType", "IBlobNameToTensor",
+         "ICaffePluginFactoryV2", "tensorrt.shutdown_protobuf_library"), "member", ("trt",), True,
+         "8.4", "9.3", "export to ONNX and use trt.OnnxParser", "—", "",
+         "Removed in 9.0 (9.3 is the first examined 9.x release)."),
+    Rule("TRT098", "Enum values deprecated but still present in 11.x",
+         ("BuilderFlag.DIRECT_IO", "BuilderFlag.SAFETY_SCOPE",
+          "NetworkDefinitionCreationFlag.STRONGLY_TYPED", "PluginCreatorVersion.V1",
+          "PluginCreatorVersion.V1_PYTHON"), "member", ("trt",), True, "10.8", None,
+         "DIRECT_IO: none (deprecated 10.8); STRONGLY_TYPED: drop it (11.0 networks are "
+         "strongly typed); V1: PluginCreatorVersion.V2 / V3 plugins", "—", "",
+         "Deprecated (TRT_DEPRECATED_ENUM), not removed: the code still runs on 11.x."),
     Rule("TRT050", "cuda-python modules cuda.cudart / cuda.cuda / cuda.nvrtc",
          ("cudart", "cuda", "nvrtc"), "import", ("any",), False, "cuda-python 12.6.1",
          "cuda-python 13", "from cuda.bindings import runtime as cudart, driver as cuda, nvrtc",
@@ -232,10 +354,22 @@ RULES: tuple[Rule, ...] = (
          "context.get_tensor_shape(name) after set_input_shape",
          "trtcompat.allocate_buffers(engine) / trtcompat.Runner(engine)", "",
          "trt.volume([-1, 3, 224, 224]) == -150528: a negative size for dynamic shapes."),
+    Rule("TRT061", "IBuilder.create_network() without the explicit-batch flag",
+         ("create_network",), "hazard", ("builder",), False, None, None,
+         "builder.create_network(1 << int(trt.NetworkDefinitionCreationFlag.EXPLICIT_BATCH)) "
+         "on 8.x; create_network(0) from 10.0", "—", "",
+         "No flags means implicit batch on 8.x and explicit batch from 10.0: the same line "
+         "builds a different network."),
+    Rule("TRT062", "trt.__version__ compared as a string", ("__version__",), "hazard",
+         ("trt",), False, None, None,
+         "compare parsed versions: packaging.version.parse(trt.__version__) >= Version('8.5') "
+         "or int(trt.__version__.split('.')[0]) >= 10", "—", "",
+         "'10.0' < '8.0' and '10.0'[0] == '1': string comparisons break from TensorRT 10."),
 )
 
 # fmt: on
 
+RULES = tuple(sorted(RULES, key=lambda rule: rule.id))
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 
 
@@ -255,10 +389,11 @@ def applies_to_target(rule: Rule, target: int) -> bool:
         True for rules removed in ``target`` or earlier, for hazards (never removed) and for
         cuda-python rules (independent of the TensorRT version).
     """
-    if rule.removed_in is None:
-        return True
+    if rule.removed_in is None or rule.deprecated_in is None:
+        return True  # hazards, and rules whose names the table dates one by one
     major = _major(rule.removed_in)
-    return major is None or major <= target
+    deprecated = _major(rule.deprecated_in)
+    return major is None or major <= target or (deprecated is not None and deprecated <= target)
 
 
 def select_rules(

@@ -11,16 +11,59 @@ import io
 import re
 import tokenize
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from trtcompat.migrate._analysis import FileFacts, analyse, dotted, receiver_kind
 from trtcompat.migrate._fixes import FixSpec, plan_fix
+from trtcompat.migrate._guards import is_guarded
 from trtcompat.migrate._rules import RULES, Rule
+from trtcompat.migrate._table import is_member_name, versions
 
-__all__ = ["FileResult", "Finding", "FixSpec", "scan_source"]
+__all__ = [
+    "NEWEST",
+    "VOLUME_DEPTH",
+    "FileResult",
+    "Finding",
+    "FixSpec",
+    "scan_source",
+    "status_for",
+]
 
 _IGNORE = re.compile(r"#\s*trtcompat:\s*ignore(?:\[([A-Za-z0-9_, ]+)\])?")
 _CUDA_LEGACY = {"cudart": "runtime", "cuda": "driver", "nvrtc": "nvrtc"}
+NEWEST = 11
+# Depth to which a name is followed through its assignments (``s = shape; volume(s)``).
+VOLUME_DEPTH = 3
+
+
+def _major(release: str | None) -> int | None:
+    head = (release or "").split(".")[0]
+    return int(head) if head.isdigit() else None
+
+
+def status_for(rule: Rule, deprecated: str | None, removed: str | None, target: int) -> str | None:
+    """``removed``, ``deprecated`` or ``hazard`` for a match under ``--target``, or None.
+
+    Args:
+        rule: The matched rule.
+        deprecated: The release that deprecated the matched name (None: never).
+        removed: The release that removed it (None: never).
+        target: The TensorRT major version the code must run on.
+
+    Returns:
+        ``removed`` when it is gone by ``target`` (cuda-python removals always count),
+        ``deprecated`` when it warns by ``target``, ``hazard`` for rules that are neither,
+        None when ``target`` still has it without a deprecation.
+    """
+    if removed is not None:
+        major = _major(removed)
+        if major is None or major <= target:
+            return "removed"
+    if deprecated is not None and (_major(deprecated) or 0) <= target:
+        return "deprecated"
+    if rule.removed_in is None and rule.deprecated_in is None:
+        return "hazard"
+    return None
 
 
 @dataclass(frozen=True)
@@ -34,6 +77,12 @@ class Finding:
         rule: The rule.
         symbol: The name found in the source (``num_bindings``, ``BuilderFlag.FP16``, ...).
         fix: The rewrite ``--fix`` performs, or None when the finding is manual.
+        api: The TensorRT API as ``Class.member`` (the rule's title where the table lacks it).
+        deprecated_in: The release that deprecated it (None: never).
+        removed_in: The release that removed it (None: never).
+        status: ``removed``, ``deprecated`` (still present at the target) or ``hazard``.
+        guarded: On a compatibility path (hasattr, try/except AttributeError, version check,
+            implicit-batch branch): reported, never rewritten, not failing by default.
     """
 
     path: str
@@ -42,6 +91,11 @@ class Finding:
     rule: Rule
     symbol: str = ""
     fix: FixSpec | None = None
+    api: str = ""
+    deprecated_in: str | None = None
+    removed_in: str | None = None
+    status: str = "removed"
+    guarded: bool = False
 
     @property
     def fixable(self) -> bool:
@@ -65,34 +119,84 @@ class FileResult:
 
 
 class _Visitor(ast.NodeVisitor):
-    def __init__(self, path: str, lines: list[str], facts: FileFacts, rules: Iterable[Rule]):
-        self.path, self.lines, self.facts = path, lines, facts
+    def __init__(
+        self, path: str, lines: list[str], facts: FileFacts, rules: Iterable[Rule], target: int
+    ):
+        self.path, self.lines, self.facts, self.target = path, lines, facts, target
         self.by_name: dict[tuple[str, str], list[Rule]] = {}
         for rule in rules:
             for name in rule.names:
-                self.by_name.setdefault((rule.on, name), []).append(rule)
+                on = "member" if is_member_name(name) else rule.on
+                if name.startswith("tensorrt."):
+                    name = name[len("tensorrt.") :]
+                self.by_name.setdefault((on, name), []).append(rule)
         self.found: dict[tuple[int, int, str], Finding] = {}
         self.consumed: set[tuple[int, int]] = set()
+        self.defaulted: set[tuple[int, int]] = set()
 
     # -- helpers ---------------------------------------------------------------------------
     def _col(self, line: int, byte_col: int) -> int:
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace")) + 1
 
+    def _alias_at(self, node: ast.Import | ast.ImportFrom, alias: ast.alias) -> tuple[int, int]:
+        """(line, byte column) of an imported name; ``ast.alias`` has positions from 3.10 on."""
+        if hasattr(alias, "lineno"):
+            return alias.lineno, alias.col_offset
+        # Python 3.8/3.9: find the name after the statement's `import` keyword.
+        pattern = re.compile(rf"(?<![\w.]){re.escape(alias.name)}(?![\w.])")
+        last = node.end_lineno or node.lineno
+        for line in range(node.lineno, last + 1):
+            text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+            data = text.encode("utf-8")
+            start = node.col_offset if line == node.lineno else 0
+            if line == node.lineno:
+                keyword = data.find(b"import", start)
+                start = keyword + len("import") if keyword >= 0 else start
+            match = pattern.search(data[start:].decode("utf-8", "replace"))
+            if match is not None:
+                return line, start + len(data[start:].decode("utf-8")[: match.start()].encode())
+        return node.lineno, node.col_offset
+
     def _add(
-        self, line: int, byte_col: int, rule: Rule, symbol: str, fix: FixSpec | None = None
-    ) -> None:
+        self,
+        node: ast.AST,
+        line: int,
+        byte_col: int,
+        rule: Rule,
+        symbol: str,
+        fix: FixSpec | None = None,
+        kind: str | None = None,
+    ) -> bool:
+        deprecated, removed, api = versions(rule, symbol, kind)
+        status = status_for(rule, deprecated, removed, self.target)
+        if status is None:
+            return False
+        guarded = is_guarded(node, symbol, self.facts)
         col = self._col(line, byte_col)
         key = (line, col, rule.id)
         if key not in self.found:
-            self.found[key] = Finding(self.path, line, col, rule, symbol, fix)
+            self.found[key] = Finding(
+                self.path,
+                line,
+                col,
+                rule,
+                symbol,
+                None if guarded else fix,
+                api,
+                deprecated,
+                removed,
+                status,
+                guarded,
+            )
+        return not guarded
 
     def _rules(self, on: str, name: str) -> list[Rule]:
         return self.by_name.get((on, name), [])
 
     def _confident(self, rule: Rule, recv: ast.expr, node: ast.AST) -> bool:
         kind = receiver_kind(recv, self.facts)
-        if kind == "self":
+        if kind in ("self", "options", "legacy_engine", "legacy_context"):
             return False
         if kind is not None:
             return kind in rule.receivers
@@ -112,8 +216,8 @@ class _Visitor(ast.NodeVisitor):
         for rule in rules:
             if self._confident(rule, node.value, node):
                 fix = plan_fix(rule, node, self.facts)
-                self._add(line, col, rule, node.attr, fix)
-                if fix is not None and fix.arg >= 0:
+                kind = receiver_kind(node.value, self.facts)
+                if self._add(node, line, col, rule, node.attr, fix, kind) and fix and fix.arg >= 0:
                     self._consume(node, fix.arg)
         self._member(node, dotted(node), line, col)
         self.generic_visit(node)
@@ -132,10 +236,10 @@ class _Visitor(ast.NodeVisitor):
         """The findings, with consumed get_binding_index calls marked fixable."""
         done = []
         for (line, col, rule_id), finding in sorted(self.found.items()):
-            if rule_id == "TRT003" and (line, col) in self.consumed:
-                finding = Finding(
-                    finding.path, line, col, finding.rule, finding.symbol, FixSpec("consumed")
-                )
+            if rule_id == "TRT003" and (line, col) in self.consumed and not finding.guarded:
+                finding = replace(finding, fix=FixSpec("consumed"))
+            if (line, col) in self.defaulted:
+                finding = replace(finding, fix=None, guarded=True)
             done.append(finding)
         return done
 
@@ -153,7 +257,7 @@ class _Visitor(ast.NodeVisitor):
         else:
             return
         for rule in self._rules("member", member):
-            self._add(line, col, rule, member)
+            self._add(node, line, col, rule, member)
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
@@ -164,11 +268,73 @@ class _Visitor(ast.NodeVisitor):
             line = func.end_lineno or func.lineno
             col = (func.end_col_offset or 0) - len(fname)
             for rule in self._rules("volume", fname):
-                self._add(line, col, rule, fname)
+                self._add(node, line, col, rule, fname)
+        elif fname == "getattr" and isinstance(func, ast.Name):
+            self._getattr(node)
+        elif fname == "create_network" and isinstance(func, ast.Attribute):
+            self._create_network(node, func)
         self.generic_visit(node)
 
+    def _getattr(self, node: ast.Call) -> None:
+        # getattr(obj, "member"[, default]) reads the member as obj.member does.
+        if len(node.args) not in (2, 3) or not isinstance(node.args[1], ast.Constant):
+            return
+        name = node.args[1].value
+        if not isinstance(name, str):
+            return
+        for rule in self._rules("attr", name):
+            if self._confident(rule, node.args[0], node):
+                kind = receiver_kind(node.args[0], self.facts)
+                finding = node.args[1]
+                self._add(node, finding.lineno, finding.col_offset + 1, rule, name, None, kind)
+                if len(node.args) == 3:  # a default: the code expects the member may be gone
+                    key = (finding.lineno, self._col(finding.lineno, finding.col_offset + 1))
+                    self.defaulted.add(key)
+
+    def _create_network(self, node: ast.Call, func: ast.Attribute) -> None:
+        # No flags: implicit batch on 8.x, explicit batch from 10.0.
+        if node.args or node.keywords:
+            return
+        kind = receiver_kind(func.value, self.facts)
+        if kind == "builder" or (kind is None and self.facts.imports_trt):
+            line = func.end_lineno or func.lineno
+            col = (func.end_col_offset or 0) - len(func.attr)
+            for rule in self._rules("hazard", "create_network"):
+                self._add(node, line, col, rule, "create_network", None, kind)
+
+    def visit_Compare(self, node: ast.Compare) -> None:
+        operands = [node.left, *node.comparators]
+        texts = [o for o in operands if self._version_text(o)]
+        strings = [o for o in operands if isinstance(o, ast.Constant) and isinstance(o.value, str)]
+        if texts and strings:
+            first = texts[0]
+            for rule in self._rules("hazard", "__version__"):
+                self._add(node, first.lineno, first.col_offset, rule, "__version__")
+        self.generic_visit(node)
+
+    def _version_text(self, expr: ast.expr, depth: int = 0) -> bool:
+        """Whether ``expr`` is (a piece of) a tensorrt ``__version__`` string."""
+        if isinstance(expr, ast.Attribute) and expr.attr == "__version__":
+            return dotted(expr.value) in self.facts.modules
+        if isinstance(expr, ast.Subscript):
+            return self._version_text(expr.value, depth)
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+            return expr.func.attr in ("split", "strip", "partition") and self._version_text(
+                expr.func.value, depth
+            )
+        if isinstance(expr, ast.Name):
+            if expr.id == "__version__" and self.facts.members.get("__version__"):
+                return True
+            return depth < 1 and any(
+                how == "assign" and value is not None and self._version_text(value, depth + 1)
+                for how, value in self.facts.bindings(expr, expr.id)
+            )
+        return False
+
     def visit_Subscript(self, node: ast.Subscript) -> None:
-        key = node.slice
+        key: ast.AST = node.slice
+        if not isinstance(key, ast.expr):  # Python 3.8 wraps it: ast.Index(value=...)
+            key = getattr(key, "value", key)
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
             self._seq(node, node.value)
         self.generic_visit(node)
@@ -178,6 +344,7 @@ class _Visitor(ast.NodeVisitor):
             symbol = "len" if isinstance(node, ast.Call) else "getitem"
             for rule in self._rules("seq", symbol):
                 self._add(
+                    node,
                     node.lineno,
                     node.col_offset,
                     rule,
@@ -192,7 +359,7 @@ class _Visitor(ast.NodeVisitor):
             and arg.args
         ):
             return self._engine_shape(arg.args[0], depth)
-        if isinstance(arg, ast.Name) and depth < 3:
+        if isinstance(arg, ast.Name) and depth < VOLUME_DEPTH:
             return any(
                 value is not None and how == "assign" and self._engine_shape(value, depth + 1)
                 for how, value in self.facts.bindings(arg, arg.id)
@@ -213,7 +380,7 @@ class _Visitor(ast.NodeVisitor):
                 if single and alias.asname:
                     fix = FixSpec("cuda_import", new="cuda.bindings." + _CUDA_LEGACY[parts[1]])
                 for rule in self._rules("import", parts[1]):
-                    self._add(alias.lineno, alias.col_offset, rule, alias.name, fix)
+                    self._add(alias, *self._alias_at(node, alias), rule, alias.name, fix)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         if node.level or node.module != "cuda":
@@ -223,7 +390,7 @@ class _Visitor(ast.NodeVisitor):
         fix = FixSpec("cuda_from") if one_line and len(legacy) == len(node.names) else None
         for alias in legacy:
             for rule in self._rules("import", alias.name):
-                self._add(alias.lineno, alias.col_offset, rule, f"cuda.{alias.name}", fix)
+                self._add(alias, *self._alias_at(node, alias), rule, f"cuda.{alias.name}", fix)
 
 
 def _suppressed(lines: list[str], finding: Finding) -> bool:
@@ -236,7 +403,10 @@ def _suppressed(lines: list[str], finding: Finding) -> bool:
 
 
 def scan_source(
-    source: bytes | str, path: str = "<string>", rules: Iterable[Rule] = RULES
+    source: bytes | str,
+    path: str = "<string>",
+    rules: Iterable[Rule] = RULES,
+    target: int = NEWEST,
 ) -> FileResult:
     """Scan one file's source.
 
@@ -244,6 +414,8 @@ def scan_source(
         source: The source, as bytes (encoding cookies honoured) or text.
         path: The name reported in findings.
         rules: The active rules.
+        target: The TensorRT major version the code must run on: what is removed or
+            deprecated up to it is reported.
 
     Returns:
         The findings, or the parse error (the scanner never raises for bad input).
@@ -259,7 +431,7 @@ def scan_source(
             path, error=f"{type(err).__name__}: {err.args[0] if err.args else err}{where}"
         )
     lines = text.splitlines()
-    visitor = _Visitor(path, lines, analyse(tree), rules)
+    visitor = _Visitor(path, lines, analyse(tree), rules, target)
     visitor.visit(tree)
     findings = [f for f in visitor.finish() if not _suppressed(lines, f)]
     return FileResult(path, findings)

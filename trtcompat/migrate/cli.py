@@ -1,7 +1,8 @@
 """``trtcompat scan PATH...``: report (and optionally rewrite) removed TensorRT APIs.
 
-Exit status: 0 when nothing is found, 1 when findings remain (also after ``--fix``) or a file
-cannot be scanned, 2 for a usage error or a missing path.
+Exit status: 0 when nothing unguarded is found, 1 when unguarded findings remain (also after
+``--fix``; guarded ones too with ``--fail-on-guarded``) or a file cannot be scanned, 2 for a
+usage error or a missing path.
 """
 
 from __future__ import annotations
@@ -45,9 +46,15 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         choices=(10, 11),
         default=_NEWEST,
-        help=f"TensorRT major version to migrate to (default {_NEWEST})",
+        help=f"TensorRT major version to migrate to: report what is removed or deprecated up "
+        f"to it (default {_NEWEST})",
     )
     parser.add_argument("--json", action="store_true", help="JSON report (schema_version 1)")
+    parser.add_argument(
+        "--fail-on-guarded",
+        action="store_true",
+        help="exit 1 for guarded findings too (hasattr / version-check / try-except paths)",
+    )
     parser.add_argument(
         "--select",
         type=_ids,
@@ -79,7 +86,7 @@ def _text(data: bytes) -> str:
 
 
 def _apply(
-    results: list[FileResult], rules: Sequence[Rule], write: bool
+    results: list[FileResult], rules: Sequence[Rule], target: int, write: bool
 ) -> tuple[list[FileResult], dict[str, int], list[str]]:
     from trtcompat.migrate._codemod import FixError, fix_source
 
@@ -98,7 +105,7 @@ def _apply(
         except FixError as err:
             final.append(FileResult(result.path, result.findings, f"FixError: {err}"))
             continue
-        after = scan_source(new, result.path, rules)
+        after = scan_source(new, result.path, rules, target)
         fixed[result.path] = len(result.findings) - len(after.findings)
         diffs.extend(
             difflib.unified_diff(
@@ -137,11 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, FileNotFoundError) as err:
         print(f"trtcompat scan: error: {err}", file=sys.stderr)
         return 2
-    results = scan_paths(files, rules)
+    results = scan_paths(files, rules, args.target)
     fixed: dict[str, int] | None = None
     if args.fix or args.diff:
         try:
-            results, fixed, diffs = _apply(results, rules, write=not args.diff)
+            results, fixed, diffs = _apply(results, rules, args.target, write=not args.diff)
         except ImportError as err:
             print(f"trtcompat scan: error: {err}", file=sys.stderr)
             return 2
@@ -156,7 +163,10 @@ def main(argv: list[str] | None = None) -> int:
             else to_text(results, args.target, fixed)
         )
         sys.stdout.write(report if report.endswith("\n") else report + "\n")
-    failed = any(r.findings or r.error is not None for r in results)
+    failed = any(
+        r.error is not None or any(args.fail_on_guarded or not f.guarded for f in r.findings)
+        for r in results
+    )
     return 1 if failed else 0
 
 

@@ -12,6 +12,14 @@ execute and shape calls, with the reason sent to the runtime's logger).
 >>> engine = build_engine(spec, "10")
 >>> engine.num_io_tensors
 2
+
+Without ``compute``, output ``i`` is a copy of input ``i`` (paired by order). Inside
+``with fake_tensorrt(era) as trt:``, :func:`build_engine` builds on that installed module.
+From the command line (``docs/TESTING.md``)::
+
+    python -m trtcompat.testing write-plan model.plan --era 10 \
+        --input x:FLOAT:2,3 --output y:FLOAT:2,3
+    TRTCOMPAT_TRT_MODULE=trtcompat.testing.era_10 trtcompat inspect model.plan
 """
 
 from __future__ import annotations
@@ -75,23 +83,35 @@ def build_plan(spec: EngineSpec, era: str) -> bytes:
 
 
 class _CollectingLogger:
-    def __init__(self, module: ModuleType) -> None:
+    def __init__(self) -> None:
         self.messages: list[str] = []
-        self._base = module.ILogger
 
     def log(self, severity: Any, msg: str) -> None:
         self.messages.append(msg)
 
 
+# The fakes fake_tensorrt() has installed, innermost last.
+_INSTALLED: list[ModuleType] = []
+
+
 def build_engine(spec: EngineSpec, era: str, module: ModuleType | None = None) -> Any:
-    """Deserializes ``spec`` with a fake runtime of ``era`` (or ``module``).
+    """Deserializes ``spec`` with a fake runtime of ``era``.
+
+    Args:
+        spec: The engine.
+        era: ``"8.4"``, ``"8.6"``, ``"10"`` or ``"11"``.
+        module: The fake module to build on. By default the innermost fake of ``era`` that
+            :func:`fake_tensorrt` installed (so ``isinstance(engine, trt.ICudaEngine)`` holds
+            inside ``with fake_tensorrt(era) as trt:``), else a new one.
 
     Raises:
         ValueError: the era's runtime refused the plan (e.g. a DataType it lacks); the
             message is what the runtime logged.
     """
-    trt = module if module is not None else make_module(era)
-    logger = _CollectingLogger(trt)
+    key = era_info(era).key
+    installed = [m for m in _INSTALLED if era_of(m) == key]
+    trt = module if module is not None else (installed[-1] if installed else make_module(key))
+    logger = _CollectingLogger()
     engine = trt.Runtime(logger).deserialize_cuda_engine(build_plan(spec, era))
     if engine is None:
         raise ValueError("; ".join(logger.messages) or "the fake runtime refused the plan")
@@ -105,14 +125,15 @@ def fake_tensorrt(era: str, name: str = "tensorrt") -> Iterator[ModuleType]:
     trtcompat's runtime discovery is reset on entry and exit, so ``trtcompat.runtime_info()``
     and ``trtcompat.load_engine`` see the fake.
     """
-    module = make_module(era_info(era).key)
-    module.__name__ = name
+    module = make_module(era_info(era).key, name)
     saved = sys.modules.get(name)
     sys.modules[name] = module
+    _INSTALLED.append(module)
     _detect.find_trt_module.cache_clear()
     try:
         yield module
     finally:
+        _INSTALLED.remove(module)
         if saved is None:
             sys.modules.pop(name, None)
         else:

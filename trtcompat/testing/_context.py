@@ -10,7 +10,8 @@ import numpy as np
 
 from .._dtypes import bits_of, numpy_dtype
 from ._memory import view
-from ._spec import Launch, LaunchTensor, TensorSpec
+from ._model import EngineModel
+from ._spec import Launch, LaunchTensor, TensorSpec, paired_by_order
 
 __all__ = ["ContextCore"]
 
@@ -18,8 +19,8 @@ __all__ = ["ContextCore"]
 class ContextCore:
     """State and the execution core shared by every era's context class (all private)."""
 
-    _mod: Any
     _engine: Any
+    _model: EngineModel
     _name: str
     _profile: int
     _shapes: dict[tuple[int, str], tuple[int, ...]]
@@ -27,15 +28,16 @@ class ContextCore:
     _allocators: dict[str, Any]
 
     @classmethod
-    def _create(cls, engine: Any) -> Any:
+    def _create(cls, engine: Any, model: EngineModel) -> Any:
         self = cls.__new__(cls)
         self._engine = engine
+        self._model = model
         self._name = ""
         self._shapes = {}
         self._addresses = {}
         self._allocators = {}
-        holders = engine._profile_zero_holders
-        if engine._era.shared_profile_zero and len(holders) > 0:
+        holders = model.profile_zero_holders
+        if model.era.shared_profile_zero and len(holders) > 0:
             self._profile = -1  # 8.x: profile 0 is already held by another context
         else:
             self._profile = 0
@@ -43,29 +45,26 @@ class ContextCore:
         return self
 
     def _select(self, profile: int) -> None:
-        holders = self._engine._profile_zero_holders
+        holders = self._model.profile_zero_holders
         if profile == 0:
             holders.add(self)
         else:
             holders.discard(self)
         self._profile = profile
 
-    def _warn(self, member: str) -> None:
-        self._engine._warn("IExecutionContext", member)
-
     def _fail(self, message: str) -> bool:
-        self._engine._log_error(message)
+        self._model.log_error(message)
         return False
 
     def _correct(self, binding: Any) -> tuple[TensorSpec, int] | None:
-        found = self._engine._tensor(binding)
+        found = self._model.find(binding)
         if found is None:
             return None
         tensor, profile = found
         if profile != self._profile:
             # 8.x corrects a profile-0 index to the selected profile; other profiles' indices
             # are errors (NvInferRuntime.h 8.6, setBindingDimensions / getBindingDimensions).
-            if isinstance(binding, int) and binding >= len(self._engine._spec.tensors):
+            if isinstance(binding, int) and binding >= self._model.count:
                 return None
             profile = self._profile
         return tensor, profile
@@ -76,7 +75,7 @@ class ContextCore:
             return self._fail("No optimization profile selected.")
         if not tensor.is_input:
             return self._fail(f"{tensor.name} is not an input.")
-        low, _, high = self._engine._range(tensor, profile)
+        low, _, high = self._model.profile_range(tensor, profile)
         if len(dims) != len(low) or not all(
             a <= d <= b for a, d, b in zip(low, dims, high)
         ):
@@ -88,7 +87,7 @@ class ContextCore:
         return True
 
     def _input_shape(self, tensor: TensorSpec, profile: int) -> tuple[int, ...]:
-        shape: tuple[int, ...] = self._engine._shape_in(tensor, profile)
+        shape: tuple[int, ...] = self._model.shape_in(tensor, profile)
         return self._shapes.get((profile, tensor.name), shape) if -1 in shape else shape
 
     def _resolved(self, tensor: TensorSpec, profile: int) -> tuple[int, ...]:
@@ -96,7 +95,7 @@ class ContextCore:
             return tensor.shape  # known only once the engine has run
         if tensor.is_input:
             return self._input_shape(tensor, profile)
-        spec = self._engine._spec
+        spec = self._model.spec
         inputs = [t for t in spec.tensors if t.is_input]
         like = next((t for t in inputs if t.name == tensor.like), None) or next(
             (t for t in inputs if len(t.shape) == len(tensor.shape)), inputs[0] if inputs else None
@@ -109,14 +108,13 @@ class ContextCore:
     def _shape_dims(self, binding: Any) -> Any:
         found = self._correct(binding)
         if found is None:
-            return self._mod.Dims(())
+            return self._model.dims(())
         tensor, profile = found
         shape = self._resolved(tensor, max(profile, 0))
-        return self._mod.Dims(shape)
+        return self._model.dims(shape)
 
     def _run(self, addresses: dict[str, int], batch: int | None, stream: int) -> bool:
-        engine = self._engine
-        spec = engine._spec
+        spec = self._model.spec
         if self._profile < 0:
             return self._fail("No optimization profile is selected for this context.")
         if spec.implicit_batch:
@@ -154,7 +152,7 @@ class ContextCore:
             self._compute(tensors, deferred, stream)
         for name, allocator in self._allocators.items():
             if name in tensors:
-                allocator.notify_shape(name, self._mod.Dims(tensors[name].shape))
+                allocator.notify_shape(name, self._model.dims(tensors[name].shape))
         return True
 
     def _reallocate(self, tensor: TensorSpec, shape: tuple[int, ...], stream: int) -> int:
@@ -168,10 +166,11 @@ class ContextCore:
         self, tensors: dict[str, LaunchTensor], deferred: list[TensorSpec], stream: int
     ) -> None:
         def array(t: LaunchTensor) -> np.ndarray:
-            return view(t.address, t.shape, t.dtype, bits_of(self._engine._spec_dtype(t.name)))
+            return view(t.address, t.shape, t.dtype, bits_of(self._model.named(t.name).trt_dtype))
 
         inputs = {n: array(t).copy() for n, t in tensors.items() if t.is_input}
-        results = self._engine._spec.compute(inputs)
+        spec = self._model.spec
+        results = spec.compute(inputs) if spec.compute else paired_by_order(spec, inputs)
         for name, t in tensors.items():
             if t.is_input:
                 continue
@@ -185,17 +184,17 @@ class ContextCore:
                 dtype = numpy_dtype(tensor.trt_dtype)
                 target = view(address, out.shape, dtype, bits_of(tensor.trt_dtype))
                 np.copyto(target, out.astype(dtype, copy=False))
-            self._allocators[tensor.name].notify_shape(tensor.name, self._mod.Dims(out.shape))
+            self._allocators[tensor.name].notify_shape(tensor.name, self._model.dims(out.shape))
 
     def _from_list(self, bindings: Sequence[int], per_profile: bool) -> dict[str, int] | None:
-        spec = self._engine._spec
+        spec = self._model.spec
         offset = self._profile * len(spec.tensors) if per_profile else 0
         if len(bindings) < offset + len(spec.tensors):
             return None
         return {t.name: int(bindings[offset + i]) for i, t in enumerate(spec.tensors)}
 
     def _execute_list(self, bindings: Sequence[int], batch: int | None, stream: int) -> bool:
-        addresses = self._from_list(bindings, self._engine._era.has_bindings)
+        addresses = self._from_list(bindings, self._model.era.has_bindings)
         if addresses is None:
             return self._fail(f"The bindings list ({len(bindings)} entries) is too short.")
         return self._run(addresses, batch, stream)

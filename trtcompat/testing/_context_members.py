@@ -29,14 +29,14 @@ class _Pool(ContextCore):
         self._name = value
 
     def set_optimization_profile_async(self, profile_index: int, stream_handle: int) -> bool:
-        if not 0 <= profile_index < self._engine._spec.num_profiles:
+        if not 0 <= profile_index < self._model.spec.num_profiles:
             raise RuntimeError("Error in set optimization profile async.")
         self._select(profile_index)
         return True
 
     @property
     def all_binding_shapes_specified(self) -> bool:
-        spec = self._engine._spec
+        spec = self._model.spec
         return self._profile >= 0 and all(
             -1 not in self._input_shape(t, self._profile) for t in spec.tensors if t.is_input
         )
@@ -47,20 +47,20 @@ class _Pool(ContextCore):
 
     # -- binding API -----------------------------------------------------------------------
     def set_binding_shape(self, binding: int, shape: Sequence[int]) -> bool:
-        self._warn("set_binding_shape")
+        self._model.warn("IExecutionContext", "set_binding_shape")
         found = self._correct(binding)
         if found is None:
             return self._fail(f"Binding {binding} is not valid for profile {self._profile}.")
         return self._set_shape(found[0], found[1], shape)
 
     def get_binding_shape(self, binding: int) -> Any:
-        self._warn("get_binding_shape")
+        self._model.warn("IExecutionContext", "get_binding_shape")
         return self._shape_dims(binding)
 
     def execute(self, batch_size: int = 1, bindings: Sequence[int] = ()) -> bool:
-        self._warn("execute")
+        self._model.warn("IExecutionContext", "execute")
         return self._execute_list(
-            bindings, batch_size if self._engine._spec.implicit_batch else None, 0
+            bindings, batch_size if self._model.spec.implicit_batch else None, 0
         )
 
     def execute_async(
@@ -70,8 +70,8 @@ class _Pool(ContextCore):
         stream_handle: int = 0,
         input_consumed: Any = None,
     ) -> bool:
-        self._warn("execute_async")
-        implicit = self._engine._spec.implicit_batch
+        self._model.warn("IExecutionContext", "execute_async")
+        implicit = self._model.spec.implicit_batch
         return self._execute_list(bindings, batch_size if implicit else None, stream_handle)
 
     def execute_async_v2(
@@ -84,17 +84,17 @@ class _Pool(ContextCore):
 
     # -- name-based API --------------------------------------------------------------------
     def set_input_shape(self, name: str, shape: Sequence[int]) -> bool:
-        if name not in self._engine._by_name:
+        if name not in self._model.positions:
             return self._fail(f"Tensor {name} not found.")
-        return self._set_shape(self._engine._named(name), self._profile, shape)
+        return self._set_shape(self._model.named(name), self._profile, shape)
 
     def get_tensor_shape(self, name: str) -> Any:
-        if name not in self._engine._by_name:
-            return self._mod.Dims(())
-        return self._mod.Dims(self._resolved(self._engine._named(name), max(self._profile, 0)))
+        if name not in self._model.positions:
+            return self._model.dims(())
+        return self._model.dims(self._resolved(self._model.named(name), max(self._profile, 0)))
 
     def set_tensor_address(self, name: str, memory: int) -> bool:
-        if name not in self._engine._by_name:
+        if name not in self._model.positions:
             return self._fail(f"Tensor {name} not found.")
         self._addresses[name] = int(memory)
         return True
@@ -106,7 +106,7 @@ class _Pool(ContextCore):
         return self._run(dict(self._addresses), None, stream_handle)
 
     def infer_shapes(self) -> list[str]:
-        spec = self._engine._spec
+        spec = self._model.spec
         return [
             t.name
             for t in spec.tensors
@@ -114,7 +114,7 @@ class _Pool(ContextCore):
         ]
 
     def set_output_allocator(self, name: str, output_allocator: Any) -> bool:
-        if name not in self._engine._by_name:
+        if name not in self._model.positions:
             return self._fail(f"Tensor {name} not found.")
         self._allocators[name] = output_allocator
         return True
@@ -123,10 +123,10 @@ class _Pool(ContextCore):
         return self._allocators.get(name)
 
     def get_max_output_size(self, name: str) -> int:
-        tensor = self._engine._named(name)
+        tensor = self._model.named(name)
         if any(
             -1 in self._input_shape(t, self._profile)
-            for t in self._engine._spec.tensors
+            for t in self._model.spec.tensors
             if t.is_input
         ):
             return -1
@@ -140,8 +140,8 @@ def _get_profile(self: ContextCore) -> int:
 
 def _set_profile(self: ContextCore, value: int) -> None:
     # 8.x/9.x: the deprecated setter calls the synchronous setOptimizationProfile.
-    self._warn("active_optimization_profile")
-    if not 0 <= value < self._engine._spec.num_profiles:
+    self._model.warn("IExecutionContext", "active_optimization_profile")
+    if not 0 <= value < self._model.spec.num_profiles:
         raise RuntimeError("Error in set optimization profile.")
     self._select(value)
 

@@ -2,105 +2,22 @@
 
 from __future__ import annotations
 
-import warnings
-import weakref
 from typing import Any
 
 from .._dtypes import bits_of
-from ._eras import Era
-from ._spec import EngineSpec, TensorSpec
+from ._model import EngineModel, binding_name
 
-__all__ = ["EngineCore", "ENGINE_MEMBERS", "mangle", "unmangle"]
-
-
-def mangle(name: str, profile: int) -> str:
-    """The 8.x binding name of ``name`` in ``profile`` (``"x [profile 2]"``)."""
-    return name if profile == 0 else f"{name} [profile {profile}]"
-
-
-def unmangle(name: str) -> tuple[str, int]:
-    """``(tensor name, profile)`` of an 8.x binding name."""
-    if name.endswith("]") and " [profile " in name:
-        base, _, tail = name.rpartition(" [profile ")
-        if tail[:-1].isdigit():
-            return base, int(tail[:-1])
-    return name, 0
+__all__ = ["ENGINE_MEMBERS", "ENGINE_MEMBERS_BEFORE_10", "EngineCore"]
 
 
 class EngineCore:
-    """State and helpers shared by every era's engine class (all private)."""
+    """What every era's engine class shares: its :class:`EngineModel` (private state)."""
 
-    _era: Era
-    _mod: Any
+    def __init__(self, model: EngineModel) -> None:
+        self._model = model
 
-    def __init__(self, spec: EngineSpec, runtime: Any) -> None:
-        self._spec = spec
-        self._runtime = runtime
-        self._by_name = {t.name: i for i, t in enumerate(spec.tensors)}
-        self._profile_zero_holders: weakref.WeakSet[Any] = weakref.WeakSet()
-
-    # -- helpers ---------------------------------------------------------------------------
-    def _warn(self, cls: str, member: str) -> None:
-        if f"{cls}.{member}" in self._era.deprecated:
-            warnings.warn(f"{member} is deprecated.", DeprecationWarning, stacklevel=3)
-
-    def _log_error(self, message: str) -> None:
-        self._runtime._log("ERROR", message)
-
-    def _tensor(self, key: Any) -> tuple[TensorSpec, int] | None:
-        """The tensor and profile of a binding index, a (mangled) name or a plain name."""
-        n = len(self._spec.tensors)
-        if isinstance(key, str):
-            name, profile = unmangle(key) if self._era.has_bindings else (key, 0)
-            if name in self._by_name and profile < self._spec.num_profiles:
-                return self._spec.tensors[self._by_name[name]], profile
-            return None
-        index = int(key)
-        if 0 <= index < n * self._spec.num_profiles:
-            return self._spec.tensors[index % n], index // n
-        return None
-
-    def _index(self, index: Any) -> tuple[TensorSpec, int]:
-        # Members bound as (int) in 8.x: pybind refuses a name with TypeError.
-        if not isinstance(index, int):
-            raise TypeError("incompatible function arguments: expected an int binding index.")
-        return self._binding(index)
-
-    def _binding(self, key: Any) -> tuple[TensorSpec, int]:
-        found = self._tensor(key)
-        if found is None:
-            raise IndexError(f"Binding {key!r} is out of range.")
-        return found
-
-    def _named(self, name: str) -> TensorSpec:
-        if name not in self._by_name:
-            raise RuntimeError(f"Tensor {name!r} not found.")
-        return self._spec.tensors[self._by_name[name]]
-
-    def _range(self, tensor: TensorSpec, profile: int) -> tuple[tuple[int, ...], ...]:
-        if tensor.profiles:
-            return tensor.profiles[profile]
-        return (tensor.shape, tensor.shape, tensor.shape)
-
-    def _shape_in(self, tensor: TensorSpec, profile: int) -> tuple[int, ...]:
-        """Dims as TensorRT reports them: -1 where the profile's range varies."""
-        if not tensor.is_input:
-            return tensor.shape
-        low, _, high = self._range(tensor, profile)
-        return tuple(a if a == b else -1 for a, b in zip(low, high))
-
-    def _shape_any(self, tensor: TensorSpec) -> tuple[int, ...]:
-        shape = self._shape_in(tensor, 0)
-        for k in range(1, self._spec.num_profiles):
-            other = self._shape_in(tensor, k)
-            shape = tuple(a if a == b else -1 for a, b in zip(shape, other))
-        return shape
-
-    def _spec_dtype(self, name: str) -> str:
-        return self._named(name).trt_dtype
-
-    def _enum(self, enum_name: str, member: str) -> Any:
-        return getattr(getattr(self._mod, enum_name), member)
+    def _create_context(self) -> Any:
+        return self._model.module.IExecutionContext._create(self, self._model)
 
 
 class _Pool(EngineCore):
@@ -109,186 +26,213 @@ class _Pool(EngineCore):
     # -- common ----------------------------------------------------------------------------
     @property
     def name(self) -> str:
-        return self._spec.name
+        return self._model.spec.name
 
     @property
     def num_optimization_profiles(self) -> int:
-        return self._spec.num_profiles
+        return self._model.spec.num_profiles
 
     def __getitem__(self, key: Any) -> Any:
         if isinstance(key, str):
-            if not self._era.has_bindings:
+            if not self._model.era.has_bindings:
                 raise TypeError("__getitem__(): incompatible function arguments.")
-            found = self._tensor(key)
+            found = self._model.find(key)
             if found is None:
                 return -1
             tensor, profile = found
-            return profile * len(self._spec.tensors) + self._by_name[tensor.name]
-        count = len(self._spec.tensors) * (self._spec.num_profiles if self._era.has_bindings else 1)
+            return self._model.binding_index(tensor, profile)
+        model = self._model
+        count = model.count * (model.spec.num_profiles if model.era.has_bindings else 1)
         index = int(key) + count if int(key) < 0 else int(key)
         if not 0 <= index < count:
             raise IndexError(f"Index {key} out of range.")
-        tensor, profile = self._binding(index)
-        return mangle(tensor.name, profile)
+        tensor, profile = self._model.binding(index)
+        return binding_name(tensor.name, profile)
 
     def create_execution_context(self, strategy: Any = None) -> Any:
         del strategy
-        return self._mod.IExecutionContext._create(self)
+        return self._create_context()
 
     def serialize(self) -> Any:
         from ._spec import plan_from_spec
 
-        return plan_from_spec(self._spec, self._era.version)
+        return plan_from_spec(self._model.spec, self._model.era.version)
 
     # -- binding API (8.x) -----------------------------------------------------------------
     def __len__(self) -> int:
-        return len(self._spec.tensors) * self._spec.num_profiles
+        return self._model.count * self._model.spec.num_profiles
 
     @property
     def num_bindings(self) -> int:
-        return len(self._spec.tensors) * self._spec.num_profiles
+        return self._model.count * self._model.spec.num_profiles
 
     def get_binding_name(self, index: int) -> str:
-        self._warn("ICudaEngine", "get_binding_name")
-        tensor, profile = self._index(index)
-        return mangle(tensor.name, profile)
+        self._model.warn("ICudaEngine", "get_binding_name")
+        tensor, profile = self._model.int_binding(index)
+        return binding_name(tensor.name, profile)
 
     def get_binding_index(self, name: str) -> int:
-        self._warn("ICudaEngine", "get_binding_index")
+        self._model.warn("ICudaEngine", "get_binding_index")
         if not isinstance(name, str):
             raise TypeError("incompatible function arguments: expected a binding name (str).")
-        found = self._tensor(name)
+        found = self._model.find(name)
         if found is None:
             return -1
         tensor, profile = found
-        return profile * len(self._spec.tensors) + self._by_name[tensor.name]
+        return self._model.binding_index(tensor, profile)
 
     def binding_is_input(self, index: Any) -> bool:
-        self._warn("ICudaEngine", "binding_is_input")
-        return self._binding(index)[0].is_input
+        self._model.warn("ICudaEngine", "binding_is_input")
+        return self._model.binding(index)[0].is_input
 
     def get_binding_shape(self, index: Any) -> Any:
-        self._warn("ICudaEngine", "get_binding_shape")
-        tensor, profile = self._binding(index)
-        return self._mod.Dims(self._shape_in(tensor, profile))
+        self._model.warn("ICudaEngine", "get_binding_shape")
+        tensor, profile = self._model.binding(index)
+        return self._model.dims(self._model.shape_in(tensor, profile))
 
     def get_binding_dtype(self, index: Any) -> Any:
-        self._warn("ICudaEngine", "get_binding_dtype")
-        return self._enum("DataType", self._binding(index)[0].trt_dtype)
+        self._model.warn("ICudaEngine", "get_binding_dtype")
+        return self._model.enum("DataType", self._model.binding(index)[0].trt_dtype)
 
     def get_binding_format(self, index: int) -> Any:
-        self._warn("ICudaEngine", "get_binding_format")
-        return self._enum("TensorFormat", self._index(index)[0].format)
+        self._model.warn("ICudaEngine", "get_binding_format")
+        return self._model.enum("TensorFormat", self._model.int_binding(index)[0].format)
 
     def get_binding_vectorized_dim(self, index: int) -> int:
-        self._warn("ICudaEngine", "get_binding_vectorized_dim")
-        return self._index(index)[0].vectorized_dim
+        self._model.warn("ICudaEngine", "get_binding_vectorized_dim")
+        return self._model.int_binding(index)[0].vectorized_dim
 
     def get_binding_components_per_element(self, index: int) -> int:
-        self._warn("ICudaEngine", "get_binding_components_per_element")
-        return self._index(index)[0].components_per_element
+        self._model.warn("ICudaEngine", "get_binding_components_per_element")
+        return self._model.int_binding(index)[0].components_per_element
 
     def get_binding_bytes_per_component(self, index: int) -> int:
-        self._warn("ICudaEngine", "get_binding_bytes_per_component")
-        return max(bits_of(self._index(index)[0].trt_dtype) // 8, 1)
+        self._model.warn("ICudaEngine", "get_binding_bytes_per_component")
+        return max(bits_of(self._model.int_binding(index)[0].trt_dtype) // 8, 1)
 
     def get_location(self, index: Any) -> Any:
-        self._warn("ICudaEngine", "get_location")
-        location = self._binding(index)[0].location.upper()
-        return self._enum("TensorLocation", location)
+        self._model.warn("ICudaEngine", "get_location")
+        location = self._model.binding(index)[0].location.upper()
+        return self._model.enum("TensorLocation", location)
 
-    def is_shape_binding(self, index: int) -> bool:
-        self._warn("ICudaEngine", "is_shape_binding")
-        return self._index(index)[0].is_shape_tensor
+    def is_shape_binding(self, binding: int) -> bool:
+        self._model.warn("ICudaEngine", "is_shape_binding")
+        return self._model.int_binding(binding)[0].is_shape_tensor
 
-    def is_execution_binding(self, index: int) -> bool:
-        self._warn("ICudaEngine", "is_execution_binding")
-        return not self._index(index)[0].is_shape_tensor
+    def is_execution_binding(self, binding: int) -> bool:
+        self._model.warn("ICudaEngine", "is_execution_binding")
+        return not self._model.int_binding(binding)[0].is_shape_tensor
 
     def get_profile_shape(self, profile_index: int, binding: Any) -> list[Any]:
-        self._warn("ICudaEngine", "get_profile_shape")
-        tensor, _ = self._binding(binding)
-        if not tensor.is_input or not 0 <= profile_index < self._spec.num_profiles:
+        self._model.warn("ICudaEngine", "get_profile_shape")
+        tensor, _ = self._model.binding(binding)
+        if not tensor.is_input or not 0 <= profile_index < self._model.spec.num_profiles:
             raise RuntimeError("Error in get_profile_shape.")
-        return [self._mod.Dims(s) for s in self._range(tensor, profile_index)]
+        return [self._model.dims(s) for s in self._model.profile_range(tensor, profile_index)]
 
     @property
     def max_batch_size(self) -> int:
-        self._warn("ICudaEngine", "max_batch_size")
-        return self._spec.max_batch_size if self._spec.implicit_batch else 1
+        self._model.warn("ICudaEngine", "max_batch_size")
+        return self._model.spec.max_batch_size if self._model.spec.implicit_batch else 1
 
     @property
     def has_implicit_batch_dimension(self) -> bool:
-        self._warn("ICudaEngine", "has_implicit_batch_dimension")
-        return self._spec.implicit_batch
+        self._model.warn("ICudaEngine", "has_implicit_batch_dimension")
+        return self._model.spec.implicit_batch
 
     def create_execution_context_without_device_memory(self) -> Any:
-        self._warn("ICudaEngine", "create_execution_context_without_device_memory")
-        return self._mod.IExecutionContext._create(self)
+        self._model.warn("ICudaEngine", "create_execution_context_without_device_memory")
+        return self._create_context()
 
     @property
     def device_memory_size(self) -> int:
-        self._warn("ICudaEngine", "device_memory_size")
-        return self._spec.device_memory_size
+        self._model.warn("ICudaEngine", "device_memory_size")
+        return self._model.spec.device_memory_size
 
     @property
     def device_memory_size_v2(self) -> int:
-        return self._spec.device_memory_size
+        return self._model.spec.device_memory_size
 
     # -- name-based API (8.5+) -------------------------------------------------------------
     @property
     def num_io_tensors(self) -> int:
-        return len(self._spec.tensors)
+        return self._model.count
 
     def get_tensor_name(self, index: int) -> str:
-        if not 0 <= index < len(self._spec.tensors):
+        if not 0 <= index < self._model.count:
             raise IndexError(f"Index {index} out of range.")
-        return self._spec.tensors[index].name
+        return self._model.spec.tensors[index].name
 
     def get_tensor_mode(self, name: str) -> Any:
-        if name not in self._by_name:
-            return self._enum("TensorIOMode", "NONE")
-        return self._enum("TensorIOMode", "INPUT" if self._named(name).is_input else "OUTPUT")
+        if name not in self._model.positions:
+            return self._model.enum("TensorIOMode", "NONE")
+        mode = "INPUT" if self._model.named(name).is_input else "OUTPUT"
+        return self._model.enum("TensorIOMode", mode)
 
     def get_tensor_shape(self, name: str) -> Any:
-        if name not in self._by_name:
-            return self._mod.Dims(())
-        return self._mod.Dims(self._shape_any(self._named(name)))
+        if name not in self._model.positions:
+            return self._model.dims(())
+        return self._model.dims(self._model.shape_any(self._model.named(name)))
 
     def get_tensor_dtype(self, name: str) -> Any:
-        return self._enum("DataType", self._named(name).trt_dtype)
+        return self._model.enum("DataType", self._model.named(name).trt_dtype)
 
     def get_tensor_location(self, name: str) -> Any:
-        return self._enum("TensorLocation", self._named(name).location.upper())
+        return self._model.enum("TensorLocation", self._model.named(name).location.upper())
 
     def get_tensor_format(self, name: str, profile_index: int = 0) -> Any:
-        return self._enum("TensorFormat", self._named(name).format)
+        return self._model.enum("TensorFormat", self._model.named(name).format)
 
     def get_tensor_vectorized_dim(self, name: str, profile_index: int = 0) -> int:
-        return self._named(name).vectorized_dim
+        return self._model.named(name).vectorized_dim
 
     def get_tensor_components_per_element(self, name: str, profile_index: int = 0) -> int:
-        return self._named(name).components_per_element
+        return self._model.named(name).components_per_element
 
     def get_tensor_bytes_per_component(self, name: str, profile_index: int = 0) -> int:
-        return max(bits_of(self._named(name).trt_dtype) // 8, 1)
+        return max(bits_of(self._model.named(name).trt_dtype) // 8, 1)
 
     def get_tensor_profile_shape(self, name: str, profile_index: int) -> list[Any]:
-        tensor = self._named(name)
-        if not tensor.is_input or not 0 <= profile_index < self._spec.num_profiles:
+        tensor = self._model.named(name)
+        if not tensor.is_input or not 0 <= profile_index < self._model.spec.num_profiles:
             raise RuntimeError("Error in get_tensor_profile_shape.")
-        return [self._mod.Dims(s) for s in self._range(tensor, profile_index)]
+        return [self._model.dims(s) for s in self._model.profile_range(tensor, profile_index)]
 
     def get_tensor_profile_values(self, name: int, profile_index: str) -> list[list[int]]:
         # The real binding's keyword names are swapped: positionally (profile_index, name).
-        profile, tensor = int(name), self._named(profile_index)
+        profile, tensor = int(name), self._model.named(profile_index)
         if not (tensor.is_input and tensor.is_shape_tensor):
             raise RuntimeError("Error in get_tensor_profile_values.")
-        return [list(s) for s in self._range(tensor, profile)]
+        return [list(s) for s in self._model.profile_range(tensor, profile)]
 
     def is_shape_inference_io(self, name: str) -> bool:
-        return self._named(name).is_shape_tensor
+        return self._model.named(name).is_shape_tensor
 
+
+class _Before10(EngineCore):
+    """Members whose parameters 10.0 changed, as 8.x binds them (pyCore.cpp, release/8.6):
+    no allocation strategy, and the per-tensor format queries without a profile."""
+
+    def create_execution_context(self) -> Any:
+        return self._create_context()
+
+    def get_tensor_format(self, name: str) -> Any:
+        return _Pool.get_tensor_format(self, name)  # type: ignore[arg-type]
+
+    def get_tensor_vectorized_dim(self, name: str) -> int:
+        return _Pool.get_tensor_vectorized_dim(self, name)  # type: ignore[arg-type]
+
+    def get_tensor_components_per_element(self, name: str) -> int:
+        return _Pool.get_tensor_components_per_element(self, name)  # type: ignore[arg-type]
+
+    def get_tensor_bytes_per_component(self, name: str) -> int:
+        return _Pool.get_tensor_bytes_per_component(self, name)  # type: ignore[arg-type]
+
+
+#: Per-era replacements of ``ENGINE_MEMBERS`` for the eras before 10.0.
+ENGINE_MEMBERS_BEFORE_10: dict[str, Any] = {
+    name: value for name, value in vars(_Before10).items() if not name.startswith("_")
+}
 
 ENGINE_MEMBERS: dict[str, Any] = {
     **{name: value for name, value in vars(_Pool).items() if not name.startswith("_")},

@@ -1,6 +1,8 @@
 """What each faked TensorRT API era offers: versions, DataTypes, and the public members of its
-classes. Every name here exists on the real class of that era (``tests/data`` and
-``shared/surfaces`` hold the real lists, and ``tests/test_fake_fidelity.py`` compares).
+classes. The fakes implement the members listed here; which of them an era offers comes from
+the version table (``_versions.ADDED`` / ``REMOVED``, generated from the real pybind sources),
+so the fakes, the scanner and the version facts cannot disagree. ``tests/test_fake_fidelity.py``
+compares the result with the real lists.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .._compat import DATACLASS_SLOTS
+from .._versions import offered, parse_version
 
 __all__ = ["ERAS", "Era"]
 
@@ -80,7 +83,22 @@ _COMMON_CONTEXT = (
     "all_binding_shapes_specified",
     "execute_v2",
 )
-_RUNTIME = ("deserialize_cuda_engine", "logger", "max_threads")
+_RUNTIME = ("deserialize_cuda_engine", "logger", "max_threads", "engine_host_code_allowed")
+# Every member the fakes implement, per class; an era offers those its release has.
+_ENGINE = (
+    *_COMMON_ENGINE,
+    *_BINDING_ENGINE,
+    *_TENSOR_ENGINE,
+    "get_tensor_profile_values",
+    "device_memory_size_v2",
+)
+_CONTEXT = (*_COMMON_CONTEXT, *_BINDING_CONTEXT, *_TENSOR_CONTEXT)
+
+
+def _members(cls: str, implemented: tuple[str, ...], version: str) -> tuple[str, ...]:
+    release = parse_version(version)
+    return tuple(name for name in implemented if offered(cls, name, release))
+
 
 _DTYPES_8_4 = ("FLOAT", "HALF", "INT8", "INT32", "BOOL")
 _DTYPES_8_6 = (*_DTYPES_8_4, "UINT8", "FP8")
@@ -139,9 +157,9 @@ ERAS: dict[str, Era] = {
         key="8.4",
         version="8.4.3.1",
         dtypes=_DTYPES_8_4,
-        engine_members=(*_COMMON_ENGINE, *_BINDING_ENGINE),
-        context_members=(*_COMMON_CONTEXT, *_BINDING_CONTEXT),
-        runtime_members=_RUNTIME,
+        engine_members=_members("ICudaEngine", _ENGINE, "8.4.3.1"),
+        context_members=_members("IExecutionContext", _CONTEXT, "8.4.3.1"),
+        runtime_members=_members("Runtime", _RUNTIME, "8.4.3.1"),
         # Source: NVIDIA/TensorRT release/8.4 python/src/infer/pyCore.cpp (utils::deprecate*).
         deprecated=_dep("ICudaEngine", "max_batch_size")
         | _dep("IExecutionContext", "execute", "execute_async", "active_optimization_profile"),
@@ -153,9 +171,9 @@ ERAS: dict[str, Era] = {
         key="8.6",
         version="8.6.1.6",
         dtypes=_DTYPES_8_6,
-        engine_members=(*_COMMON_ENGINE, *_BINDING_ENGINE, *_TENSOR_ENGINE),
-        context_members=(*_COMMON_CONTEXT, *_BINDING_CONTEXT, *_TENSOR_CONTEXT),
-        runtime_members=(*_RUNTIME, "engine_host_code_allowed"),
+        engine_members=_members("ICudaEngine", _ENGINE, "8.6.1.6"),
+        context_members=_members("IExecutionContext", _CONTEXT, "8.6.1.6"),
+        runtime_members=_members("Runtime", _RUNTIME, "8.6.1.6"),
         # Source: NVIDIA/TensorRT release/8.6 pyCore.cpp: every binding getter warns from 8.5.
         deprecated=_dep("ICudaEngine", "max_batch_size", *_BINDING_GETTERS_DEP)
         | _dep(
@@ -174,17 +192,9 @@ ERAS: dict[str, Era] = {
         key="10",
         version="10.16.1.11",
         dtypes=_DTYPES_10,
-        engine_members=(
-            *_COMMON_ENGINE,
-            *_TENSOR_ENGINE,
-            "get_tensor_profile_values",
-            "has_implicit_batch_dimension",
-            "device_memory_size",
-            "device_memory_size_v2",
-            "create_execution_context_without_device_memory",
-        ),
-        context_members=(*_COMMON_CONTEXT, *_TENSOR_CONTEXT, "all_shape_inputs_specified"),
-        runtime_members=(*_RUNTIME, "engine_host_code_allowed"),
+        engine_members=_members("ICudaEngine", _ENGINE, "10.16.1.11"),
+        context_members=_members("IExecutionContext", _CONTEXT, "10.16.1.11"),
+        runtime_members=_members("Runtime", _RUNTIME, "10.16.1.11"),
         # Source: release/10.16 pyCore.cpp; device_memory_size warns from 10.1.
         deprecated=_dep(
             "ICudaEngine",
@@ -200,14 +210,9 @@ ERAS: dict[str, Era] = {
         key="11",
         version="11.4.0.106",
         dtypes=_DTYPES_10,
-        engine_members=(
-            *_COMMON_ENGINE,
-            *_TENSOR_ENGINE,
-            "get_tensor_profile_values",
-            "device_memory_size_v2",
-        ),
-        context_members=(*_COMMON_CONTEXT, *_TENSOR_CONTEXT),
-        runtime_members=(*_RUNTIME, "engine_host_code_allowed"),
+        engine_members=_members("ICudaEngine", _ENGINE, "11.4.0.106"),
+        context_members=_members("IExecutionContext", _CONTEXT, "11.4.0.106"),
+        runtime_members=_members("Runtime", _RUNTIME, "11.4.0.106"),
         deprecated=frozenset(),
         implicit_batch=False,
         shared_profile_zero=False,

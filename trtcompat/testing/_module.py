@@ -7,6 +7,7 @@ import math
 import types
 import warnings
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -14,8 +15,9 @@ import numpy as np
 from .._dtypes import BITS
 from ._context import ContextCore
 from ._context_members import CONTEXT_MEMBERS, PROFILE_RO, PROFILE_RW
-from ._engine import ENGINE_MEMBERS, EngineCore
+from ._engine import ENGINE_MEMBERS, ENGINE_MEMBERS_BEFORE_10, EngineCore
 from ._eras import ERAS, Era
+from ._model import EngineModel
 from ._spec import EngineSpec, spec_from_plan
 
 __all__ = ["make_module"]
@@ -89,47 +91,73 @@ def _dtype_enum(era: Era) -> type[enum.Enum]:
     return cls
 
 
-def make_module(era_key: str) -> types.ModuleType:
-    """A fresh module that behaves like ``tensorrt`` of the given era (``"8.4"`` ... ``"11"``)."""
+@lru_cache(maxsize=None)
+def _enums(era_key: str) -> dict[str, type[enum.Enum]]:
+    # One set of enum classes per era, shared by every module instance of it, as the real
+    # module has one: an engine built on one fake instance compares equal to another's
+    # TensorIOMode.INPUT.
     era = ERAS[era_key]
-    mod = types.ModuleType("tensorrt", f"trtcompat fake of TensorRT {era.version}")
-    mod.__version__ = era.version  # type: ignore[attr-defined]
-    mod.DataType = _dtype_enum(era)  # type: ignore[attr-defined]
-    for name, member in mod.DataType.__members__.items():
-        alias = {
-            "FLOAT": "float32",
-            "HALF": "float16",
-            "INT8": "int8",
-            "INT32": "int32",
-            "BOOL": "bool",
-            "UINT8": "uint8",
-            "FP8": "fp8",
-            "BF16": "bfloat16",
-            "INT64": "int64",
-            "INT4": "int4",
-            "FP4": "fp4",
-            "E8M0": "e8m0",
-        }[name]
-        setattr(mod, alias, member)
-    mod.TensorLocation = _enum("TensorLocation", ("DEVICE", "HOST"))  # type: ignore[attr-defined]
-    formats = _FORMATS_8_4 if era.key == "8.4" else (*_FORMATS_8_4, "DHWC")
-    mod.TensorFormat = _enum("TensorFormat", formats)  # type: ignore[attr-defined]
+    enums = {
+        "DataType": _dtype_enum(era),
+        "TensorLocation": _enum("TensorLocation", ("DEVICE", "HOST")),
+        "TensorFormat": _enum(
+            "TensorFormat", _FORMATS_8_4 if era.key == "8.4" else (*_FORMATS_8_4, "DHWC")
+        ),
+    }
     if era.has_tensors:
-        mod.TensorIOMode = _enum("TensorIOMode", ("NONE", "INPUT", "OUTPUT"))  # type: ignore[attr-defined]
+        enums["TensorIOMode"] = _enum("TensorIOMode", ("NONE", "INPUT", "OUTPUT"))
     if era.key in ("10", "11"):
-        mod.ExecutionContextAllocationStrategy = _enum(  # type: ignore[attr-defined]
+        enums["ExecutionContextAllocationStrategy"] = _enum(
             "ExecutionContextAllocationStrategy", ("STATIC", "ON_PROFILE_CHANGE", "USER_MANAGED")
         )
-    mod.Dims = type("Dims", (_Dims,), {})  # type: ignore[attr-defined]
-    mod.ILogger, mod.Logger = _loggers()  # type: ignore[attr-defined]
-    mod.Runtime = _runtime_class(mod, era)  # type: ignore[attr-defined]
+    return enums
 
-    engine_dict = {n: ENGINE_MEMBERS[n] for n in era.engine_members}
-    engine_dict.update(_era=era, _mod=mod, __module__="tensorrt")
+
+_DTYPE_ALIASES = {
+    "FLOAT": "float32",
+    "HALF": "float16",
+    "INT8": "int8",
+    "INT32": "int32",
+    "BOOL": "bool",
+    "UINT8": "uint8",
+    "FP8": "fp8",
+    "BF16": "bfloat16",
+    "INT64": "int64",
+    "INT4": "int4",
+    "FP4": "fp4",
+    "E8M0": "e8m0",
+}
+
+
+def make_module(era_key: str, name: str = "tensorrt") -> types.ModuleType:
+    """A fresh module that behaves like ``tensorrt`` of the given era (``"8.4"`` ... ``"11"``).
+
+    Args:
+        era_key: The era.
+        name: The module's ``__name__`` and its classes' ``__module__`` (what code that
+            imports the engine's module back by name, such as ``IOutputAllocator`` lookups,
+            will import).
+    """
+    era = ERAS[era_key]
+    mod = types.ModuleType(name, f"trtcompat fake of TensorRT {era.version}")
+    mod.__version__ = era.version  # type: ignore[attr-defined]
+    for enum_name, enum_class in _enums(era.key).items():
+        setattr(mod, enum_name, enum_class)
+    for member_name, member in mod.DataType.__members__.items():
+        setattr(mod, _DTYPE_ALIASES[member_name], member)
+    mod.Dims = type("Dims", (_Dims,), {})  # type: ignore[attr-defined]
+    mod.ILogger, mod.Logger = _loggers(name)  # type: ignore[attr-defined]
+    mod.Runtime = _runtime_class(mod, era, name)  # type: ignore[attr-defined]
+
+    members = ENGINE_MEMBERS if era.has_tensors and not era.has_bindings else {
+        **ENGINE_MEMBERS, **ENGINE_MEMBERS_BEFORE_10
+    }
+    engine_dict = {n: members[n] for n in era.engine_members}
+    engine_dict.update(__module__=name)
     mod.ICudaEngine = type("ICudaEngine", (EngineCore,), engine_dict)  # type: ignore[attr-defined]
     context_dict = {n: CONTEXT_MEMBERS[n] for n in era.context_members if n in CONTEXT_MEMBERS}
     context_dict["active_optimization_profile"] = PROFILE_RW if era.settable_profile else PROFILE_RO
-    context_dict.update(_mod=mod, __module__="tensorrt")
+    context_dict.update(__module__=name)
     mod.IExecutionContext = type("IExecutionContext", (ContextCore,), context_dict)  # type: ignore[attr-defined]
     if era.key in ("10", "11"):
         # tensorrt/__init__.py (10.x, 11.x) patches deprecated, no-op context managers on.
@@ -137,7 +165,7 @@ def make_module(era_key: str) -> types.ModuleType:
             cls.__enter__ = _deprecated_enter
             cls.__exit__ = _noop_exit
     if era.has_tensors:
-        mod.IOutputAllocator = _output_allocator(era)  # type: ignore[attr-defined]
+        mod.IOutputAllocator = _output_allocator(era, name)  # type: ignore[attr-defined]
     mod.nptype = _nptype(era)  # type: ignore[attr-defined]
     mod.volume = lambda iterable: math.prod(iterable)  # type: ignore[attr-defined]
     return mod
@@ -157,7 +185,7 @@ def _noop_exit(this: Any, exc_type: Any, exc_value: Any, traceback: Any) -> None
     del this, exc_type, exc_value, traceback
 
 
-def _loggers() -> tuple[type, type]:
+def _loggers(name: str) -> tuple[type, type]:
     class ILogger:
         Severity = _Severity
         INTERNAL_ERROR, ERROR, WARNING, INFO, VERBOSE = tuple(_Severity)
@@ -177,10 +205,11 @@ def _loggers() -> tuple[type, type]:
             if int(severity) <= int(self.min_severity):
                 print(f"[TRT] [{_SEVERITIES[int(severity)][0]}] {msg}")
 
+    ILogger.__module__ = Logger.__module__ = name
     return ILogger, Logger
 
 
-def _runtime_class(mod: types.ModuleType, era: Era) -> type:
+def _runtime_class(mod: types.ModuleType, era: Era, name: str) -> type:
     def __init__(self: Any, logger: Any) -> None:
         self._logger = logger
         self.max_threads = 1
@@ -208,14 +237,14 @@ def _runtime_class(mod: types.ModuleType, era: Era) -> type:
         if problem:
             self._log("ERROR", problem)
             return None
-        return mod.ICudaEngine(spec, self)
+        return mod.ICudaEngine(EngineModel(spec, era, mod, self._log))
 
     members = {
         "__init__": __init__,
         "_log": _log,
         "deserialize_cuda_engine": deserialize_cuda_engine,
         "logger": property(lambda self: self._logger),
-        "__module__": "tensorrt",
+        "__module__": name,
     }
     return type("Runtime", (), members)
 
@@ -226,16 +255,22 @@ def _check_spec(spec: EngineSpec, era: Era) -> str:
             return f"TensorRT {era.version} has no DataType {tensor.trt_dtype} ({tensor.name})."
     if any(t.data_dependent for t in spec.tensors) and not era.has_tensors:
         return f"TensorRT {era.version} has no data-dependent output shapes."
+    inputs = sum(t.is_input for t in spec.tensors)
+    if spec.compute is None and spec.launch is None and len(spec.tensors) - inputs > inputs:
+        return (
+            f"{spec.name}: an EngineSpec without compute pairs output i with input i; it has "
+            f"{len(spec.tensors) - inputs} outputs and {inputs} inputs. Give compute= or launch=."
+        )
     if spec.implicit_batch and not era.implicit_batch:
         return f"TensorRT {era.version} cannot run implicit-batch engines."
     return ""
 
 
-def _output_allocator(era: Era) -> type:
+def _output_allocator(era: Era, name: str) -> type:
     def __init__(self: Any) -> None:
         pass
 
-    members: dict[str, Any] = {"__init__": __init__, "__module__": "tensorrt"}
+    members: dict[str, Any] = {"__init__": __init__, "__module__": name}
     if era.key == "8.6":
         members["tensorrt_version"] = property(lambda self: 1)
     return type("IOutputAllocator", (), members)

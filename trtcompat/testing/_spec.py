@@ -6,7 +6,7 @@ import json
 import threading
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -21,7 +21,7 @@ __all__ = [
     "Launch",
     "LaunchTensor",
     "TensorSpec",
-    "identity_compute",
+    "paired_by_order",
     "plan_from_spec",
     "spec_from_plan",
 ]
@@ -94,9 +94,11 @@ class TensorSpec:
         )
 
 
-def identity_compute(inputs: Mapping[str, np.ndarray]) -> Mapping[str, np.ndarray]:
-    """Default compute: output ``i`` is input ``i`` (cast to nothing; names paired by order)."""
-    return dict(inputs)
+def paired_by_order(spec: EngineSpec, inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """What a spec without ``compute`` computes: output ``i`` is input ``i``."""
+    names_in = [t.name for t in spec.tensors if t.is_input]
+    names_out = [t.name for t in spec.tensors if not t.is_input]
+    return {out: inputs[inp] for inp, out in zip(names_in, names_out)}
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,10 @@ class EngineSpec:
 
     Args:
         tensors: I/O tensors in the engine's order (outputs may come first).
-        compute: Host computation, used when ``launch`` is None.
+        compute: Host computation, used when ``launch`` is None. None (the default): output
+            ``i`` is a copy of input ``i``, paired by their order in ``tensors`` whatever
+            their names (cast to the output's dtype); such a spec needs at least as many
+            inputs as outputs, and its plan loads in any process (see ``write-plan``).
         launch: Optional: called with the bound addresses and the stream instead of
             ``compute``, e.g. to launch real GPU work on device pointers.
         num_profiles: Optimization profiles (dynamic inputs give one range per profile).
@@ -116,14 +121,13 @@ class EngineSpec:
     """
 
     tensors: tuple[TensorSpec, ...]
-    compute: Compute = identity_compute
+    compute: Compute | None = None
     launch: Callable[[Launch], None] | None = None
     num_profiles: int = 1
     implicit_batch: bool = False
     max_batch_size: int = 1
     name: str = "fake_engine"
     device_memory_size: int = 1 << 20
-    _key: str = field(default="", compare=False)
 
     def with_tensors(self, *tensors: TensorSpec) -> EngineSpec:
         """A copy with other tensors."""
@@ -140,31 +144,66 @@ def plan_from_spec(spec: EngineSpec, version: str) -> bytes:
     The callables stay in this process (a registry keyed by the plan), as a real plan's
     kernels stay in the library that built it.
     """
+    portable = spec.compute is None and spec.launch is None
     with _LOCK:
         key = f"{len(_REGISTRY)}"
-        _REGISTRY[key] = spec
-    body = {
+        if not portable:
+            _REGISTRY[key] = spec
+    body: dict[str, Any] = {
         "version": version,
         "key": key,
         "name": spec.name,
         "tensors": [t.name for t in spec.tensors],
     }
+    if portable:
+        body["spec"] = _to_json(spec)  # nothing callable: the plan carries the whole engine
     return PLAN_MAGIC + json.dumps(body).encode()
+
+
+_SPEC_FIELDS = ("num_profiles", "implicit_batch", "max_batch_size", "name", "device_memory_size")
+
+
+def _to_json(spec: EngineSpec) -> dict[str, Any]:
+    tensors = []
+    for t in spec.tensors:
+        fields = {f: getattr(t, f) for f in TensorSpec.__dataclass_fields__}
+        fields["dtype"] = t.trt_dtype
+        tensors.append(fields)
+    return {"tensors": tensors, **{f: getattr(spec, f) for f in _SPEC_FIELDS}}
+
+
+def _from_json(body: Mapping[str, Any]) -> EngineSpec:
+    tensors = []
+    for fields in body["tensors"]:
+        fields = dict(fields)
+        fields["shape"] = tuple(fields["shape"])
+        fields["profiles"] = tuple(shapes_of(p) for p in fields["profiles"])
+        tensors.append(TensorSpec(**fields))
+    return EngineSpec(tuple(tensors), **{f: body[f] for f in _SPEC_FIELDS})
 
 
 def spec_from_plan(data: bytes) -> tuple[str, EngineSpec]:
     """``(built-for version, spec)`` of a fake plan.
 
     Raises:
-        ValueError: not a fake plan, or one from another process.
+        ValueError: not a fake plan, or one with callables from another process.
     """
     if not data.startswith(PLAN_MAGIC):
         raise ValueError("The plan has no valid header (magic tag mismatch).")
     try:
         body = json.loads(bytes(data[len(PLAN_MAGIC) :]).decode())
-        return str(body["version"]), _REGISTRY[str(body["key"])]
-    except (ValueError, KeyError, UnicodeDecodeError):
+        version = str(body["version"])
+        if "spec" in body:
+            return version, _from_json(body["spec"])
+        key = str(body["key"])
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         raise ValueError("The plan is corrupt or was built in another process.") from None
+    if key not in _REGISTRY:
+        raise ValueError(
+            "The plan was built in another process from an EngineSpec with compute= or "
+            "launch=; only specs without callables travel between processes."
+        )
+    return version, _REGISTRY[key]
 
 
 def shapes_of(values: Sequence[Sequence[int]]) -> tuple[tuple[int, ...], ...]:

@@ -1,0 +1,105 @@
+"""Is a use inside code that only runs on old TensorRT versions? (``guarded`` findings)
+
+Code under ``if hasattr(obj, "old_member")``, in the ``else`` of ``hasattr(obj, "new_member")``,
+behind ``try: ... except AttributeError``, in a branch only implicit-batch engines reach
+(``if engine.has_implicit_batch_dimension:``) or under a version check (``trt.__version__``,
+``packaging.version``, a name with ``version`` in it) is a deliberate compatibility path, not a
+migration bug: it is reported as guarded and never rewritten.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from trtcompat.migrate._analysis import FileFacts
+
+__all__ = ["is_guarded", "is_version_check"]
+
+_VERSION_CALLS = frozenset({"parse", "Version", "LooseVersion", "parse_version"})
+# Names of version predicates and constants: trt_version, TRT_MAJOR, is_trt10, trt8, ...
+_VERSION_NAME = re.compile(r"version|trt_?\d|trt_?major", re.I)
+
+
+def is_version_check(test: ast.expr) -> bool:
+    """Whether a condition looks at a version (``trt.__version__``, ``Version(...)``, ...)."""
+    for node in ast.walk(test):
+        if isinstance(node, ast.Attribute) and node.attr == "__version__":
+            return True
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in _VERSION_CALLS or _VERSION_NAME.search(name or ""):
+                return True
+        if isinstance(node, ast.Name) and _VERSION_NAME.search(node.id):
+            return True
+    return False
+
+
+def _hasattr_name(test: ast.expr) -> tuple[str, bool] | None:
+    """``("member", negated)`` for ``[not] hasattr(x, "member")``."""
+    negated = False
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, negated = test.operand, True
+    if (
+        isinstance(test, ast.Call)
+        and isinstance(test.func, ast.Name)
+        and test.func.id == "hasattr"
+        and len(test.args) == 2
+        and isinstance(test.args[1], ast.Constant)
+        and isinstance(test.args[1].value, str)
+    ):
+        return test.args[1].value, negated
+    return None
+
+
+def _implicit_batch(test: ast.expr) -> bool:
+    return any(
+        isinstance(node, ast.Attribute) and node.attr == "has_implicit_batch_dimension"
+        for node in ast.walk(test)
+    )
+
+
+def _catches_attribute_error(handler: ast.ExceptHandler) -> bool:
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(isinstance(k, ast.Name) and k.id == "AttributeError" for k in kinds)
+
+
+def _branch_guards(parent: ast.If | ast.IfExp, child: ast.AST, member: str) -> bool:
+    if child is parent.test:
+        return False
+    in_body = child is parent.body or (isinstance(parent.body, list) and child in parent.body)
+    if is_version_check(parent.test):
+        return True
+    probe = _hasattr_name(parent.test)
+    if probe is not None:
+        name, negated = probe
+        old_branch = in_body != negated  # the branch where hasattr(...) is True
+        return name == member if old_branch else name != member
+    return in_body and _implicit_batch(parent.test)
+
+
+def is_guarded(node: ast.AST, member: str, facts: FileFacts) -> bool:
+    """Whether the use of ``member`` at ``node`` sits on a compatibility path.
+
+    Args:
+        node: The matched node.
+        member: The matched name (``max_workspace_size``, ``BuilderFlag.FP16``, ...).
+        facts: The file's facts (for parents).
+
+    Returns:
+        True inside a hasattr / try-except AttributeError / implicit-batch / version guard.
+    """
+    member = member.rsplit(".", 1)[-1]
+    child, parent = node, facts.parents.get(id(node))
+    while parent is not None:
+        if isinstance(parent, (ast.If, ast.IfExp)) and _branch_guards(parent, child, member):
+            return True
+        if (
+            isinstance(parent, ast.Try)
+            and child in parent.body
+            and any(_catches_attribute_error(h) for h in parent.handlers)
+        ):
+            return True
+        child, parent = parent, facts.parents.get(id(parent))
+    return False

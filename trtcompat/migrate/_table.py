@@ -1,0 +1,120 @@
+"""Tie the hand-written rules to the generated table of API changes.
+
+``trtcompat/_api_changes.py`` (generated from the pybind sources of every release branch) says
+*when* each TensorRT name was deprecated, made read-only or removed; the rules in ``_rules.py``
+say *how* to migrate it. This module answers, for one matched name, its versions from the
+table, and lists which table entries the rules cover (``tests/test_migrate_table.py`` checks
+that the rules cover every change, less the documented :data:`NOT_SCANNED`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from trtcompat._api_changes import CHANGES
+from trtcompat.migrate._rules import RULES, Rule
+
+__all__ = ["KIND_CLASSES", "NOT_SCANNED", "changed_entries", "covered_entries", "versions"]
+
+_LAYERS = tuple(sorted({"ILayer", *(c for c in CHANGES if c.endswith("Layer"))}))
+# The TensorRT classes an object of each receiver kind (``_analysis.receiver_kind``) can be.
+KIND_CLASSES: dict[str, tuple[str, ...]] = {
+    "engine": ("ICudaEngine",),
+    "context": ("IExecutionContext",),
+    "runtime": ("Runtime",),
+    "builder": ("Builder",),
+    "config": ("IBuilderConfig",),
+    "network": ("INetworkDefinition",),
+    "layer": _LAYERS,
+    "tensor": ("ITensor",),
+    "profile": ("IOptimizationProfile",),
+    "parser": ("OnnxParser",),
+    "registry": ("IPluginRegistry",),
+    "refitter": ("Refitter",),
+    "timing_cache": ("ITimingCache",),
+    "dimexpr": ("IDimensionExpr",),
+}
+
+# Changes no rule scans for, and why (each is checked to exist in the table).
+NOT_SCANNED: dict[str, str] = {
+    "Dims.__iter__": "iteration still works through __getitem__ / __len__",
+    "ILogger.log": "a method users implement on their ILogger subclass",
+    "IOutputAllocator.notify_shape": "user-implemented override, dispatched by name",
+    "IOutputAllocator.reallocate_output": "user-implemented override, dispatched by name",
+    "IOutputAllocator.tensorrt_version": "interface version, read by TensorRT",
+    "IPluginCreator.tensorrt_version": "interface version, read by TensorRT",
+    "IGpuAllocator.free": "user-implemented override (10.0 calls deallocate)",
+    "IGpuAllocator.allocate": "user-implemented override (deprecated for allocate_async)",
+    "IGpuAllocator.deallocate": "user-implemented override (deprecated for deallocate_async)",
+    "IGpuAsyncAllocator.allocate": "user-implemented override",
+    "IGpuAsyncAllocator.deallocate": "user-implemented override",
+    "IPluginV3OneBuild.get_output_datatypes": "user-implemented plugin override",
+    "TimingCacheValue.tacticHash": "a field of a timing-cache query result (TRT073)",
+    "TimingCacheValue.timingMSec": "a field of a timing-cache query result (TRT073)",
+    "ITimingCache.reset": "generic name on a timing cache (TRT073 covers the cache API)",
+    "ITimingCache.serialize": "generic name on a timing cache (TRT073 covers the cache API)",
+}
+
+
+def _member_key(name: str) -> tuple[str, str]:
+    head, _, tail = name.partition(".")
+    return (head, tail) if tail else ("tensorrt", head)
+
+
+def is_member_name(name: str) -> bool:
+    """Whether a rule name is a module-level name or enum value (``BuilderFlag.FP16``)."""
+    return "." in name or name[:1].isupper()
+
+
+def versions(rule: Rule, name: str, kind: str | None) -> tuple[str | None, str | None, str]:
+    """``(deprecated_in, removed_in, api)`` of one matched name, from the table where it is.
+
+    Args:
+        rule: The rule that matched.
+        name: The matched attribute or member name.
+        kind: The receiver's kind, when known.
+
+    Returns:
+        The versions (the rule's own for names the table lacks: hazards, TensorRT 7, cuda-python)
+        and the API as ``Class.member``.
+    """
+    if is_member_name(name):
+        candidates: Iterable[tuple[str, str]] = [_member_key(name)]
+    else:
+        kinds = [kind] if kind in rule.receivers else list(rule.receivers)
+        candidates = [(cls, name) for k in kinds for cls in KIND_CLASSES.get(k, ())]
+    for cls, member in candidates:
+        change = CHANGES.get(cls, {}).get(member)
+        if change is None or (rule.on == "store" and change[2] is None):
+            continue
+        _, deprecated, readonly, removed = change
+        return deprecated, readonly if rule.on == "store" else removed, f"{cls}.{member}"
+    return rule.deprecated_in, rule.removed_in, rule.api
+
+
+def changed_entries() -> set[str]:
+    """Every ``Class.member`` the table says was removed, made read-only or deprecated."""
+    return {
+        f"{cls}.{member}"
+        for cls, members in CHANGES.items()
+        for member, (_, deprecated, readonly, removed) in members.items()
+        if removed or readonly or deprecated
+    }
+
+
+def covered_entries(rules: Iterable[Rule] = RULES) -> set[str]:
+    """The table entries some rule scans for (members of a removed class go with it)."""
+    covered: set[str] = set()
+    for rule in rules:
+        for name in rule.names:
+            if is_member_name(name):
+                cls, member = _member_key(name)
+                covered.add(f"{cls}.{member}")
+                if cls == "tensorrt":  # a whole enum or class
+                    covered.update(f"{member}.{m}" for m in CHANGES.get(member, {}))
+            elif rule.on == "seq":
+                covered.update(f"{cls}.__{name}__" for cls in KIND_CLASSES["engine"])
+            else:
+                for kind in rule.receivers:
+                    covered.update(f"{cls}.{name}" for cls in KIND_CLASSES.get(kind, ()))
+    return covered & changed_entries()
