@@ -822,7 +822,7 @@ CATALOG: tuple[Case, ...] = (
         lambda ctx: get_backend("cuda"),
         tc.BackendUnavailableError,
         ImportError,
-        r"^unknown backend 'cuda' \(from name\); valid names: pycuda, cuda_python, cupy, "
+        r"^Unknown backend 'cuda' \(from name\); valid names: pycuda, cuda_python, cupy, "
         r"torch, host$",
     ),
     fails(
@@ -830,7 +830,7 @@ CATALOG: tuple[Case, ...] = (
         _backend_env,
         tc.BackendUnavailableError,
         ImportError,
-        r"^unknown backend 'gpu0' \(from \$TRTCOMPAT_BACKEND\); valid names: pycuda, "
+        r"^Unknown backend 'gpu0' \(from \$TRTCOMPAT_BACKEND\); valid names: pycuda, "
         r"cuda_python, cupy, torch, host$",
     ),
     fails(
@@ -838,7 +838,7 @@ CATALOG: tuple[Case, ...] = (
         lambda ctx: tc.Runner(ctx.engine(), backend="Host"),
         tc.BackendUnavailableError,
         ImportError,
-        r"^unknown backend 'Host' \(from name\); valid names: pycuda, cuda_python, cupy, "
+        r"^Unknown backend 'Host' \(from name\); valid names: pycuda, cuda_python, cupy, "
         r"torch, host$",
     ),
     fails(
@@ -846,7 +846,7 @@ CATALOG: tuple[Case, ...] = (
         lambda ctx: _missing_library(ctx, "cupy", "cupy"),
         tc.BackendUnavailableError,
         ImportError,
-        r"^backend 'cupy' needs cupy \(e\.g\. cupy-cuda12x\), which could not be imported "
+        r"^Backend 'cupy' needs cupy \(e\.g\. cupy-cuda12x\), which could not be imported "
         r"\(.*cupy.*\); install it with: pip install \"trtcompat\[cupy\]\"$",
     ),
     fails(
@@ -854,7 +854,7 @@ CATALOG: tuple[Case, ...] = (
         lambda ctx: _missing_library(ctx, "torch", "torch"),
         tc.BackendUnavailableError,
         ImportError,
-        r"^backend 'torch' needs .*, which could not be imported \(.*torch.*\); install it "
+        r"^Backend 'torch' needs .*, which could not be imported \(.*torch.*\); install it "
         r"with: pip install \"trtcompat\[torch\]\"$",
     ),
     fails(
@@ -862,7 +862,7 @@ CATALOG: tuple[Case, ...] = (
         lambda ctx: _missing_library(ctx, "pycuda", "pycuda"),
         tc.BackendUnavailableError,
         ImportError,
-        r"^backend 'pycuda' needs .*, which could not be imported \(.*pycuda.*\); install it "
+        r"^Backend 'pycuda' needs .*, which could not be imported \(.*pycuda.*\); install it "
         r"with: pip install \"trtcompat\[pycuda\]\"$",
     ),
     fails(
@@ -870,7 +870,7 @@ CATALOG: tuple[Case, ...] = (
         lambda ctx: get_backend("host", device=1),
         tc.DeviceError,
         ValueError,
-        r"^device 1 does not exist: the host backend has 1 device \(index 0\)$",
+        r"^Device 1 does not exist: the host backend has 1 device \(index 0\); pass device=0$",
     ),
     # -- API families -----------------------------------------------------------------------
     fails(
