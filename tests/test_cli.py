@@ -166,3 +166,22 @@ def test_python_dash_m() -> None:
                          capture_output=True, text=True)
     assert json.loads(out.stdout)["trtcompat"]
     assert out.returncode == (0 if json.loads(out.stdout)["tensorrt"].get("runtime") else 1)
+
+
+@pytest.mark.parametrize(
+    ("line", "version"),
+    [
+        ("NVRM version: NVIDIA UNIX x86_64 Kernel Module  570.86.15  Fri Jan 24 2025\n", "570.86.15"),
+        ("NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  580.159.04  Release Build\n", "580.159.04"),
+        ("something else entirely\n", None),
+    ],
+)
+def test_doctor_reads_the_kernel_driver_version(
+    line: str, version: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trtcompat.cli import _doctor
+
+    proc = tmp_path / "version"
+    proc.write_text(line)
+    monkeypatch.setattr(_doctor, "_KERNEL_DRIVER", str(proc))
+    assert _doctor._kernel_driver() == version

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import importlib.metadata
 import os
+import re
 import sys
 from typing import Any
 
@@ -60,16 +61,15 @@ def _load_libcuda() -> tuple[Any, str | None]:
 
 
 def _kernel_driver() -> str | None:
-    # "NVRM version: NVIDIA UNIX x86_64 Kernel Module  570.86.15  ..." -> "570.86.15"
+    # "NVRM version: NVIDIA UNIX x86_64 Kernel Module  570.86.15  ..." and, for the open
+    # modules, "NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  580.159.04  ...":
+    # the version is the first dotted number on the line.
     try:
         with open(_KERNEL_DRIVER) as handle:
-            words = handle.readline().split()
+            found = re.search(r"\b\d+\.\d+(?:\.\d+)?\b", handle.readline())
     except OSError:
         return None
-    for i, word in enumerate(words):
-        if word == "Module" and i + 1 < len(words):
-            return words[i + 1]
-    return None
+    return found.group(0) if found else None
 
 
 def gpu_report() -> dict[str, Any]:
