@@ -155,7 +155,8 @@ def _autodetect(device: int) -> Backend:
     raise BackendUnavailableError(
         "This machine has a GPU but no usable CUDA library was found ("
         + "; ".join(reasons)
-        + '); install one, e.g. pip install "trtcompat[cuda]", or pass name="host" '
+        + "); install one, e.g. pip install cuda-python (trtcompat's 'cuda' extra), "
+        + 'or pass name="host" '
         "to use plain process memory"
     )
 

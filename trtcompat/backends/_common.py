@@ -30,12 +30,13 @@ __all__ = [
     "unavailable",
 ]
 
-#: The pip extra that installs each backend's library (``pip install "trtcompat[<extra>]"``).
-EXTRAS: dict[str, str] = {
-    "pycuda": "pycuda",
-    "cuda_python": "cuda",
-    "cupy": "cupy",
-    "torch": "torch",
+#: Each backend's library as pip names it, and the trtcompat extra that installs it.
+#: trtcompat itself is installed from a checkout or a built wheel (README, "Install").
+EXTRAS: dict[str, tuple[str, str]] = {
+    "pycuda": ("pycuda", "pycuda"),
+    "cuda_python": ("cuda-python", "cuda"),
+    "cupy": ("cupy-cuda12x", "cupy"),
+    "torch": ("torch", "torch"),
 }
 
 
@@ -43,7 +44,7 @@ def unavailable(name: str, package: str, exc: BaseException) -> BackendUnavailab
     """The error for backend ``name`` whose ``package`` failed to import; names the pip extra."""
     return BackendUnavailableError(
         f"Backend {name!r} needs {package}, which could not be imported ({exc}); "
-        f'install it with: pip install "trtcompat[{EXTRAS[name]}]"'
+        f"install it with: pip install {EXTRAS[name][0]} (trtcompat's {EXTRAS[name][1]!r} extra)"
     )
 
 
