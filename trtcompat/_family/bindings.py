@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .._dtypes import dtype_name, numpy_dtype
-from ..errors import ExecutionError, ProfileError, ShapeError, UnknownTensorError
+from ..errors import ExecutionError, ShapeError, UnknownTensorError
 from ..iotensor import IOTensor
 from . import Shape
 from ._common import (
@@ -23,6 +23,7 @@ from ._common import (
     check_profile,
     enum_name,
     location_of,
+    no_profile_error,
     num_profiles,
     set_profile,
     to_shape,
@@ -172,11 +173,7 @@ def _context_index(context: Any, name: str) -> tuple[Any, int]:
     engine = context.engine
     profile = int(context.active_optimization_profile)
     if profile < 0:
-        raise ProfileError(
-            "The execution context has no optimization profile (-1): another context holds "
-            "profile 0. Select one with trtcompat.Runner(profile=...) or "
-            "context.set_optimization_profile_async(k, stream)."
-        )
+        raise no_profile_error()
     return engine, binding_index(_base_index(engine, name), profile, _per_profile(engine))
 
 

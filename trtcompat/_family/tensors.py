@@ -21,6 +21,7 @@ from ._common import (
     enum_name,
     explain_failure,
     location_of,
+    no_profile_error,
     num_profiles,
     set_profile,
     to_shape,
@@ -112,6 +113,8 @@ def set_input_shape(context: Any, name: str, shape: Sequence[int]) -> None:
     dims = tuple(int(d) for d in shape)
     if not context.set_input_shape(name, dims):
         _check_name(context.engine, name)
+        if active_profile(context) < 0:  # 8.5/8.6: another context holds profile 0
+            raise no_profile_error()
         raise ShapeError(f"TensorRT refused shape {dims} for input {name!r}.")
 
 
