@@ -17,7 +17,54 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-__all__ = ["TRT_MODULES", "FileFacts", "analyse", "dotted", "receiver_kind"]
+__all__ = [
+    "LEGACY_CONTEXT_SERVES",
+    "LEGACY_ENGINE_SERVES",
+    "TRT_MODULES",
+    "FileFacts",
+    "analyse",
+    "dotted",
+    "receiver_kind",
+]
+
+# The TensorRT 8 members that trtcompat.legacy's views serve on every TensorRT (the rest of a
+# wrapped object is the real one, so its removed members are still findings).
+# tests/test_migrate_fix.py checks each one against a wrapped engine of the 11-era fake.
+LEGACY_ENGINE_SERVES = frozenset(
+    {
+        "num_bindings",
+        "get_binding_name",
+        "get_binding_index",
+        "binding_is_input",
+        "get_binding_shape",
+        "get_binding_dtype",
+        "get_binding_format",
+        "get_binding_vectorized_dim",
+        "get_binding_components_per_element",
+        "get_binding_bytes_per_component",
+        "get_location",
+        "is_shape_binding",
+        "is_execution_binding",
+        "max_batch_size",
+        "has_implicit_batch_dimension",
+        "get_profile_shape",
+        "device_memory_size",
+        "len",
+        "getitem",
+    }
+)
+LEGACY_CONTEXT_SERVES = frozenset(
+    {
+        "set_binding_shape",
+        "get_binding_shape",
+        "all_binding_shapes_specified",
+        "active_optimization_profile",
+        "execute",
+        "execute_async",
+        "execute_async_v2",
+        "execute_v2",
+    }
+)
 
 TRT_MODULES = frozenset(
     {"tensorrt", "tensorrt_lean", "tensorrt_dispatch", "tensorrt_bindings", "tensorrt_rtx"}
@@ -80,6 +127,8 @@ class FileFacts:
         fix_alias: Module-level alias of any tensorrt module, for runtime rewrites.
         builder_alias: Module-level alias of the full ``tensorrt`` module (builder rewrites).
         kinds: Dotted names mapped to the kind of object assigned to them.
+        local_kinds: ``(id(function), name)`` mapped to a kind that holds only in that function
+            (``engine = trtcompat.legacy.wrap(engine)`` rebinding a parameter).
         parents: ``id(node)`` mapped to the parent node.
         scopes: Scope node id mapped to {name: [binding expressions]} (``None`` for a binding
             that is neither a ``for`` nor an assignment, e.g. a parameter).
@@ -91,6 +140,7 @@ class FileFacts:
     fix_alias: str | None = None
     builder_alias: str | None = None
     kinds: dict[str, str] = field(default_factory=dict)
+    local_kinds: dict[tuple[int, str], str] = field(default_factory=dict)
     parents: dict[int, ast.AST] = field(default_factory=dict)
     scopes: dict[int, dict[str, list[tuple[str, ast.expr | None]]]] = field(default_factory=dict)
 
@@ -154,10 +204,16 @@ def receiver_kind(expr: ast.expr, facts: FileFacts) -> str | None:
         return None
     if name in ("self", "cls"):
         return "self"
+    if isinstance(expr, ast.Name) and id(expr) in facts.parents:
+        local = facts.local_kinds.get((id(facts.scope_of(expr)), name))
+        if local is not None:
+            return local
     if name in facts.kinds:
         return facts.kinds[name]
     if name.split(".")[0] in _NOT_TRT:
         return "options"
+    if name.split(".")[0] == "trtcompat":
+        return "options"  # trtcompat's own functions (trtcompat.execute, ...)
     last = name.rsplit(".", 1)[-1].lower()
     for fragment, kind in _FRAGMENTS:
         if fragment in last:
@@ -202,6 +258,11 @@ def _record_target(facts: FileFacts, target: ast.expr, value: ast.expr | None) -
         )
         if kind == "context" and legacy:
             kind = "legacy_context"  # a LegacyContext keeps the 8.x calls working
+        if kind is not None and isinstance(target, ast.Name) and kind.startswith("legacy"):
+            scope = facts.scope_of(target)
+            if not isinstance(scope, ast.Module):  # a rebinding holds in its function only
+                facts.local_kinds[(id(scope), name)] = kind
+                return
         if kind is not None:
             facts.kinds[name] = kind
 
@@ -223,14 +284,14 @@ def analyse(tree: ast.Module) -> FileFacts:
     for stmt in tree.body:
         if isinstance(stmt, ast.Try):
             top_level.update(id(s) for s in stmt.body)
+    assignments: list[tuple[ast.expr, ast.expr]] = []
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             _record_import(node, facts, id(node) in top_level)
         elif isinstance(node, ast.Assign):
-            for target in node.targets:
-                _record_target(facts, target, node.value)
+            assignments.extend((target, node.value) for target in node.targets)
         elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-            _record_target(facts, node.optional_vars, node.context_expr)
+            assignments.append((node.optional_vars, node.context_expr))
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             owner = facts.parents.get(id(node))
             value: ast.expr | None = None
@@ -242,6 +303,10 @@ def analyse(tree: ast.Module) -> FileFacts:
             _bind(facts, facts.scope_of(node), node.id, how, value)
         elif isinstance(node, ast.arg):
             _bind(facts, facts.scope_of(node), node.arg, "other", None)
+    # Twice: a context's kind depends on its engine's, whichever assignment the walk met first.
+    for _ in range(2):
+        for target, value in assignments:
+            _record_target(facts, target, value)
     return facts
 
 

@@ -14,7 +14,16 @@ from collections.abc import Iterable
 from trtcompat._api_changes import CHANGES
 from trtcompat.migrate._rules import RULES, Rule
 
-__all__ = ["KIND_CLASSES", "NOT_SCANNED", "changed_entries", "covered_entries", "versions"]
+__all__ = [
+    "KIND_CLASSES",
+    "NOT_SCANNED",
+    "at_least",
+    "changed_entries",
+    "covered_entries",
+    "fix_needs",
+    "newest",
+    "versions",
+]
 
 _LAYERS = tuple(sorted({"ILayer", *(c for c in CHANGES if c.endswith("Layer"))}))
 # The TensorRT classes an object of each receiver kind (``_analysis.receiver_kind``) can be.
@@ -118,3 +127,52 @@ def covered_entries(rules: Iterable[Rule] = RULES) -> set[str]:
                 for kind in rule.receivers:
                     covered.update(f"{cls}.{name}" for cls in KIND_CLASSES.get(kind, ()))
     return covered & changed_entries()
+
+
+def _added(cls: str, member: str) -> str | None:
+    change = CHANGES.get(cls, {}).get(member)
+    return change[0] if change is not None else None
+
+
+def _release_key(release: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in release.split(".") if part.isdigit())
+
+
+def newest(releases: Iterable[str | None]) -> str | None:
+    """The newest of some releases (None entries ignored; None when all are)."""
+    known = [r for r in releases if r is not None]
+    return max(known, key=_release_key) if known else None
+
+
+def at_least(release: str | None, floor: str) -> bool:
+    """Whether ``release`` (None: any) is no newer than ``floor``: code needing it runs there."""
+    return release is None or _release_key(release) <= _release_key(floor)
+
+
+# Module-level names a native rewrite adds, by fix kind.
+_KIND_USES = {
+    "is_input": ("tensorrt.TensorIOMode",),
+    "no_devmem": ("tensorrt.ExecutionContextAllocationStrategy",),
+    "workspace": ("tensorrt.MemoryPoolType",),
+}
+
+
+def fix_needs(kind: str, new: str, receivers: Iterable[str]) -> str | None:
+    """The oldest TensorRT a native rewrite's code runs on, from the table's ``added`` column.
+
+    Args:
+        kind: The fix kind (``attr``, ``rename``, ...).
+        new: The member the rewrite introduces.
+        receivers: The receiver kinds of the rule (which classes ``new`` belongs to).
+
+    Returns:
+        The release that added the newest name the rewrite uses (None: 8.0 or older, or not a
+        TensorRT name, such as the cuda-python modules).
+    """
+    if kind.startswith("cuda"):
+        return None
+    uses = [_added(*_member_key(name)) for name in _KIND_USES.get(kind, ())]
+    if new:
+        classes = [cls for k in receivers for cls in KIND_CLASSES.get(k, ())]
+        uses.append(newest(_added(cls, new) for cls in classes))
+    return newest(uses)

@@ -28,6 +28,13 @@ def _ids(value: str) -> list[str]:
     return [part.strip().upper() for part in value.split(",") if part.strip()]
 
 
+def _release(value: str) -> str:
+    parts = value.split(".")
+    if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a TensorRT release such as 8.2")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``trtcompat scan``.
 
@@ -73,6 +80,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--fix", action="store_true", help="rewrite the mechanical cases in place (needs libcst)"
     )
     parser.add_argument(
+        "--to",
+        choices=("trtcompat", "tensorrt"),
+        default="trtcompat",
+        help="what --fix rewrites to: trtcompat calls that run on every TensorRT from 8.0 "
+        "(runtime code; build code gets native fixes that exist from --min-trt up), or native "
+        "TensorRT calls (default trtcompat)",
+    )
+    parser.add_argument(
+        "--min-trt",
+        type=_release,
+        metavar="X.Y",
+        help="oldest TensorRT the fixed code must still run on: a fix that needs newer is "
+        "left as a finding (default: 8.0 with --to trtcompat, no limit with --to tensorrt)",
+    )
+    parser.add_argument(
         "--diff",
         action="store_true",
         help="print the --fix changes as a unified diff; write nothing",
@@ -86,7 +108,11 @@ def _text(data: bytes) -> str:
 
 
 def _apply(
-    results: list[FileResult], rules: Sequence[Rule], target: int, write: bool
+    results: list[FileResult],
+    rules: Sequence[Rule],
+    target: int,
+    write: bool,
+    mode: tuple[str, str | None],
 ) -> tuple[list[FileResult], dict[str, int], list[str]]:
     from trtcompat.migrate._codemod import FixError, fix_source
 
@@ -105,7 +131,7 @@ def _apply(
         except FixError as err:
             final.append(FileResult(result.path, result.findings, f"FixError: {err}"))
             continue
-        after = scan_source(new, result.path, rules, target)
+        after = scan_source(new, result.path, rules, target, *mode)
         fixed[result.path] = len(result.findings) - len(after.findings)
         diffs.extend(
             difflib.unified_diff(
@@ -144,11 +170,14 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, FileNotFoundError) as err:
         print(f"trtcompat scan: error: {err}", file=sys.stderr)
         return 2
-    results = scan_paths(files, rules, args.target)
+    mode = (args.to, args.min_trt)
+    results = scan_paths(files, rules, args.target, *mode)
     fixed: dict[str, int] | None = None
     if args.fix or args.diff:
         try:
-            results, fixed, diffs = _apply(results, rules, args.target, write=not args.diff)
+            results, fixed, diffs = _apply(
+                results, rules, args.target, write=not args.diff, mode=mode
+            )
         except ImportError as err:
             print(f"trtcompat scan: error: {err}", file=sys.stderr)
             return 2
