@@ -50,6 +50,15 @@ def check_profile(engine: Any, profile: int) -> None:
         )
 
 
+def no_profile_error() -> ProfileError:
+    """What a context on profile -1 (8.x: another context holds profile 0) raises."""
+    return ProfileError(
+        "The execution context has no optimization profile (-1): another context holds "
+        "profile 0. Select one with trtcompat.Runner(profile=...) or "
+        "context.set_optimization_profile_async(k, stream)."
+    )
+
+
 def active_profile(context: Any) -> int:
     """The context's active profile, -1 when none."""
     return int(context.active_optimization_profile)

@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import _trtlog
 from .._dtypes import numpy_dtype
-from ..errors import ExecutionError, ProfileError, ShapeError, UnknownTensorError
+from ..errors import ExecutionError, ShapeError, UnknownTensorError
 from ..iotensor import IOTensor, refused_shape, shape_problem
 from . import Shape
 from ._common import (
@@ -24,6 +24,7 @@ from ._common import (
     check_profile,
     enum_name,
     location_of,
+    no_profile_error,
     num_profiles,
     set_profile,
     to_shape,
@@ -173,11 +174,7 @@ def _context_index(context: Any, name: str) -> tuple[Any, int]:
     engine = context.engine
     profile = int(context.active_optimization_profile)
     if profile < 0:
-        raise ProfileError(
-            "The execution context has no optimization profile (-1): another context holds "
-            "profile 0. Select one with trtcompat.Runner(profile=...) or "
-            "context.set_optimization_profile_async(k, stream)."
-        )
+        raise no_profile_error()
     return engine, binding_index(_base_index(engine, name), profile, _per_profile(engine))
 
 

@@ -22,6 +22,7 @@ from ._common import (
     enum_name,
     explain_failure,
     location_of,
+    no_profile_error,
     num_profiles,
     set_profile,
     to_shape,
@@ -113,7 +114,9 @@ def set_input_shape(context: Any, name: str, shape: Sequence[int]) -> None:
     dims = tuple(int(d) for d in shape)
     if not context.set_input_shape(name, dims):
         _check_name(context.engine, name)
-        engine, profile = context.engine, max(active_profile(context), 0)
+        if active_profile(context) < 0:  # 8.5/8.6: another context holds profile 0
+            raise no_profile_error()
+        engine, profile = context.engine, active_profile(context)
         low, _, high = profile_shapes(engine, name, profile)
         declared = to_shape(engine.get_tensor_shape(name))
         allowed = f"profile {profile}"
