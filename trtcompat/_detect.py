@@ -36,8 +36,10 @@ def _not_installed(err: ImportError, name: str) -> bool:
     # "No module named 'tensorrt'" is absence; a missing *dependency* of an installed
     # tensorrt (its bindings, libnvinfer) is a broken install worth reporting.
     missing = getattr(err, "name", None)
-    return isinstance(err, ModuleNotFoundError) and missing is not None and (
-        name == missing or name.startswith(missing + ".")
+    return (
+        isinstance(err, ModuleNotFoundError)
+        and missing is not None
+        and (name == missing or name.startswith(missing + "."))
     )
 
 

@@ -121,5 +121,3 @@ def _describe_runtime() -> str:
     if module is None:
         return "no TensorRT module found"
     return f"{module.__name__} {_detect.module_version(module) or '(unknown version)'}"
-
-

@@ -143,4 +143,3 @@ def trt_name_for(dtype: Any) -> str:
     if name is None:
         raise DTypeError(f"No TensorRT DataType for numpy dtype {dtype!r}.")
     return name
-

@@ -200,7 +200,13 @@ def set_input_shape(context: Any, name: str, shape: Sequence[int]) -> None:
         with _quiet():
             declared = to_shape(engine.get_binding_shape(index))
         raise refused_shape(
-            name, dims, declared, low, high, f"profile {profile}", binding=index,
+            name,
+            dims,
+            declared,
+            low,
+            high,
+            f"profile {profile}",
+            binding=index,
             trt_log=_trtlog.unclaimed(),
         )
 

@@ -227,8 +227,8 @@ class HostBackend:
         self._check_range(ptr, nbytes, "device_array")
         buf = (ctypes.c_uint8 * nbytes).from_address(ptr)
         # numpy keeps ``buf`` alive through arr.base; hang the owner on it in turn.
-        buf._trtcompat_owner = owner
-        return np.frombuffer(buf, dtype=dt, count=count).reshape(shape)
+        setattr(buf, "_trtcompat_owner", owner)  # noqa: B010  (ctypes arrays take attributes)
+        return np.frombuffer(buf, dtype=dt, count=count).reshape(shape)  # type: ignore[call-overload,unused-ignore]
 
     def pointer_device(self, ptr: int) -> int:
         """0 for an address inside a live allocation.

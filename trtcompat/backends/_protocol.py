@@ -37,16 +37,32 @@ class StreamOps(Protocol):
                 raise backend.translate_error(exc, "copying input 'x'") from exc
     """
 
-    #: ``htod(dst_device_ptr, src_host_ptr, nbytes)``: enqueues a host-to-device copy.
-    htod: Callable[[int, int, int], None]
-    #: ``dtoh(dst_host_ptr, src_device_ptr, nbytes)``: enqueues a device-to-host copy.
-    dtoh: Callable[[int, int, int], None]
-    #: ``dtod(dst_device_ptr, src_device_ptr, nbytes)``: enqueues a device-to-device copy.
-    dtod: Callable[[int, int, int], None]
-    #: ``synchronize()``: blocks until the stream's work is done.
-    synchronize: Callable[[], None]
-    #: The exception types the callables raise on failure (the library's own).
-    errors: tuple[type[BaseException], ...]
+    # Read-only properties rather than plain attributes: a Callable attribute of a Protocol is
+    # read as a method by older mypy (1.14, the last for Python 3.8), which drops an argument.
+    @property
+    def htod(self) -> Callable[[int, int, int], None]:
+        """``htod(dst_device_ptr, src_host_ptr, nbytes)``: enqueues a host-to-device copy."""
+        ...  # pragma: no cover
+
+    @property
+    def dtoh(self) -> Callable[[int, int, int], None]:
+        """``dtoh(dst_host_ptr, src_device_ptr, nbytes)``: enqueues a device-to-host copy."""
+        ...  # pragma: no cover
+
+    @property
+    def dtod(self) -> Callable[[int, int, int], None]:
+        """``dtod(dst_device_ptr, src_device_ptr, nbytes)``: enqueues a device-to-device copy."""
+        ...  # pragma: no cover
+
+    @property
+    def synchronize(self) -> Callable[[], None]:
+        """``synchronize()``: blocks until the stream's work is done."""
+        ...  # pragma: no cover
+
+    @property
+    def errors(self) -> tuple[type[BaseException], ...]:
+        """The exception types the callables raise on failure (the library's own)."""
+        ...  # pragma: no cover
 
 
 @runtime_checkable

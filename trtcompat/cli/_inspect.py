@@ -98,10 +98,7 @@ def _shape(dims: Sequence[int]) -> str:
 
 def _table(rows: list[list[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return [
-        "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
-        for row in rows
-    ]
+    return ["  " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
 
 
 def format_description(report: dict[str, Any]) -> str:

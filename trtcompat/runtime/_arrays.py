@@ -15,7 +15,7 @@ class DeviceArrayInfo(NamedTuple):
 
     pointer: int
     shape: tuple[int, ...]
-    dtype: np.dtype
+    dtype: np.dtype[Any]
     contiguous: bool
     device: int | None
 

@@ -57,4 +57,3 @@ class GraphCache:
         graphs, self._graphs = list(self._graphs.values()), {}
         for graph in graphs:
             self._backend.destroy_graph(graph)
-

@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..errors import DTypeError, ShapeError
 from ..iotensor import IOTensor
@@ -36,7 +37,7 @@ def is_packed(tensor: IOTensor) -> bool:
     return tensor.bits_per_element < 8
 
 
-def _nibbles(values: np.ndarray) -> np.ndarray:
+def _nibbles(values: NDArray[Any]) -> NDArray[Any]:
     """The 4-bit codes of an ml_dtypes sub-byte array, one per uint8, C order, flat."""
     # ml_dtypes keeps one element per byte; releases differ on the high nibble (int4 is
     # sign-extended in some), so only the low 4 bits are taken.
@@ -44,23 +45,23 @@ def _nibbles(values: np.ndarray) -> np.ndarray:
     return raw & np.uint8(0x0F)
 
 
-def pack(values: np.ndarray) -> np.ndarray:
+def pack(values: NDArray[Any]) -> NDArray[Any]:
     """``values`` (an ml_dtypes INT4 / FP4 array) as TensorRT's packed bytes (flat uint8)."""
     codes = _nibbles(values)
     if codes.size % 2:
         codes = np.append(codes, np.uint8(0))
-    packed: np.ndarray = codes[0::2] | (codes[1::2] << np.uint8(4))
+    packed: NDArray[Any] = codes[0::2] | (codes[1::2] << np.uint8(4))
     return packed
 
 
-def pack_into(target: np.ndarray, value: np.ndarray) -> None:
+def pack_into(target: NDArray[Any], value: NDArray[Any]) -> None:
     """Writes ``value`` (ml_dtypes array or packed uint8, see the module doc) into ``target``,
     a flat uint8 view of a tensor's packed host memory."""
     data = value.reshape(-1) if value.dtype == _U8 else pack(value)
     target[: data.size] = data
 
 
-def unpack(packed: np.ndarray, shape: tuple[int, ...], dtype: np.dtype[Any]) -> np.ndarray:
+def unpack(packed: NDArray[Any], shape: tuple[int, ...], dtype: np.dtype[Any]) -> NDArray[Any]:
     """TensorRT's packed bytes as a new ml_dtypes array of ``dtype`` and ``shape``."""
     count = 1
     for d in shape:
@@ -79,7 +80,7 @@ def unpack(packed: np.ndarray, shape: tuple[int, ...], dtype: np.dtype[Any]) -> 
     return codes.view(dtype).reshape(shape)
 
 
-def fed_shape(tensor: IOTensor, value: np.ndarray) -> tuple[int, ...]:
+def fed_shape(tensor: IOTensor, value: NDArray[Any]) -> tuple[int, ...]:
     """The logical shape a numpy feed for a packed ``tensor`` stands for.
 
     Raises:

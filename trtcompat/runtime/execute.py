@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
+from numpy.typing import NDArray
 
 from .._dispatch import family_for
 from .._family import Family, Shape
@@ -77,7 +77,7 @@ def do_inference(
     outputs: Sequence[HostDeviceMem],
     stream: int,
     batch_size: int | None = None,
-) -> list[np.ndarray]:
+) -> list[NDArray[Any]]:
     """The samples' helper: copy inputs in, execute, copy outputs back, synchronize.
 
     Works on a fresh context: dynamic inputs whose shape the caller did not set on

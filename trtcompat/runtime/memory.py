@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, List
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .._family import Family, Shape
 from ..backends import Backend
@@ -46,7 +47,7 @@ class HostDeviceMem:
     """
 
     name: str
-    host: np.ndarray
+    host: NDArray[Any]
     device: int
     nbytes: int
     shape: Shape
@@ -60,7 +61,7 @@ class HostDeviceMem:
         """Whether TensorRT reads this tensor from host memory (shape tensors)."""
         return self.tensor.location == "host"
 
-    def write(self, array: np.ndarray) -> None:
+    def write(self, array: NDArray[Any]) -> None:
         """Copies ``array`` into the pinned host buffer, from its start, without casting.
 
         ``array`` has the tensor's dtype and at most the buffer's elements; for INT4 / FP4
@@ -87,7 +88,7 @@ class HostDeviceMem:
         flat = self.host.reshape(-1)
         flat[: value.size] = value.reshape(-1)
 
-    def read(self, shape: Sequence[int] | None = None) -> np.ndarray:
+    def read(self, shape: Sequence[int] | None = None) -> NDArray[Any]:
         """A copy of the host buffer as an array of ``shape`` (default: :attr:`shape`);
         INT4 / FP4 tensors come back unpacked, as ml_dtypes arrays."""
         dims = self.shape if shape is None else tuple(int(d) for d in shape)
@@ -96,7 +97,7 @@ class HostDeviceMem:
         if _subbyte.is_packed(self.tensor):
             return _subbyte.unpack(self.host.reshape(-1), dims, self.dtype)
         count = int(np.prod(dims))
-        result: np.ndarray = self.host.reshape(-1)[:count].reshape(dims).copy()
+        result: NDArray[Any] = self.host.reshape(-1)[:count].reshape(dims).copy()
         return result
 
     def _check_fits(self, nbytes: int, shape: Sequence[int]) -> None:

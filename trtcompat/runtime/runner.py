@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, Tuple, Union
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .._dispatch import family_for
 from .._family import Shape
@@ -428,9 +429,7 @@ class Runner:
     def _batch_of(self, shapes: Sequence[Shape]) -> int:
         batches = {shape[0] for shape in shapes}
         if len(batches) > 1:
-            given = ", ".join(
-                f"{s.tensor.name!r} {shape}" for s, shape in zip(self._slots, shapes)
-            )
+            given = ", ".join(f"{s.tensor.name!r} {shape}" for s, shape in zip(self._slots, shapes))
             raise ShapeError(
                 f"The inputs of an implicit-batch engine share one batch size (the first "
                 f"dimension); got {given}."
@@ -499,9 +498,7 @@ class Runner:
         if buffers.moves != self._moves:  # an input grew: views of other plans are stale
             self._forget_plans()
             plan.host = [(n, s, d, self._view(n, s)) for n, s, d, _ in plan.host]
-            plan.packed = [
-                (n, s, d, self._view(n, plan.shapes[n])) for n, s, d, _ in plan.packed
-            ]
+            plan.packed = [(n, s, d, self._view(n, plan.shapes[n])) for n, s, d, _ in plan.packed]
         results: list[tuple[str, Any]] = []
         packed: dict[str, tuple[Shape, Any]] = {}
         for name in self._output_names:
@@ -529,9 +526,7 @@ class Runner:
                 plan.downloads.append((mem.host_ptr, mem.device, nbytes))
         if buffers.moves != self._moves:  # growth above moved memory other plans point at
             self._forget_plans()
-        plan.launch = fam.make_launch(
-            self.context, buffers.addresses(profile), self._names, batch
-        )
+        plan.launch = fam.make_launch(self.context, buffers.addresses(profile), self._names, batch)
         if packed:
             plan.results = _unpacking(results, packed, self.copy_outputs)
         elif self.outputs_kind == "host" and self.copy_outputs:
@@ -570,7 +565,7 @@ class Runner:
         return {name: found[name] for name in self._output_names}
 
     # -- pinned input views ----------------------------------------------------------------
-    def host_input(self, name: str, shape: Sequence[int] | None = None) -> np.ndarray:
+    def host_input(self, name: str, shape: Sequence[int] | None = None) -> NDArray[Any]:
         """The pinned host buffer of input ``name`` as an array of ``shape``.
 
         Fill it and pass it back in the feed: the Runner then skips its host copy. Valid until
@@ -599,7 +594,7 @@ class Runner:
         self.buffers.ensure(name, dims)
         if self.buffers.moves != self._moves:  # the current plan points at freed memory
             self._forget_plans()
-        view: np.ndarray = self._view(name, dims)
+        view: NDArray[Any] = self._view(name, dims)
         return view
 
     def _view(self, name: str, shape: Shape) -> Any:
