@@ -18,53 +18,12 @@ import ast
 from dataclasses import dataclass, field
 
 __all__ = [
-    "LEGACY_CONTEXT_SERVES",
-    "LEGACY_ENGINE_SERVES",
     "TRT_MODULES",
     "FileFacts",
     "analyse",
     "dotted",
     "receiver_kind",
 ]
-
-# The TensorRT 8 members that trtcompat.legacy's views serve on every TensorRT (the rest of a
-# wrapped object is the real one, so its removed members are still findings).
-# tests/test_migrate_fix.py checks each one against a wrapped engine of the 11-era fake.
-LEGACY_ENGINE_SERVES = frozenset(
-    {
-        "num_bindings",
-        "get_binding_name",
-        "get_binding_index",
-        "binding_is_input",
-        "get_binding_shape",
-        "get_binding_dtype",
-        "get_binding_format",
-        "get_binding_vectorized_dim",
-        "get_binding_components_per_element",
-        "get_binding_bytes_per_component",
-        "get_location",
-        "is_shape_binding",
-        "is_execution_binding",
-        "max_batch_size",
-        "has_implicit_batch_dimension",
-        "get_profile_shape",
-        "device_memory_size",
-        "len",
-        "getitem",
-    }
-)
-LEGACY_CONTEXT_SERVES = frozenset(
-    {
-        "set_binding_shape",
-        "get_binding_shape",
-        "all_binding_shapes_specified",
-        "active_optimization_profile",
-        "execute",
-        "execute_async",
-        "execute_async_v2",
-        "execute_v2",
-    }
-)
 
 TRT_MODULES = frozenset(
     {"tensorrt", "tensorrt_lean", "tensorrt_dispatch", "tensorrt_bindings", "tensorrt_rtx"}

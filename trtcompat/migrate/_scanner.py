@@ -13,9 +13,8 @@ import tokenize
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from trtcompat.legacy import CONTEXT_MEMBERS, ENGINE_MEMBERS
 from trtcompat.migrate._analysis import (
-    LEGACY_CONTEXT_SERVES,
-    LEGACY_ENGINE_SERVES,
     FileFacts,
     analyse,
     dotted,
@@ -189,9 +188,9 @@ class _Visitor(ast.NodeVisitor):
     def _confident(self, rule: Rule, recv: ast.expr, node: ast.AST, name: str) -> bool:
         kind = receiver_kind(recv, self.facts)
         if kind == "legacy_engine":  # trtcompat.legacy.wrap(...) serves the 8.x surface
-            return "engine" in rule.receivers and name not in LEGACY_ENGINE_SERVES
+            return "engine" in rule.receivers and name not in ENGINE_MEMBERS
         if kind == "legacy_context":
-            return "context" in rule.receivers and name not in LEGACY_CONTEXT_SERVES
+            return "context" in rule.receivers and name not in CONTEXT_MEMBERS
         if kind in ("self", "options"):
             return False
         if kind is not None:
