@@ -268,10 +268,46 @@ def test_guards_report_guarded_and_never_fix() -> None:
         ("if int(trt.__version__.split('.')[0]) < 10:\n    n = engine.num_bindings\n", True),
         ("n = getattr(engine, 'num_bindings', 0)\n", True),
         ("n = getattr(engine, 'num_bindings')\n", False),
+        # Code after an early return / raise under a guard is the guard's other branch.
+        (
+            "def f(engine):\n    if int(trt.__version__.split('.')[0]) >= 10:\n"
+            "        return engine.num_io_tensors\n    return engine.num_bindings\n",
+            True,
+        ),
+        (
+            "def f(engine):\n    if hasattr(engine, 'num_io_tensors'):\n"
+            "        return engine.num_io_tensors\n    for i in range(2):\n"
+            "        n = engine.num_bindings\n",
+            True,
+        ),
+        (
+            "def f(engine):\n    if not hasattr(engine, 'num_bindings'):\n"
+            "        raise RuntimeError('needs TensorRT 8')\n    return engine.num_bindings\n",
+            True,
+        ),
+        (
+            "def f(engine):\n    if hasattr(engine, 'num_bindings'):\n"
+            "        return 0\n    return engine.num_bindings\n",
+            False,
+        ),
+        (
+            "def f(engine):\n    if int(trt.__version__.split('.')[0]) >= 10:\n"
+            "        print(engine.num_io_tensors)\n    return engine.num_bindings\n",
+            False,
+        ),
+        # A version compared as a string is itself wrong from 10.0 ('10' < '8'): no guard.
+        ("if trt.__version__[0] < '9':\n    n = engine.num_bindings\n", False),
+        ("def f(engine, x):\n    if x is None:\n        return 0\n    return engine.num_bindings\n", False),
+        (
+            "def f(engine):\n    if engine.has_implicit_batch_dimension:\n"
+            "        return 0\n    return engine.num_bindings\n",
+            False,
+        ),
     ],
 )
 def test_guard_kinds(code: str, guarded: bool) -> None:
     findings = scan_source("import tensorrt as trt\n" + code).findings
+    findings = [f for f in findings if f.rule.id not in ("TRT014", "TRT062")]  # not TRT001
     assert [f.rule.id for f in findings] == ["TRT001"]
     assert findings[0].guarded is guarded
 
