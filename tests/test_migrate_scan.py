@@ -156,7 +156,7 @@ def test_migration_guide_lists_every_rule() -> None:
 def test_json_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--json", str(CORPUS)]) == 1
     report = json.loads(capsys.readouterr().out)
-    assert report["schema_version"] == SCHEMA_VERSION == 1
+    assert report["schema_version"] == SCHEMA_VERSION == 2
     assert report["target"] == 11
     assert report["total"] == len(report["findings"]) == sum(map(len, EXPECTED.values()))
     per_file = {pathlib.Path(p).name: v["findings"] for p, v in report["files"].items()}
@@ -173,6 +173,7 @@ def test_json_report(capsys: pytest.CaptureFixture[str]) -> None:
         "replacement",
         "trtcompat",
         "fixable",
+        "needs",
         "note",
         "status",
         "guarded",
@@ -405,3 +406,56 @@ def test_import_positions_are_the_names_on_every_python() -> None:
     source = "import os, cuda.cudart as rt\nfrom cuda import (\n    core,\n    nvrtc,  # x\n)\n"
     found = [(f.line, f.col, f.symbol) for f in scan_source(source).findings]
     assert found == [(1, 12, "cuda.cudart"), (4, 5, "cuda.nvrtc")]
+
+
+def _apis(source: str) -> list[tuple[int, str]]:
+    return [(f.line, f.api) for f in scan_source("import tensorrt as trt\n" + source).findings]
+
+
+def test_api_names_the_class_the_receiver_can_be() -> None:
+    source = (
+        "pool = network.add_pooling(x, trt.PoolingType.MAX, (2, 2))\n"
+        "pool.stride = (2, 2)\n"
+        "conv = network.add_convolution_nd(x, 8, (3, 3), w, b)\n"
+        "conv.stride = (2, 2)\n"
+        "pad = network.add_padding_nd(x, (1, 1), (1, 1))\n"
+        "pad.pre_padding = (1, 1)\n"
+        "elt = network.add_elementwise(a, b, trt.ElementWiseOperation.SUM)\n"
+        "elt.precision = trt.float16\n"
+    )
+    assert [api for _, api in _apis(source) if "Layer" in api] == [
+        "IPoolingLayer.stride",
+        "IConvolutionLayer.stride",
+        "IPaddingLayer.pre_padding",
+        "ILayer.precision",
+    ]
+
+
+def test_api_of_an_unknown_receiver_lists_every_candidate_class() -> None:
+    source = (
+        "layer = network.get_layer(0)\n"
+        "layer.stride = (1, 1)\n"
+        "def f(layer):\n"
+        "    return layer.padding\n"
+        "def g(net, x):\n"
+        "    layer = net.add_convolution_nd(x, 8, (3, 3), w, b)\n"
+        "    layer = net.add_pooling_nd(x, trt.PoolingType.MAX, (2, 2))\n"
+        "    layer.stride = (1, 1)\n"
+        "shape = thing.get_binding_shape(0)\n"
+    )
+    assert _apis(source) == [
+        (3, "IConvolutionLayer|IDeconvolutionLayer|IPoolingLayer.stride"),
+        (5, "IConvolutionLayer|IDeconvolutionLayer|IPoolingLayer.padding"),
+        (9, "IConvolutionLayer|IDeconvolutionLayer|IPoolingLayer.stride"),
+        (10, "ICudaEngine|IExecutionContext.get_binding_shape"),
+    ]
+
+
+def test_a_layer_that_never_had_the_member_is_not_reported() -> None:
+    source = (
+        "pool = network.add_pooling(x, trt.PoolingType.MAX, (2, 2))\n"
+        "pool.kernel_size = (3, 3)\n"  # IPoolingLayer has window_size: not a TensorRT API
+        "elt = network.add_elementwise(a, b, trt.ElementWiseOperation.SUM)\n"
+        "elt.stride = (2, 2)\n"
+    )
+    assert [line for line, api in _apis(source) if "Layer" in api] == []

@@ -22,7 +22,9 @@ __all__ = [
     "FileFacts",
     "analyse",
     "dotted",
+    "layer_key",
     "receiver_kind",
+    "receiver_layer",
 ]
 
 TRT_MODULES = frozenset(
@@ -86,6 +88,8 @@ class FileFacts:
         fix_alias: Module-level alias of any tensorrt module, for runtime rewrites.
         builder_alias: Module-level alias of the full ``tensorrt`` module (builder rewrites).
         kinds: Dotted names mapped to the kind of object assigned to them.
+        layers: Dotted names mapped to the :func:`layer_key` of each ``add_*`` call assigned
+            to them (``""`` for any other assignment).
         local_kinds: ``(id(function), name)`` mapped to a kind that holds only in that function
             (``engine = trtcompat.legacy.wrap(engine)`` rebinding a parameter).
         parents: ``id(node)`` mapped to the parent node.
@@ -99,6 +103,7 @@ class FileFacts:
     fix_alias: str | None = None
     builder_alias: str | None = None
     kinds: dict[str, str] = field(default_factory=dict)
+    layers: dict[str, set[str]] = field(default_factory=dict)
     local_kinds: dict[tuple[int, str], str] = field(default_factory=dict)
     parents: dict[int, ast.AST] = field(default_factory=dict)
     scopes: dict[int, dict[str, list[tuple[str, ast.expr | None]]]] = field(default_factory=dict)
@@ -141,6 +146,34 @@ def _call_kind(call: ast.Call) -> str | None:
 
 
 _LEGACY = frozenset({"trtcompat.legacy", "legacy"})
+
+
+def layer_key(value: ast.expr | None) -> str:
+    """Which layer an ``INetworkDefinition.add_*`` call makes, as the lower-case class name
+    without ``I`` / ``Layer`` (``add_pooling_nd`` -> ``"pooling"``: ``IPoolingLayer``;
+    ``add_rnn_v2`` -> ``"rnnv2"``); ``""`` for anything else."""
+    if not isinstance(value, ast.Call) or _call_kind(value) != "layer":
+        return ""
+    func = value.func
+    if not isinstance(func, ast.Attribute) or not func.attr.startswith(_LAYER_PREFIX):
+        return ""  # network.get_layer(i): any layer
+    name = func.attr[len(_LAYER_PREFIX) :]
+    if name.endswith("_nd"):
+        name = name[: -len("_nd")]
+    return name.replace("_", "").lower()
+
+
+def receiver_layer(expr: ast.expr, facts: FileFacts) -> str:
+    """The :func:`layer_key` of a receiver when every assignment of it makes the same kind of
+    layer (``pool = network.add_pooling(...)``), else ``""`` (unknown)."""
+    if isinstance(expr, ast.Call):
+        return layer_key(expr)
+    if isinstance(expr, ast.Name) and id(expr) in facts.parents:
+        keys = {layer_key(value) for _, value in facts.bindings(expr, expr.id)}
+    else:
+        name = dotted(expr)
+        keys = facts.layers.get(name, set()) if name is not None else set()
+    return next(iter(keys)) if len(keys) == 1 else ""
 
 
 def receiver_kind(expr: ast.expr, facts: FileFacts) -> str | None:
@@ -249,6 +282,10 @@ def analyse(tree: ast.Module) -> FileFacts:
             _record_import(node, facts, id(node) in top_level)
         elif isinstance(node, ast.Assign):
             assignments.extend((target, node.value) for target in node.targets)
+            for target in node.targets:
+                name = dotted(target)
+                if name is not None:
+                    facts.layers.setdefault(name, set()).add(layer_key(node.value))
         elif isinstance(node, ast.withitem) and node.optional_vars is not None:
             assignments.append((node.optional_vars, node.context_expr))
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):

@@ -15,7 +15,7 @@ import tokenize
 from collections.abc import Sequence
 
 from trtcompat.migrate._paths import iter_python_files, scan_paths
-from trtcompat.migrate._report import to_json, to_text
+from trtcompat.migrate._report import SCHEMA_VERSION, to_json, to_text
 from trtcompat.migrate._rules import Rule, select_rules
 from trtcompat.migrate._scanner import FileResult, scan_source
 
@@ -56,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"TensorRT major version to migrate to: report what is removed or deprecated up "
         f"to it (default {_NEWEST})",
     )
-    parser.add_argument("--json", action="store_true", help="JSON report (schema_version 1)")
+    parser.add_argument(
+        "--json", action="store_true", help=f"JSON report (schema_version {SCHEMA_VERSION})"
+    )
     parser.add_argument(
         "--fail-on-guarded",
         action="store_true",
