@@ -179,6 +179,13 @@ def test_json_report(capsys: pytest.CaptureFixture[str]) -> None:
         "guarded",
     }
     assert all(set(f) == keys for f in report["findings"])
+    # The schema document's example and tables name the same keys and version.
+    doc = (ROOT / "docs" / "scan-json-schema.md").read_text()
+    example = json.loads(doc.split("```json\n")[1].split("```")[0])
+    assert example["schema_version"] == SCHEMA_VERSION
+    assert set(example["findings"][0]) == keys
+    assert set(example) == set(report)
+    assert all(f"| `{key}` |" in doc for key in keys | set(report))
 
 
 def test_text_report_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
