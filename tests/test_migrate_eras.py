@@ -17,8 +17,8 @@ import pytest
 pytest.importorskip("libcst")
 
 import trtcompat.legacy
-from trtcompat.migrate import fix_source, scan_source
 from trtcompat._api_changes import CHANGES
+from trtcompat.migrate import fix_source, scan_source
 from trtcompat.testing import ERAS, EngineSpec, TensorSpec, build_engine, make_module
 
 CORPUS = pathlib.Path(__file__).resolve().parent / "migrate_corpus"
@@ -167,11 +167,15 @@ def test_fix_to_trtcompat_needs_no_newer_tensorrt() -> None:
         assert all(f.fix.needs is None for f in findings if f.fix is not None), name
 
 
-@pytest.mark.parametrize(("cls", "view"), [("ICudaEngine", "engine"), ("IExecutionContext", "context")])
+@pytest.mark.parametrize(
+    ("cls", "view"), [("ICudaEngine", "engine"), ("IExecutionContext", "context")]
+)
 def test_the_scanner_trusts_exactly_what_the_legacy_views_serve(cls: str, view: str) -> None:
     # Every 8.x member TensorRT removed: served by the view on the 11 era (so the scanner stays
     # quiet about it on a wrapped engine), or still a finding there.
-    served = trtcompat.legacy.ENGINE_MEMBERS if view == "engine" else trtcompat.legacy.CONTEXT_MEMBERS
+    served = (
+        trtcompat.legacy.ENGINE_MEMBERS if view == "engine" else trtcompat.legacy.CONTEXT_MEMBERS
+    )
     engine = trtcompat.legacy.wrap(build_engine(_SPEC, "11"))
     target = engine if view == "engine" else engine.create_execution_context()
     removed = sorted(m for m, change in CHANGES[cls].items() if change[3] and not m.startswith("_"))

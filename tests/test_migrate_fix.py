@@ -270,14 +270,18 @@ def test_needs_is_reported_for_fixes_made_and_withheld(capsys: pytest.CaptureFix
     )
     pairs = [(f.fixable, f.needs) for f in scan_source(source, to="tensorrt").findings]
     assert pairs == [(True, "10.1"), (True, "8.4"), (True, None)]
-    pairs = [(f.fixable, f.needs) for f in scan_source(source, to="tensorrt", min_trt="8.2").findings]
+    pairs = [
+        (f.fixable, f.needs) for f in scan_source(source, to="tensorrt", min_trt="8.2").findings
+    ]
     assert pairs == [(False, "10.1"), (False, "8.4"), (True, None)]
     # --to trtcompat: no native runtime rewrite at any --min-trt, so nothing to need.
     pairs = [(f.fixable, f.needs) for f in scan_source(source).findings]
     assert pairs == [(False, None), (False, "8.4"), (True, None)]
     report = json.loads(_json_of(source, capsys))
     assert [f["needs"] for f in report["findings"]] == [None, "8.4", None]
-    assert "[manual; --min-trt 8.4 fixes it]" in _text_of(source, capsys, "--to", "tensorrt", "--min-trt", "8.2")
+    assert "[manual; --min-trt 8.4 fixes it]" in _text_of(
+        source, capsys, "--to", "tensorrt", "--min-trt", "8.2"
+    )
     assert "[fixable, needs TensorRT 10.1]" in _text_of(source, capsys, "--to", "tensorrt")
 
 

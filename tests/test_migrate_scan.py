@@ -305,7 +305,10 @@ def test_guards_report_guarded_and_never_fix() -> None:
         ),
         # A version compared as a string is itself wrong from 10.0 ('10' < '8'): no guard.
         ("if trt.__version__[0] < '9':\n    n = engine.num_bindings\n", False),
-        ("def f(engine, x):\n    if x is None:\n        return 0\n    return engine.num_bindings\n", False),
+        (
+            "def f(engine, x):\n    if x is None:\n        return 0\n    return engine.num_bindings\n",
+            False,
+        ),
         (
             "def f(engine):\n    if engine.has_implicit_batch_dimension:\n"
             "        return 0\n    return engine.num_bindings\n",

@@ -111,9 +111,12 @@ def _after_early_exit(parent: ast.AST, child: ast.AST, member: str) -> bool:
         if not isinstance(block, list) or child not in block:
             continue
         for earlier in block[: block.index(child)]:
-            if isinstance(earlier, ast.If) and _leaves(earlier.body):
-                if _test_guards(earlier.test, False, member):
-                    return True
+            if (
+                isinstance(earlier, ast.If)
+                and _leaves(earlier.body)
+                and _test_guards(earlier.test, False, member)
+            ):
+                return True
     return False
 
 
