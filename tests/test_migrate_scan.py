@@ -409,6 +409,14 @@ def test_readme_scan_numbers_are_what_the_tool_prints(capsys: pytest.CaptureFixt
     printed = (report["total"], report["fixable"], report["guarded"], with_findings)
     assert tuple(map(int, claim.groups()[:4])) == printed
     assert int(claim.group(5)) == len(report["files"])
+    # The example finding is one the tool prints, key for key.
+    text = (ROOT / "README.md").read_text()
+    example = json.loads(text.split("```json\n", 1)[1].split("```", 1)[0])
+    where = pathlib.Path(example["path"]).name, example["line"], example["col"]
+    printed_findings = {
+        (pathlib.Path(f["path"]).name, f["line"], f["col"]): f for f in report["findings"]
+    }
+    assert {**example, "path": printed_findings[where]["path"]} == printed_findings[where]
 
 
 def test_import_positions_are_the_names_on_every_python() -> None:
