@@ -20,22 +20,29 @@ pytestmark = pytest.mark.gpu
 
 @pytest.mark.parametrize("era", ERAS)
 def test_samples_pycuda_allocate_buffers_and_do_inference_v2(era: str) -> None:
-    pytest.importorskip("pycuda.driver")
+    driver = pytest.importorskip("pycuda.driver")
     pytest.importorskip("cupy")
     import pycuda
-    import pycuda.autoinit  # the samples' own CUDA context
 
-    assert pycuda.autoinit.context is not None
-
-    x = np.random.default_rng(3).random((4, 1024)).astype(np.float32)
-    with fake_tensorrt(era) as trt, samples_common(trt, pycuda) as common, warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # 8.x's own deprecations
-        engine = legacy.wrap(build_engine(GPU_STATIC, era))
-        inputs, outputs, bindings, stream = common.allocate_buffers(engine)
-        context = engine.create_execution_context()
-        inputs[0].host[:] = x.ravel()
-        [y] = common.do_inference_v2(context, bindings, inputs, outputs, stream)
-    np.testing.assert_allclose(y.reshape(4, 1024), reference(x), rtol=1e-6)
+    # The samples import pycuda.autoinit: a context current on this thread while they run.
+    # Here it is the primary one (the fake engine's CuPy kernels run there), and it is popped
+    # afterwards, since autoinit's own context would stay current for the rest of the process.
+    driver.init()
+    current = driver.Device(0).retain_primary_context()
+    current.push()
+    try:
+        x = np.random.default_rng(3).random((4, 1024)).astype(np.float32)
+        quiet = warnings.catch_warnings()
+        with fake_tensorrt(era) as trt, samples_common(trt, pycuda) as common, quiet:
+            warnings.simplefilter("ignore", DeprecationWarning)  # 8.x's own deprecations
+            engine = legacy.wrap(build_engine(GPU_STATIC, era))
+            inputs, outputs, bindings, stream = common.allocate_buffers(engine)
+            context = engine.create_execution_context()
+            inputs[0].host[:] = x.ravel()
+            [y] = common.do_inference_v2(context, bindings, inputs, outputs, stream)
+        np.testing.assert_allclose(y.reshape(4, 1024), reference(x), rtol=1e-6)
+    finally:
+        current.pop()
 
 
 @pytest.mark.parametrize("era", ERAS)
