@@ -847,7 +847,7 @@ CATALOG: tuple[Case, ...] = (
         tc.BackendUnavailableError,
         ImportError,
         r"^Backend 'cupy' needs cupy \(e\.g\. cupy-cuda12x\), which could not be imported "
-        r"\(.*cupy.*\); install it with: pip install \"trtcompat\[cupy\]\"$",
+        r"\(.*cupy.*\); install it with: pip install cupy-cuda12x \(trtcompat's 'cupy' extra\)$",
     ),
     fails(
         "backend-torch-not-installed",
@@ -855,7 +855,7 @@ CATALOG: tuple[Case, ...] = (
         tc.BackendUnavailableError,
         ImportError,
         r"^Backend 'torch' needs .*, which could not be imported \(.*torch.*\); install it "
-        r"with: pip install \"trtcompat\[torch\]\"$",
+        r"with: pip install torch \(trtcompat's 'torch' extra\)$",
     ),
     fails(
         "backend-pycuda-not-installed",
@@ -863,7 +863,7 @@ CATALOG: tuple[Case, ...] = (
         tc.BackendUnavailableError,
         ImportError,
         r"^Backend 'pycuda' needs .*, which could not be imported \(.*pycuda.*\); install it "
-        r"with: pip install \"trtcompat\[pycuda\]\"$",
+        r"with: pip install pycuda \(trtcompat's 'pycuda' extra\)$",
     ),
     fails(
         "backend-device-that-does-not-exist",
