@@ -261,6 +261,44 @@ def test_native_runtime_fixes_record_their_tensorrt_and_obey_min_trt() -> None:
     ]
 
 
+def test_needs_is_reported_for_fixes_made_and_withheld(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    source = (
+        "import tensorrt as trt\nn = engine.device_memory_size\n"
+        "config.max_workspace_size = 1 << 30\nlayer.stride = (2, 2)\n"
+    )
+    pairs = [(f.fixable, f.needs) for f in scan_source(source, to="tensorrt").findings]
+    assert pairs == [(True, "10.1"), (True, "8.4"), (True, None)]
+    pairs = [
+        (f.fixable, f.needs) for f in scan_source(source, to="tensorrt", min_trt="8.2").findings
+    ]
+    assert pairs == [(False, "10.1"), (False, "8.4"), (True, None)]
+    # --to trtcompat: no native runtime rewrite at any --min-trt, so nothing to need.
+    pairs = [(f.fixable, f.needs) for f in scan_source(source).findings]
+    assert pairs == [(False, None), (False, "8.4"), (True, None)]
+    report = json.loads(_json_of(source, capsys))
+    assert [f["needs"] for f in report["findings"]] == [None, "8.4", None]
+    assert "[manual; --min-trt 8.4 fixes it]" in _text_of(
+        source, capsys, "--to", "tensorrt", "--min-trt", "8.2"
+    )
+    assert "[fixable, needs TensorRT 10.1]" in _text_of(source, capsys, "--to", "tensorrt")
+
+
+def _json_of(source: str, capsys: pytest.CaptureFixture[str]) -> str:
+    return _text_of(source, capsys, "--json")
+
+
+def _text_of(source: str, capsys: pytest.CaptureFixture[str], *flags: str) -> str:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = pathlib.Path(folder) / "build.py"
+        path.write_text(source)
+        main([*flags, str(path)])
+    return capsys.readouterr().out
+
+
 def test_trtcompat_fix_of_a_context_without_its_engine(capsys: pytest.CaptureFixture[str]) -> None:
     source = (
         "import tensorrt as trt\n"

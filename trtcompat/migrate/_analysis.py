@@ -18,53 +18,14 @@ import ast
 from dataclasses import dataclass, field
 
 __all__ = [
-    "LEGACY_CONTEXT_SERVES",
-    "LEGACY_ENGINE_SERVES",
     "TRT_MODULES",
     "FileFacts",
     "analyse",
     "dotted",
+    "layer_key",
     "receiver_kind",
+    "receiver_layer",
 ]
-
-# The TensorRT 8 members that trtcompat.legacy's views serve on every TensorRT (the rest of a
-# wrapped object is the real one, so its removed members are still findings).
-# tests/test_migrate_fix.py checks each one against a wrapped engine of the 11-era fake.
-LEGACY_ENGINE_SERVES = frozenset(
-    {
-        "num_bindings",
-        "get_binding_name",
-        "get_binding_index",
-        "binding_is_input",
-        "get_binding_shape",
-        "get_binding_dtype",
-        "get_binding_format",
-        "get_binding_vectorized_dim",
-        "get_binding_components_per_element",
-        "get_binding_bytes_per_component",
-        "get_location",
-        "is_shape_binding",
-        "is_execution_binding",
-        "max_batch_size",
-        "has_implicit_batch_dimension",
-        "get_profile_shape",
-        "device_memory_size",
-        "len",
-        "getitem",
-    }
-)
-LEGACY_CONTEXT_SERVES = frozenset(
-    {
-        "set_binding_shape",
-        "get_binding_shape",
-        "all_binding_shapes_specified",
-        "active_optimization_profile",
-        "execute",
-        "execute_async",
-        "execute_async_v2",
-        "execute_v2",
-    }
-)
 
 TRT_MODULES = frozenset(
     {"tensorrt", "tensorrt_lean", "tensorrt_dispatch", "tensorrt_bindings", "tensorrt_rtx"}
@@ -127,6 +88,8 @@ class FileFacts:
         fix_alias: Module-level alias of any tensorrt module, for runtime rewrites.
         builder_alias: Module-level alias of the full ``tensorrt`` module (builder rewrites).
         kinds: Dotted names mapped to the kind of object assigned to them.
+        layers: Dotted names mapped to the :func:`layer_key` of each ``add_*`` call assigned
+            to them (``""`` for any other assignment).
         local_kinds: ``(id(function), name)`` mapped to a kind that holds only in that function
             (``engine = trtcompat.legacy.wrap(engine)`` rebinding a parameter).
         parents: ``id(node)`` mapped to the parent node.
@@ -140,6 +103,7 @@ class FileFacts:
     fix_alias: str | None = None
     builder_alias: str | None = None
     kinds: dict[str, str] = field(default_factory=dict)
+    layers: dict[str, set[str]] = field(default_factory=dict)
     local_kinds: dict[tuple[int, str], str] = field(default_factory=dict)
     parents: dict[int, ast.AST] = field(default_factory=dict)
     scopes: dict[int, dict[str, list[tuple[str, ast.expr | None]]]] = field(default_factory=dict)
@@ -182,6 +146,34 @@ def _call_kind(call: ast.Call) -> str | None:
 
 
 _LEGACY = frozenset({"trtcompat.legacy", "legacy"})
+
+
+def layer_key(value: ast.expr | None) -> str:
+    """Which layer an ``INetworkDefinition.add_*`` call makes, as the lower-case class name
+    without ``I`` / ``Layer`` (``add_pooling_nd`` -> ``"pooling"``: ``IPoolingLayer``;
+    ``add_rnn_v2`` -> ``"rnnv2"``); ``""`` for anything else."""
+    if not isinstance(value, ast.Call) or _call_kind(value) != "layer":
+        return ""
+    func = value.func
+    if not isinstance(func, ast.Attribute) or not func.attr.startswith(_LAYER_PREFIX):
+        return ""  # network.get_layer(i): any layer
+    name = func.attr[len(_LAYER_PREFIX) :]
+    if name.endswith("_nd"):
+        name = name[: -len("_nd")]
+    return name.replace("_", "").lower()
+
+
+def receiver_layer(expr: ast.expr, facts: FileFacts) -> str:
+    """The :func:`layer_key` of a receiver when every assignment of it makes the same kind of
+    layer (``pool = network.add_pooling(...)``), else ``""`` (unknown)."""
+    if isinstance(expr, ast.Call):
+        return layer_key(expr)
+    if isinstance(expr, ast.Name) and id(expr) in facts.parents:
+        keys = {layer_key(value) for _, value in facts.bindings(expr, expr.id)}
+    else:
+        name = dotted(expr)
+        keys = facts.layers.get(name, set()) if name is not None else set()
+    return next(iter(keys)) if len(keys) == 1 else ""
 
 
 def receiver_kind(expr: ast.expr, facts: FileFacts) -> str | None:
@@ -290,6 +282,10 @@ def analyse(tree: ast.Module) -> FileFacts:
             _record_import(node, facts, id(node) in top_level)
         elif isinstance(node, ast.Assign):
             assignments.extend((target, node.value) for target in node.targets)
+            for target in node.targets:
+                name = dotted(target)
+                if name is not None:
+                    facts.layers.setdefault(name, set()).add(layer_key(node.value))
         elif isinstance(node, ast.withitem) and node.optional_vars is not None:
             assignments.append((node.optional_vars, node.context_expr))
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):

@@ -1,8 +1,10 @@
 """Apply the scanner's planned fixes with libcst, preserving formatting and comments.
 
-This module is the only one that imports libcst; ``trtcompat.migrate`` imports it lazily, when
-``--fix`` or ``--diff`` runs. It makes no decisions of its own: it rewrites exactly the nodes
-at the positions of fixable findings, as their :class:`FixSpec` says.
+This module (and ``_reflow``, which it uses) is the only one that imports libcst;
+``trtcompat.migrate`` imports it lazily, when ``--fix`` or ``--diff`` runs. It makes no
+decisions of its own: it rewrites exactly the nodes at the positions of fixable findings, as
+their :class:`FixSpec` says, then breaks the calls of rewritten lines that end up longer than
+the line length (``_reflow``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ except ImportError as err:  # pragma: no cover - exercised only without the extr
     ) from err
 
 from trtcompat.migrate._fixes import FixSpec
+from trtcompat.migrate._linelength import DEFAULT
+from trtcompat.migrate._reflow import reflow
 from trtcompat.migrate._scanner import Finding
 from trtcompat.migrate._totrtcompat import EXECUTE_PARAMS
 
@@ -249,12 +253,15 @@ def _with_import(module: cst.Module, needed: set[str]) -> cst.Module:
     return module.with_changes(body=[*body[:at], line, *body[at:]])
 
 
-def fix_source(source: bytes, findings: Iterable[Finding]) -> tuple[bytes, int]:
+def fix_source(
+    source: bytes, findings: Iterable[Finding], line_length: int = DEFAULT
+) -> tuple[bytes, int]:
     """Rewrite the fixable findings of one file.
 
     Args:
         source: The file's bytes (its encoding and line endings are kept).
         findings: The file's findings from the scanner; manual ones are ignored.
+        line_length: Rewritten lines longer than this have their calls broken over lines.
 
     Returns:
         The new bytes and the number of rewrites applied.
@@ -279,7 +286,7 @@ def fix_source(source: bytes, findings: Iterable[Finding]) -> tuple[bytes, int]:
         raise FixError(f"libcst cannot parse the file: {err.message}") from None
     fixer = _Fixer(specs, edits)
     fixed = MetadataWrapper(module).visit(fixer)
-    new = _with_import(fixed, fixer.imports).bytes
+    new = reflow(_with_import(fixed, fixer.imports), module.code, line_length).bytes
     try:
         ast.parse(new)
     except SyntaxError as err:  # pragma: no cover - a bug in a rewrite, never expected

@@ -13,13 +13,13 @@ import tokenize
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from trtcompat.legacy import CONTEXT_MEMBERS, ENGINE_MEMBERS
 from trtcompat.migrate._analysis import (
-    LEGACY_CONTEXT_SERVES,
-    LEGACY_ENGINE_SERVES,
     FileFacts,
     analyse,
     dotted,
     receiver_kind,
+    receiver_layer,
 )
 from trtcompat.migrate._astcompat import alias_positions, subscript_key
 from trtcompat.migrate._fixes import FixSpec, plan_fix
@@ -92,6 +92,9 @@ class Finding:
         status: ``removed``, ``deprecated`` (still present at the target) or ``hazard``.
         guarded: On a compatibility path (hasattr, try/except AttributeError, version check,
             implicit-batch branch): reported, never rewritten, not failing by default.
+        needs: The oldest TensorRT release the fix needs: a fixable finding's fix, or, for one
+            that ``min_trt`` left unfixed, the ``--min-trt`` that lets ``--fix`` rewrite it.
+            None when there is no fix or it runs on every TensorRT.
     """
 
     path: str
@@ -105,6 +108,7 @@ class Finding:
     removed_in: str | None = None
     status: str = "removed"
     guarded: bool = False
+    needs: str | None = None
 
     @property
     def fixable(self) -> bool:
@@ -158,8 +162,9 @@ class _Visitor(ast.NodeVisitor):
         symbol: str,
         fix: FixSpec | None = None,
         kind: str | None = None,
+        layer: str = "",
     ) -> bool:
-        deprecated, removed, api = versions(rule, symbol, kind)
+        deprecated, removed, api = versions(rule, symbol, kind, layer)
         status = status_for(rule, deprecated, removed, self.target)
         if status is None:
             return False
@@ -189,9 +194,9 @@ class _Visitor(ast.NodeVisitor):
     def _confident(self, rule: Rule, recv: ast.expr, node: ast.AST, name: str) -> bool:
         kind = receiver_kind(recv, self.facts)
         if kind == "legacy_engine":  # trtcompat.legacy.wrap(...) serves the 8.x surface
-            return "engine" in rule.receivers and name not in LEGACY_ENGINE_SERVES
+            return "engine" in rule.receivers and name not in ENGINE_MEMBERS
         if kind == "legacy_context":
-            return "context" in rule.receivers and name not in LEGACY_CONTEXT_SERVES
+            return "context" in rule.receivers and name not in CONTEXT_MEMBERS
         if kind in ("self", "options"):
             return False
         if kind is not None:
@@ -213,7 +218,9 @@ class _Visitor(ast.NodeVisitor):
             if self._confident(rule, node.value, node, node.attr):
                 fix = plan_fix(rule, node, self.facts)
                 kind = receiver_kind(node.value, self.facts)
-                if self._add(node, line, col, rule, node.attr, fix, kind) and fix and fix.arg >= 0:
+                layer = receiver_layer(node.value, self.facts)
+                added = self._add(node, line, col, rule, node.attr, fix, kind, layer)
+                if added and fix and fix.arg >= 0:
                     self._consume(node, fix.arg)
         self._member(node, dotted(node), line, col)
         self.generic_visit(node)
@@ -244,9 +251,8 @@ class _Visitor(ast.NodeVisitor):
             if fix is not None and fix.kind != "consumed":
                 needs = fix_needs(fix.kind, fix.new, finding.rule.receivers)
                 fix = replace(fix, needs=needs)
-                finding = replace(
-                    finding, fix=fix if min_trt is None or at_least(needs, min_trt) else None
-                )
+                allowed = min_trt is None or at_least(needs, min_trt)
+                finding = replace(finding, fix=fix if allowed else None, needs=needs)
             done.append(finding)
         if to != "trtcompat":
             return done
@@ -261,11 +267,12 @@ class _Visitor(ast.NodeVisitor):
             if finding.guarded:
                 continue
             if plan is not None:
-                done[i] = replace(finding, fix=plan)
+                done[i] = replace(finding, fix=plan, needs=plan.needs)
             elif finding.fix is not None and finding.fix.kind == "consumed":
                 done[i] = replace(finding, fix=None)  # its call is not rewritten natively
-            elif set(finding.rule.receivers) <= RUNTIME_KINDS and finding.fix is not None:
-                done[i] = replace(finding, fix=None)  # no native runtime rewrite in this mode
+            elif set(finding.rule.receivers) <= RUNTIME_KINDS:
+                # No native runtime rewrite in this mode, whatever --min-trt says.
+                done[i] = replace(finding, fix=None, needs=None)
         return done
 
     def visit_Name(self, node: ast.Name) -> None:
@@ -311,7 +318,9 @@ class _Visitor(ast.NodeVisitor):
             if self._confident(rule, node.args[0], node, name):
                 kind = receiver_kind(node.args[0], self.facts)
                 finding = node.args[1]
-                self._add(node, finding.lineno, finding.col_offset + 1, rule, name, None, kind)
+                layer = receiver_layer(node.args[0], self.facts)
+                col = finding.col_offset + 1
+                self._add(node, finding.lineno, col, rule, name, None, kind, layer)
                 if len(node.args) == 3:  # a default: the code expects the member may be gone
                     key = (finding.lineno, self._col(finding.lineno, finding.col_offset + 1))
                     self.defaulted.add(key)

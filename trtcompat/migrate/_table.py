@@ -26,6 +26,8 @@ __all__ = [
 ]
 
 _LAYERS = tuple(sorted({"ILayer", *(c for c in CHANGES if c.endswith("Layer"))}))
+# ``_analysis.layer_key`` of each layer class: IRNNv2Layer -> "rnnv2".
+_LAYER_BY_KEY = {cls[1 : -len("Layer")].lower(): cls for cls in _LAYERS if cls != "ILayer"}
 # The TensorRT classes an object of each receiver kind (``_analysis.receiver_kind``) can be.
 KIND_CLASSES: dict[str, tuple[str, ...]] = {
     "engine": ("ICudaEngine",),
@@ -75,30 +77,58 @@ def is_member_name(name: str) -> bool:
     return "." in name or name[:1].isupper()
 
 
-def versions(rule: Rule, name: str, kind: str | None) -> tuple[str | None, str | None, str]:
+def _classes(rule: Rule, kind: str | None, layer: str) -> list[str]:
+    """The classes the receiver can be: the layer's own (and ``ILayer``'s members) where
+    :func:`~trtcompat.migrate._analysis.receiver_layer` knows it, else the kinds'."""
+    if layer and (kind == "layer" or kind is None) and "layer" in rule.receivers:
+        return [_LAYER_BY_KEY.get(layer, f"<{layer} layer>"), "ILayer"]
+    kinds = [kind] if kind in rule.receivers else list(rule.receivers)
+    return [cls for k in kinds for cls in KIND_CLASSES.get(k, ())]
+
+
+def versions(
+    rule: Rule, name: str, kind: str | None, layer: str = ""
+) -> tuple[str | None, str | None, str]:
     """``(deprecated_in, removed_in, api)`` of one matched name, from the table where it is.
 
     Args:
         rule: The rule that matched.
         name: The matched attribute or member name.
         kind: The receiver's kind, when known.
+        layer: Which layer the receiver is (``"pooling"``: ``IPoolingLayer``), when known.
 
     Returns:
         The versions (the rule's own for names the table lacks: hazards, TensorRT 7, cuda-python)
-        and the API as ``Class.member``.
+        and the API as ``Class.member``; ``A|B.member`` (classes in table order) when the
+        receiver could be any of several classes that lost the member. A known layer that
+        never had the member gives no versions (the use is not a TensorRT API).
     """
     if is_member_name(name):
-        candidates: Iterable[tuple[str, str]] = [_member_key(name)]
-    else:
-        kinds = [kind] if kind in rule.receivers else list(rule.receivers)
-        candidates = [(cls, name) for k in kinds for cls in KIND_CLASSES.get(k, ())]
-    for cls, member in candidates:
+        cls, member = _member_key(name)
         change = CHANGES.get(cls, {}).get(member)
         if change is None or (rule.on == "store" and change[2] is None):
-            continue
-        _, deprecated, readonly, removed = change
-        return deprecated, readonly if rule.on == "store" else removed, f"{cls}.{member}"
-    return rule.deprecated_in, rule.removed_in, rule.api
+            return rule.deprecated_in, rule.removed_in, rule.api
+        return change[1], change[2] if rule.on == "store" else change[3], f"{cls}.{member}"
+    classes = _classes(rule, kind, layer)
+    found = []
+    for cls in classes:
+        change = CHANGES.get(cls, {}).get(name)
+        if change is not None and not (rule.on == "store" and change[2] is None):
+            found.append((cls, change))
+    if not found:
+        if classes and classes[-1] == "ILayer":
+            return None, None, f"{classes[0]}.{name}"
+        return rule.deprecated_in, rule.removed_in, rule.api
+    if len(found) > 1 and classes[-1] == "ILayer" and found[0][0] != "ILayer":
+        found = found[:1]  # the layer's own member
+    gone = [change[2] if rule.on == "store" else change[3] for _, change in found]
+    owners = "|".join(cls for cls, _ in found)
+    return _oldest(c[1] for _, c in found), _oldest(gone), f"{owners}.{name}"
+
+
+def _oldest(releases: Iterable[str | None]) -> str | None:
+    known = [r for r in releases if r is not None]
+    return min(known, key=_release_key) if known else None
 
 
 def changed_entries() -> set[str]:

@@ -7,7 +7,8 @@ Two strategies, the first that applies wins for each unguarded runtime finding:
    when every assignment of that name is such a call) or, for an engine a function receives, by
    rebinding the parameter first thing in the function (``engine = trtcompat.legacy.wrap(
    engine)``). Contexts made from a wrapped engine are legacy contexts, so their binding calls
-   are served too. Only members the views serve are covered (``LEGACY_*_SERVES``).
+   are served too. Only members the views serve are covered
+   (``trtcompat.legacy.ENGINE_MEMBERS`` / ``CONTEXT_MEMBERS``).
 2. A context the file cannot trace to its engine: the statement-level calls that have a
    trtcompat function (``execute_async_v2`` / ``execute_async`` -> ``trtcompat.execute``,
    ``set_binding_shape(name, shape)`` -> ``trtcompat.set_input_shape``) and
@@ -21,9 +22,8 @@ from __future__ import annotations
 import ast
 from typing import Tuple
 
+from trtcompat.legacy import CONTEXT_MEMBERS, ENGINE_MEMBERS
 from trtcompat.migrate._analysis import (
-    LEGACY_CONTEXT_SERVES,
-    LEGACY_ENGINE_SERVES,
     FileFacts,
     dotted,
 )
@@ -209,11 +209,11 @@ def plan_trtcompat(
     wanted: list[tuple[tuple[Edit, ...] | None, bool]] = []
     for kind, symbol, node, _ in items:
         recv = _receiver(node)
-        symbol = {"len(engine)": "len", "engine[str]": "getitem"}.get(symbol, symbol)
+        symbol = {"len(engine)": "__len__", "engine[str]": "__getitem__"}.get(symbol, symbol)
         edits = None
         served = False
         if recv is not None and kind in RUNTIME_KINDS:
-            serves = LEGACY_ENGINE_SERVES if kind == "engine" else LEGACY_CONTEXT_SERVES
+            serves = ENGINE_MEMBERS if kind == "engine" else CONTEXT_MEMBERS
             engine = recv if kind == "engine" else planner.context_engine(recv)
             edits = planner.engine_edits(engine) if engine is not None else None
             served = symbol in serves
