@@ -94,7 +94,3 @@ def module_version(module: ModuleType) -> str | None:
     """The module's ``__version__``, or ``None`` when it has none."""
     version = getattr(module, "__version__", None)
     return version if isinstance(version, str) else None
-
-
-def __dir__() -> list[str]:
-    return __all__

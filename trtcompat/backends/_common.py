@@ -344,7 +344,3 @@ class CudaArrayView:
 
     def __repr__(self) -> str:
         return f"CudaArrayView(ptr=0x{self.ptr:x}, shape={self.shape}, dtype={self.dtype})"
-
-
-def __dir__() -> list[str]:
-    return __all__

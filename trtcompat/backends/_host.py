@@ -245,7 +245,3 @@ class HostBackend:
 
     def __repr__(self) -> str:
         return f"HostBackend(device=0, outstanding={self.outstanding()})"
-
-
-def __dir__() -> list[str]:
-    return __all__

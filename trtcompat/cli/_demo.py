@@ -76,7 +76,3 @@ def run_demo() -> str:
     verdict = "identical" if len(tables) == 1 else "DIFFERENT"
     out.append(f"The I/O tensor table is {verdict} on all {len(ERAS)} eras.\n")
     return "\n".join(out)
-
-
-def __dir__() -> list[str]:
-    return __all__

@@ -304,7 +304,3 @@ def analyse(tree: ast.Module) -> FileFacts:
         for target, value in assignments:
             _record_target(facts, target, value)
     return facts
-
-
-def __dir__() -> list[str]:
-    return __all__

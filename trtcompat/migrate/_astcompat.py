@@ -57,7 +57,3 @@ def _search(lines: list[str], line: int, col: int, pattern: str) -> tuple[int, i
             return line, len(text[: match.start()].encode("utf-8"))
         line, first = line + 1, False
     raise ValueError(f"{pattern!r} not found")  # pragma: no cover - the parser saw it
-
-
-def __dir__() -> list[str]:
-    return __all__

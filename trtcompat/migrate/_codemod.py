@@ -292,7 +292,3 @@ def fix_source(
     except SyntaxError as err:  # pragma: no cover - a bug in a rewrite, never expected
         raise FixError(f"the rewrite would not parse ({err.msg}); file left unchanged") from None
     return new, fixer.applied
-
-
-def __dir__() -> list[str]:
-    return __all__

@@ -197,7 +197,3 @@ def _plan_workspace(node: ast.Attribute, facts: FileFacts) -> FixSpec | None:
     if receiver_kind(node.value, facts) in ("builder", "self") or facts.builder_alias is None:
         return None
     return FixSpec("workspace", new="set_memory_pool_limit", alias=facts.builder_alias)
-
-
-def __dir__() -> list[str]:
-    return __all__

@@ -62,7 +62,8 @@ def _implicit_batch(test: ast.expr) -> bool:
 
 
 def _catches_attribute_error(handler: ast.ExceptHandler) -> bool:
-    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    caught = handler.type
+    kinds = caught.elts if isinstance(caught, ast.Tuple) else [caught] if caught else []
     return any(isinstance(k, ast.Name) and k.id == "AttributeError" for k in kinds)
 
 

@@ -78,7 +78,3 @@ def line_length(path: str | pathlib.Path, cache: dict[pathlib.Path, int] | None 
     if cache is not None:
         cache.update((folder_seen, found) for folder_seen in seen)
     return found
-
-
-def __dir__() -> list[str]:
-    return __all__

@@ -71,7 +71,3 @@ def scan_paths(
             continue
         results.append(scan_source(data, path, active, target, to, min_trt))
     return results
-
-
-def __dir__() -> list[str]:
-    return __all__

@@ -145,7 +145,3 @@ def reflow(module: cst.Module, before: str, limit: int) -> cst.Module:
         new = _broken(target, wrapper.module, outer, limit)
         module = wrapper.module.visit(_Replace(target, new))
     return module
-
-
-def __dir__() -> list[str]:
-    return __all__

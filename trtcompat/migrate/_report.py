@@ -175,7 +175,3 @@ def rules_table() -> str:
         )
         rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(rows) + "\n"
-
-
-def __dir__() -> list[str]:
-    return __all__

@@ -425,7 +425,3 @@ def select_rules(
             continue
         chosen.append(rule)
     return tuple(chosen)
-
-
-def __dir__() -> list[str]:
-    return __all__

@@ -478,7 +478,3 @@ def scan_source(
     floor = min_trt if min_trt is not None or to == "tensorrt" else "8.0"
     findings = [f for f in visitor.finish(tree, to, floor) if not _suppressed(lines, f)]
     return FileResult(path, findings)
-
-
-def __dir__() -> list[str]:
-    return __all__

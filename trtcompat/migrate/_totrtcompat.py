@@ -232,7 +232,3 @@ def plan_trtcompat(
             spec = _per_call(symbol, node, facts)
         plans.append(spec)
     return plans
-
-
-def __dir__() -> list[str]:
-    return __all__

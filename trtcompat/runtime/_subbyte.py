@@ -115,7 +115,3 @@ def packed_form(tensor: IOTensor, shape: tuple[int, ...]) -> tuple[int, ...]:
             f"ml_dtypes array ({tensor.dtype}) instead."
         )
     return (*shape[:-1], shape[-1] // 2)
-
-
-def __dir__() -> list[str]:
-    return __all__

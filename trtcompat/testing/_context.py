@@ -197,7 +197,3 @@ class ContextCore:
         if addresses is None:
             return self._fail(f"The bindings list ({len(bindings)} entries) is too short.")
         return self._run(addresses, batch, stream)
-
-
-def __dir__() -> list[str]:
-    return __all__

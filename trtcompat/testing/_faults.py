@@ -282,7 +282,3 @@ class FaultInjectingBackend:
             f"FaultInjectingBackend({self.inner!r}, fail_on={self.fail_on!r}, {k}, "
             f"live={self.live_allocations} allocations/{self.live_streams} streams)"
         )
-
-
-def __dir__() -> list[str]:
-    return __all__

@@ -21,7 +21,3 @@ def view(address: int, shape: tuple[int, ...], dtype: np.dtype[Any], bits: int) 
         return np.empty(shape, dtype=dtype)
     nbytes = -(-count * bits // 8)
     return host_array(address, nbytes, dtype, shape, bits)
-
-
-def __dir__() -> list[str]:
-    return __all__

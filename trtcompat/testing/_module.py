@@ -295,7 +295,3 @@ def _nptype(era: Era) -> Any:
         raise TypeError("Could not resolve TensorRT datatype to an equivalent numpy datatype.")
 
     return nptype
-
-
-def __dir__() -> list[str]:
-    return __all__

@@ -212,7 +212,3 @@ def spec_from_plan(data: bytes) -> tuple[str, EngineSpec]:
 def shapes_of(values: Sequence[Sequence[int]]) -> tuple[tuple[int, ...], ...]:
     """Normalizes nested sequences to tuples of ints."""
     return tuple(tuple(int(d) for d in v) for v in values)
-
-
-def __dir__() -> list[str]:
-    return __all__
