@@ -2,9 +2,9 @@
 
 Bindings are replicated once per optimization profile: with K profiles and n bindings per
 profile, tensor ``i`` of profile ``k`` is binding ``k * n + i`` and is named ``"x [profile k]"``
-for ``k > 0`` (``docs/TRT_API.md``, "Binding indices"). This module owns that arithmetic. Implicit-batch
-engines report shapes without the batch dimension; here they get a leading -1 and the batch
-travels with ``execute``.
+for ``k > 0`` (``docs/TRT_API.md``, "Binding indices"). This module owns that arithmetic.
+Implicit-batch engines report shapes without the batch dimension; here they get a leading -1
+and the batch travels with ``execute``.
 """
 
 from __future__ import annotations
