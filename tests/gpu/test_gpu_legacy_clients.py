@@ -5,6 +5,8 @@ engines launch real GPU work (CuPy) on the bound device addresses."""
 
 from __future__ import annotations
 
+import sys
+import types
 import warnings
 
 import numpy as np
@@ -19,17 +21,23 @@ pytestmark = pytest.mark.gpu
 
 
 @pytest.mark.parametrize("era", ERAS)
-def test_samples_pycuda_allocate_buffers_and_do_inference_v2(era: str) -> None:
+def test_samples_pycuda_allocate_buffers_and_do_inference_v2(
+    era: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     driver = pytest.importorskip("pycuda.driver")
     pytest.importorskip("cupy")
     import pycuda
 
-    # The samples import pycuda.autoinit: a context current on this thread while they run.
-    # Here it is the primary one (the fake engine's CuPy kernels run there), and it is popped
-    # afterwards, since autoinit's own context would stay current for the rest of the process.
+    # The samples' `import pycuda.autoinit` makes a context of its own current for the rest
+    # of the process; a real engine would run in it, but the fake engine's CuPy kernels live in
+    # the primary context. So autoinit is stood in for by the primary context, pushed while the
+    # client runs and popped afterwards.
     driver.init()
-    current = driver.Device(0).retain_primary_context()
-    current.push()
+    primary = driver.Device(0).retain_primary_context()
+    autoinit = types.ModuleType("pycuda.autoinit")
+    autoinit.context = primary  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "pycuda.autoinit", autoinit)
+    primary.push()
     try:
         x = np.random.default_rng(3).random((4, 1024)).astype(np.float32)
         quiet = warnings.catch_warnings()
@@ -42,7 +50,7 @@ def test_samples_pycuda_allocate_buffers_and_do_inference_v2(era: str) -> None:
             [y] = common.do_inference_v2(context, bindings, inputs, outputs, stream)
         np.testing.assert_allclose(y.reshape(4, 1024), reference(x), rtol=1e-6)
     finally:
-        current.pop()
+        primary.pop()
 
 
 @pytest.mark.parametrize("era", ERAS)
