@@ -22,7 +22,8 @@ import numpy as np
 import pytest
 
 import trtcompat.backends as backends
-from trtcompat.backends._common import CudaArrayView, check_device
+from trtcompat.backends._base import PinnedPool
+from trtcompat.backends._common import CudaArrayView, CudaCallError, check_device, fix_for
 from trtcompat.backends._host import HostBackend
 from trtcompat.errors import BackendError, BackendUnavailableError, DeviceError
 
@@ -75,7 +76,9 @@ def test_host_allocations_are_256_byte_aligned_and_distinct(host: HostBackend, n
 def test_host_double_free_and_unknown_pointers_raise(host: HostBackend) -> None:
     dev, pinned = host.malloc(64), host.malloc_host(64)
     host.free(dev)
-    with pytest.raises(BackendError, match=r"free\(0x[0-9a-f]+\): not a live device allocation"):
+    with pytest.raises(
+        BackendError, match=r"^Cannot free\(0x[0-9a-f]+\): not a live device allocation"
+    ):
         host.free(dev)
     with pytest.raises(BackendError, match=r"\(it is host memory\)"):
         host.free(pinned)
@@ -201,7 +204,8 @@ def test_host_device_other_than_zero_raises() -> None:
     with pytest.raises(DeviceError) as info:
         HostBackend(1)
     assert re.fullmatch(
-        r"device 1 does not exist: the host backend has 1 device \(index 0\)", str(info.value)
+        r"Device 1 does not exist: the host backend has 1 device \(index 0\); pass device=0",
+        str(info.value),
     )
 
 
@@ -245,6 +249,7 @@ def _pretend_installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *names: 
     """Makes find_spec report exactly ``names`` (backend names) as installed."""
     real = importlib.util.find_spec
     (tmp_path / "bindings").mkdir(exist_ok=True)
+    (tmp_path / "bindings" / "runtime.py").touch()
 
     def find_spec(name: str, package: str | None = None) -> Any:
         top = name.split(".")[0]
@@ -291,7 +296,7 @@ def test_unknown_name_lists_valid_names() -> None:
     with pytest.raises(BackendUnavailableError) as info:
         backends.get_backend("nope")
     assert re.fullmatch(
-        r"unknown backend 'nope' \(from name\); "
+        r"Unknown backend 'nope' \(from name\); "
         r"valid names: pycuda, cuda_python, cupy, torch, host",
         str(info.value),
     )
@@ -301,7 +306,7 @@ def test_unknown_name_lists_valid_names() -> None:
 def test_unknown_env_name_says_where_it_came_from(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(backends.ENV_VAR, " cuda ")
     with pytest.raises(
-        BackendUnavailableError, match=r"^unknown backend 'cuda' \(from \$TRTCOMPAT"
+        BackendUnavailableError, match=r"^Unknown backend 'cuda' \(from \$TRTCOMPAT"
     ):
         backends.get_backend()
 
@@ -309,7 +314,12 @@ def test_unknown_env_name_says_where_it_came_from(monkeypatch: pytest.MonkeyPatc
 @pytest.mark.usefixtures("registry")
 @pytest.mark.parametrize(
     ("name", "extra"),
-    [("pycuda", "pycuda"), ("cuda_python", "cuda"), ("cupy", "cupy"), ("torch", "torch")],
+    [
+        ("pycuda", "pycuda (trtcompat's 'pycuda' extra)"),
+        ("cuda_python", "cuda-python (trtcompat's 'cuda' extra)"),
+        ("cupy", "cupy-cuda12x (trtcompat's 'cupy' extra)"),
+        ("torch", "torch (trtcompat's 'torch' extra)"),
+    ],
 )
 def test_missing_library_names_the_pip_extra(
     monkeypatch: pytest.MonkeyPatch, name: str, extra: str
@@ -320,8 +330,8 @@ def test_missing_library_names_the_pip_extra(
     with pytest.raises(BackendUnavailableError) as info:
         backends.get_backend(name)
     message = str(info.value)
-    assert message.startswith(f"backend {name!r} needs ")
-    assert message.endswith(f'install it with: pip install "trtcompat[{extra}]"')
+    assert message.startswith(f"Backend {name!r} needs ")
+    assert message.endswith(f"install it with: pip install {extra}")
 
 
 @pytest.mark.usefixtures("registry")
@@ -373,7 +383,7 @@ def test_host_is_autodetected_only_without_a_gpu(
     _forget(monkeypatch, "trtcompat.backends._cupy")
     monkeypatch.setattr(backends, "_gpu_present", lambda: False)
     assert type(backends.get_backend()) is HostBackend
-    with pytest.raises(DeviceError, match=r"device 1 does not exist.*1 device"):
+    with pytest.raises(DeviceError, match=r"Device 1 does not exist.*1 device"):
         backends.get_backend(device=1)
 
     backends._reset()
@@ -383,8 +393,8 @@ def test_host_is_autodetected_only_without_a_gpu(
     message = str(info.value)
     assert "has a GPU but no usable CUDA library" in message
     assert "pycuda: not installed" in message
-    assert "cupy: backend 'cupy' needs" in message
-    assert 'pip install "trtcompat[cuda]"' in message
+    assert "cupy: Backend 'cupy' needs" in message
+    assert "pip install cuda-python (trtcompat's 'cuda' extra)" in message
 
 
 @pytest.mark.usefixtures("registry")
@@ -399,7 +409,7 @@ def test_device_error_stops_autodetection(monkeypatch: pytest.MonkeyPatch, tmp_p
 @pytest.mark.usefixtures("registry")
 def test_explicit_host_device_1_raises() -> None:
     with pytest.raises(
-        DeviceError, match=r"^device 1 does not exist: the host backend has 1 device"
+        DeviceError, match=r"^Device 1 does not exist: the host backend has 1 device"
     ):
         backends.get_backend("host", device=1)
 
@@ -484,6 +494,8 @@ class _FakeCudart:
     def __init__(self) -> None:
         self.buffers: dict[int, Any] = {}
         self.device_calls: list[int] = []
+        self.copies: list[tuple[int, int]] = []
+        self.synced: list[int] = []
 
     def cudaGetDeviceCount(self) -> tuple[_Err, int]:
         return _Err.cudaSuccess, 1
@@ -511,8 +523,15 @@ class _FakeCudart:
     cudaFreeHost = cudaFree
 
     def cudaMemcpyAsync(self, dst: int, src: int, n: int, kind: int, stream: int) -> tuple[_Err]:
+        if not dst or not src:
+            return (_Err.cudaErrorInvalidValue,)
+        self.copies.append((int(kind), stream))
         ctypes.memmove(dst, src, n)
         return (_Err.cudaSuccess,)
+
+    def cudaStreamSynchronize(self, stream: int) -> tuple[_Err]:
+        self.synced.append(stream)
+        return (_Err.cudaSuccess if stream != 0xBAD else _Err.cudaErrorInvalidValue,)
 
     def cudaMemGetInfo(self) -> tuple[_Err, int, int]:
         return _Err.cudaSuccess, 100, 200
@@ -561,8 +580,393 @@ def test_cuda_python_backend_on_fake_runtime(
     with pytest.raises(BackendError) as info:
         backend.malloc(2 << 30)
     assert re.fullmatch(
-        r"cudaMalloc\(2147483648\) failed: cudaErrorMemoryAllocation \(out of memory\)",
+        r"Backend 'cuda_python' \(device 0\): malloc\(2147483648 bytes\) failed: cudaMalloc "
+        r"returned cudaErrorMemoryAllocation \(out of memory\)\. Free device memory .*",
         str(info.value),
     )
     with pytest.raises(DeviceError, match=r"device 1 does not exist: 1 device\(s\)"):
         backends.get_backend("cuda_python", device=1)
+
+
+@pytest.mark.usefixtures("registry")
+def test_cuda_python_stream_ops_are_bound_and_raise_on_error_codes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake = _use_fake_cudart(monkeypatch, old_layout=False)
+    backend = backends.get_backend("cuda_python")
+    ops = backend.stream_ops(0x51)
+    assert isinstance(ops, backends.StreamOps)
+    assert backend.stream_ops(0x51) is ops  # built once per stream
+    src, dst = backend.malloc_host(8), backend.malloc(8)
+    _write(src, b"stream!!")
+    with backend.activate():
+        ops.htod(dst, src, 8)
+        ops.dtoh(src, dst, 4)
+        ops.dtod(dst, dst, 8)
+        ops.synchronize()
+    assert ctypes.string_at(dst, 8) == b"stream!!"
+    kinds = fake.cudaMemcpyKind
+    assert fake.copies == [
+        (int(kinds.cudaMemcpyHostToDevice), 0x51),
+        (int(kinds.cudaMemcpyDeviceToHost), 0x51),
+        (int(kinds.cudaMemcpyDeviceToDevice), 0x51),
+    ]
+    assert fake.synced == [0x51]
+    with pytest.raises(ops.errors) as info:  # a code, not an exception, from the library
+        ops.htod(0, src, 8)
+    assert isinstance(info.value, CudaCallError)
+    assert info.value.call == "cudaMemcpyAsync"
+    error = backend.translate_error(info.value, "copying input 'x' to the device")
+    assert isinstance(error, BackendError)
+    assert re.fullmatch(
+        r"Backend 'cuda_python' \(device 0\): copying input 'x' to the device failed: "
+        r"cudaMemcpyAsync returned cudaErrorInvalidValue \(invalid argument\)\. Check that "
+        r"both addresses are live allocations on this device and that the byte count fits "
+        r"both\.",
+        str(error),
+    )
+    # the guarded method says the same, with the copy's own words
+    with pytest.raises(BackendError, match=r"host-to-device copy of 8 bytes .* failed: "):
+        backend.memcpy_htod_async(0, src, 8, 0x51)
+    with pytest.raises(BackendError, match=r"synchronize\(stream 0xbad\) failed"):
+        backend.synchronize(0xBAD)
+
+
+# -- StreamOps of the host backend and the driver-API backends ----------------------------
+
+
+def test_host_stream_ops_copy_and_keep_the_checks(host: HostBackend) -> None:
+    stream = host.create_stream()
+    ops = host.stream_ops(stream)
+    assert isinstance(ops, backends.StreamOps)
+    assert ops.errors == (BackendError,)
+    src, dev, dst = host.malloc_host(16), host.malloc(16), host.malloc_host(16)
+    _write(src, b"0123456789abcdef")
+    ops.htod(dev, src, 16)
+    ops.dtod(dev + 8, dev, 8)
+    ops.dtoh(dst, dev, 16)
+    ops.synchronize()
+    assert ctypes.string_at(dst, 16) == b"0123456701234567"
+    with pytest.raises(ops.errors) as info:
+        ops.htod(dev, src, 17)  # one byte past both allocations
+    error = host.translate_error(info.value, "copying input 'x'")
+    assert str(error).startswith("Backend 'host' (device 0): copying input 'x' failed: Cannot ")
+    host.destroy_stream(stream)
+    with pytest.raises(BackendError, match="not a live stream"):
+        ops.synchronize()
+
+
+class _FakeLib:
+    """A LibCuda stand-in: each function records its call and returns a CUresult."""
+
+    def __init__(self, fail: int = 0) -> None:
+        self.calls: list[tuple[str, tuple[int, ...]]] = []
+        self.fail = fail
+
+    def __getattr__(self, name: str) -> Any:
+        def call(*args: int) -> int:
+            self.calls.append((name, args))
+            if name.startswith("cuMemcpy"):
+                ctypes.memmove(args[0], args[1], args[2])
+            return self.fail
+
+        return call
+
+    def describe(self, code: int) -> str:
+        return {1: "CUDA_ERROR_INVALID_VALUE (invalid argument)"}.get(code, f"CUresult {code}")
+
+
+def test_driver_stream_ops_bind_the_stream_and_raise_on_cuda_results() -> None:
+    from trtcompat.backends._driver import bind_stream_ops
+
+    lib = _FakeLib()
+    ops = bind_stream_ops(lib, 0x77)  # type: ignore[arg-type]
+    a, b = ctypes.create_string_buffer(b"abcd", 4), ctypes.create_string_buffer(4)
+    ops.htod(ctypes.addressof(b), ctypes.addressof(a), 4)
+    ops.synchronize()
+    assert b.raw == b"abcd"
+    assert lib.calls == [
+        ("cuMemcpyHtoDAsync_v2", (ctypes.addressof(b), ctypes.addressof(a), 4, 0x77)),
+        ("cuStreamSynchronize", (0x77,)),
+    ]
+    failing = bind_stream_ops(_FakeLib(fail=1), 0x77)  # type: ignore[arg-type]
+    for name, call in [
+        ("cuMemcpyDtoHAsync", lambda: failing.dtoh(1, 2, 0)),
+        ("cuMemcpyDtoDAsync", lambda: failing.dtod(1, 2, 0)),
+        ("cuStreamSynchronize", failing.synchronize),
+    ]:
+        with pytest.raises(failing.errors) as info:
+            call()
+        assert isinstance(info.value, CudaCallError)
+        assert (info.value.call, int(info.value.code)) == (name, 1)
+
+
+# -- the shared base class, on a fake CuPy ------------------------------------------------
+
+
+class _CudaRuntimeError(RuntimeError):
+    pass
+
+
+def _fake_cupy(monkeypatch: pytest.MonkeyPatch) -> types.SimpleNamespace:
+    """A ``cupy`` whose ``cuda.runtime`` works on process memory and records what it did."""
+    log: dict[str, list[Any]] = {"hostAlloc": [], "freeHost": [], "graph": [], "sync": []}
+    buffers: dict[int, Any] = {}
+
+    def alloc(size: int, *flags: int) -> int:
+        if size > 1 << 30:
+            raise _CudaRuntimeError("cudaErrorMemoryAllocation: out of memory")
+        buf = ctypes.create_string_buffer(size + 256)
+        ptr = ctypes.addressof(buf) + (-ctypes.addressof(buf) % 256)
+        buffers[ptr] = buf
+        return ptr
+
+    def host_alloc(size: int, flags: int) -> int:
+        log["hostAlloc"].append(size)
+        return alloc(size)
+
+    def free_host(ptr: int) -> None:
+        log["freeHost"].append(ptr)
+        del buffers[ptr]
+
+    def memcpy(dst: int, src: int, n: int, kind: int, stream: int) -> None:
+        if not dst or not src:
+            raise _CudaRuntimeError("cudaErrorInvalidValue: invalid argument")
+        ctypes.memmove(dst, src, n)
+
+    def sync(stream: int) -> None:
+        log["sync"].append(stream)
+
+    def end_capture(stream: int) -> int:
+        log["graph"].append(("end", stream))
+        return 0x6000
+
+    runtime = types.SimpleNamespace(
+        CUDARuntimeError=_CudaRuntimeError,
+        getDeviceCount=lambda: 1,
+        getDevice=lambda: 0,
+        setDevice=lambda d: None,
+        memcpyHostToDevice=1,
+        memcpyDeviceToHost=2,
+        memcpyDeviceToDevice=3,
+        memcpyAsync=memcpy,
+        streamSynchronize=sync,
+        malloc=alloc,
+        free=lambda ptr: buffers.pop(ptr),
+        hostAlloc=host_alloc,
+        freeHost=free_host,
+        streamCreate=lambda: 0x5100,
+        streamDestroy=lambda s: None,
+        streamCaptureModeThreadLocal=1,
+        streamBeginCapture=lambda s, mode: log["graph"].append(("begin", s, mode)),
+        streamEndCapture=end_capture,
+        graphInstantiate=lambda g: 0x7000,
+        graphDestroy=lambda g: log["graph"].append(("destroy", g)),
+        graphLaunch=lambda g, s: log["graph"].append(("launch", g, s)),
+        graphExecDestroy=lambda g: log["graph"].append(("exec_destroy", g)),
+        memGetInfo=lambda: (100, 200),
+    )
+    cuda = types.ModuleType("cupy.cuda")
+    cuda.runtime = runtime  # type: ignore[attr-defined]
+    cupy = types.ModuleType("cupy")
+    cupy.cuda = cuda  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "cupy", cupy)
+    monkeypatch.setitem(sys.modules, "cupy.cuda", cuda)
+    _forget(monkeypatch, "trtcompat.backends._cupy")
+    return types.SimpleNamespace(log=log, runtime=runtime)
+
+
+@pytest.mark.usefixtures("registry")
+def test_cupy_stream_ops_and_graphs_on_a_fake_runtime(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = _fake_cupy(monkeypatch)
+    backend = backends.get_backend("cupy")
+    assert isinstance(backend, backends.Backend)
+    assert isinstance(backend, backends.GraphCapture)
+    stream = backend.create_stream()
+    ops = backend.stream_ops(stream)
+    assert ops.errors == (_CudaRuntimeError,)
+    src, dev, dst = backend.malloc_host(8), backend.malloc(8), backend.malloc_host(8)
+    _write(src, b"cupy-ops")
+    with backend.activate():
+        ops.htod(dev, src, 8)
+        ops.dtoh(dst, dev, 8)
+        ops.synchronize()
+    assert ctypes.string_at(dst, 8) == b"cupy-ops"
+    assert fake.log["sync"] == [stream]
+    with pytest.raises(ops.errors) as info:
+        ops.dtod(0, dev, 8)
+    assert re.fullmatch(
+        r"Backend 'cupy' \(device 0\): copying output 'y' failed: cudaErrorInvalidValue: "
+        r"invalid argument\. Check that both addresses .*\.",
+        str(backend.translate_error(info.value, "copying output 'y'")),
+    )
+    with pytest.raises(BackendError, match=r"^Backend 'cupy' \(device 0\): malloc\(2147483648"):
+        backend.malloc(2 << 30)
+    backend.begin_capture(stream)
+    graph = backend.end_capture(stream)
+    backend.launch_graph(graph, stream)
+    backend.destroy_graph(graph)
+    assert fake.log["graph"] == [
+        ("begin", stream, 1),
+        ("end", stream),
+        ("destroy", 0x6000),  # the graph is freed once instantiated
+        ("launch", 0x7000, stream),
+        ("exec_destroy", 0x7000),
+    ]
+    with pytest.raises(BackendError, match=r"^Cannot launch_graph\(0x7000\): not a live graph"):
+        backend.launch_graph(graph, stream)
+    backend.destroy_stream(stream)
+    assert backend.stream_ops(stream) is not ops  # a destroyed stream's ops are forgotten
+
+
+@pytest.mark.usefixtures("registry")
+def test_small_pinned_buffers_share_one_pinned_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = _fake_cupy(monkeypatch)
+    backend = backends.get_backend("cupy")
+    sizes = [16 << 10] * 20 + [1, 255, 257]
+    ptrs = [backend.malloc_host(n) for n in sizes]
+    assert fake.log["hostAlloc"] == [PinnedPool.CHUNK]  # 23 buffers, one pinning call
+    assert all(p % 256 == 0 for p in ptrs)
+    ends = sorted((p, p + n) for p, n in zip(ptrs, sizes))
+    assert all(a_end <= b for (_, a_end), (b, _) in zip(ends, ends[1:]))  # no overlap
+    big = backend.malloc_host(PinnedPool.SMALL + 1)  # large buffers are pinned on their own
+    assert fake.log["hostAlloc"] == [PinnedPool.CHUNK, PinnedPool.SMALL + 1]
+    for p in ptrs:
+        backend.free_host(p)
+    backend.free_host(big)
+    assert fake.log["freeHost"] == [big]  # the emptied chunk is kept for the next buffers
+    again = backend.malloc_host(64)
+    assert fake.log["hostAlloc"] == [PinnedPool.CHUNK, PinnedPool.SMALL + 1]
+    assert again == min(ptrs)  # carved from the start of the kept chunk
+    with pytest.raises(BackendError, match="already freed"):
+        backend.free_host(ptrs[1])
+    backend.free_host(again)
+
+
+def test_pinned_pool_unpins_a_full_chunk_once_it_empties() -> None:
+    pinned: list[int] = []
+    unpinned: list[int] = []
+    keep: list[Any] = []
+
+    def alloc(size: int) -> tuple[int, object]:
+        buf = ctypes.create_string_buffer(size)
+        keep.append(buf)
+        pinned.append(ctypes.addressof(buf))
+        return ctypes.addressof(buf), buf
+
+    pool = PinnedPool(alloc, lambda ptr, owner: unpinned.append(ptr))
+    per_chunk = PinnedPool.CHUNK // PinnedPool.SMALL
+    first = [pool.allocate(PinnedPool.SMALL) for _ in range(per_chunk)]
+    second = pool.allocate(100)  # does not fit: a second chunk becomes the current one
+    assert len(pinned) == 2
+    for p in first:
+        assert pool.owns(p)
+        pool.release(p)
+    assert unpinned == [pinned[0]]  # the retired chunk went back as soon as it emptied
+    pool.release(second)
+    assert unpinned == [pinned[0]]  # the current chunk stays for reuse ...
+    pool.drain()
+    assert unpinned == [pinned[0], pinned[1]]  # ... until drained
+
+
+def test_fix_for_names_a_remedy_per_failure_kind() -> None:
+    assert fix_for("cudaErrorMemoryAllocation (out of memory)").startswith("Free device memory")
+    assert fix_for("CUDA_ERROR_INVALID_VALUE (invalid argument)").startswith("Check that both")
+    assert "backend.activate()" in fix_for("CUDA_ERROR_INVALID_CONTEXT (invalid device context)")
+    assert "capture" in fix_for("cudaErrorStreamCaptureUnsupported (operation not permitted)")
+    assert fix_for("something new").startswith("Check the arguments")
+
+
+# -- what the registry reports ---------------------------------------------------------------
+
+
+def _cuda_namespace(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    real = importlib.util.find_spec
+
+    def find_spec(name: str, package: str | None = None) -> Any:
+        if name != "cuda":
+            return real(name, package)
+        spec = importlib.machinery.ModuleSpec("cuda", None, is_package=True)
+        spec.submodule_search_locations = [str(folder)]
+        return spec
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ((), False),  # an empty ``cuda`` namespace
+        (("core/__init__.py", "pathfinder/__init__.py"), False),  # cuda-core, cuda-pathfinder
+        (("bindings/__init__.py", "bindings/_version.py"), False),  # no runtime module
+        (("bindings/runtime.cpython-312-x86_64-linux-gnu.so",), True),  # cuda-python >= 12.6.1
+        (("cudart.cpython-310-x86_64-linux-gnu.so",), True),  # cuda-python < 12.6.1
+    ],
+)
+def test_cuda_python_counts_only_with_its_runtime_module(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, files: tuple[str, ...], expected: bool
+) -> None:
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).touch()
+    _cuda_namespace(monkeypatch, tmp_path)
+    assert ("cuda_python" in backends.available_backends()) is expected
+
+
+@pytest.mark.parametrize(
+    ("paths", "expected"),
+    [
+        ({"/dev/nvidia0"}, True),
+        ({"/dev/nvhost-ctrl-gpu"}, True),  # Jetson
+        ({"/dev/dxg"}, False),  # WSL 2 with a GPU of another vendor
+        ({"/dev/dxg", "/usr/lib/wsl/lib/libcuda.so.1"}, True),  # WSL 2 with NVIDIA's driver
+        (set(), False),
+    ],
+)
+def test_gpu_present_reads_device_nodes_and_wsl_driver(
+    monkeypatch: pytest.MonkeyPatch, paths: set[str], expected: bool
+) -> None:
+    import fnmatch
+
+    monkeypatch.setattr(
+        backends.glob, "glob", lambda pattern: [p for p in paths if fnmatch.fnmatch(p, pattern)]
+    )
+    monkeypatch.setattr(backends.os.path, "exists", lambda path: path in paths)
+    assert backends.gpu_present() is expected
+
+
+def test_free_drops_the_owner_before_the_after_free_hook() -> None:
+    """torch empties its cache in that hook: a tensor still referenced would stay cached."""
+    from trtcompat.backends._base import CudaBackendBase
+
+    class Owner:
+        pass
+
+    seen: list[bool] = []
+
+    class Minimal(CudaBackendBase):
+        name = "minimal"
+
+        def _lib_device_count(self) -> int:
+            return 1
+
+        def _lib_enter_device(self) -> None:
+            return None
+
+        def _lib_leave_device(self, token: None) -> None:
+            return None
+
+        def _lib_malloc(self, size: int) -> tuple[int, object]:
+            owner = Owner()
+            self.alive = weakref.ref(owner)
+            return 0x1000, owner
+
+        def _lib_free(self, ptr: int, owner: object) -> None:
+            return None
+
+        def _lib_after_free(self) -> None:
+            seen.append(self.alive() is None)
+
+    backend = Minimal()
+    backend.free(backend.malloc(8))
+    assert seen == [True]

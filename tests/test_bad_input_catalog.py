@@ -306,7 +306,7 @@ _LOAD_SAID = (
 _INPUTS_X = r"The inputs are 'x'\.$"
 _EXEC_TENSORS = (
     r"Tensors: input 'x' FLOAT shape \(2, 3\); output 'y' FLOAT shape \(2, 3\)\. "
-    r"The TensorRT logger has the reason\.$"
+    r"The runtime said:\n  \[ERROR\] Address of tensor x is not set \(null\)\.$"
 )
 _NOT_ENGINE = r"\. Load one with trtcompat\.load_engine\(path\)\.$"
 
@@ -614,7 +614,10 @@ CATALOG: tuple[Case, ...] = (
         lambda ctx: tc.set_input_shape(ctx.engine(DYNAMIC).create_execution_context(), "x", (9, 3)),
         tc.ShapeError,
         ValueError,
-        r"^TensorRT refused shape \(9, 3\) for input 'x'( \(binding 0\))?\.$",
+        r"^TensorRT refused shape \(9, 3\) for input 'x'( \(binding 0\))?\. Input 'x' shape "
+        r"\(9, 3\): dimension 0 is 9, outside profile 0's range 1\.\.8 for it \(min \(1, 3\), "
+        r"max \(8, 3\)\)\. Use a profile whose range covers it, or rebuild the engine with a "
+        r"wider one\. The runtime said:\n  \[ERROR\] .*\(9, 3\).*$",
     ),
     fails(
         "zero-size-below-profile-min",
@@ -819,7 +822,7 @@ CATALOG: tuple[Case, ...] = (
         lambda ctx: get_backend("cuda"),
         tc.BackendUnavailableError,
         ImportError,
-        r"^unknown backend 'cuda' \(from name\); valid names: pycuda, cuda_python, cupy, "
+        r"^Unknown backend 'cuda' \(from name\); valid names: pycuda, cuda_python, cupy, "
         r"torch, host$",
     ),
     fails(
@@ -827,7 +830,7 @@ CATALOG: tuple[Case, ...] = (
         _backend_env,
         tc.BackendUnavailableError,
         ImportError,
-        r"^unknown backend 'gpu0' \(from \$TRTCOMPAT_BACKEND\); valid names: pycuda, "
+        r"^Unknown backend 'gpu0' \(from \$TRTCOMPAT_BACKEND\); valid names: pycuda, "
         r"cuda_python, cupy, torch, host$",
     ),
     fails(
@@ -835,7 +838,7 @@ CATALOG: tuple[Case, ...] = (
         lambda ctx: tc.Runner(ctx.engine(), backend="Host"),
         tc.BackendUnavailableError,
         ImportError,
-        r"^unknown backend 'Host' \(from name\); valid names: pycuda, cuda_python, cupy, "
+        r"^Unknown backend 'Host' \(from name\); valid names: pycuda, cuda_python, cupy, "
         r"torch, host$",
     ),
     fails(
@@ -843,31 +846,31 @@ CATALOG: tuple[Case, ...] = (
         lambda ctx: _missing_library(ctx, "cupy", "cupy"),
         tc.BackendUnavailableError,
         ImportError,
-        r"^backend 'cupy' needs cupy \(e\.g\. cupy-cuda12x\), which could not be imported "
-        r"\(.*cupy.*\); install it with: pip install \"trtcompat\[cupy\]\"$",
+        r"^Backend 'cupy' needs cupy \(e\.g\. cupy-cuda12x\), which could not be imported "
+        r"\(.*cupy.*\); install it with: pip install cupy-cuda12x \(trtcompat's 'cupy' extra\)$",
     ),
     fails(
         "backend-torch-not-installed",
         lambda ctx: _missing_library(ctx, "torch", "torch"),
         tc.BackendUnavailableError,
         ImportError,
-        r"^backend 'torch' needs .*, which could not be imported \(.*torch.*\); install it "
-        r"with: pip install \"trtcompat\[torch\]\"$",
+        r"^Backend 'torch' needs .*, which could not be imported \(.*torch.*\); install it "
+        r"with: pip install torch \(trtcompat's 'torch' extra\)$",
     ),
     fails(
         "backend-pycuda-not-installed",
         lambda ctx: _missing_library(ctx, "pycuda", "pycuda"),
         tc.BackendUnavailableError,
         ImportError,
-        r"^backend 'pycuda' needs .*, which could not be imported \(.*pycuda.*\); install it "
-        r"with: pip install \"trtcompat\[pycuda\]\"$",
+        r"^Backend 'pycuda' needs .*, which could not be imported \(.*pycuda.*\); install it "
+        r"with: pip install pycuda \(trtcompat's 'pycuda' extra\)$",
     ),
     fails(
         "backend-device-that-does-not-exist",
         lambda ctx: get_backend("host", device=1),
         tc.DeviceError,
         ValueError,
-        r"^device 1 does not exist: the host backend has 1 device \(index 0\)$",
+        r"^Device 1 does not exist: the host backend has 1 device \(index 0\); pass device=0$",
     ),
     # -- API families -----------------------------------------------------------------------
     fails(

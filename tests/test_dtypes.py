@@ -51,7 +51,7 @@ def test_enum_values_by_name() -> None:
         name = "HALF"
 
     assert _dtypes.numpy_dtype(Fake()) == np.float16
-    assert _dtypes.dtype_name("DataType.BF16") == "BF16"  # old pybind str() form
+    assert _dtypes.enum_name("DataType.BF16") == "BF16"  # old pybind str() form
 
 
 def test_unknown_datatype() -> None:

@@ -215,7 +215,9 @@ def test_refused_input_shape_is_a_shape_error_and_the_runner_recovers(
             with pytest.raises(tc.ShapeError) as info:
                 run.infer({"x": _x(3, 3)})
         assert re.fullmatch(
-            rf"TensorRT refused shape \(3, 3\) for input 'x'{suffix}\.", str(info.value)
+            rf"TensorRT refused shape \(3, 3\) for input 'x'{suffix}\. The shape is within "
+            r"profile 0's range \(1, 3\)\.\.\(8, 3\)\.",
+            str(info.value),
         ), str(info.value)
         assert isinstance(info.value, ValueError)
         x = _x(3, 3, seed=1)
@@ -234,8 +236,9 @@ def test_refused_tensor_address_is_an_execution_error_and_the_runner_recovers(
                 run.infer({"x": _x(2, 3)})
         assert str(info.value) == (
             "TensorRT refused to bind tensor 'x' (tensors API, profile 0). Tensors: input 'x' "
-            "FLOAT shape (2, 3); output 'y' FLOAT shape (2, 3). The TensorRT logger has the "
-            "reason."
+            "FLOAT shape (2, 3); output 'y' FLOAT shape (2, 3). Nothing reached trtcompat's "
+            "logger (TensorRT logs to the logger of the process's first Runtime or Builder; load "
+            "engines with trtcompat.load_engine)."
         )
         x = _x(2, 3, seed=1)
         np.testing.assert_array_equal(run.infer({"x": x})["y"], x * 2)
@@ -267,9 +270,11 @@ def test_refused_execute_is_an_execution_error_and_the_runner_recovers(
         shape = "(-1, 3)" if spec.implicit_batch else "(2, 3)"
         assert str(info.value) == (
             f"TensorRT refused to execute the engine ({family} API, profile 0). Tensors: "
-            f"input 'x' FLOAT shape {shape}; output 'y' FLOAT shape {shape}. The TensorRT "
-            "logger has the reason."
+            f"input 'x' FLOAT shape {shape}; output 'y' FLOAT shape {shape}. Nothing reached "
+            "trtcompat's logger (TensorRT logs to the logger of the process's first Runtime or "
+            "Builder; load engines with trtcompat.load_engine)."
         )
+        assert info.value.trt_log == ()
         with pytest.raises(tc.ExecutionError, match=r"^Nothing was enqueued"):
             run.synchronize()  # the refused call left nothing half-done behind
         x = _x(2, 3, seed=2)

@@ -156,7 +156,7 @@ def test_migration_guide_lists_every_rule() -> None:
 def test_json_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--json", str(CORPUS)]) == 1
     report = json.loads(capsys.readouterr().out)
-    assert report["schema_version"] == SCHEMA_VERSION == 1
+    assert report["schema_version"] == SCHEMA_VERSION == 2
     assert report["target"] == 11
     assert report["total"] == len(report["findings"]) == sum(map(len, EXPECTED.values()))
     per_file = {pathlib.Path(p).name: v["findings"] for p, v in report["files"].items()}
@@ -173,11 +173,19 @@ def test_json_report(capsys: pytest.CaptureFixture[str]) -> None:
         "replacement",
         "trtcompat",
         "fixable",
+        "needs",
         "note",
         "status",
         "guarded",
     }
     assert all(set(f) == keys for f in report["findings"])
+    # The schema document's example and tables name the same keys and version.
+    doc = (ROOT / "docs" / "scan-json-schema.md").read_text()
+    example = json.loads(doc.split("```json\n")[1].split("```")[0])
+    assert example["schema_version"] == SCHEMA_VERSION
+    assert set(example["findings"][0]) == keys
+    assert set(example) == set(report)
+    assert all(f"| `{key}` |" in doc for key in keys | set(report))
 
 
 def test_text_report_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
@@ -247,7 +255,7 @@ def test_guards_report_guarded_and_never_fix() -> None:
         "    config.max_workspace_size = n\n"
         "config.max_workspace_size = n\n"
     )
-    findings = scan_source(source).findings
+    findings = scan_source(source, to="tensorrt").findings
     assert [(f.line, f.guarded, f.fixable) for f in findings] == [
         (5, True, False),
         (6, False, True),
@@ -268,10 +276,49 @@ def test_guards_report_guarded_and_never_fix() -> None:
         ("if int(trt.__version__.split('.')[0]) < 10:\n    n = engine.num_bindings\n", True),
         ("n = getattr(engine, 'num_bindings', 0)\n", True),
         ("n = getattr(engine, 'num_bindings')\n", False),
+        # Code after an early return / raise under a guard is the guard's other branch.
+        (
+            "def f(engine):\n    if int(trt.__version__.split('.')[0]) >= 10:\n"
+            "        return engine.num_io_tensors\n    return engine.num_bindings\n",
+            True,
+        ),
+        (
+            "def f(engine):\n    if hasattr(engine, 'num_io_tensors'):\n"
+            "        return engine.num_io_tensors\n    for i in range(2):\n"
+            "        n = engine.num_bindings\n",
+            True,
+        ),
+        (
+            "def f(engine):\n    if not hasattr(engine, 'num_bindings'):\n"
+            "        raise RuntimeError('needs TensorRT 8')\n    return engine.num_bindings\n",
+            True,
+        ),
+        (
+            "def f(engine):\n    if hasattr(engine, 'num_bindings'):\n"
+            "        return 0\n    return engine.num_bindings\n",
+            False,
+        ),
+        (
+            "def f(engine):\n    if int(trt.__version__.split('.')[0]) >= 10:\n"
+            "        print(engine.num_io_tensors)\n    return engine.num_bindings\n",
+            False,
+        ),
+        # A version compared as a string is itself wrong from 10.0 ('10' < '8'): no guard.
+        ("if trt.__version__[0] < '9':\n    n = engine.num_bindings\n", False),
+        (
+            "def f(engine, x):\n    if x is None:\n        return 0\n    return engine.num_bindings\n",
+            False,
+        ),
+        (
+            "def f(engine):\n    if engine.has_implicit_batch_dimension:\n"
+            "        return 0\n    return engine.num_bindings\n",
+            False,
+        ),
     ],
 )
 def test_guard_kinds(code: str, guarded: bool) -> None:
     findings = scan_source("import tensorrt as trt\n" + code).findings
+    findings = [f for f in findings if f.rule.id not in ("TRT014", "TRT062")]  # not TRT001
     assert [f.rule.id for f in findings] == ["TRT001"]
     assert findings[0].guarded is guarded
 
@@ -362,3 +409,71 @@ def test_readme_scan_numbers_are_what_the_tool_prints(capsys: pytest.CaptureFixt
     printed = (report["total"], report["fixable"], report["guarded"], with_findings)
     assert tuple(map(int, claim.groups()[:4])) == printed
     assert int(claim.group(5)) == len(report["files"])
+    # The example finding is one the tool prints, key for key.
+    text = (ROOT / "README.md").read_text()
+    example = json.loads(text.split("```json\n", 1)[1].split("```", 1)[0])
+    where = pathlib.Path(example["path"]).name, example["line"], example["col"]
+    printed_findings = {
+        (pathlib.Path(f["path"]).name, f["line"], f["col"]): f for f in report["findings"]
+    }
+    assert {**example, "path": printed_findings[where]["path"]} == printed_findings[where]
+
+
+def test_import_positions_are_the_names_on_every_python() -> None:
+    # Python 3.8's ast gives import aliases no position; the scanner finds them in the text.
+    source = "import os, cuda.cudart as rt\nfrom cuda import (\n    core,\n    nvrtc,  # x\n)\n"
+    found = [(f.line, f.col, f.symbol) for f in scan_source(source).findings]
+    assert found == [(1, 12, "cuda.cudart"), (4, 5, "cuda.nvrtc")]
+
+
+def _apis(source: str) -> list[tuple[int, str]]:
+    return [(f.line, f.api) for f in scan_source("import tensorrt as trt\n" + source).findings]
+
+
+def test_api_names_the_class_the_receiver_can_be() -> None:
+    source = (
+        "pool = network.add_pooling(x, trt.PoolingType.MAX, (2, 2))\n"
+        "pool.stride = (2, 2)\n"
+        "conv = network.add_convolution_nd(x, 8, (3, 3), w, b)\n"
+        "conv.stride = (2, 2)\n"
+        "pad = network.add_padding_nd(x, (1, 1), (1, 1))\n"
+        "pad.pre_padding = (1, 1)\n"
+        "elt = network.add_elementwise(a, b, trt.ElementWiseOperation.SUM)\n"
+        "elt.precision = trt.float16\n"
+    )
+    assert [api for _, api in _apis(source) if "Layer" in api] == [
+        "IPoolingLayer.stride",
+        "IConvolutionLayer.stride",
+        "IPaddingLayer.pre_padding",
+        "ILayer.precision",
+    ]
+
+
+def test_api_of_an_unknown_receiver_lists_every_candidate_class() -> None:
+    source = (
+        "layer = network.get_layer(0)\n"
+        "layer.stride = (1, 1)\n"
+        "def f(layer):\n"
+        "    return layer.padding\n"
+        "def g(net, x):\n"
+        "    layer = net.add_convolution_nd(x, 8, (3, 3), w, b)\n"
+        "    layer = net.add_pooling_nd(x, trt.PoolingType.MAX, (2, 2))\n"
+        "    layer.stride = (1, 1)\n"
+        "shape = thing.get_binding_shape(0)\n"
+    )
+    assert _apis(source) == [
+        (3, "IConvolutionLayer|IDeconvolutionLayer|IPoolingLayer.stride"),
+        (5, "IConvolutionLayer|IDeconvolutionLayer|IPoolingLayer.padding"),
+        (9, "IConvolutionLayer|IDeconvolutionLayer|IPoolingLayer.stride"),
+        (10, "ICudaEngine|IExecutionContext.get_binding_shape"),
+    ]
+
+
+def test_a_layer_that_never_had_the_member_is_not_reported() -> None:
+    source = (
+        "pool = network.add_pooling(x, trt.PoolingType.MAX, (2, 2))\n"
+        "pool.kernel_size = (3, 3)\n"  # IPoolingLayer has window_size: not a TensorRT API
+        "elt = network.add_elementwise(a, b, trt.ElementWiseOperation.SUM)\n"
+        "elt.stride = (2, 2)\n"
+    )
+    assert [line for line, api in _apis(source) if "Layer" in api] == []

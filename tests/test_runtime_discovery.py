@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 import types
+import warnings
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +135,82 @@ def test_newer_than_known_warns_and_uses_tensors(
 
 def test_module_without_version() -> None:
     assert _detect.module_version(_module("x", None)) is None
+
+
+def _broken_package(root: Path, name: str, error: str) -> None:
+    """An installed package whose import fails the way a broken TensorRT install does."""
+    package = root / name
+    package.mkdir()
+    (package / "__init__.py").write_text(f"raise {error}\n")
+
+
+_NO_LIBNVINFER = 'ImportError("libnvinfer.so.10: cannot open shared object file")'
+
+
+def test_a_broken_install_is_reported_with_its_own_error(
+    no_trt: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _broken_package(tmp_path, "tensorrt", _NO_LIBNVINFER)
+    _broken_package(tmp_path, "tensorrt_lean", 'OSError("libcudart.so.13: wrong ELF class")')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("tensorrt", "tensorrt_lean"):
+        monkeypatch.delitem(sys.modules, name)
+    with pytest.raises(tc.TensorRTNotFoundError) as err:
+        tc.runtime_info()
+    assert err.value.import_errors == {
+        "tensorrt": "ImportError: libnvinfer.so.10: cannot open shared object file",
+        "tensorrt_lean": "OSError: libcudart.so.13: wrong ELF class",
+    }
+    assert (
+        "Installed but failed to import:\n"
+        "  tensorrt: ImportError: libnvinfer.so.10: cannot open shared object file\n"
+        "  tensorrt_lean: OSError: libcudart.so.13: wrong ELF class\n"
+    ) in str(err.value)
+
+
+def test_a_missing_dependency_of_an_installed_module_is_a_broken_install(
+    no_trt: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # tensorrt imports its bindings package; when that is missing, tensorrt is broken, not absent
+    missing = "ModuleNotFoundError(\"No module named 'tensorrt_bindings'\", name='tensorrt_bindings')"
+    _broken_package(tmp_path, "tensorrt", missing)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "tensorrt")
+    assert _detect.import_errors() == {
+        "tensorrt": "ModuleNotFoundError: No module named 'tensorrt_bindings'"
+    }
+
+
+def test_absent_modules_are_not_errors(no_trt: None) -> None:
+    assert _detect.import_errors() == {}
+
+
+def test_falling_back_from_a_broken_tensorrt_warns_once_with_the_reason(
+    no_trt: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _broken_package(tmp_path, "tensorrt", _NO_LIBNVINFER)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "tensorrt")
+    monkeypatch.setitem(sys.modules, "tensorrt_lean", _module("tensorrt_lean", "10.16.1.11"))
+    with pytest.warns(tc.TrtCompatWarning) as caught:
+        assert tc.runtime_info().module == "tensorrt_lean"
+    assert [str(w.message) for w in caught] == [
+        "Using tensorrt_lean 10.16.1.11 because an installed TensorRT module failed to import "
+        "(tensorrt: ImportError: libnvinfer.so.10: cannot open shared object file)."
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert tc.runtime_info().module == "tensorrt_lean"  # once: no second warning
+
+
+def test_env_override_that_is_broken(
+    no_trt: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _broken_package(tmp_path, "my_trt", _NO_LIBNVINFER)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("TRTCOMPAT_TRT_MODULE", "my_trt")
+    with pytest.raises(tc.TensorRTNotFoundError) as err:
+        tc.runtime_info()
+    assert err.value.import_errors == {
+        "my_trt": "ImportError: libnvinfer.so.10: cannot open shared object file"
+    }

@@ -1,12 +1,29 @@
 """trtcompat: one Python API over every TensorRT runtime a fleet runs (8.x, 10.x, 11.x,
-lean and dispatch). ``import trtcompat`` imports no TensorRT, CUDA or array library."""
+lean and dispatch).
+
+``import trtcompat`` imports numpy and nothing heavier: no TensorRT, CUDA, ml_dtypes or other
+array library (each is imported when first needed). The subpackages ``trtcompat.legacy``,
+``trtcompat.testing``, ``trtcompat.migrate`` and ``trtcompat.cli`` are imported on first
+attribute access.
+"""
 
 from __future__ import annotations
 
-from ._dispatch import RuntimeInfo, runtime_info
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
 from .backends import get_backend
-from .engine import io_tensors, load_engine, profile_shapes, set_input_shape, tensor_shape
+from .discovery import RuntimeInfo, runtime_info
+from .engine import (
+    create_runtime,
+    device_memory_size,
+    io_tensors,
+    load_engine,
+    profile_shapes,
+    set_input_shape,
+    tensor_shape,
+)
 from .errors import (
     BackendError,
     BackendUnavailableError,
@@ -21,6 +38,7 @@ from .errors import (
     PlanFormatError,
     PlanTruncatedError,
     ProfileError,
+    RuntimeCreationError,
     ShapeError,
     TensorRTNotFoundError,
     TrtCompatError,
@@ -54,6 +72,7 @@ __all__ = [
     "PlanInfo",
     "PlanTruncatedError",
     "ProfileError",
+    "RuntimeCreationError",
     "RuntimeInfo",
     "ShapeError",
     "TensorRTNotFoundError",
@@ -64,6 +83,8 @@ __all__ = [
     "UnsupportedTensorRTError",
     "__version__",
     "allocate_buffers",
+    "create_runtime",
+    "device_memory_size",
     "do_inference",
     "execute",
     "get_backend",
@@ -77,5 +98,21 @@ __all__ = [
 ]
 
 
+#: Subpackages imported on first attribute access (PEP 562), not by ``import trtcompat``.
+_LAZY = ("cli", "legacy", "migrate", "testing")
+
+if TYPE_CHECKING:
+    from . import cli as cli
+    from . import legacy as legacy
+    from . import migrate as migrate
+    from . import testing as testing
+else:
+    # Only at run time: a module __getattr__ would make mypy accept any attribute name.
+    def __getattr__(name: str) -> Any:
+        if name in _LAZY:
+            return importlib.import_module(f".{name}", __name__)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def __dir__() -> list[str]:
-    return __all__
+    return [*__all__, *_LAZY]

@@ -1,6 +1,7 @@
-"""Picks the API family for an engine, by capability, and describes the installed runtime.
+"""Picks the API family for an engine, by capability.
 
-The only module that compares TensorRT versions. The family is decided once per engine by
+``RuntimeInfo`` and ``runtime_info`` live in :mod:`trtcompat.discovery` (re-exported here for
+existing imports). The family is decided once per engine by
 whoever holds it (a ``Buffers``, a ``Runner``, a legacy wrapper), never on a hot path.
 """
 
@@ -8,21 +9,13 @@ from __future__ import annotations
 
 import importlib
 import os
-import warnings
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal, cast
+from typing import Any, cast
 
-from . import _detect, _versions
-from ._compat import DATACLASS_SLOTS
+from . import _detect
 from ._family import Family
-from .errors import (
-    InvalidEngineError,
-    TensorRTNotFoundError,
-    TrtCompatWarning,
-    UnsupportedFamilyError,
-    UnsupportedTensorRTError,
-)
+from .discovery import RuntimeInfo, runtime_info
+from .errors import InvalidEngineError, UnsupportedFamilyError
 
 __all__ = [
     "ENV_FAMILY",
@@ -36,16 +29,6 @@ __all__ = [
 
 ENV_FAMILY = "TRTCOMPAT_FAMILY"
 FAMILY_NAMES = ("bindings", "tensors")
-
-_INSTALL_ROUTES = (
-    "Install one TensorRT runtime:\n"
-    "  pip install tensorrt-cu12          # full runtime + builder, CUDA 12\n"
-    "  pip install tensorrt-cu13          # full runtime + builder, CUDA 13\n"
-    "  pip install tensorrt-lean-cu12     # lean runtime (version-compatible plans)\n"
-    "  pip install tensorrt-dispatch-cu12 # dispatch runtime\n"
-    "or use an NGC container (nvcr.io/nvidia/tensorrt:YY.MM-py3), or set "
-    f"{_detect.ENV_MODULE} to the module to import."
-)
 
 
 @lru_cache(maxsize=2)
@@ -89,7 +72,7 @@ def available_families(engine: Any) -> tuple[str, ...]:
 
 #: (engine class, requested family, implicit batch) -> family. What an engine offers is fixed
 #: by its class (pybind members) plus the implicit-batch flag, so the decision is made once.
-_FAMILY_CACHE: dict[tuple[type, str | None, bool], Family] = {}
+_FAMILY_CACHE: dict[tuple[type, type, str | None, bool], Family] = {}
 
 
 def family_for(engine: Any, family: str | None = None) -> Family:
@@ -138,72 +121,3 @@ def _describe_runtime() -> str:
     if module is None:
         return "no TensorRT module found"
     return f"{module.__name__} {_detect.module_version(module) or '(unknown version)'}"
-
-
-Flavor = Literal["full", "lean", "dispatch", "rtx"]
-
-
-@dataclass(frozen=True, **DATACLASS_SLOTS)
-class RuntimeInfo:
-    """What TensorRT trtcompat found.
-
-    Attributes:
-        module: The imported module's name (``"tensorrt"``, ``"tensorrt_lean"``...).
-        version: Its ``__version__``.
-        families: The API families that version offers (``("bindings", "tensors")`` on 8.6).
-        flavor: ``"full"``, ``"lean"``, ``"dispatch"`` or ``"rtx"`` (TensorRT-RTX).
-    """
-
-    module: str
-    version: str
-    families: tuple[str, ...]
-    flavor: Flavor
-
-
-def _flavor(module_name: str) -> Flavor:
-    for flavor in ("lean", "dispatch", "rtx"):
-        if flavor in module_name:
-            return flavor
-    return "full"
-
-
-def runtime_info() -> RuntimeInfo:
-    """Describes the installed TensorRT runtime.
-
-    Raises:
-        TensorRTNotFoundError: no TensorRT module imports; the message lists the pip routes.
-        UnsupportedTensorRTError: the installed TensorRT is older than 8.0.
-    """
-    module = _detect.find_trt_module()
-    if module is None:
-        override = os.environ.get(_detect.ENV_MODULE)
-        what = (
-            f"{override!r} (from {_detect.ENV_MODULE})"
-            if override
-            else (", ".join(_detect.CANDIDATES))
-        )
-        raise TensorRTNotFoundError(
-            f"No TensorRT Python module could be imported: {what}.\n" + _INSTALL_ROUTES
-        )
-    name = module.__name__
-    text = _detect.module_version(module) or "0"
-    flavor = _flavor(name)
-    if flavor == "rtx":
-        # TensorRT-RTX numbers its own releases (1.x) and has only the name-based API.
-        return RuntimeInfo(name, text, ("tensors",), flavor)
-    version = _versions.parse_version(text)
-    if version < _versions.MINIMUM_SUPPORTED:
-        raise UnsupportedTensorRTError(
-            f"TensorRT {text} is older than {_versions.MINIMUM_SUPPORTED}, the oldest trtcompat "
-            "supports. Upgrade TensorRT."
-        )
-    if version.major > _versions.NEWEST_KNOWN_MAJOR:
-        warnings.warn(
-            f"TensorRT {text} is newer than any trtcompat knows "
-            f"({_versions.NEWEST_KNOWN_MAJOR}.x); using the name-based API.",
-            TrtCompatWarning,
-            stacklevel=2,
-        )
-        return RuntimeInfo(name, text, ("tensors",), flavor)
-    return RuntimeInfo(name, text, _versions.families_for(version), flavor)
-

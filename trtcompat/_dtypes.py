@@ -1,9 +1,9 @@
 """TensorRT ``DataType`` -> numpy dtype, and byte sizes of tensors.
 
 Never routes through ``trt.nptype``: it raises for BF16/FP8/INT4/FP4/E8M0, and on 8.0-8.4 with
-NumPy 1.24-1.26 it raises for every type (``shared/TRT_API.md`` §2.5). DataTypes are looked up
-by member *name*, so the lean, dispatch and full modules (distinct pybind types) and the fakes
-all map the same way.
+NumPy 1.24-1.26 it raises for every type (docs/TRT_API.md, "DataType and numpy"). DataTypes
+are looked up by member *name*, so the lean, dispatch and full modules (distinct pybind types)
+and the fakes all map the same way.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ __all__ = [
     "BITS",
     "ML_DTYPES",
     "bits_of",
-    "dtype_name",
+    "enum_name",
     "numpy_dtype",
     "trt_name_for",
 ]
@@ -76,12 +76,14 @@ def _ml_dtype(name: str) -> np.dtype[Any] | None:
     return dtype
 
 
-def dtype_name(trt_dtype: Any) -> str:
-    """The member name of a TensorRT ``DataType`` value (``DataType.HALF`` -> ``"HALF"``)."""
-    name = getattr(trt_dtype, "name", None)
+def enum_name(value: Any) -> str:
+    """The member name of a TensorRT enum value (``DataType.HALF`` -> ``"HALF"``,
+    ``TensorFormat.LINEAR`` -> ``"LINEAR"``); equal across the full, lean and dispatch
+    modules and the fakes, whose enum types differ."""
+    name = getattr(value, "name", None)
     if not isinstance(name, str):
         # Old pybind11 enums expose the name only through str(): "DataType.HALF".
-        name = str(trt_dtype).rsplit(".", 1)[-1]
+        name = str(value).rsplit(".", 1)[-1]
     return name
 
 
@@ -95,7 +97,7 @@ def numpy_dtype(trt_dtype: Any) -> np.dtype[Any]:
     >>> numpy_dtype("BF16")
     dtype(bfloat16)
     """
-    name = trt_dtype if isinstance(trt_dtype, str) else dtype_name(trt_dtype)
+    name = trt_dtype if isinstance(trt_dtype, str) else enum_name(trt_dtype)
     dtype = _NUMPY.get(name)
     if dtype is not None:
         return dtype
@@ -141,7 +143,3 @@ def trt_name_for(dtype: Any) -> str:
     if name is None:
         raise DTypeError(f"No TensorRT DataType for numpy dtype {dtype!r}.")
     return name
-
-
-def __dir__() -> list[str]:
-    return __all__

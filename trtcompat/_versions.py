@@ -122,7 +122,3 @@ def families_for(version: Version) -> tuple[str, ...]:
     ('tensors',)
     """
     return tuple(span.family for span in FAMILIES if span.contains(version))
-
-
-def __dir__() -> list[str]:
-    return __all__

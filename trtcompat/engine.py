@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
-import threading
 from collections.abc import Sequence
 from typing import Any
 
-from . import _detect
-from ._dispatch import family_for, runtime_info
+from . import _detect, _trtlog
+from ._dispatch import family_for
 from ._family import Shape
-from .errors import EngineLoadError, PlanFormatError
+from .discovery import runtime_info
+from .errors import EngineLoadError, PlanFormatError, RuntimeCreationError
 from .iotensor import IOTensor
 from .plan import MAGIC, PlanInfo, load_problem, plan_info
 
 __all__ = [
+    "create_runtime",
+    "device_memory_size",
     "io_tensors",
     "load_engine",
     "profile_shapes",
@@ -22,24 +25,62 @@ __all__ = [
     "tensor_shape",
 ]
 
-_MAX_LOGGED = 200
+# Kept alive for good: see _pin.
+_DEAD_RUNTIMES: list[Any] = []
 
 
-def _capturing_logger(trt: Any) -> Any:
-    """An ``ILogger`` subclass that keeps what the runtime says (bounded), for error messages."""
+def _pin(runtime: Any) -> None:
+    # A Runtime TensorRT failed to create wraps no live object: reading an attribute of it
+    # *or destroying it* kills the process with SIGSEGV (seen with tensorrt-lean-cu12
+    # 10.16.1.11 on a machine without a GPU). Leak one reference so that neither the garbage
+    # collector nor interpreter shutdown ever runs its destructor.
+    _DEAD_RUNTIMES.append(runtime)
+    ctypes.pythonapi.Py_IncRef(ctypes.py_object(runtime))
 
-    class _CapturingLogger(trt.ILogger):  # type: ignore[misc]
-        def __init__(self) -> None:
-            trt.ILogger.__init__(self)
-            self.messages: list[str] = []
-            self._lock = threading.Lock()
 
-        def log(self, severity: Any, msg: str) -> None:
-            with self._lock:
-                if len(self.messages) < _MAX_LOGGED:
-                    self.messages.append(f"[{getattr(severity, 'name', severity)}] {msg}")
+def create_runtime() -> Any:
+    """A ``Runtime`` of the installed TensorRT that is known to be alive.
 
-    return _CapturingLogger()
+    It logs to trtcompat's logger, so errors raised for what it (and the engines it loads)
+    refuse quote TensorRT's own lines. TensorRT answers a failed ``createInferRuntime`` (no
+    usable CUDA driver or GPU) with an object that crashes the process when touched; this
+    checks what TensorRT logged and raises instead.
+
+    Raises:
+        RuntimeCreationError: TensorRT could not create a Runtime; ``trt_log`` has its lines.
+        TensorRTNotFoundError: no TensorRT is installed.
+        UnsupportedTensorRTError: the installed TensorRT is older than 8.0.
+    """
+    info = runtime_info()
+    trt: Any = _detect.find_trt_module()
+    start = _trtlog.mark()
+    try:
+        runtime = trt.Runtime(_trtlog.logger_for(trt))
+    except Exception as err:  # pybind11 raises when TensorRT's factory returns nullptr
+        said = _trtlog.lines_since(start)
+        why = f"{type(err).__name__}: {err}"
+        raise _creation_error(info.module, info.version, said, why) from err
+    said = _trtlog.lines_since(start)
+    errors = _trtlog.errors_in(said)
+    if runtime is None or errors:
+        if runtime is not None:
+            _pin(runtime)
+        raise _creation_error(info.module, info.version, said, "it returned no runtime")
+    return runtime
+
+
+def _creation_error(
+    module: str, version: str, said: tuple[str, ...], fallback: str
+) -> RuntimeCreationError:
+    reason = "\n  ".join(said) if said else fallback
+    return RuntimeCreationError(
+        f"{module} {version} could not create a TensorRT Runtime. TensorRT said:\n  {reason}\n"
+        "TensorRT needs a working NVIDIA driver and GPU to create one (CUDA error 35 is a "
+        "driver missing or older than the CUDA that TensorRT was built with); "
+        "`trtcompat doctor` shows the GPU and driver it finds.",
+        trt_log=said,
+        version=version,
+    )
 
 
 def _read_plan(source: str | os.PathLike[str] | bytes | bytearray | memoryview) -> bytes:
@@ -67,44 +108,59 @@ def load_engine(
 
     Args:
         source: A path to a ``.plan``/``.engine`` file, or its bytes.
-        runtime: A ``Runtime`` to use; by default one is made with a logger that records
-            what TensorRT says, so a refusal can be explained.
+        runtime: A ``Runtime`` to use; by default :func:`create_runtime` makes one.
 
     Returns:
         The ``ICudaEngine``.
 
     Raises:
         EngineLoadError: unreadable or empty input, or TensorRT refused the plan; carries
-            ``messages`` (what the runtime logged) and ``version``.
+            ``trt_log`` (what TensorRT logged) and ``version``.
+        RuntimeCreationError: TensorRT could not create a Runtime (no usable GPU or driver).
         TensorRTNotFoundError: no TensorRT is installed.
     """
     data = _read_plan(source)
-    messages: list[str] = []
     if runtime is None:
-        info = runtime_info()
-        trt = _detect.find_trt_module()
-        logger = _capturing_logger(trt)
-        runtime = trt.Runtime(logger)  # type: ignore[union-attr]
-        messages = logger.messages
-        version: str | None = info.version
+        version: str | None = runtime_info().version
+        nothing = "(nothing reached trtcompat's logger)"
     else:
         module = _detect.find_trt_module()
         version = _detect.module_version(module) if module else None
-    header = _check_header(data, version)
+        nothing = (
+            "(nothing reached trtcompat's logger: TensorRT logs to the logger of the first "
+            "Runtime or Builder of the process, here the one you passed)"
+        )
+    header = _check_header(data, version)  # before a Runtime: needs no GPU
+    if runtime is None:
+        runtime = create_runtime()
+    start = _trtlog.mark()
     # The pybind binding keeps the runtime alive as long as the engine (py::keep_alive).
     engine = runtime.deserialize_cuda_engine(data)
     if engine is None:
-        said = "\n  ".join(messages) if messages else "(nothing logged)"
+        said = _trtlog.lines_since(start)
+        text = "\n  ".join(said) if said else nothing
         built = f" built by TensorRT {header.version}" if header and header.version else ""
         raise EngineLoadError(
             f"TensorRT {version or '(unknown version)'} refused the plan{built} "
             f"({len(data)} bytes). "
             f"Plans only load on the TensorRT version (and GPU) that built them, unless built "
-            f"version-compatible. The runtime said:\n  {said}",
-            messages=tuple(messages),
+            f"version-compatible. The runtime said:\n  {text}",
+            trt_log=said,
             version=version,
         )
     return engine
+
+
+def device_memory_size(engine: Any) -> int | None:
+    """The activation memory ``engine`` needs, in bytes; None where TensorRT does not say.
+
+    Reads ``device_memory_size_v2`` where it exists (TensorRT 10.1 added it and made the old
+    property warn; 11.0 removed the old one), else ``device_memory_size``.
+    """
+    for attribute in ("device_memory_size_v2", "device_memory_size"):
+        if hasattr(type(engine), attribute) or hasattr(engine, attribute):
+            return int(getattr(engine, attribute))
+    return None
 
 
 def _check_header(data: bytes, version: str | None) -> PlanInfo | None:
@@ -157,7 +213,9 @@ def set_input_shape(context: Any, name: str, shape: Sequence[int]) -> None:
     binding (8.x) or ``set_input_shape`` (8.5+).
 
     Raises:
-        ShapeError: TensorRT refused the shape (outside the profile, wrong rank).
+        ShapeError: TensorRT refused the shape; names the dimension and the active
+            profile's range for it (or the static size it must have), and carries
+            ``trt_log``.
         UnknownTensorError: no such tensor.
         ProfileError: the context has no active profile (8.x second context).
     """

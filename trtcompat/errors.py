@@ -7,6 +7,8 @@ name the tensor, what was expected and what was given, and the fix where one is 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 __all__ = [
     "BackendError",
     "BackendUnavailableError",
@@ -21,6 +23,7 @@ __all__ = [
     "PlanFormatError",
     "PlanTruncatedError",
     "ProfileError",
+    "RuntimeCreationError",
     "ShapeError",
     "TensorRTNotFoundError",
     "TrtCompatError",
@@ -32,7 +35,17 @@ __all__ = [
 
 
 class TrtCompatError(Exception):
-    """Base class of every error trtcompat raises."""
+    """Base class of every error trtcompat raises.
+
+    Attributes:
+        trt_log: The lines TensorRT logged about the failure (``"[ERROR] ..."``), oldest first;
+            empty where TensorRT was not involved or logged nothing trtcompat could see. The
+            message repeats them.
+    """
+
+    def __init__(self, *args: object, trt_log: tuple[str, ...] = ()) -> None:
+        super().__init__(*args)
+        self.trt_log = trt_log
 
 
 class _PlainKeyError(KeyError):
@@ -42,7 +55,18 @@ class _PlainKeyError(KeyError):
 
 
 class TensorRTNotFoundError(TrtCompatError, ImportError):
-    """No TensorRT Python module could be imported."""
+    """No TensorRT Python module could be imported.
+
+    Attributes:
+        import_errors: Candidate module name -> the error its import raised
+            (``"ImportError: libnvinfer.so.10: cannot open shared object file ..."``), for
+            each candidate that is installed but failed to import. Candidates that are not
+            installed at all are left out.
+    """
+
+    def __init__(self, message: str, *, import_errors: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.import_errors: dict[str, str] = dict(import_errors or {})
 
 
 class UnsupportedTensorRTError(TrtCompatError, ImportError):
@@ -57,16 +81,25 @@ class EngineLoadError(TrtCompatError, RuntimeError):
     """A plan could not be read or deserialized.
 
     Attributes:
-        messages: What the TensorRT runtime logged while it refused the plan.
+        trt_log: What TensorRT logged while it refused the plan.
         version: The TensorRT version that refused it, or ``None`` when none was involved.
     """
 
     def __init__(
-        self, message: str, *, messages: tuple[str, ...] = (), version: str | None = None
+        self, message: str, *, trt_log: tuple[str, ...] = (), version: str | None = None
     ) -> None:
-        super().__init__(message)
-        self.messages = messages
+        super().__init__(message, trt_log=trt_log)
         self.version = version
+
+
+class RuntimeCreationError(EngineLoadError):
+    """TensorRT could not create a ``Runtime``: no usable CUDA driver or GPU, most often.
+
+    TensorRT returns a runtime object even then, and any use of it crashes the process, so
+    trtcompat checks what TensorRT logged before touching it. ``trt_log`` holds TensorRT's
+    lines (``createInferRuntime: Error Code 6: API Usage Error (CUDA initialization failure
+    ...)``).
+    """
 
 
 class PlanFormatError(TrtCompatError, ValueError):

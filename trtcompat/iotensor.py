@@ -12,7 +12,7 @@ from . import _dtypes
 from ._compat import DATACLASS_SLOTS
 from .errors import ShapeError
 
-__all__ = ["IOTensor", "Location"]
+__all__ = ["IOTensor", "Location", "refused_shape", "shape_problem"]
 
 Location = Literal["device", "host"]
 
@@ -91,6 +91,88 @@ class IOTensor:
         for d in dims:
             count *= d
         return -(-count * self.bits_per_element // 8)
+
+
+def shape_problem(
+    name: str,
+    given: Sequence[int],
+    declared: Sequence[int],
+    low: Sequence[int],
+    high: Sequence[int],
+    allowed: str,
+) -> str | None:
+    """What is wrong with ``given`` as the shape of input ``name``, or None when it fits.
+
+    Names the first offending dimension: a rank that differs, a static dimension (``declared``
+    is not -1 there) with another size, or a dynamic one outside ``low[i]..high[i]``.
+
+    Args:
+        name: The input's name.
+        given: The shape asked for.
+        declared: The engine's shape of the input, -1 where dynamic.
+        low: The smallest shape the range allows (a profile's min).
+        high: The largest (a profile's max).
+        allowed: What the range is, for the message: ``"profile 0"``, ``"max_batch_size"``.
+
+    >>> shape_problem("x", (4, 3), (-1, 3), (1, 3), (8, 3), "profile 0") is None
+    True
+    >>> print(shape_problem("x", (4, 2), (-1, 3), (1, 3), (8, 3), "profile 0"))
+    Input 'x' shape (4, 2): dimension 1 is static (3) in the engine's shape (-1, 3); got 2.
+    """
+    shape, fixed = tuple(int(d) for d in given), tuple(int(d) for d in declared)
+    if len(shape) != len(fixed):
+        return (
+            f"Input {name!r} has rank {len(fixed)} {fixed}; got shape {shape} (rank {len(shape)})."
+        )
+    for i, (size, static, lo, hi) in enumerate(zip(shape, fixed, low, high)):
+        if static >= 0 and size != static:
+            return (
+                f"Input {name!r} shape {shape}: dimension {i} is static ({static}) in the "
+                f"engine's shape {fixed}; got {size}."
+            )
+        if not lo <= size <= hi:
+            advice = (
+                " Use a profile whose range covers it, or rebuild the engine with a wider one."
+                if allowed.startswith("profile")
+                else ""
+            )
+            return (
+                f"Input {name!r} shape {shape}: dimension {i} is {size}, outside {allowed}'s "
+                f"range {lo}..{hi} for it (min {tuple(low)}, max {tuple(high)}).{advice}"
+            )
+    return None
+
+
+def refused_shape(
+    name: str,
+    given: Sequence[int],
+    declared: Sequence[int],
+    low: Sequence[int],
+    high: Sequence[int],
+    allowed: str,
+    *,
+    binding: int | None = None,
+    trt_log: Sequence[str] = (),
+) -> ShapeError:
+    """The ShapeError for a shape TensorRT refused (``set_input_shape`` /
+    ``set_binding_shape`` returned False): which dimension is off and the range it must be in
+    (see :func:`shape_problem`), then what TensorRT logged.
+
+    Args:
+        binding: The 8.x binding index, named in the message where given.
+        trt_log: TensorRT's lines about the refusal, kept as ``ShapeError.trt_log``.
+    """
+    dims = tuple(int(d) for d in given)
+    where = f" (binding {binding})" if binding is not None else ""
+    problem = shape_problem(name, dims, declared, low, high, allowed) or (
+        f"The shape is within {allowed}'s range {tuple(low)}..{tuple(high)}."
+    )
+    said = "".join(f"\n  {line}" for line in trt_log)
+    return ShapeError(
+        f"TensorRT refused shape {dims} for input {name!r}{where}. {problem}"
+        + (f" The runtime said:{said}" if said else ""),
+        trt_log=tuple(trt_log),
+    )
 
 
 def __dir__() -> list[str]:

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from _gpu_engine import MIB, NAMES
 
-from trtcompat.backends import Backend, get_backend
+from trtcompat.backends import Backend, GraphCapture, StreamOps, get_backend
 from trtcompat.errors import BackendError, DeviceError
 
 pytestmark = pytest.mark.gpu
@@ -228,3 +228,101 @@ def test_allocation_cycles_leak_nothing(backend: Backend) -> None:
     end, _ = backend.mem_info()
     assert abs(start - end) <= MIB, (start, end)
     assert len(backend._memory) == live  # type: ignore[attr-defined]
+
+
+# -- StreamOps and GraphCapture, for real ---------------------------------------------------
+
+
+def test_stream_ops_move_real_bytes_on_their_stream(backend: Backend) -> None:
+    n = 2 * MIB + 5
+    payload = np.random.default_rng(1).integers(0, 256, n, dtype=np.uint8)
+    src, dst = backend.malloc_host(n), backend.malloc_host(n)
+    dev_a, dev_b = backend.malloc(n), backend.malloc(n)
+    stream = backend.create_stream()
+    ops = backend.stream_ops(stream)
+    assert isinstance(ops, StreamOps)
+    try:
+        _host_view(src, n)[:] = payload
+        _host_view(dst, n)[:] = 0
+        with backend.activate():
+            ops.htod(dev_a, src, n)
+            ops.dtod(dev_b, dev_a, n)
+            ops.dtoh(dst, dev_b, n)
+            ops.synchronize()  # the copies were queued on ``stream``: this waits for them
+        np.testing.assert_array_equal(_host_view(dst, n), payload)
+    finally:
+        backend.destroy_stream(stream)
+        for ptr in (dev_a, dev_b):
+            backend.free(ptr)
+        for ptr in (src, dst):
+            backend.free_host(ptr)
+
+
+def test_stream_ops_errors_translate_to_backend_error(backend: Backend) -> None:
+    src = backend.malloc_host(64)
+    stream = backend.create_stream()
+    ops = backend.stream_ops(stream)
+    try:
+        with backend.activate(), pytest.raises(ops.errors) as info:
+            ops.htod(0, src, 64)  # a null device address: invalid value, not sticky
+        error = backend.translate_error(info.value, "copying input 'x' to the device")
+        assert isinstance(error, BackendError)
+        assert str(error).startswith(
+            f"Backend {backend.name!r} (device 0): copying input 'x' to the device failed: "
+        )
+        with pytest.raises(BackendError, match=r"host-to-device copy of 64 bytes"):
+            backend.memcpy_htod_async(0, src, 64, stream)
+        backend.synchronize(stream)  # the stream still works after the refused copy
+    finally:
+        backend.destroy_stream(stream)
+        backend.free_host(src)
+
+
+def test_graph_capture_replays_the_copies_with_new_host_data(backend: Backend) -> None:
+    assert isinstance(backend, GraphCapture)
+    n = 64 * 1024
+    src, dst, dev = backend.malloc_host(n), backend.malloc_host(n), backend.malloc(n)
+    stream = backend.create_stream()
+    ops = backend.stream_ops(stream)
+    try:
+        with backend.activate():
+            backend.begin_capture(stream)
+            try:
+                ops.htod(dev, src, n)
+                ops.dtoh(dst, dev, n)
+            finally:
+                graph = backend.end_capture(stream)
+            for value in (3, 9):  # the graph reads the host buffer when it runs, not before
+                _host_view(src, n)[:] = value
+                _host_view(dst, n)[:] = 0
+                backend.launch_graph(graph, stream)
+                ops.synchronize()
+                assert int(_host_view(dst, n).min()) == int(_host_view(dst, n).max()) == value
+        backend.destroy_graph(graph)
+        with pytest.raises(BackendError, match="not a live graph"):
+            backend.launch_graph(graph, stream)
+    finally:
+        backend.destroy_stream(stream)
+        backend.free(dev)
+        backend.free_host(src)
+        backend.free_host(dst)
+
+
+def test_small_pinned_buffers_are_pinned_and_distinct(backend: Backend) -> None:
+    n = 16 * 1024
+    ptrs = [backend.malloc_host(n) for _ in range(20)]
+    dev = backend.malloc(n)
+    try:
+        for i, ptr in enumerate(ptrs):
+            _host_view(ptr, n)[:] = i
+        with backend.activate():
+            ops = backend.stream_ops(0)
+            for i, ptr in enumerate(ptrs[:-1]):
+                ops.htod(dev, ptr, n)
+                ops.dtoh(ptrs[-1], dev, n)
+                ops.synchronize()
+                assert int(_host_view(ptrs[-1], n).max()) == i
+    finally:
+        backend.free(dev)
+        for ptr in ptrs:
+            backend.free_host(ptr)

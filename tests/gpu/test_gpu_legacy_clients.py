@@ -5,6 +5,8 @@ engines launch real GPU work (CuPy) on the bound device addresses."""
 
 from __future__ import annotations
 
+import sys
+import types
 import warnings
 
 import numpy as np
@@ -19,23 +21,36 @@ pytestmark = pytest.mark.gpu
 
 
 @pytest.mark.parametrize("era", ERAS)
-def test_samples_pycuda_allocate_buffers_and_do_inference_v2(era: str) -> None:
-    pytest.importorskip("pycuda.driver")
+def test_samples_pycuda_allocate_buffers_and_do_inference_v2(
+    era: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    driver = pytest.importorskip("pycuda.driver")
     pytest.importorskip("cupy")
     import pycuda
-    import pycuda.autoinit  # the samples' own CUDA context
 
-    assert pycuda.autoinit.context is not None
-
-    x = np.random.default_rng(3).random((4, 1024)).astype(np.float32)
-    with fake_tensorrt(era) as trt, samples_common(trt, pycuda) as common, warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # 8.x's own deprecations
-        engine = legacy.wrap(build_engine(GPU_STATIC, era))
-        inputs, outputs, bindings, stream = common.allocate_buffers(engine)
-        context = engine.create_execution_context()
-        inputs[0].host[:] = x.ravel()
-        [y] = common.do_inference_v2(context, bindings, inputs, outputs, stream)
-    np.testing.assert_allclose(y.reshape(4, 1024), reference(x), rtol=1e-6)
+    # The samples' `import pycuda.autoinit` makes a context of its own current for the rest
+    # of the process; a real engine would run in it, but the fake engine's CuPy kernels live in
+    # the primary context. So autoinit is stood in for by the primary context, pushed while the
+    # client runs and popped afterwards.
+    driver.init()
+    primary = driver.Device(0).retain_primary_context()
+    autoinit = types.ModuleType("pycuda.autoinit")
+    autoinit.context = primary  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "pycuda.autoinit", autoinit)
+    primary.push()
+    try:
+        x = np.random.default_rng(3).random((4, 1024)).astype(np.float32)
+        quiet = warnings.catch_warnings()
+        with fake_tensorrt(era) as trt, samples_common(trt, pycuda) as common, quiet:
+            warnings.simplefilter("ignore", DeprecationWarning)  # 8.x's own deprecations
+            engine = legacy.wrap(build_engine(GPU_STATIC, era))
+            inputs, outputs, bindings, stream = common.allocate_buffers(engine)
+            context = engine.create_execution_context()
+            inputs[0].host[:] = x.ravel()
+            [y] = common.do_inference_v2(context, bindings, inputs, outputs, stream)
+        np.testing.assert_allclose(y.reshape(4, 1024), reference(x), rtol=1e-6)
+    finally:
+        primary.pop()
 
 
 @pytest.mark.parametrize("era", ERAS)

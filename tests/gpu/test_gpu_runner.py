@@ -15,7 +15,7 @@ from _gpu_engine import GPU_DYNAMIC, GPU_IMPLICIT, GPU_STATIC, MIB, reference
 
 import trtcompat as tc
 from trtcompat.backends import Backend, get_backend
-from trtcompat.testing import ERAS, build_plan, fake_tensorrt
+from trtcompat.testing import ERAS, EngineSpec, TensorSpec, build_plan, fake_tensorrt
 
 pytestmark = pytest.mark.gpu
 
@@ -81,20 +81,90 @@ def test_cuda_graph_replays_correctly(era: str, name: str) -> None:
 
 
 def test_zero_copy_device_inputs_and_outputs(era: str) -> None:
+    """Device arrays are bound where they lie and outputs="device" hands out the Runner's own
+    output memory: checked by address and by writing through it, not by the array's type."""
     import cupy as cp
     import torch
+
+    from trtcompat.runtime._arrays import device_array_info
 
     engine = tc.load_engine(build_plan(GPU_STATIC, era))
     with tc.Runner(engine, backend="cupy", outputs="device") as runner:
         x = cp.arange(4096, dtype=cp.float32).reshape(4, 1024)
         y = runner.infer({"x": x})["y"]
-        assert isinstance(y, cp.ndarray)
+        info = device_array_info(y)
+        assert info is not None and info.shape == (4, 1024) and info.dtype == np.float32
+        assert info.pointer == runner.buffers["y"].device  # the Runner's buffer, no copy
+        assert runner.buffers.bound("x") == x.data.ptr  # the caller's array, bound in place
         cp.testing.assert_array_equal(y, x * 2 + 1)
+        x[0, 0] = 100  # the kernel reads the caller's memory: the next run sees the write
+        y2 = runner.infer({"x": x})["y"]
+        assert float(y2[0, 0]) == 201.0
+        assert device_array_info(y2).pointer == info.pointer  # type: ignore[union-attr]
     with tc.Runner(engine, backend="torch") as runner:
         t = torch.ones((4, 1024), dtype=torch.float32, device="cuda")
         np.testing.assert_array_equal(runner.infer({"x": t})["y"], 3)
+        assert runner.buffers.bound("x") == t.data_ptr()
+        t.fill_(5)
+        np.testing.assert_array_equal(runner.infer({"x": t})["y"], 11)
         with pytest.raises(tc.LayoutError, match="not C-contiguous"):
             runner.infer({"x": torch.ones((1024, 4), device="cuda").t()})
+
+
+def _free(backend: Backend) -> int:
+    """Free device memory once the array libraries hand back what they cache (CuPy's pools
+    hold the kernel's temporaries, torch's caching allocator holds freed tensors): what is
+    left is what someone still owns. Collects no garbage."""
+    import sys
+
+    cupy = sys.modules.get("cupy")
+    if cupy is not None:
+        cupy.cuda.runtime.deviceSynchronize()
+        cupy.get_default_memory_pool().free_all_blocks()
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.cuda.is_initialized():
+        torch.cuda.synchronize()
+        torch.cuda.empty_cache()
+    return backend.mem_info()[0]
+
+
+def test_closed_runner_returns_its_device_memory(backend: Backend) -> None:
+    """After close() (and the with block), free device memory is back where it was: the
+    context, buffers and stream are released, not left for the garbage collector.
+
+    The fake context has no activation memory of its own, so 64 MiB buffers carry the
+    measurement; with real TensorRT the context's activation memory is in the same sum."""
+    import gc
+    import weakref
+
+    big = EngineSpec(
+        (
+            TensorSpec("x", np.float32, (16, 1 << 20), True),
+            TensorSpec("y", np.float32, (16, 1 << 20), False),
+        ),
+        launch=GPU_STATIC.launch,
+        name="gpu_big",
+    )
+    with fake_tensorrt("10"):
+        engine = tc.load_engine(build_plan(big, "10"))
+        x = np.ones((16, 1 << 20), np.float32)
+        with tc.Runner(engine, backend=backend) as warm:  # lazy library state, kernels
+            warm.infer({"x": x})
+        gc.collect()
+        before = _free(backend)
+        runner = tc.Runner(engine, backend=backend)
+        np.testing.assert_array_equal(runner.infer({"x": x})["y"], 3)
+        held = _free(backend)
+        context = weakref.ref(runner.context)
+        runner.close()
+        after_close = _free(backend)  # no gc.collect(): close() itself must free
+        assert context() is None, "a closed Runner still references its context"
+    print(
+        f"\n{backend.name}: free {before / MIB:.1f} -> {held / MIB:.1f} (open) -> "
+        f"{after_close / MIB:.1f} MiB (closed)"
+    )
+    assert before - held >= 100 * MIB  # the 2 x 64 MiB buffers were on the device
+    assert abs(after_close - before) <= MIB
 
 
 def test_allocate_close_cycles_leave_memory_flat(backend: Backend) -> None:

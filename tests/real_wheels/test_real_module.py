@@ -8,7 +8,11 @@ Run by ``nox -s real``, which installs one wheel per session and sets
 from __future__ import annotations
 
 import importlib
+import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -48,7 +52,7 @@ def test_every_real_datatype_maps_with_its_size(real: ModuleType) -> None:
     assert len(members) >= 10
     for name, value in members.items():
         dtype = _dtypes.numpy_dtype(value)  # by member name, never trt.nptype
-        bits = _dtypes.bits_of(_dtypes.dtype_name(value))
+        bits = _dtypes.bits_of(_dtypes.enum_name(value))
         itemsize = value.itemsize  # tensorrt's own: 0.5 for INT4/FP4, None for E8M0
         if itemsize is not None:
             assert bits == itemsize * 8, name
@@ -57,12 +61,21 @@ def test_every_real_datatype_maps_with_its_size(real: ModuleType) -> None:
             assert dtype.itemsize * 8 == bits, name
 
 
+_ML_DTYPES_NAMES = {
+    "BF16": "bfloat16",
+    "FP8": "float8_e4m3fn",
+    "INT4": "int4",
+    "FP4": "float4_e2m1fn",
+    "E8M0": "float8_e8m0fnu",
+}
+
+
 def test_nptype_refuses_what_trtcompat_maps(real: ModuleType) -> None:
-    # Why trtcompat never routes through trt.nptype (shared notes, TRT_API.md §2.5).
-    for name in ("BF16", "FP8", "INT4", "FP4", "E8M0"):
+    # Why trtcompat never routes through trt.nptype (docs/TRT_API.md, "DataType and numpy").
+    for name, ml_name in _ML_DTYPES_NAMES.items():
         with pytest.raises(TypeError):
             real.nptype(getattr(real.DataType, name))
-        assert _dtypes.numpy_dtype(name) is not None
+        assert _dtypes.numpy_dtype(getattr(real.DataType, name)).name == ml_name
 
 
 def _public(cls: Any) -> set[str]:
@@ -85,13 +98,89 @@ def test_fake_enums_match_the_live_enums(real: ModuleType, enum_name: str) -> No
 
 
 def test_capturing_logger_subclasses_the_live_ilogger(real: ModuleType) -> None:
-    from trtcompat.engine import _capturing_logger
+    from trtcompat import _trtlog
 
-    logger = _capturing_logger(real)
-    assert isinstance(logger, real.ILogger)
-    # No Runtime here: on a machine without a GPU the real runtime crashes the process.
+    logger = _trtlog.logger_for(real)
+    assert isinstance(logger, real.ILogger) and _trtlog.logger_for(real) is logger
+    start = _trtlog.mark()
     logger.log(real.ILogger.Severity.ERROR, "plan refused")
-    assert logger.messages == ["[ERROR] plan refused"]
+    logger.log(real.ILogger.Severity.INFO, "progress")  # not kept: never a reason
+    assert _trtlog.lines_since(start) == ("[ERROR] plan refused",)
+
+
+# What each machine must answer when asked to load a plan that is not one: on a machine
+# without a usable GPU, TensorRT cannot create a Runtime (and the object it returns crashes
+# the process when touched); on a GPU machine the Runtime works and the plan is refused.
+_NO_RUNTIME = "could not create a TensorRT Runtime. TensorRT said:\n  [ERROR] "
+_REFUSED = "refused the plan (80 bytes)."
+
+
+def _check_load_error(err: tc.EngineLoadError) -> None:
+    assert err.trt_log, "the error must carry TensorRT's own lines"
+    assert all(line.startswith(("[ERROR] ", "[INTERNAL_ERROR] ", "[WARNING] ")) for line in err.trt_log)
+    text = str(err)
+    assert all(line in text for line in err.trt_log)
+    assert err.version == EXPECTED
+    if isinstance(err, tc.RuntimeCreationError):
+        assert _NO_RUNTIME in text and "createInferRuntime" in err.trt_log[0]
+    else:
+        assert _REFUSED in text
+
+
+def test_load_engine_of_a_bad_plan_raises_with_tensorrts_line(real: ModuleType) -> None:
+    for _ in range(2):  # a second attempt in the same process behaves the same
+        with pytest.raises(tc.EngineLoadError) as err:
+            tc.load_engine(b"not a plan" * 8)
+        _check_load_error(err.value)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    # A child process: a crash (SIGSEGV) shows as a negative return code instead of
+    # killing the test session.
+    return subprocess.run(
+        [sys.executable, "-m", "trtcompat", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_load_engine_in_a_fresh_process_does_not_crash() -> None:
+    code = (
+        "import trtcompat\n"
+        "try:\n"
+        "    trtcompat.load_engine(b'not a plan' * 8)\n"
+        "except trtcompat.EngineLoadError as err:\n"
+        "    print(type(err).__name__)\n"
+        "    print('\\n'.join(err.trt_log))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    kind, *lines = out.stdout.splitlines()
+    assert kind in ("RuntimeCreationError", "EngineLoadError") and lines
+
+
+def test_inspect_of_a_bad_plan(tmp_path: Path) -> None:
+    plan = tmp_path / "x.plan"
+    plan.write_bytes(b"not a plan" * 8)
+    out = _cli("inspect", str(plan))
+    assert out.returncode == 2, (out.returncode, out.stderr)
+    assert out.stdout == ""
+    assert out.stderr.startswith(f"trtcompat inspect {plan}: ")
+    assert "[ERROR] " in out.stderr
+    assert _NO_RUNTIME in out.stderr or _REFUSED in out.stderr
+
+
+def test_doctor_reports_the_runtime() -> None:
+    out = _cli("doctor", "--json")
+    assert out.returncode in (0, 1), (out.returncode, out.stderr)
+    report = json.loads(out.stdout)
+    trt = report["tensorrt"]
+    assert trt["module"] == MODULE and trt["version"] == EXPECTED
+    if trt["runtime"] == "created":  # a GPU machine
+        assert out.returncode == 0 and report["gpu"]["devices"]
+    else:
+        assert out.returncode == 1
+        assert any("createInferRuntime" in line for line in trt["runtime_error"])
+        text = _cli("doctor")
+        assert "TensorRT runtime: cannot be created; TensorRT said:\n  [ERROR] " in text.stdout
 
 
 def test_removed_members_are_gone_from_the_live_classes(real: ModuleType) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .. import _trtlog
+from .._dtypes import enum_name
 from ..errors import ExecutionError, ProfileError, TrtCompatError
 from ..iotensor import Location
 
@@ -28,12 +30,6 @@ def to_shape(dims: Any) -> tuple[int, ...]:
     return tuple(int(d) for d in dims)
 
 
-def enum_name(value: Any) -> str:
-    """The member name of a TensorRT enum value (``TensorFormat.LINEAR`` -> ``"LINEAR"``)."""
-    name = getattr(value, "name", None)
-    return name if isinstance(name, str) else str(value).rsplit(".", 1)[-1]
-
-
 def location_of(value: Any) -> Location:
     """A ``TensorLocation`` as ``"device"`` or ``"host"``."""
     return "host" if enum_name(value) == "HOST" else "device"
@@ -54,6 +50,15 @@ def check_profile(engine: Any, profile: int) -> None:
         )
 
 
+def no_profile_error() -> ProfileError:
+    """What a context on profile -1 (8.x: another context holds profile 0) raises."""
+    return ProfileError(
+        "The execution context has no optimization profile (-1): another context holds "
+        "profile 0. Select one with trtcompat.Runner(profile=...) or "
+        "context.set_optimization_profile_async(k, stream)."
+    )
+
+
 def active_profile(context: Any) -> int:
     """The context's active profile, -1 when none."""
     return int(context.active_optimization_profile)
@@ -69,7 +74,8 @@ def set_profile(context: Any, profile: int, stream: int) -> None:
 
 
 def explain_failure(family: Family, context: Any, what: str) -> ExecutionError:
-    """An ExecutionError naming the engine's tensors and the context's shapes.
+    """An ExecutionError naming the engine's tensors, the context's shapes and what TensorRT
+    logged on this thread since the last error quoted it.
 
     Built only after TensorRT refused something, so it may query the engine freely.
     """
@@ -82,8 +88,15 @@ def explain_failure(family: Family, context: Any, what: str) -> ExecutionError:
             shape = f"unknown ({err})"
         parts.append(f"{t.mode} {t.name!r} {t.trt_dtype} shape {shape}")
     profile = family.active_profile(context)
+    said = _trtlog.unclaimed()
     return ExecutionError(
         f"TensorRT refused to {what} ({family.NAME} API, profile {profile}). Tensors: "
         + "; ".join(parts)
-        + ". The TensorRT logger has the reason."
+        + (
+            ". The runtime said:" + "".join(f"\n  {line}" for line in said)
+            if said
+            else ". Nothing reached trtcompat's logger (TensorRT logs to the logger of the "
+            "process's first Runtime or Builder; load engines with trtcompat.load_engine)."
+        ),
+        trt_log=said,
     )

@@ -2,9 +2,9 @@
 
 Bindings are replicated once per optimization profile: with K profiles and n bindings per
 profile, tensor ``i`` of profile ``k`` is binding ``k * n + i`` and is named ``"x [profile k]"``
-for ``k > 0`` (``shared/TRT_API.md`` §2.1). This module owns that arithmetic. Implicit-batch
-engines report shapes without the batch dimension; here they get a leading -1 and the batch
-travels with ``execute``.
+for ``k > 0`` (``docs/TRT_API.md``, "Binding indices"). This module owns that arithmetic.
+Implicit-batch engines report shapes without the batch dimension; here they get a leading -1
+and the batch travels with ``execute``.
 """
 
 from __future__ import annotations
@@ -14,15 +14,17 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from .._dtypes import dtype_name, numpy_dtype
-from ..errors import ExecutionError, ProfileError, ShapeError, UnknownTensorError
-from ..iotensor import IOTensor
+from .. import _trtlog
+from .._dtypes import numpy_dtype
+from ..errors import ExecutionError, ShapeError, UnknownTensorError
+from ..iotensor import IOTensor, refused_shape, shape_problem
 from . import Shape
 from ._common import (
     active_profile,
     check_profile,
     enum_name,
     location_of,
+    no_profile_error,
     num_profiles,
     set_profile,
     to_shape,
@@ -141,7 +143,7 @@ def io_tensors(engine: Any) -> tuple[IOTensor, ...]:
                     shape=shape,
                     dtype=numpy_dtype(trt_dtype),
                     is_input=bool(engine.binding_is_input(i)),
-                    trt_dtype=dtype_name(trt_dtype),
+                    trt_dtype=enum_name(trt_dtype),
                     location=location_of(engine.get_location(i)),
                     is_shape_tensor=bool(engine.is_shape_binding(i)),
                     index=i,
@@ -172,11 +174,7 @@ def _context_index(context: Any, name: str) -> tuple[Any, int]:
     engine = context.engine
     profile = int(context.active_optimization_profile)
     if profile < 0:
-        raise ProfileError(
-            "The execution context has no optimization profile (-1): another context holds "
-            "profile 0. Select one with trtcompat.Runner(profile=...) or "
-            "context.set_optimization_profile_async(k, stream)."
-        )
+        raise no_profile_error()
     return engine, binding_index(_base_index(engine, name), profile, _per_profile(engine))
 
 
@@ -188,16 +186,29 @@ def set_input_shape(context: Any, name: str, shape: Sequence[int]) -> None:
         with _quiet():
             static = to_shape(engine.get_binding_shape(index))
         top = _max_batch(engine)
-        if dims[1:] != static or not 1 <= (dims[0] if dims else 0) <= top:
-            raise ShapeError(
-                f"Tensor {name!r} of an implicit-batch engine takes (batch, *{static}) with "
-                f"1 <= batch <= max_batch_size {top}; got {dims}."
-            )
+        problem = shape_problem(
+            name, dims, (-1, *static), (1, *static), (top, *static), "max_batch_size"
+        )
+        if problem:
+            raise ShapeError(problem)
         return
     with _quiet():
         ok = context.set_binding_shape(index, dims)
     if not ok:
-        raise ShapeError(f"TensorRT refused shape {dims} for input {name!r} (binding {index}).")
+        profile = active_profile(context)
+        low, _, high = profile_shapes(engine, name, profile)
+        with _quiet():
+            declared = to_shape(engine.get_binding_shape(index))
+        raise refused_shape(
+            name,
+            dims,
+            declared,
+            low,
+            high,
+            f"profile {profile}",
+            binding=index,
+            trt_log=_trtlog.unclaimed(),
+        )
 
 
 def tensor_shape(context: Any, name: str) -> Shape:

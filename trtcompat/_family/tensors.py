@@ -11,9 +11,10 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from .._dtypes import dtype_name, numpy_dtype
-from ..errors import ExecutionError, ShapeError, UnknownTensorError
-from ..iotensor import IOTensor
+from .. import _trtlog
+from .._dtypes import numpy_dtype
+from ..errors import ExecutionError, UnknownTensorError
+from ..iotensor import IOTensor, refused_shape
 from . import Shape
 from ._common import (
     active_profile,
@@ -21,6 +22,7 @@ from ._common import (
     enum_name,
     explain_failure,
     location_of,
+    no_profile_error,
     num_profiles,
     set_profile,
     to_shape,
@@ -79,7 +81,7 @@ def io_tensors(engine: Any) -> tuple[IOTensor, ...]:
                 shape=to_shape(engine.get_tensor_shape(name)),
                 dtype=numpy_dtype(trt_dtype),
                 is_input=enum_name(engine.get_tensor_mode(name)) == "INPUT",
-                trt_dtype=dtype_name(trt_dtype),
+                trt_dtype=enum_name(trt_dtype),
                 location=location_of(engine.get_tensor_location(name)),
                 is_shape_tensor=bool(engine.is_shape_inference_io(name)),
                 index=i,
@@ -112,7 +114,13 @@ def set_input_shape(context: Any, name: str, shape: Sequence[int]) -> None:
     dims = tuple(int(d) for d in shape)
     if not context.set_input_shape(name, dims):
         _check_name(context.engine, name)
-        raise ShapeError(f"TensorRT refused shape {dims} for input {name!r}.")
+        if active_profile(context) < 0:  # 8.5/8.6: another context holds profile 0
+            raise no_profile_error()
+        engine, profile = context.engine, active_profile(context)
+        low, _, high = profile_shapes(engine, name, profile)
+        declared = to_shape(engine.get_tensor_shape(name))
+        allowed = f"profile {profile}"
+        raise refused_shape(name, dims, declared, low, high, allowed, trt_log=_trtlog.unclaimed())
 
 
 def tensor_shape(context: Any, name: str) -> Shape:

@@ -17,10 +17,22 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from trtcompat.backends._protocol import Backend
+from trtcompat.backends._common import BoundStreamOps, CudaCallError
+from trtcompat.backends._protocol import Backend, GraphCapture, StreamOps
 from trtcompat.errors import BackendUnavailableError
 
-__all__ = ["BACKEND_NAMES", "ENV_VAR", "Backend", "available_backends", "get_backend"]
+__all__ = [
+    "BACKEND_NAMES",
+    "ENV_VAR",
+    "Backend",
+    "BoundStreamOps",
+    "CudaCallError",
+    "GraphCapture",
+    "StreamOps",
+    "available_backends",
+    "get_backend",
+    "gpu_present",
+]
 
 #: Every backend name, in autodetection order (``host`` last: it is never autodetected
 #: on a machine that has a GPU).
@@ -59,6 +71,9 @@ def _has_spec(module: str) -> bool:
 
 def _cuda_python_installed() -> bool:
     # find_spec("cuda.bindings") would import the ``cuda`` package; look at its folders instead.
+    # ``cuda`` is a namespace package that cuda-core, cuda-pathfinder and others also fill, so
+    # only the runtime module itself counts: cuda/bindings/runtime* (cuda-python >= 12.6.1)
+    # or cuda/cudart* (older).
     try:
         spec = importlib.util.find_spec("cuda")
     except (ImportError, ValueError):
@@ -67,7 +82,7 @@ def _cuda_python_installed() -> bool:
         return False
     for location in spec.submodule_search_locations:
         folder = Path(location)
-        if (folder / "bindings").is_dir() or any(folder.glob("cudart*")):
+        if any(folder.glob("bindings/runtime*")) or any(folder.glob("cudart*")):
             return True
     return False
 
@@ -80,17 +95,27 @@ def _installed(name: str) -> bool:
     return _has_spec(name)
 
 
-def _gpu_present() -> bool:
-    """Whether the machine has an NVIDIA GPU, judged by device nodes (initializes nothing)."""
-    nodes = ("/dev/nvidia[0-9]*", "/dev/dxg", "/dev/nvhost-ctrl-gpu")
-    return any(glob.glob(pattern) for pattern in nodes)
+def gpu_present() -> bool:
+    """Whether this machine has an NVIDIA GPU, judged by files only (initializes nothing).
+
+    Linux: a ``/dev/nvidia<N>`` node, or Jetson's ``/dev/nvhost-ctrl-gpu``. WSL 2: its
+    ``/dev/dxg`` exists for a GPU of any vendor, so it counts only together with the
+    NVIDIA driver's ``libcuda`` that Windows mounts under ``/usr/lib/wsl/lib``.
+    """
+    if glob.glob("/dev/nvidia[0-9]*") or os.path.exists("/dev/nvhost-ctrl-gpu"):
+        return True
+    return os.path.exists("/dev/dxg") and bool(glob.glob("/usr/lib/wsl/lib/libcuda.so*"))
+
+
+_gpu_present = gpu_present  # the name autodetection calls (tests replace it)
 
 
 def available_backends() -> list[str]:
     """The backends whose library is installed, in autodetection order; ``"host"`` always.
 
     Uses ``importlib.util.find_spec`` only, so no library is imported and no GPU is touched;
-    an installed library may still prove unusable (no driver) when it is picked.
+    an installed library may still prove unusable (no driver) when it is picked. cuda-python
+    counts only with its runtime module (a bare ``cuda`` namespace package does not).
 
     Returns:
         Names from :data:`BACKEND_NAMES`.
@@ -128,9 +153,10 @@ def _autodetect(device: int) -> Backend:
         _AUTO[device] = "host"
         return backend
     raise BackendUnavailableError(
-        "this machine has a GPU but no usable CUDA library was found ("
+        "This machine has a GPU but no usable CUDA library was found ("
         + "; ".join(reasons)
-        + '); install one, e.g. pip install "trtcompat[cuda]", or pass name="host" '
+        + "); install one, e.g. pip install cuda-python (trtcompat's 'cuda' extra), "
+        + 'or pass name="host" '
         "to use plain process memory"
     )
 
@@ -162,7 +188,7 @@ def get_backend(name: str | None = None, *, device: int = 0) -> Backend:
         return _create(chosen, device) if chosen is not None else _autodetect(device)
     if name not in _CLASSES:
         raise BackendUnavailableError(
-            f"unknown backend {name!r} (from {source}); valid names: {', '.join(BACKEND_NAMES)}"
+            f"Unknown backend {name!r} (from {source}); valid names: {', '.join(BACKEND_NAMES)}"
         )
     return _create(name, device)
 

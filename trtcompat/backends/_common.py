@@ -1,4 +1,5 @@
-"""Pieces every backend shares: owner tables, argument checks, error builders, a CAI view.
+"""Pieces every backend shares: owner tables, argument checks, error builders, bound
+stream operations, a CAI view.
 
 Nothing here imports a CUDA library; numpy is the only third-party import.
 """
@@ -6,11 +7,9 @@ Nothing here imports a CUDA library; numpy is the only third-party import.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import math
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,41 +18,137 @@ import numpy as np
 from trtcompat.errors import BackendError, BackendUnavailableError, DeviceError
 
 __all__ = [
-    "ActiveGuard",
     "EXTRAS",
+    "BoundStreamOps",
     "CudaArrayView",
+    "CudaCallError",
     "HandleTable",
     "OwnerTable",
     "check_device",
     "check_nbytes",
-    "translate",
+    "fix_for",
     "unavailable",
 ]
 
-#: The pip extra that installs each backend's library (``pip install "trtcompat[<extra>]"``).
-EXTRAS: dict[str, str] = {
-    "pycuda": "pycuda",
-    "cuda_python": "cuda",
-    "cupy": "cupy",
-    "torch": "torch",
+#: Each backend's library as pip names it, and the trtcompat extra that installs it.
+#: trtcompat itself is installed from a checkout or a built wheel (README, "Install").
+EXTRAS: dict[str, tuple[str, str]] = {
+    "pycuda": ("pycuda", "pycuda"),
+    "cuda_python": ("cuda-python", "cuda"),
+    "cupy": ("cupy-cuda12x", "cupy"),
+    "torch": ("torch", "torch"),
 }
 
 
 def unavailable(name: str, package: str, exc: BaseException) -> BackendUnavailableError:
     """The error for backend ``name`` whose ``package`` failed to import; names the pip extra."""
     return BackendUnavailableError(
-        f"backend {name!r} needs {package}, which could not be imported ({exc}); "
-        f'install it with: pip install "trtcompat[{EXTRAS[name]}]"'
+        f"Backend {name!r} needs {package}, which could not be imported ({exc}); "
+        f"install it with: pip install {EXTRAS[name][0]} (trtcompat's {EXTRAS[name][1]!r} extra)"
     )
 
 
-@contextlib.contextmanager
-def translate(what: str, *errors: type[Exception]) -> Iterator[None]:
-    """Re-raises any of ``errors`` raised inside as ``BackendError("<what> failed: ...")``."""
-    try:
-        yield
-    except errors as exc:
-        raise BackendError(f"{what} failed: {exc}") from exc
+class CudaCallError(RuntimeError):
+    """A CUDA call returned an error code (for libraries that return codes, not raise).
+
+    cuda-python returns ``(err, ...)`` tuples and the driver API (ctypes ``libcuda``) returns a
+    ``CUresult``; their :class:`~trtcompat.backends.StreamOps` raise this, and the backend's
+    ``translate_error`` words it.
+
+    Attributes:
+        code: The error code (a ``cudaError_t`` or ``CUresult``; compare with ``int()``).
+        call: The CUDA function that returned it.
+    """
+
+    def __init__(self, code: Any, call: str) -> None:
+        super().__init__(f"{call} returned error {int(code)}")
+        self.code = code
+        self.call = call
+
+
+class BoundStreamOps:
+    """The plain implementation of :class:`~trtcompat.backends.StreamOps`: four callables
+    and the exception types they raise, held in slots (one attribute load each)."""
+
+    __slots__ = ("dtod", "dtoh", "errors", "htod", "synchronize")
+
+    def __init__(
+        self,
+        htod: Callable[[int, int, int], None],
+        dtoh: Callable[[int, int, int], None],
+        dtod: Callable[[int, int, int], None],
+        synchronize: Callable[[], None],
+        errors: tuple[type[BaseException], ...],
+    ) -> None:
+        self.htod = htod
+        self.dtoh = dtoh
+        self.dtod = dtod
+        self.synchronize = synchronize
+        self.errors = errors
+
+    def __repr__(self) -> str:
+        names = ", ".join(e.__name__ for e in self.errors)
+        return f"BoundStreamOps(htod={self.htod!r}, errors=({names}))"
+
+
+# Substrings of CUDA error names and texts (runtime, driver and the libraries' wording) and
+# what the user can do about each; the first match wins.
+_FIXES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("out of memory", "memoryallocation", "out_of_memory"),
+        "Free device memory (other processes, torch's or CuPy's caching pools) or use "
+        "smaller shapes",
+    ),
+    (
+        ("capture", "graph"),
+        "The call is not allowed while the stream is being captured into a CUDA graph, or "
+        "the capture was invalidated; run it outside the capture (Runner(cuda_graph=False) "
+        "to rule graphs out)",
+    ),
+    (
+        ("illegal address", "illegal_address", "launch failure", "launch_failed", "misaligned"),
+        "A kernel touched memory it does not own, and the CUDA context is now unusable; "
+        "restart the process and check the bound addresses and shapes",
+    ),
+    (
+        ("invalid context", "invalid_context", "context is destroyed", "context_is_destroyed"),
+        "No CUDA context is current in this thread; make the call inside backend.activate()",
+    ),
+    (
+        ("resource handle", "invalid_handle", "invalidresourcehandle", "invalidhandle"),
+        "The stream, event or graph handle is not live (destroyed, or made on another "
+        "device); use a handle this backend created",
+    ),
+    (
+        ("invalid value", "invalid argument", "invalid_value", "invalidvalue", "null pointer"),
+        "Check that both addresses are live allocations on this device and that the byte "
+        "count fits both",
+    ),
+    (
+        (
+            "no device",
+            "no_device",
+            "insufficient driver",
+            "insufficientdriver",
+            "not initialized",
+            "not_initialized",
+        ),
+        "Check the NVIDIA driver with nvidia-smi and that CUDA_VISIBLE_DEVICES shows the GPU",
+    ),
+)
+
+
+def fix_for(detail: str) -> str:
+    """The advice for a CUDA failure whose name or text is ``detail`` (one sentence, no period).
+
+    >>> fix_for("cudaErrorMemoryAllocation (out of memory)").startswith("Free device memory")
+    True
+    """
+    lowered = detail.lower()
+    for needles, fix in _FIXES:
+        if any(needle in lowered for needle in needles):
+            return fix
+    return "Check the arguments; CUDA_LAUNCH_BLOCKING=1 makes the call that failed report it"
 
 
 def check_device(name: str, device: int, count: int) -> None:
@@ -64,7 +159,10 @@ def check_device(name: str, device: int, count: int) -> None:
         DeviceError: ``device`` is negative, not an int, or ``>= count``.
     """
     if count <= 0:
-        raise BackendUnavailableError(f"backend {name!r} sees no CUDA device (device count is 0)")
+        raise BackendUnavailableError(
+            f"Backend {name!r} sees no CUDA device (device count is 0); check the driver "
+            "with nvidia-smi and that CUDA_VISIBLE_DEVICES does not hide every GPU"
+        )
     if isinstance(device, bool) or not isinstance(device, int) or not 0 <= device < count:
         raise DeviceError(
             f"CUDA device {device!r} does not exist: {count} device(s) visible "
@@ -82,7 +180,10 @@ def check_nbytes(nbytes: int, what: str) -> int:
         BackendError: ``nbytes`` is negative or not an int.
     """
     if isinstance(nbytes, bool) or not isinstance(nbytes, int) or nbytes < 0:
-        raise BackendError(f"{what}: size must be a non-negative int, got {nbytes!r}")
+        raise BackendError(
+            f"{what.capitalize()}: size must be a non-negative int, got {nbytes!r}; pass a "
+            "byte count"
+        )
     return max(nbytes, 1)
 
 
@@ -118,8 +219,8 @@ class OwnerTable:
             if entry is None or entry.kind != kind:
                 found = "" if entry is None else f" (it is {entry.kind} memory)"
                 raise BackendError(
-                    f"{op}(0x{ptr:x}): not a live {kind} allocation of this backend{found}; "
-                    "it was never allocated here or was already freed"
+                    f"Cannot {op}(0x{ptr:x}): not a live {kind} allocation of this "
+                    f"backend{found}; it was never allocated here or was already freed"
                 )
             del self._entries[ptr]
             del self._starts[bisect.bisect_left(self._starts, ptr)]
@@ -169,7 +270,7 @@ class HandleTable:
         with self._lock:
             if handle not in self._items:
                 raise BackendError(
-                    f"{op}(0x{handle:x}): not a live {self._what} of this backend; "
+                    f"Cannot {op}(0x{handle:x}): not a live {self._what} of this backend; "
                     "it was never created here or was already destroyed"
                 )
             return self._items.pop(handle)
@@ -183,7 +284,10 @@ class HandleTable:
         with self._lock:
             if handle in self._items:
                 return self._items[handle]
-        raise BackendError(f"{op}(0x{handle:x}): not a live {self._what} of this backend")
+        raise BackendError(
+            f"Cannot {op}(0x{handle:x}): not a live {self._what} of this backend; use a "
+            f"{self._what} this backend created and has not destroyed"
+        )
 
     def get(self, handle: int) -> object | None:
         """The object of ``handle``, or None."""
@@ -240,66 +344,3 @@ class CudaArrayView:
 
     def __repr__(self) -> str:
         return f"CudaArrayView(ptr=0x{self.ptr:x}, shape={self.shape}, dtype={self.dtype})"
-
-
-def __dir__() -> list[str]:
-    return __all__
-
-
-class ActiveGuard:
-    """A backend's device guard, and how it is skipped inside its own ``activate()`` block.
-
-    Every backend call makes its device current (push a context, set a device) and restores
-    the previous one; the Runner wraps a whole inference in ``activate()`` once, so the calls
-    inside need not pay that again. The depth is per thread, as CUDA's current device is.
-    Plain classes, not generator context managers: this runs several times per inference.
-
-    Args:
-        enter: Makes the device current; returns what ``leave`` needs to restore.
-        leave: Restores what ``enter`` returned.
-    """
-
-    def __init__(self, enter: Callable[[], Any], leave: Callable[[Any], None]) -> None:
-        self.enter = enter
-        self.leave = leave
-        self.local = threading.local()
-
-    def call_guard(self) -> AbstractContextManager[None]:
-        """The guard one call needs: none inside ``activate()``, else a device switch."""
-        if getattr(self.local, "depth", 0):
-            return _NOTHING
-        return _Switch(self)
-
-    def activate(self) -> AbstractContextManager[None]:
-        """Switches to the device once, for everything inside the block (re-entrant)."""
-        return _Activation(self)
-
-
-_NOTHING: AbstractContextManager[None] = contextlib.nullcontext()
-
-
-class _Switch:
-    __slots__ = ("guard", "token")
-
-    def __init__(self, guard: ActiveGuard) -> None:
-        self.guard = guard
-        self.token: Any = None
-
-    def __enter__(self) -> None:
-        self.token = self.guard.enter()
-
-    def __exit__(self, *exc: object) -> None:
-        self.guard.leave(self.token)
-
-
-class _Activation(_Switch):
-    __slots__ = ()
-
-    def __enter__(self) -> None:
-        self.token = self.guard.enter()
-        local = self.guard.local
-        local.depth = getattr(local, "depth", 0) + 1
-
-    def __exit__(self, *exc: object) -> None:
-        self.guard.local.depth -= 1
-        self.guard.leave(self.token)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from trtcompat.backends._common import HandleTable, OwnerTable, check_nbytes
+from trtcompat.backends._common import BoundStreamOps, HandleTable, OwnerTable, check_nbytes
 from trtcompat.errors import BackendError, DeviceError
 
 __all__ = ["ALIGNMENT", "HostBackend"]
@@ -52,7 +52,8 @@ class HostBackend:
         """
         if isinstance(device, bool) or device != 0:
             raise DeviceError(
-                f"device {device!r} does not exist: the host backend has 1 device (index 0)"
+                f"Device {device!r} does not exist: the host backend has 1 device (index 0); "
+                "pass device=0"
             )
         self.device: int = 0
         self._memory = OwnerTable()
@@ -96,20 +97,25 @@ class HostBackend:
 
     def _check_range(self, ptr: int, nbytes: int, op: str) -> None:
         if ptr == 0:
-            raise BackendError(f"{op}: null pointer for a copy of {nbytes} bytes")
+            raise BackendError(
+                f"Cannot {op}: null pointer for a copy of {nbytes} bytes; pass a live address"
+            )
         # Foreign memory (a caller's numpy array) is allowed; a range that starts inside one
         # of our allocations must also end inside it, as it must on a GPU.
         found = self._memory.find(ptr)
         if found is not None and ptr + nbytes > found[0] + found[1]:
             start, size, kind = found
             raise BackendError(
-                f"{op}: {nbytes} bytes at 0x{ptr:x} run past the end of the {size}-byte "
-                f"{kind} allocation at 0x{start:x} (by {ptr + nbytes - start - size} bytes)"
+                f"Cannot {op}: {nbytes} bytes at 0x{ptr:x} run past the end of the {size}-byte "
+                f"{kind} allocation at 0x{start:x} (by {ptr + nbytes - start - size} bytes); "
+                "copy at most what the allocation holds"
             )
 
     def _copy(self, dst: int, src: int, nbytes: int, stream: int, op: str) -> None:
         if isinstance(nbytes, bool) or not isinstance(nbytes, int) or nbytes < 0:
-            raise BackendError(f"{op}: size must be a non-negative int, got {nbytes!r}")
+            raise BackendError(
+                f"Cannot {op}: size must be a non-negative int, got {nbytes!r}; pass a byte count"
+            )
         self._check_stream(stream, op)
         if nbytes == 0:
             return
@@ -129,6 +135,30 @@ class HostBackend:
         """Copies ``nbytes`` between "device" addresses (synchronously)."""
         self._copy(dst, src, nbytes, stream, "memcpy_dtod_async")
 
+    def stream_ops(self, stream: int) -> BoundStreamOps:
+        """Checked ``ctypes.memmove`` copies bound to ``stream`` (a
+        :class:`~trtcompat.backends.StreamOps`); they raise BackendError, as the guarded
+        methods do (there is nothing to translate)."""
+        copy, check = self._copy, self._check_stream
+
+        def htod(dst: int, src: int, nbytes: int) -> None:
+            copy(dst, src, nbytes, stream, "memcpy_htod_async")
+
+        def dtoh(dst: int, src: int, nbytes: int) -> None:
+            copy(dst, src, nbytes, stream, "memcpy_dtoh_async")
+
+        def dtod(dst: int, src: int, nbytes: int) -> None:
+            copy(dst, src, nbytes, stream, "memcpy_dtod_async")
+
+        def synchronize() -> None:
+            check(stream, "synchronize")
+
+        return BoundStreamOps(htod, dtoh, dtod, synchronize, (BackendError,))
+
+    def translate_error(self, exc: BaseException, what: str) -> BackendError:
+        """A BackendError saying what was being done, around ``exc``'s own message."""
+        return BackendError(f"Backend 'host' (device 0): {what} failed: {exc}")
+
     # -- streams and events --------------------------------------------------------------
 
     def _new_handle(self) -> int:
@@ -138,7 +168,10 @@ class HostBackend:
     def _check_stream(self, stream: int, op: str) -> None:
         # 0 is the default stream; anything else must be alive, as CUDA would require.
         if stream != 0 and stream not in self._streams:
-            raise BackendError(f"{op}: stream 0x{stream:x} is not a live stream of this backend")
+            raise BackendError(
+                f"Cannot {op}: stream 0x{stream:x} is not a live stream of this backend; use "
+                "one from create_stream() that was not destroyed, or 0"
+            )
 
     def create_stream(self) -> int:
         """Creates a stream handle (a counter: host copies are synchronous)."""
@@ -194,8 +227,8 @@ class HostBackend:
         self._check_range(ptr, nbytes, "device_array")
         buf = (ctypes.c_uint8 * nbytes).from_address(ptr)
         # numpy keeps ``buf`` alive through arr.base; hang the owner on it in turn.
-        buf._trtcompat_owner = owner
-        return np.frombuffer(buf, dtype=dt, count=count).reshape(shape)
+        setattr(buf, "_trtcompat_owner", owner)  # noqa: B010  (ctypes arrays take attributes)
+        return np.frombuffer(buf, dtype=dt, count=count).reshape(shape)  # type: ignore[call-overload,unused-ignore]
 
     def pointer_device(self, ptr: int) -> int:
         """0 for an address inside a live allocation.
@@ -204,12 +237,11 @@ class HostBackend:
             BackendError: ``ptr`` is not inside any live allocation of this backend.
         """
         if self._memory.find(ptr) is None:
-            raise BackendError(f"pointer_device(0x{ptr:x}): not inside a live allocation")
+            raise BackendError(
+                f"Cannot pointer_device(0x{ptr:x}): not inside a live allocation; pass an "
+                "address this backend allocated"
+            )
         return 0
 
     def __repr__(self) -> str:
         return f"HostBackend(device=0, outstanding={self.outstanding()})"
-
-
-def __dir__() -> list[str]:
-    return __all__

@@ -7,10 +7,62 @@ keeps whatever owner objects it needs alive, keyed by the pointer it returned.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-__all__ = ["Backend", "GraphCapture"]
+if TYPE_CHECKING:
+    from trtcompat.errors import BackendError
+
+__all__ = ["Backend", "GraphCapture", "StreamOps"]
+
+
+@runtime_checkable
+class StreamOps(Protocol):
+    """Copies and a synchronize bound to one stream: the library's own calls, nothing around.
+
+    What :meth:`Backend.stream_ops` returns, for hot paths that make the same calls on the
+    same stream many times. Each callable is the library call with the copy direction and the
+    stream fixed (a ``functools.partial`` or a small closure): no device switch, no handle
+    check, no error translation. So they are valid only inside ``with backend.activate():``,
+    and a failure raises one of :attr:`errors`, which the caller turns into the typed error
+    the guarded methods raise with :meth:`Backend.translate_error`::
+
+        ops = backend.stream_ops(stream)
+        with backend.activate():
+            try:
+                ops.htod(device_ptr, host_ptr, nbytes)
+                ops.synchronize()
+            except ops.errors as exc:
+                raise backend.translate_error(exc, "copying input 'x'") from exc
+    """
+
+    # Read-only properties rather than plain attributes: a Callable attribute of a Protocol is
+    # read as a method by older mypy (1.14, the last for Python 3.8), which drops an argument.
+    @property
+    def htod(self) -> Callable[[int, int, int], None]:
+        """``htod(dst_device_ptr, src_host_ptr, nbytes)``: enqueues a host-to-device copy."""
+        ...  # pragma: no cover
+
+    @property
+    def dtoh(self) -> Callable[[int, int, int], None]:
+        """``dtoh(dst_host_ptr, src_device_ptr, nbytes)``: enqueues a device-to-host copy."""
+        ...  # pragma: no cover
+
+    @property
+    def dtod(self) -> Callable[[int, int, int], None]:
+        """``dtod(dst_device_ptr, src_device_ptr, nbytes)``: enqueues a device-to-device copy."""
+        ...  # pragma: no cover
+
+    @property
+    def synchronize(self) -> Callable[[], None]:
+        """``synchronize()``: blocks until the stream's work is done."""
+        ...  # pragma: no cover
+
+    @property
+    def errors(self) -> tuple[type[BaseException], ...]:
+        """The exception types the callables raise on failure (the library's own)."""
+        ...  # pragma: no cover
 
 
 @runtime_checkable
@@ -18,7 +70,8 @@ class Backend(Protocol):
     """Device memory, pinned host memory, copies, streams and events on one device.
 
     Every method raises :class:`trtcompat.BackendError` when the underlying CUDA call fails.
-    All calls run with ``device`` current (each backend's own device guard).
+    All calls run with ``device`` current (each backend's own device guard), except the bound
+    callables of :meth:`stream_ops`, which rely on an enclosing :meth:`activate`.
     """
 
     #: The registry name: ``"pycuda"``, ``"cuda_python"``, ``"cupy"``, ``"torch"`` or ``"host"``.
@@ -98,10 +151,31 @@ class Backend(Protocol):
         """The device that owns ``ptr`` (from the driver's pointer attributes)."""
         ...  # pragma: no cover
 
+    def stream_ops(self, stream: int) -> StreamOps:
+        """The library's copy and synchronize calls bound to ``stream`` (see :class:`StreamOps`).
+
+        Build it once per stream, outside the hot loop; use it only inside :meth:`activate`.
+        """
+        ...  # pragma: no cover
+
+    def translate_error(self, exc: BaseException, what: str) -> BackendError:
+        """The typed error for ``exc``, one of a :class:`StreamOps`' ``errors``.
+
+        Args:
+            exc: What a :class:`StreamOps` callable raised.
+            what: What was being done, for the message (e.g. ``"copying input 'x' to the
+                device"``).
+
+        Returns:
+            The :class:`~trtcompat.BackendError` the guarded methods raise for the same
+            failure (the caller raises it ``from exc``).
+        """
+        ...  # pragma: no cover
+
 
 @runtime_checkable
 class GraphCapture(Protocol):
-    """CUDA-graph stream capture, which backends with a runtime-API handle offer.
+    """CUDA-graph stream capture, which every CUDA backend offers (``host`` does not).
 
     ``Runner(cuda_graph=True)`` records copies and the enqueue once per input shape and
     replays them with one launch.

@@ -8,8 +8,10 @@ optimization profiles and mixes fp16 and int32, the cases that trip version-spec
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..engine import io_tensors, load_engine
 from ..iotensor import IOTensor
@@ -19,7 +21,7 @@ from ..testing import ERAS, EngineSpec, TensorSpec, build_plan, era_info, fake_t
 __all__ = ["DEMO_SPEC", "format_table", "run_demo"]
 
 
-def _compute(feed: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+def _compute(feed: Mapping[str, NDArray[Any]]) -> dict[str, NDArray[Any]]:
     return {"scores": (feed["images"] * 2).astype(np.float16), "labels": feed["ids"] + 1}
 
 
@@ -50,9 +52,7 @@ def format_table(tensors: Sequence[IOTensor]) -> str:
     rows = [("name", "mode", "dtype", "shape", "location", "format")]
     rows += [(t.name, t.mode, str(t.dtype), str(t.shape), t.location, t.format) for t in tensors]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows
-    )
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
 
 
 def run_demo() -> str:
@@ -76,7 +76,3 @@ def run_demo() -> str:
     verdict = "identical" if len(tables) == 1 else "DIFFERENT"
     out.append(f"The I/O tensor table is {verdict} on all {len(ERAS)} eras.\n")
     return "\n".join(out)
-
-
-def __dir__() -> list[str]:
-    return __all__

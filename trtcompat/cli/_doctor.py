@@ -1,85 +1,203 @@
-"""``trtcompat doctor``: what TensorRT, API families, memory backends and GPUs this machine has."""
+"""``trtcompat doctor``: what TensorRT, API families, memory backends and GPUs this machine has.
+
+Each fact has one source: TensorRT from :func:`trtcompat.runtime_info` (and whether it can
+create a Runtime, from :func:`trtcompat.create_runtime`), the backends from
+:func:`trtcompat.backends.available_backends` with their versions from the installed
+distributions' metadata, and the GPUs from the CUDA driver (``libcuda``) itself.
+"""
 
 from __future__ import annotations
 
-import importlib.util
+import ctypes
+import importlib.metadata
 import os
-import shutil
+import re
 import sys
 from typing import Any
 
 from .. import _detect
-from .._dispatch import runtime_info
 from .._version import __version__
+from ..backends import available_backends
+from ..discovery import runtime_info
+from ..engine import create_runtime
 from ..errors import TrtCompatError
 
-__all__ = ["doctor_report", "format_report"]
+__all__ = ["doctor_report", "format_report", "gpu_report", "usable"]
 
-_BACKEND_MODULES = {"pycuda": "pycuda", "cuda_python": "cuda", "cupy": "cupy", "torch": "torch"}
+# CUdevice_attribute values (cuda.h): compute capability major / minor.
+_CC_MAJOR, _CC_MINOR = 75, 76
+_LIBCUDA = ("libcuda.so.1", "libcuda.so", "nvcuda.dll")
+_KERNEL_DRIVER = "/proc/driver/nvidia/version"
 
 
-def _importable(module: str) -> bool:
+def _distributions_of(modules: list[str]) -> dict[str, list[str]]:
+    """Top-level module -> ``"name version"`` of each installed distribution providing it."""
+    found: dict[str, set[str]] = {m: set() for m in modules}
+    for dist in importlib.metadata.distributions():
+        provides = set((dist.read_text("top_level.txt") or "").split())
+        if not provides:
+            provides = {f.parts[0] for f in dist.files or () if len(f.parts) > 1}
+        for module in provides & set(modules):
+            found[module].add(f"{dist.metadata['Name']} {dist.version}")
+    return {m: sorted(v) for m, v in found.items()}
+
+
+def _backends() -> dict[str, Any]:
+    names = available_backends()
+    # A backend's name starts with the module it imports: pycuda, cuda(_python), cupy, torch.
+    modules = {name: name.split("_")[0] for name in names if name != "host"}
+    versions = _distributions_of(sorted(set(modules.values())))
+    return {name: {"versions": versions.get(modules.get(name, ""), [])} for name in names}
+
+
+def _load_libcuda() -> tuple[Any, str | None]:
+    first = ""
+    for name in _LIBCUDA:
+        try:
+            return ctypes.CDLL(name), None
+        except OSError as err:
+            first = first or str(err)
+    return None, first
+
+
+def _kernel_driver() -> str | None:
+    # "NVRM version: NVIDIA UNIX x86_64 Kernel Module  570.86.15  ..." and, for the open
+    # modules, "NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  580.159.04  ...":
+    # the version is the first dotted number on the line.
     try:
-        return importlib.util.find_spec(module) is not None
-    except (ImportError, ValueError):
-        return False
+        with open(_KERNEL_DRIVER) as handle:
+            found = re.search(r"\b\d+\.\d+(?:\.\d+)?\b", handle.readline())
+    except OSError:
+        return None
+    return found.group(0) if found else None
 
 
-def _gpu_present() -> bool:
-    # Cheap and side-effect free: no CUDA context is created just to answer this.
-    return os.path.exists("/dev/nvidia0") or shutil.which("nvidia-smi") is not None
+def gpu_report() -> dict[str, Any]:
+    """The GPUs the CUDA driver sees: ``driver`` (kernel module version or null),
+    ``cuda_driver`` (the CUDA version the driver supports, ``"12.8"``), ``devices`` (each
+    with ``index``, ``name``, ``compute_capability`` and ``memory_bytes``), and ``error``
+    (why none could be listed, or null). Creates no CUDA context (``cuInit`` only)."""
+    report: dict[str, Any] = {
+        "driver": _kernel_driver(),
+        "cuda_driver": None,
+        "devices": [],
+        "error": None,
+    }
+    lib, error = _load_libcuda()
+    if lib is None:
+        report["error"] = f"no CUDA driver library ({error})"
+        return report
+    status = lib.cuInit(0)
+    if status != 0:
+        report["error"] = f"cuInit failed with CUDA error {status}"
+        return report
+    version, count = ctypes.c_int(), ctypes.c_int()
+    if lib.cuDriverGetVersion(ctypes.byref(version)) == 0:
+        report["cuda_driver"] = f"{version.value // 1000}.{version.value % 1000 // 10}"
+    lib.cuDeviceGetCount(ctypes.byref(count))
+    for index in range(count.value):
+        device, major, minor = ctypes.c_int(), ctypes.c_int(), ctypes.c_int()
+        name, memory = ctypes.create_string_buffer(256), ctypes.c_size_t()
+        lib.cuDeviceGet(ctypes.byref(device), index)
+        lib.cuDeviceGetName(name, len(name), device)
+        lib.cuDeviceGetAttribute(ctypes.byref(major), _CC_MAJOR, device)
+        lib.cuDeviceGetAttribute(ctypes.byref(minor), _CC_MINOR, device)
+        lib.cuDeviceTotalMem_v2(ctypes.byref(memory), device)
+        report["devices"].append(
+            {
+                "index": index,
+                "name": name.value.decode(errors="replace"),
+                "compute_capability": f"{major.value}.{minor.value}",
+                "memory_bytes": memory.value,
+            }
+        )
+    if not report["devices"]:
+        report["error"] = "the CUDA driver sees no device"
+    return report
+
+
+def _tensorrt() -> dict[str, Any]:
+    trt: dict[str, Any] = {"import_errors": _detect.import_errors()}
+    try:
+        info = runtime_info()
+    except TrtCompatError as err:
+        trt.update(module=None, error=str(err).splitlines()[0])
+        return trt
+    trt.update(
+        module=info.module,
+        version=info.version,
+        families=list(info.families),
+        flavor=info.flavor,
+        runtime=None,
+    )
+    try:
+        create_runtime()
+        trt["runtime"] = "created"
+    except TrtCompatError as err:
+        trt["runtime"] = None
+        trt["runtime_error"] = list(err.trt_log) or [str(err).splitlines()[0]]
+    return trt
 
 
 def doctor_report() -> dict[str, Any]:
     """The facts ``trtcompat doctor`` prints, as a JSON-ready dict.
 
-    Keys: ``trtcompat``, ``python``, ``tensorrt`` (``module``, ``version``, ``families``,
-    ``flavor``, or ``error``), ``backends`` (name -> importable), ``gpu`` (bool).
+    Keys (documented in docs/CLI.md): ``trtcompat``, ``python``, ``tensorrt`` (``module``,
+    ``version``, ``families``, ``flavor``, ``runtime``, ``runtime_error``,
+    ``import_errors``, or ``error``), ``trt_module_override``, ``backends`` (name ->
+    ``versions``), ``gpu`` (see :func:`gpu_report`).
     """
-    trt: dict[str, Any]
-    try:
-        info = runtime_info()
-        trt = {
-            "module": info.module,
-            "version": info.version,
-            "families": list(info.families),
-            "flavor": info.flavor,
-        }
-    except TrtCompatError as err:
-        trt = {"module": None, "error": str(err).splitlines()[0]}
-    backends = {name: _importable(module) for name, module in _BACKEND_MODULES.items()}
-    backends["host"] = True
     return {
         "trtcompat": __version__,
         "python": sys.version.split()[0],
-        "tensorrt": trt,
+        "tensorrt": _tensorrt(),
         "trt_module_override": os.environ.get(_detect.ENV_MODULE),
-        "backends": backends,
-        "gpu": _gpu_present(),
+        "backends": _backends(),
+        "gpu": gpu_report(),
     }
+
+
+def usable(report: dict[str, Any]) -> bool:
+    """Whether the report found a TensorRT that imports and can create a Runtime."""
+    return bool(report["tensorrt"].get("module")) and report["tensorrt"].get("runtime") == "created"
+
+
+def _gib(nbytes: int) -> str:
+    return f"{nbytes / 2**30:.1f} GiB"
 
 
 def format_report(report: dict[str, Any]) -> str:
     """The human-readable form of :func:`doctor_report`."""
     trt = report["tensorrt"]
+    lines = [f"trtcompat {report['trtcompat']} on Python {report['python']}"]
     if trt.get("module"):
-        trt_line = (
-            f"{trt['module']} {trt['version']} ({trt['flavor']}); "
+        lines.append(
+            f"TensorRT:        {trt['module']} {trt['version']} ({trt['flavor']}); "
             f"API families: {', '.join(trt['families'])}"
         )
+        if trt["runtime"] == "created":
+            lines.append("TensorRT runtime: created")
+        else:
+            lines.append("TensorRT runtime: cannot be created; TensorRT said:")
+            lines += [f"  {line}" for line in trt["runtime_error"]]
     else:
-        trt_line = f"not found: {trt['error']}"
-    ready = [n for n, ok in report["backends"].items() if ok]
-    missing = [n for n, ok in report["backends"].items() if not ok]
-    lines = [
-        f"trtcompat {report['trtcompat']} on Python {report['python']}",
-        f"TensorRT:        {trt_line}",
-        f"memory backends: {', '.join(ready)}"
-        + (f" (not installed: {', '.join(missing)})" if missing else ""),
-        f"GPU:             {'present' if report['gpu'] else 'none found'}",
-    ]
+        lines.append(f"TensorRT:        not found: {trt['error']}")
+    for name, error in trt["import_errors"].items():
+        lines.append(f"  {name} is installed but failed to import: {error}")
+    backends = []
+    for name, facts in report["backends"].items():
+        versions = ", ".join(facts["versions"])
+        backends.append(f"{name} ({versions})" if versions else name)
+    lines.append(f"memory backends: {', '.join(backends)}")
+    gpu = report["gpu"]
+    driver = gpu["driver"] or "unknown"
+    cuda = f", CUDA {gpu['cuda_driver']}" if gpu["cuda_driver"] else ""
+    if gpu["devices"]:
+        for d in gpu["devices"]:
+            lines.append(
+                f"GPU {d['index']}:           {d['name']}, compute capability "
+                f"{d['compute_capability']}, {_gib(d['memory_bytes'])}; driver {driver}{cuda}"
+            )
+    else:
+        lines.append(f"GPU:             none found ({gpu['error']})")
     return "\n".join(lines)
-
-
-def __dir__() -> list[str]:
-    return __all__

@@ -22,7 +22,9 @@ TensorRT runtime and API family used to read it. ``--json`` prints the same as o
   (without TensorRT installed, only ``path`` and ``header`` are printed).
 
 Errors (no such file, an empty or foreign plan, a plan from another TensorRT version, no
-TensorRT installed) print one paragraph on stderr and exit with status 2.
+TensorRT installed, a TensorRT that cannot create a Runtime on this machine) print one
+paragraph on stderr, with what TensorRT logged, and exit with status 2. The keys are also
+listed in docs/CLI.md.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from .._dispatch import family_for, runtime_info
-from ..engine import load_engine
+from .._dispatch import family_for
+from ..discovery import runtime_info
+from ..engine import device_memory_size, load_engine
 from ..errors import PlanFormatError, TensorRTNotFoundError, TrtCompatError
 from ..plan import PlanInfo, plan_info
 from ._plans import header_lines
@@ -70,7 +73,7 @@ def describe_engine(engine: Any) -> dict[str, Any]:
         "family": family.NAME,
         "name": name if isinstance(name, str) else None,
         "implicit_batch": family.has_implicit_batch(engine),
-        "device_memory_size": _device_memory_size(engine),
+        "device_memory_size": device_memory_size(engine),
         "num_profiles": len(profiles),
         "tensors": [
             {
@@ -88,15 +91,6 @@ def describe_engine(engine: Any) -> dict[str, Any]:
     }
 
 
-def _device_memory_size(engine: Any) -> int | None:
-    # Breakpoint: TensorRT 10.1 added device_memory_size_v2 and made the old property warn;
-    # 11.0 removed the old one. Reading _v2 first keeps inspect free of DeprecationWarnings.
-    for attribute in ("device_memory_size_v2", "device_memory_size"):
-        if hasattr(type(engine), attribute) or hasattr(engine, attribute):
-            return int(getattr(engine, attribute))
-    return None
-
-
 def _shape(dims: Sequence[int]) -> str:
     # As TensorRT prints a Dims: a tuple, so a 1-D shape reads (4,).
     return repr(tuple(dims))
@@ -104,10 +98,7 @@ def _shape(dims: Sequence[int]) -> str:
 
 def _table(rows: list[list[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return [
-        "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
-        for row in rows
-    ]
+    return ["  " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
 
 
 def format_description(report: dict[str, Any]) -> str:
@@ -209,7 +200,3 @@ def _has_tensorrt() -> bool:
     except TensorRTNotFoundError:
         return False
     return True
-
-
-def __dir__() -> list[str]:
-    return __all__

@@ -138,7 +138,3 @@ def main(argv: list[str] | None = None) -> int:
         if not rows:
             print("No plans found.")
     return 1 if any(r["verdict"] in ("no", "unknown") for r in rows) else 0
-
-
-def __dir__() -> list[str]:
-    return __all__

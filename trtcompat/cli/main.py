@@ -1,4 +1,4 @@
-"""The ``trtcompat`` command: ``doctor``, ``demo``, ``inspect ENGINE``, ``plans DIR`` and
+"""The ``trtcompat`` command line: ``doctor``, ``demo``, ``inspect ENGINE``, ``plans DIR`` and
 ``scan PATH``."""
 
 from __future__ import annotations
@@ -8,14 +8,24 @@ import json
 import sys
 from collections.abc import Sequence
 
+from .._version import __version__
+
 __all__ = ["main"]
+
+_DESCRIPTION = (
+    "One Python API over every TensorRT runtime (8.x, 10.x, 11.x, lean and dispatch). "
+    "Run `trtcompat COMMAND -h` for a command's options."
+)
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from ._doctor import doctor_report, format_report
+    from ._doctor import doctor_report, format_report, usable
 
     report = doctor_report()
     print(json.dumps(report, indent=2) if args.json else format_report(report))
+    if not usable(report):
+        print("trtcompat doctor: no usable TensorRT (see above).", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -29,8 +39,40 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="trtcompat",
+        description=_DESCRIPTION,
+    )
+    parser.add_argument("--version", action="version", version=f"trtcompat {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    doctor = sub.add_parser(
+        "doctor",
+        help="TensorRT, API families, Runtime creation, backends, GPUs; exit 1 if unusable",
+        description="Show the TensorRT module trtcompat would use (and modules that are "
+        "installed but fail to import), whether it can create a Runtime, the memory backends "
+        "with their versions, and each GPU's name, compute capability and memory with the "
+        "driver version. Exits 1 when no usable TensorRT is found.",
+    )
+    doctor.add_argument("--json", action="store_true", help="print JSON (keys: docs/CLI.md)")
+    doctor.set_defaults(func=_doctor)
+    demo = sub.add_parser(
+        "demo",
+        help="one engine on every TensorRT API era (fakes, no GPU)",
+        description="Load one fake engine on each TensorRT API era (8.4, 8.6, 10, 11), print "
+        "its I/O tensors and one inference on each, then the doctor report. Needs no GPU or "
+        "TensorRT.",
+    )
+    demo.set_defaults(func=_demo)
+    sub.add_parser("inspect", help="ENGINE: a plan's I/O tensors, profiles, device memory")
+    sub.add_parser("plans", help="DIR: which TensorRT built each plan in DIR")
+    sub.add_parser("scan", help="PATH: removed or deprecated TensorRT APIs in Python code")
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Runs the CLI; returns the exit code (0 ok, 1 findings for ``scan``, 2 usage errors)."""
+    """Runs the CLI; returns the exit code (0 ok; 1 findings for ``scan`` or no usable
+    TensorRT for ``doctor``; 2 usage errors and engines that cannot be read)."""
     args = list(sys.argv[1:] if argv is None else argv)
     # scan and inspect own their argument parsing; hand them the rest of the line.
     if args and args[0] == "scan":
@@ -45,17 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ._plans import main as plans_main
 
         return plans_main(args[1:])
-    parser = argparse.ArgumentParser(prog="trtcompat", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    doctor = sub.add_parser("doctor", help="show TensorRT, API families, backends and GPU")
-    doctor.add_argument("--json", action="store_true", help="print JSON")
-    doctor.set_defaults(func=_doctor)
-    demo = sub.add_parser("demo", help="one engine on every TensorRT API era (fakes, no GPU)")
-    demo.set_defaults(func=_demo)
-    sub.add_parser("inspect", help="print an engine's I/O tensors and profiles (see inspect -h)")
-    sub.add_parser("plans", help="which TensorRT built each plan in DIR (see plans -h)")
-    sub.add_parser("scan", help="find removed TensorRT APIs in code (see scan -h)")
-    parsed = parser.parse_args(args)
+    parsed = _parser().parse_args(args)
     code: int = parsed.func(parsed)
     return code
 

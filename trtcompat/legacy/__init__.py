@@ -30,10 +30,27 @@ import os
 from typing import Any
 
 from .._dispatch import ENV_FAMILY, available_families, family_for
-from ._context import LegacyContext
+from ._context import LegacyContext, TensorContext
 from ._engine import LegacyEngine, NativeEngine, TensorEngine
 
-__all__ = ["LegacyContext", "LegacyEngine", "wrap"]
+__all__ = ["CONTEXT_MEMBERS", "ENGINE_MEMBERS", "LegacyContext", "LegacyEngine", "wrap"]
+
+
+def _served(*views: type) -> frozenset[str]:
+    # What the views define themselves (the rest is forwarded to the wrapped object), as the
+    # name a program uses: len(engine) and engine[key] are __len__ / __getitem__.
+    return frozenset(
+        name
+        for view in views
+        for name in vars(view)
+        if not name.startswith("_") or name in ("__len__", "__getitem__", "__iter__")
+    )
+
+
+ENGINE_MEMBERS = _served(LegacyEngine, TensorEngine)
+"""The TensorRT 8 engine members a :func:`wrap` view serves on every TensorRT (8.x to 11.x)."""
+CONTEXT_MEMBERS = _served(LegacyContext, TensorContext)
+"""The TensorRT 8 context members a view's contexts serve on every TensorRT (8.x to 11.x)."""
 
 
 def wrap(engine: Any, *, family: str | None = None) -> LegacyEngine:

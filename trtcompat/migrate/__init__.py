@@ -38,12 +38,17 @@ __all__ = [
 ]
 
 
-def fix_source(source: bytes, findings: Iterable[Finding]) -> tuple[bytes, int]:
+def fix_source(
+    source: bytes, findings: Iterable[Finding], line_length: int = 100
+) -> tuple[bytes, int]:
     """Rewrite the fixable findings of one file (needs libcst).
 
     Args:
         source: The file's bytes.
         findings: Its findings, from :func:`scan_source`.
+        line_length: Rewritten lines longer than this have their calls broken over lines,
+            inside the call's parentheses (the command line reads it from the project's
+            ``[tool.ruff]`` / ``[tool.black]`` ``line-length``).
 
     Returns:
         The new bytes and the number of rewrites applied.
@@ -54,7 +59,7 @@ def fix_source(source: bytes, findings: Iterable[Finding]) -> tuple[bytes, int]:
     """
     from trtcompat.migrate._codemod import fix_source as _fix
 
-    return _fix(source, findings)
+    return _fix(source, findings, line_length)
 
 
 def __dir__() -> list[str]:

@@ -17,7 +17,15 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-__all__ = ["TRT_MODULES", "FileFacts", "analyse", "dotted", "receiver_kind"]
+__all__ = [
+    "TRT_MODULES",
+    "FileFacts",
+    "analyse",
+    "dotted",
+    "layer_key",
+    "receiver_kind",
+    "receiver_layer",
+]
 
 TRT_MODULES = frozenset(
     {"tensorrt", "tensorrt_lean", "tensorrt_dispatch", "tensorrt_bindings", "tensorrt_rtx"}
@@ -80,6 +88,10 @@ class FileFacts:
         fix_alias: Module-level alias of any tensorrt module, for runtime rewrites.
         builder_alias: Module-level alias of the full ``tensorrt`` module (builder rewrites).
         kinds: Dotted names mapped to the kind of object assigned to them.
+        layers: Dotted names mapped to the :func:`layer_key` of each ``add_*`` call assigned
+            to them (``""`` for any other assignment).
+        local_kinds: ``(id(function), name)`` mapped to a kind that holds only in that function
+            (``engine = trtcompat.legacy.wrap(engine)`` rebinding a parameter).
         parents: ``id(node)`` mapped to the parent node.
         scopes: Scope node id mapped to {name: [binding expressions]} (``None`` for a binding
             that is neither a ``for`` nor an assignment, e.g. a parameter).
@@ -91,6 +103,8 @@ class FileFacts:
     fix_alias: str | None = None
     builder_alias: str | None = None
     kinds: dict[str, str] = field(default_factory=dict)
+    layers: dict[str, set[str]] = field(default_factory=dict)
+    local_kinds: dict[tuple[int, str], str] = field(default_factory=dict)
     parents: dict[int, ast.AST] = field(default_factory=dict)
     scopes: dict[int, dict[str, list[tuple[str, ast.expr | None]]]] = field(default_factory=dict)
 
@@ -134,6 +148,34 @@ def _call_kind(call: ast.Call) -> str | None:
 _LEGACY = frozenset({"trtcompat.legacy", "legacy"})
 
 
+def layer_key(value: ast.expr | None) -> str:
+    """Which layer an ``INetworkDefinition.add_*`` call makes, as the lower-case class name
+    without ``I`` / ``Layer`` (``add_pooling_nd`` -> ``"pooling"``: ``IPoolingLayer``;
+    ``add_rnn_v2`` -> ``"rnnv2"``); ``""`` for anything else."""
+    if not isinstance(value, ast.Call) or _call_kind(value) != "layer":
+        return ""
+    func = value.func
+    if not isinstance(func, ast.Attribute) or not func.attr.startswith(_LAYER_PREFIX):
+        return ""  # network.get_layer(i): any layer
+    name = func.attr[len(_LAYER_PREFIX) :]
+    if name.endswith("_nd"):
+        name = name[: -len("_nd")]
+    return name.replace("_", "").lower()
+
+
+def receiver_layer(expr: ast.expr, facts: FileFacts) -> str:
+    """The :func:`layer_key` of a receiver when every assignment of it makes the same kind of
+    layer (``pool = network.add_pooling(...)``), else ``""`` (unknown)."""
+    if isinstance(expr, ast.Call):
+        return layer_key(expr)
+    if isinstance(expr, ast.Name) and id(expr) in facts.parents:
+        keys = {layer_key(value) for _, value in facts.bindings(expr, expr.id)}
+    else:
+        name = dotted(expr)
+        keys = facts.layers.get(name, set()) if name is not None else set()
+    return next(iter(keys)) if len(keys) == 1 else ""
+
+
 def receiver_kind(expr: ast.expr, facts: FileFacts) -> str | None:
     """Classify the object an attribute is read from.
 
@@ -154,10 +196,16 @@ def receiver_kind(expr: ast.expr, facts: FileFacts) -> str | None:
         return None
     if name in ("self", "cls"):
         return "self"
+    if isinstance(expr, ast.Name) and id(expr) in facts.parents:
+        local = facts.local_kinds.get((id(facts.scope_of(expr)), name))
+        if local is not None:
+            return local
     if name in facts.kinds:
         return facts.kinds[name]
     if name.split(".")[0] in _NOT_TRT:
         return "options"
+    if name.split(".")[0] == "trtcompat":
+        return "options"  # trtcompat's own functions (trtcompat.execute, ...)
     last = name.rsplit(".", 1)[-1].lower()
     for fragment, kind in _FRAGMENTS:
         if fragment in last:
@@ -202,6 +250,11 @@ def _record_target(facts: FileFacts, target: ast.expr, value: ast.expr | None) -
         )
         if kind == "context" and legacy:
             kind = "legacy_context"  # a LegacyContext keeps the 8.x calls working
+        if kind is not None and isinstance(target, ast.Name) and kind.startswith("legacy"):
+            scope = facts.scope_of(target)
+            if not isinstance(scope, ast.Module):  # a rebinding holds in its function only
+                facts.local_kinds[(id(scope), name)] = kind
+                return
         if kind is not None:
             facts.kinds[name] = kind
 
@@ -223,14 +276,18 @@ def analyse(tree: ast.Module) -> FileFacts:
     for stmt in tree.body:
         if isinstance(stmt, ast.Try):
             top_level.update(id(s) for s in stmt.body)
+    assignments: list[tuple[ast.expr, ast.expr]] = []
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             _record_import(node, facts, id(node) in top_level)
         elif isinstance(node, ast.Assign):
+            assignments.extend((target, node.value) for target in node.targets)
             for target in node.targets:
-                _record_target(facts, target, node.value)
+                name = dotted(target)
+                if name is not None:
+                    facts.layers.setdefault(name, set()).add(layer_key(node.value))
         elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-            _record_target(facts, node.optional_vars, node.context_expr)
+            assignments.append((node.optional_vars, node.context_expr))
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             owner = facts.parents.get(id(node))
             value: ast.expr | None = None
@@ -242,8 +299,8 @@ def analyse(tree: ast.Module) -> FileFacts:
             _bind(facts, facts.scope_of(node), node.id, how, value)
         elif isinstance(node, ast.arg):
             _bind(facts, facts.scope_of(node), node.arg, "other", None)
+    # Twice: a context's kind depends on its engine's, whichever assignment the walk met first.
+    for _ in range(2):
+        for target, value in assignments:
+            _record_target(facts, target, value)
     return facts
-
-
-def __dir__() -> list[str]:
-    return __all__

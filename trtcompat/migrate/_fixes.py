@@ -23,12 +23,16 @@ class FixSpec:
     """A rewrite the codemod performs at one position.
 
     Attributes:
-        kind: What to do (``attr``, ``rename``, ``swap``, ``is_input``, ``no_devmem``,
-            ``workspace``, ``cuda_from``, ``cuda_import``, ``consumed``).
+        kind: What to do: native rewrites (``attr``, ``rename``, ``swap``, ``is_input``,
+            ``no_devmem``, ``workspace``, ``cuda_from``, ``cuda_import``, ``consumed``) or
+            trtcompat ones (``wrapped``, ``tc_execute``, ``tc_call``).
         new: The new name (or module), where the kind needs one.
         alias: The tensorrt module alias the rewrite uses.
         arg: Index of an argument to unwrap from ``X.get_binding_index("lit")``; -1 for none.
         paren: Parenthesize the generated comparison.
+        edits: For ``wrapped``: the ``(line, column, "wrap" | "rebind")`` edits that put the
+            engine behind ``trtcompat.legacy.wrap`` (the finding itself is left as it is).
+        needs: The oldest TensorRT release the rewritten code runs on (None: any).
     """
 
     kind: str
@@ -36,6 +40,8 @@ class FixSpec:
     alias: str = ""
     arg: int = -1
     paren: bool = False
+    edits: tuple[tuple[int, int, str], ...] = ()
+    needs: str | None = None
 
 
 # Name-argument methods renamed one to one when the argument is certainly a tensor name.
@@ -191,7 +197,3 @@ def _plan_workspace(node: ast.Attribute, facts: FileFacts) -> FixSpec | None:
     if receiver_kind(node.value, facts) in ("builder", "self") or facts.builder_alias is None:
         return None
     return FixSpec("workspace", new="set_memory_pool_limit", alias=facts.builder_alias)
-
-
-def __dir__() -> list[str]:
-    return __all__

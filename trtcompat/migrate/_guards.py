@@ -1,6 +1,7 @@
 """Is a use inside code that only runs on old TensorRT versions? (``guarded`` findings)
 
-Code under ``if hasattr(obj, "old_member")``, in the ``else`` of ``hasattr(obj, "new_member")``,
+Code under ``if hasattr(obj, "old_member")``, in the ``else`` of ``hasattr(obj, "new_member")``
+(or after an ``if`` on one of these that ends in ``return`` / ``raise``),
 behind ``try: ... except AttributeError``, in a branch only implicit-batch engines reach
 (``if engine.has_implicit_batch_dimension:``) or under a version check (``trt.__version__``,
 ``packaging.version``, a name with ``version`` in it) is a deliberate compatibility path, not a
@@ -61,22 +62,63 @@ def _implicit_batch(test: ast.expr) -> bool:
 
 
 def _catches_attribute_error(handler: ast.ExceptHandler) -> bool:
-    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    caught = handler.type
+    kinds = caught.elts if isinstance(caught, ast.Tuple) else [caught] if caught else []
     return any(isinstance(k, ast.Name) and k.id == "AttributeError" for k in kinds)
+
+
+def _string_compare(test: ast.expr) -> bool:
+    """``trt.__version__[0] < "8"``: wrong from 10.0 (``"1" < "8"``), so it guards nothing."""
+    return any(
+        isinstance(node, ast.Compare)
+        and any(
+            isinstance(o, ast.Constant) and isinstance(o.value, str)
+            for o in (node.left, *node.comparators)
+        )
+        and is_version_check(node)
+        for node in ast.walk(test)
+    )
+
+
+def _test_guards(test: ast.expr, in_body: bool, member: str) -> bool:
+    """Whether the ``in_body`` (True) or ``else`` (False) branch of ``test`` guards ``member``."""
+    if is_version_check(test):
+        return not _string_compare(test)
+    probe = _hasattr_name(test)
+    if probe is not None:
+        name, negated = probe
+        old_branch = in_body != negated  # the branch where hasattr(...) is True
+        return name == member if old_branch else name != member
+    return in_body and _implicit_batch(test)
 
 
 def _branch_guards(parent: ast.If | ast.IfExp, child: ast.AST, member: str) -> bool:
     if child is parent.test:
         return False
     in_body = child is parent.body or (isinstance(parent.body, list) and child in parent.body)
-    if is_version_check(parent.test):
-        return True
-    probe = _hasattr_name(parent.test)
-    if probe is not None:
-        name, negated = probe
-        old_branch = in_body != negated  # the branch where hasattr(...) is True
-        return name == member if old_branch else name != member
-    return in_body and _implicit_batch(parent.test)
+    return _test_guards(parent.test, in_body, member)
+
+
+def _leaves(body: list[ast.stmt]) -> bool:
+    """Whether a block always leaves its function (ends in ``return`` or ``raise``)."""
+    return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise))
+
+
+def _after_early_exit(parent: ast.AST, child: ast.AST, member: str) -> bool:
+    """Whether ``child`` follows an ``if TEST: ... return`` in the same block whose ``else``
+    (the code after it) is a guarded branch: ``if trt_major >= 10: return new(); old()``."""
+    for name in ("body", "orelse", "finalbody"):
+        block = getattr(parent, name, None)
+        if not isinstance(block, list) or child not in block:
+            continue
+        for earlier in block[: block.index(child)]:
+            if (
+                isinstance(earlier, ast.If)
+                and _leaves(earlier.body)
+                and _test_guards(earlier.test, False, member)
+            ):
+                return True
+    return False
 
 
 def is_guarded(node: ast.AST, member: str, facts: FileFacts) -> bool:
@@ -88,12 +130,15 @@ def is_guarded(node: ast.AST, member: str, facts: FileFacts) -> bool:
         facts: The file's facts (for parents).
 
     Returns:
-        True inside a hasattr / try-except AttributeError / implicit-batch / version guard.
+        True inside a hasattr / try-except AttributeError / implicit-batch / version guard,
+        or after an early ``return`` / ``raise`` under one.
     """
     member = member.rsplit(".", 1)[-1]
     child, parent = node, facts.parents.get(id(node))
     while parent is not None:
         if isinstance(parent, (ast.If, ast.IfExp)) and _branch_guards(parent, child, member):
+            return True
+        if _after_early_exit(parent, child, member):
             return True
         if (
             isinstance(parent, ast.Try)

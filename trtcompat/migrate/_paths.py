@@ -39,7 +39,11 @@ def iter_python_files(paths: Iterable[str]) -> Iterator[str]:
 
 
 def scan_paths(
-    paths: Iterable[str], rules: Iterable[Rule] = RULES, target: int = NEWEST
+    paths: Iterable[str],
+    rules: Iterable[Rule] = RULES,
+    target: int = NEWEST,
+    to: str = "trtcompat",
+    min_trt: str | None = None,
 ) -> list[FileResult]:
     """Scan files and directories.
 
@@ -47,6 +51,8 @@ def scan_paths(
         paths: Files or directories.
         rules: The active rules.
         target: The TensorRT major version the code must run on.
+        to: Fix style, ``"trtcompat"`` or ``"tensorrt"`` (see :func:`scan_source`).
+        min_trt: The oldest TensorRT fixed code must run on (see :func:`scan_source`).
 
     Returns:
         One result per file; unreadable or unparsable files carry an ``error``.
@@ -63,9 +69,5 @@ def scan_paths(
         except OSError as err:
             results.append(FileResult(path, error=f"{type(err).__name__}: {err.strerror}"))
             continue
-        results.append(scan_source(data, path, active, target))
+        results.append(scan_source(data, path, active, target, to, min_trt))
     return results
-
-
-def __dir__() -> list[str]:
-    return __all__

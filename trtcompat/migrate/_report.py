@@ -15,7 +15,9 @@ from trtcompat.migrate._scanner import FileResult, Finding
 
 __all__ = ["SCHEMA_VERSION", "finding_dict", "rules_table", "to_json", "to_text"]
 
-SCHEMA_VERSION = 1
+# 2: "needs" added; "api" may name several classes ("A|B.member") where the receiver's class
+# is not known. Consumers that split "api" into class and member must expect the "|".
+SCHEMA_VERSION = 2
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
@@ -40,6 +42,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "replacement": rule.replacement,
         "trtcompat": rule.trtcompat,
         "fixable": finding.fixable,
+        "needs": finding.needs,
         "note": rule.why,
         "status": finding.status,
         "guarded": finding.guarded,
@@ -95,6 +98,12 @@ def _line(finding: Finding) -> str:
     else:
         removed = "hazard"
     hint = "guarded" if finding.guarded else "fixable" if finding.fixable else "manual"
+    if finding.needs is not None and not finding.guarded:
+        hint += (
+            f", needs TensorRT {finding.needs}"
+            if finding.fixable
+            else f"; --min-trt {finding.needs} fixes it"
+        )
     tc = f"; trtcompat: {rule.trtcompat}" if rule.trtcompat != "—" else ""
     return (
         f"{finding.path}:{finding.line}:{finding.col}: {rule.id} {finding.symbol} ({removed}) "
@@ -166,7 +175,3 @@ def rules_table() -> str:
         )
         rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(rows) + "\n"
-
-
-def __dir__() -> list[str]:
-    return __all__

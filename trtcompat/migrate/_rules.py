@@ -1,8 +1,9 @@
 """The one table of migration rules: for the scanner, the JSON output and docs/MIGRATION.md.
 
-Versions and replacements come from ``shared/TRT_API.md`` (pybind sources of the
-NVIDIA/TensorRT ``release/x.y`` branches, the 8.x->10.x and 10.x->11.x Python migration guides,
-the C++ deprecated list, the 10.12 release notes) and the cuda-python 12.6.1 / 13.0.0 notes.
+Versions come from the generated table ``trtcompat/_api_changes.py`` (the pybind sources of the
+NVIDIA/TensorRT ``release/x.y`` branches); replacements from NVIDIA's 8.x->10.x and 10.x->11.x
+Python migration guides, the C++ deprecated list, the 10.12 release notes and the cuda-python
+12.6.1 / 13.0.0 notes, as docs/MIGRATION.md cites them.
 """
 
 from __future__ import annotations
@@ -425,7 +426,3 @@ def select_rules(
             continue
         chosen.append(rule)
     return tuple(chosen)
-
-
-def __dir__() -> list[str]:
-    return __all__

@@ -13,11 +13,20 @@ import tokenize
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from trtcompat.migrate._analysis import FileFacts, analyse, dotted, receiver_kind
+from trtcompat.legacy import CONTEXT_MEMBERS, ENGINE_MEMBERS
+from trtcompat.migrate._analysis import (
+    FileFacts,
+    analyse,
+    dotted,
+    receiver_kind,
+    receiver_layer,
+)
+from trtcompat.migrate._astcompat import alias_positions, subscript_key
 from trtcompat.migrate._fixes import FixSpec, plan_fix
 from trtcompat.migrate._guards import is_guarded
 from trtcompat.migrate._rules import RULES, Rule
-from trtcompat.migrate._table import is_member_name, versions
+from trtcompat.migrate._table import at_least, fix_needs, is_member_name, versions
+from trtcompat.migrate._totrtcompat import RUNTIME_KINDS, plan_trtcompat
 
 __all__ = [
     "NEWEST",
@@ -83,6 +92,9 @@ class Finding:
         status: ``removed``, ``deprecated`` (still present at the target) or ``hazard``.
         guarded: On a compatibility path (hasattr, try/except AttributeError, version check,
             implicit-batch branch): reported, never rewritten, not failing by default.
+        needs: The oldest TensorRT release the fix needs: a fixable finding's fix, or, for one
+            that ``min_trt`` left unfixed, the ``--min-trt`` that lets ``--fix`` rewrite it.
+            None when there is no fix or it runs on every TensorRT.
     """
 
     path: str
@@ -96,6 +108,7 @@ class Finding:
     removed_in: str | None = None
     status: str = "removed"
     guarded: bool = False
+    needs: str | None = None
 
     @property
     def fixable(self) -> bool:
@@ -123,6 +136,7 @@ class _Visitor(ast.NodeVisitor):
         self, path: str, lines: list[str], facts: FileFacts, rules: Iterable[Rule], target: int
     ):
         self.path, self.lines, self.facts, self.target = path, lines, facts, target
+        self.nodes: dict[tuple[int, int, str], tuple[ast.AST, str | None]] = {}
         self.by_name: dict[tuple[str, str], list[Rule]] = {}
         for rule in rules:
             for name in rule.names:
@@ -139,25 +153,6 @@ class _Visitor(ast.NodeVisitor):
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace")) + 1
 
-    def _alias_at(self, node: ast.Import | ast.ImportFrom, alias: ast.alias) -> tuple[int, int]:
-        """(line, byte column) of an imported name; ``ast.alias`` has positions from 3.10 on."""
-        if hasattr(alias, "lineno"):
-            return alias.lineno, alias.col_offset
-        # Python 3.8/3.9: find the name after the statement's `import` keyword.
-        pattern = re.compile(rf"(?<![\w.]){re.escape(alias.name)}(?![\w.])")
-        last = node.end_lineno or node.lineno
-        for line in range(node.lineno, last + 1):
-            text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-            data = text.encode("utf-8")
-            start = node.col_offset if line == node.lineno else 0
-            if line == node.lineno:
-                keyword = data.find(b"import", start)
-                start = keyword + len("import") if keyword >= 0 else start
-            match = pattern.search(data[start:].decode("utf-8", "replace"))
-            if match is not None:
-                return line, start + len(data[start:].decode("utf-8")[: match.start()].encode())
-        return node.lineno, node.col_offset
-
     def _add(
         self,
         node: ast.AST,
@@ -167,8 +162,9 @@ class _Visitor(ast.NodeVisitor):
         symbol: str,
         fix: FixSpec | None = None,
         kind: str | None = None,
+        layer: str = "",
     ) -> bool:
-        deprecated, removed, api = versions(rule, symbol, kind)
+        deprecated, removed, api = versions(rule, symbol, kind, layer)
         status = status_for(rule, deprecated, removed, self.target)
         if status is None:
             return False
@@ -176,6 +172,7 @@ class _Visitor(ast.NodeVisitor):
         col = self._col(line, byte_col)
         key = (line, col, rule.id)
         if key not in self.found:
+            self.nodes[key] = (node, kind)
             self.found[key] = Finding(
                 self.path,
                 line,
@@ -194,9 +191,13 @@ class _Visitor(ast.NodeVisitor):
     def _rules(self, on: str, name: str) -> list[Rule]:
         return self.by_name.get((on, name), [])
 
-    def _confident(self, rule: Rule, recv: ast.expr, node: ast.AST) -> bool:
+    def _confident(self, rule: Rule, recv: ast.expr, node: ast.AST, name: str) -> bool:
         kind = receiver_kind(recv, self.facts)
-        if kind in ("self", "options", "legacy_engine", "legacy_context"):
+        if kind == "legacy_engine":  # trtcompat.legacy.wrap(...) serves the 8.x surface
+            return "engine" in rule.receivers and name not in ENGINE_MEMBERS
+        if kind == "legacy_context":
+            return "context" in rule.receivers and name not in CONTEXT_MEMBERS
+        if kind in ("self", "options"):
             return False
         if kind is not None:
             return kind in rule.receivers
@@ -214,10 +215,12 @@ class _Visitor(ast.NodeVisitor):
         store = isinstance(node.ctx, ast.Store)
         rules = self._rules("attr", node.attr) + (self._rules("store", node.attr) if store else [])
         for rule in rules:
-            if self._confident(rule, node.value, node):
+            if self._confident(rule, node.value, node, node.attr):
                 fix = plan_fix(rule, node, self.facts)
                 kind = receiver_kind(node.value, self.facts)
-                if self._add(node, line, col, rule, node.attr, fix, kind) and fix and fix.arg >= 0:
+                layer = receiver_layer(node.value, self.facts)
+                added = self._add(node, line, col, rule, node.attr, fix, kind, layer)
+                if added and fix and fix.arg >= 0:
                     self._consume(node, fix.arg)
         self._member(node, dotted(node), line, col)
         self.generic_visit(node)
@@ -232,15 +235,44 @@ class _Visitor(ast.NodeVisitor):
         col = (inner.func.end_col_offset or 0) - len(inner.func.attr)
         self.consumed.add((line, self._col(line, col)))
 
-    def finish(self) -> list[Finding]:
-        """The findings, with consumed get_binding_index calls marked fixable."""
+    def finish(self, tree: ast.Module, to: str, min_trt: str | None) -> list[Finding]:
+        """The findings, their fixes chosen for ``--to`` and ``--min-trt``.
+
+        Native fixes record the oldest TensorRT they need and are dropped where that is newer
+        than ``min_trt``; with ``to="trtcompat"`` runtime findings get trtcompat fixes instead.
+        """
         done = []
         for (line, col, rule_id), finding in sorted(self.found.items()):
             if rule_id == "TRT003" and (line, col) in self.consumed and not finding.guarded:
                 finding = replace(finding, fix=FixSpec("consumed"))
             if (line, col) in self.defaulted:
                 finding = replace(finding, fix=None, guarded=True)
+            fix = finding.fix
+            if fix is not None and fix.kind != "consumed":
+                needs = fix_needs(fix.kind, fix.new, finding.rule.receivers)
+                fix = replace(fix, needs=needs)
+                allowed = min_trt is None or at_least(needs, min_trt)
+                finding = replace(finding, fix=fix if allowed else None, needs=needs)
             done.append(finding)
+        if to != "trtcompat":
+            return done
+        keys = sorted(self.found)
+        items = []
+        for key, finding in zip(keys, done):
+            node, kind = self.nodes[key]
+            items.append((kind or "", finding.symbol, node, finding.guarded))
+        plans = plan_trtcompat(tree, self.facts, self.lines, items)
+        for i, plan in enumerate(plans):
+            finding = done[i]
+            if finding.guarded:
+                continue
+            if plan is not None:
+                done[i] = replace(finding, fix=plan, needs=plan.needs)
+            elif finding.fix is not None and finding.fix.kind == "consumed":
+                done[i] = replace(finding, fix=None)  # its call is not rewritten natively
+            elif set(finding.rule.receivers) <= RUNTIME_KINDS:
+                # No native runtime rewrite in this mode, whatever --min-trt says.
+                done[i] = replace(finding, fix=None, needs=None)
         return done
 
     def visit_Name(self, node: ast.Name) -> None:
@@ -283,10 +315,12 @@ class _Visitor(ast.NodeVisitor):
         if not isinstance(name, str):
             return
         for rule in self._rules("attr", name):
-            if self._confident(rule, node.args[0], node):
+            if self._confident(rule, node.args[0], node, name):
                 kind = receiver_kind(node.args[0], self.facts)
                 finding = node.args[1]
-                self._add(node, finding.lineno, finding.col_offset + 1, rule, name, None, kind)
+                layer = receiver_layer(node.args[0], self.facts)
+                col = finding.col_offset + 1
+                self._add(node, finding.lineno, col, rule, name, None, kind, layer)
                 if len(node.args) == 3:  # a default: the code expects the member may be gone
                     key = (finding.lineno, self._col(finding.lineno, finding.col_offset + 1))
                     self.defaulted.add(key)
@@ -332,9 +366,7 @@ class _Visitor(ast.NodeVisitor):
         return False
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
-        key: ast.AST = node.slice
-        if not isinstance(key, ast.expr):  # Python 3.8 wraps it: ast.Index(value=...)
-            key = getattr(key, "value", key)
+        key = subscript_key(node)
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
             self._seq(node, node.value)
         self.generic_visit(node)
@@ -349,6 +381,7 @@ class _Visitor(ast.NodeVisitor):
                     node.col_offset,
                     rule,
                     "len(engine)" if symbol == "len" else "engine[str]",
+                    kind="engine",
                 )
 
     def _engine_shape(self, arg: ast.expr, depth: int = 0) -> bool:
@@ -369,28 +402,29 @@ class _Visitor(ast.NodeVisitor):
         if arg.func.attr not in ("get_binding_shape", "get_tensor_shape"):
             return False
         kind = receiver_kind(arg.func.value, self.facts)
-        return kind == "engine" or (kind is None and self.facts.imports_trt)
+        return kind in ("engine", "legacy_engine") or (kind is None and self.facts.imports_trt)
 
     def visit_Import(self, node: ast.Import) -> None:
         single = len(node.names) == 1
-        for alias in node.names:
+        for alias, (line, col) in zip(node.names, alias_positions(node, self.lines)):
             parts = alias.name.split(".")
             if len(parts) == 2 and parts[0] == "cuda" and parts[1] in _CUDA_LEGACY:
                 fix = None
                 if single and alias.asname:
                     fix = FixSpec("cuda_import", new="cuda.bindings." + _CUDA_LEGACY[parts[1]])
                 for rule in self._rules("import", parts[1]):
-                    self._add(alias, *self._alias_at(node, alias), rule, alias.name, fix)
+                    self._add(node, line, col, rule, alias.name, fix)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         if node.level or node.module != "cuda":
             return
-        legacy = [a for a in node.names if a.name in _CUDA_LEGACY]
+        positions = alias_positions(node, self.lines)
+        legacy = [(a, p) for a, p in zip(node.names, positions) if a.name in _CUDA_LEGACY]
         one_line = node.end_lineno == node.lineno
         fix = FixSpec("cuda_from") if one_line and len(legacy) == len(node.names) else None
-        for alias in legacy:
+        for alias, (line, col) in legacy:
             for rule in self._rules("import", alias.name):
-                self._add(alias, *self._alias_at(node, alias), rule, f"cuda.{alias.name}", fix)
+                self._add(node, line, col, rule, f"cuda.{alias.name}", fix)
 
 
 def _suppressed(lines: list[str], finding: Finding) -> bool:
@@ -407,6 +441,8 @@ def scan_source(
     path: str = "<string>",
     rules: Iterable[Rule] = RULES,
     target: int = NEWEST,
+    to: str = "trtcompat",
+    min_trt: str | None = None,
 ) -> FileResult:
     """Scan one file's source.
 
@@ -416,6 +452,10 @@ def scan_source(
         rules: The active rules.
         target: The TensorRT major version the code must run on: what is removed or
             deprecated up to it is reported.
+        to: ``"trtcompat"``: runtime fixes become trtcompat calls that run on every TensorRT
+            (other fixes are native, within ``min_trt``); ``"tensorrt"``: native fixes only.
+        min_trt: The oldest TensorRT the fixed code must still run on: a native fix that
+            needs newer stays a finding (None: no limit; ``to="trtcompat"`` means ``"8.0"``).
 
     Returns:
         The findings, or the parse error (the scanner never raises for bad input).
@@ -433,9 +473,8 @@ def scan_source(
     lines = text.splitlines()
     visitor = _Visitor(path, lines, analyse(tree), rules, target)
     visitor.visit(tree)
-    findings = [f for f in visitor.finish() if not _suppressed(lines, f)]
+    if to not in ("trtcompat", "tensorrt"):
+        raise ValueError(f"to={to!r}: expected 'trtcompat' or 'tensorrt'")
+    floor = min_trt if min_trt is not None or to == "tensorrt" else "8.0"
+    findings = [f for f in visitor.finish(tree, to, floor) if not _suppressed(lines, f)]
     return FileResult(path, findings)
-
-
-def __dir__() -> list[str]:
-    return __all__

@@ -14,9 +14,20 @@ from collections.abc import Iterable
 from trtcompat._api_changes import CHANGES
 from trtcompat.migrate._rules import RULES, Rule
 
-__all__ = ["KIND_CLASSES", "NOT_SCANNED", "changed_entries", "covered_entries", "versions"]
+__all__ = [
+    "KIND_CLASSES",
+    "NOT_SCANNED",
+    "at_least",
+    "changed_entries",
+    "covered_entries",
+    "fix_needs",
+    "newest",
+    "versions",
+]
 
 _LAYERS = tuple(sorted({"ILayer", *(c for c in CHANGES if c.endswith("Layer"))}))
+# ``_analysis.layer_key`` of each layer class: IRNNv2Layer -> "rnnv2".
+_LAYER_BY_KEY = {cls[1 : -len("Layer")].lower(): cls for cls in _LAYERS if cls != "ILayer"}
 # The TensorRT classes an object of each receiver kind (``_analysis.receiver_kind``) can be.
 KIND_CLASSES: dict[str, tuple[str, ...]] = {
     "engine": ("ICudaEngine",),
@@ -66,30 +77,58 @@ def is_member_name(name: str) -> bool:
     return "." in name or name[:1].isupper()
 
 
-def versions(rule: Rule, name: str, kind: str | None) -> tuple[str | None, str | None, str]:
+def _classes(rule: Rule, kind: str | None, layer: str) -> list[str]:
+    """The classes the receiver can be: the layer's own (and ``ILayer``'s members) where
+    :func:`~trtcompat.migrate._analysis.receiver_layer` knows it, else the kinds'."""
+    if layer and (kind == "layer" or kind is None) and "layer" in rule.receivers:
+        return [_LAYER_BY_KEY.get(layer, f"<{layer} layer>"), "ILayer"]
+    kinds = [kind] if kind in rule.receivers else list(rule.receivers)
+    return [cls for k in kinds for cls in KIND_CLASSES.get(k, ())]
+
+
+def versions(
+    rule: Rule, name: str, kind: str | None, layer: str = ""
+) -> tuple[str | None, str | None, str]:
     """``(deprecated_in, removed_in, api)`` of one matched name, from the table where it is.
 
     Args:
         rule: The rule that matched.
         name: The matched attribute or member name.
         kind: The receiver's kind, when known.
+        layer: Which layer the receiver is (``"pooling"``: ``IPoolingLayer``), when known.
 
     Returns:
         The versions (the rule's own for names the table lacks: hazards, TensorRT 7, cuda-python)
-        and the API as ``Class.member``.
+        and the API as ``Class.member``; ``A|B.member`` (classes in table order) when the
+        receiver could be any of several classes that lost the member. A known layer that
+        never had the member gives no versions (the use is not a TensorRT API).
     """
     if is_member_name(name):
-        candidates: Iterable[tuple[str, str]] = [_member_key(name)]
-    else:
-        kinds = [kind] if kind in rule.receivers else list(rule.receivers)
-        candidates = [(cls, name) for k in kinds for cls in KIND_CLASSES.get(k, ())]
-    for cls, member in candidates:
+        cls, member = _member_key(name)
         change = CHANGES.get(cls, {}).get(member)
         if change is None or (rule.on == "store" and change[2] is None):
-            continue
-        _, deprecated, readonly, removed = change
-        return deprecated, readonly if rule.on == "store" else removed, f"{cls}.{member}"
-    return rule.deprecated_in, rule.removed_in, rule.api
+            return rule.deprecated_in, rule.removed_in, rule.api
+        return change[1], change[2] if rule.on == "store" else change[3], f"{cls}.{member}"
+    classes = _classes(rule, kind, layer)
+    found = []
+    for cls in classes:
+        change = CHANGES.get(cls, {}).get(name)
+        if change is not None and not (rule.on == "store" and change[2] is None):
+            found.append((cls, change))
+    if not found:
+        if classes and classes[-1] == "ILayer":
+            return None, None, f"{classes[0]}.{name}"
+        return rule.deprecated_in, rule.removed_in, rule.api
+    if len(found) > 1 and classes[-1] == "ILayer" and found[0][0] != "ILayer":
+        found = found[:1]  # the layer's own member
+    gone = [change[2] if rule.on == "store" else change[3] for _, change in found]
+    owners = "|".join(cls for cls, _ in found)
+    return _oldest(c[1] for _, c in found), _oldest(gone), f"{owners}.{name}"
+
+
+def _oldest(releases: Iterable[str | None]) -> str | None:
+    known = [r for r in releases if r is not None]
+    return min(known, key=_release_key) if known else None
 
 
 def changed_entries() -> set[str]:
@@ -118,3 +157,52 @@ def covered_entries(rules: Iterable[Rule] = RULES) -> set[str]:
                 for kind in rule.receivers:
                     covered.update(f"{cls}.{name}" for cls in KIND_CLASSES.get(kind, ()))
     return covered & changed_entries()
+
+
+def _added(cls: str, member: str) -> str | None:
+    change = CHANGES.get(cls, {}).get(member)
+    return change[0] if change is not None else None
+
+
+def _release_key(release: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in release.split(".") if part.isdigit())
+
+
+def newest(releases: Iterable[str | None]) -> str | None:
+    """The newest of some releases (None entries ignored; None when all are)."""
+    known = [r for r in releases if r is not None]
+    return max(known, key=_release_key) if known else None
+
+
+def at_least(release: str | None, floor: str) -> bool:
+    """Whether ``release`` (None: any) is no newer than ``floor``: code needing it runs there."""
+    return release is None or _release_key(release) <= _release_key(floor)
+
+
+# Module-level names a native rewrite adds, by fix kind.
+_KIND_USES = {
+    "is_input": ("tensorrt.TensorIOMode",),
+    "no_devmem": ("tensorrt.ExecutionContextAllocationStrategy",),
+    "workspace": ("tensorrt.MemoryPoolType",),
+}
+
+
+def fix_needs(kind: str, new: str, receivers: Iterable[str]) -> str | None:
+    """The oldest TensorRT a native rewrite's code runs on, from the table's ``added`` column.
+
+    Args:
+        kind: The fix kind (``attr``, ``rename``, ...).
+        new: The member the rewrite introduces.
+        receivers: The receiver kinds of the rule (which classes ``new`` belongs to).
+
+    Returns:
+        The release that added the newest name the rewrite uses (None: 8.0 or older, or not a
+        TensorRT name, such as the cuda-python modules).
+    """
+    if kind.startswith("cuda"):
+        return None
+    uses = [_added(*_member_key(name)) for name in _KIND_USES.get(kind, ())]
+    if new:
+        classes = [cls for k in receivers for cls in KIND_CLASSES.get(k, ())]
+        uses.append(newest(_added(cls, new) for cls in classes))
+    return newest(uses)

@@ -10,12 +10,14 @@ from __future__ import annotations
 import argparse
 import difflib
 import io
+import pathlib
 import sys
 import tokenize
 from collections.abc import Sequence
 
+from trtcompat.migrate._linelength import line_length
 from trtcompat.migrate._paths import iter_python_files, scan_paths
-from trtcompat.migrate._report import to_json, to_text
+from trtcompat.migrate._report import SCHEMA_VERSION, to_json, to_text
 from trtcompat.migrate._rules import Rule, select_rules
 from trtcompat.migrate._scanner import FileResult, scan_source
 
@@ -26,6 +28,19 @@ _NEWEST = 11
 
 def _ids(value: str) -> list[str]:
     return [part.strip().upper() for part in value.split(",") if part.strip()]
+
+
+def _release(value: str) -> str:
+    parts = value.split(".")
+    if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a TensorRT release such as 8.2")
+    return value
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive line length")
+    return int(value)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"TensorRT major version to migrate to: report what is removed or deprecated up "
         f"to it (default {_NEWEST})",
     )
-    parser.add_argument("--json", action="store_true", help="JSON report (schema_version 1)")
+    parser.add_argument(
+        "--json", action="store_true", help=f"JSON report (schema_version {SCHEMA_VERSION})"
+    )
     parser.add_argument(
         "--fail-on-guarded",
         action="store_true",
@@ -73,6 +90,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--fix", action="store_true", help="rewrite the mechanical cases in place (needs libcst)"
     )
     parser.add_argument(
+        "--to",
+        choices=("trtcompat", "tensorrt"),
+        default="trtcompat",
+        help="what --fix rewrites to: trtcompat calls that run on every TensorRT from 8.0 "
+        "(runtime code; build code gets native fixes that exist from --min-trt up), or native "
+        "TensorRT calls (default trtcompat)",
+    )
+    parser.add_argument(
+        "--min-trt",
+        type=_release,
+        metavar="X.Y",
+        help="oldest TensorRT the fixed code must still run on: a fix that needs newer is "
+        "left as a finding (default: 8.0 with --to trtcompat, no limit with --to tensorrt)",
+    )
+    parser.add_argument(
+        "--line-length",
+        type=_positive,
+        metavar="N",
+        help="break the calls of rewritten lines longer than N (default: the nearest "
+        "ruff/black line-length of each file's project, else 100)",
+    )
+    parser.add_argument(
         "--diff",
         action="store_true",
         help="print the --fix changes as a unified diff; write nothing",
@@ -86,10 +125,16 @@ def _text(data: bytes) -> str:
 
 
 def _apply(
-    results: list[FileResult], rules: Sequence[Rule], target: int, write: bool
+    results: list[FileResult],
+    rules: Sequence[Rule],
+    target: int,
+    write: bool,
+    mode: tuple[str, str | None],
+    length: int | None,
 ) -> tuple[list[FileResult], dict[str, int], list[str]]:
     from trtcompat.migrate._codemod import FixError, fix_source
 
+    lengths: dict[pathlib.Path, int] = {}
     fixed: dict[str, int] = {}
     diffs: list[str] = []
     final = []
@@ -101,11 +146,12 @@ def _apply(
         with open(result.path, "rb") as handle:
             data = handle.read()
         try:
-            new, _ = fix_source(data, result.findings)
+            limit = length if length is not None else line_length(result.path, lengths)
+            new, _ = fix_source(data, result.findings, limit)
         except FixError as err:
             final.append(FileResult(result.path, result.findings, f"FixError: {err}"))
             continue
-        after = scan_source(new, result.path, rules, target)
+        after = scan_source(new, result.path, rules, target, *mode)
         fixed[result.path] = len(result.findings) - len(after.findings)
         diffs.extend(
             difflib.unified_diff(
@@ -144,11 +190,14 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, FileNotFoundError) as err:
         print(f"trtcompat scan: error: {err}", file=sys.stderr)
         return 2
-    results = scan_paths(files, rules, args.target)
+    mode = (args.to, args.min_trt)
+    results = scan_paths(files, rules, args.target, *mode)
     fixed: dict[str, int] | None = None
     if args.fix or args.diff:
         try:
-            results, fixed, diffs = _apply(results, rules, args.target, write=not args.diff)
+            results, fixed, diffs = _apply(
+                results, rules, args.target, write=not args.diff, mode=mode, length=args.line_length
+            )
         except ImportError as err:
             print(f"trtcompat scan: error: {err}", file=sys.stderr)
             return 2

@@ -3,8 +3,7 @@ their libraries, with the reader chosen once per type, not per call."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, NamedTuple, Optional
+from typing import Any, Callable, NamedTuple, Optional
 
 import numpy as np
 
@@ -16,7 +15,7 @@ class DeviceArrayInfo(NamedTuple):
 
     pointer: int
     shape: tuple[int, ...]
-    dtype: np.dtype
+    dtype: np.dtype[Any]
     contiguous: bool
     device: int | None
 

@@ -95,9 +95,7 @@ class InputSlot:
         return info
 
 
-def check_names(
-    feed: Any, inputs: Mapping[str, InputSlot], outputs: Sequence[str]
-) -> None:
+def check_names(feed: Any, inputs: Mapping[str, InputSlot], outputs: Sequence[str]) -> None:
     """Exactly the engine's inputs, by name; a feed that is not a mapping is refused."""
     if not isinstance(feed, Mapping):
         raise DTypeError(

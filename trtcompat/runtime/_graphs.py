@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..backends import Backend
-from ..backends._protocol import GraphCapture
+from ..backends import Backend, GraphCapture
 from ..errors import BackendError
 
 __all__ = ["GraphCache"]
@@ -26,7 +25,7 @@ class GraphCache:
         if not isinstance(backend, GraphCapture):
             raise BackendError(
                 f"Backend {backend.name!r} cannot capture CUDA graphs. "
-                "Use cuda_graph=False, or a backend with graph support (cuda_python, cupy)."
+                "Use cuda_graph=False, or a GPU backend (pycuda, cuda_python, cupy, torch)."
             )
 
     def __init__(self, backend: Backend, stream: int) -> None:
@@ -58,4 +57,3 @@ class GraphCache:
         graphs, self._graphs = list(self._graphs.values()), {}
         for graph in graphs:
             self._backend.destroy_graph(graph)
-

@@ -25,4 +25,3 @@ def host_array(
     for d in shape:
         count *= d
     return np.frombuffer(raw, dtype=dtype, count=count).reshape(shape)
-

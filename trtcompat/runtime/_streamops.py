@@ -12,8 +12,7 @@ which already raise ``BackendError``.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Callable
 
 from ..backends import Backend
 from ..errors import BackendError

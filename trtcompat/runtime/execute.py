@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
+from numpy.typing import NDArray
 
 from .._dispatch import family_for
 from .._family import Family, Shape
 from .._family._common import explain_failure
 from ..errors import TrtCompatError
 from ._hostmem import host_array
+from ._subbyte import unpack
 from .allocator import BindingList, HostDeviceMem
 
 __all__ = ["do_inference", "execute", "explain_failure"]
@@ -76,7 +77,7 @@ def do_inference(
     outputs: Sequence[HostDeviceMem],
     stream: int,
     batch_size: int | None = None,
-) -> list[np.ndarray]:
+) -> list[NDArray[Any]]:
     """The samples' helper: copy inputs in, execute, copy outputs back, synchronize.
 
     Works on a fresh context: dynamic inputs whose shape the caller did not set on
@@ -88,7 +89,9 @@ def do_inference(
         One array per output, alike on every TensorRT: a view of the output's pinned host
         buffer shaped as TensorRT produced it this run (implicit batch: ``batch_size`` rows,
         ``max_batch_size`` when None). Views, not copies: valid until the next run. Use
-        ``.ravel()`` where code expects the samples' flat arrays.
+        ``.ravel()`` where code expects the samples' flat arrays. INT4 / FP4 outputs are the
+        exception: they come back unpacked, as new ml_dtypes arrays of that shape (numpy
+        has no view of packed 4-bit memory; docs/SUBBYTE.md).
 
     Raises:
         TrtCompatError: the buffers are not trtcompat's, or TensorRT refused to run.
@@ -113,9 +116,13 @@ def do_inference(
             if not mem.on_host_only:
                 backend.memcpy_dtoh_async(mem.host_ptr, mem.device, nbytes, stream)
         backend.synchronize(stream)
-    if shapes is None and batch_size is None:
+    if shapes is None and batch_size is None and not any(_packed(m) for m in outputs):
         return [mem.host for mem in outputs]
     return [_produced(m, shapes, batch_size) for m in outputs]
+
+
+def _packed(mem: HostDeviceMem) -> bool:
+    return mem.tensor.bits_per_element < 8
 
 
 def _batched(mem: HostDeviceMem, batch: int | None) -> bool:
@@ -136,8 +143,12 @@ def _produced(mem: HostDeviceMem, shapes: dict[str, Shape] | None, batch: int | 
         shape = shapes[mem.name]
     elif batch is not None and _batched(mem, batch):
         shape = (batch, *mem.shape[1:])
+    elif _packed(mem):
+        shape = mem.shape
     else:
         return mem.host
+    if _packed(mem):
+        return unpack(mem.host, shape, mem.dtype)
     nbytes = mem.tensor.nbytes(shape)
     return host_array(mem.host_ptr, nbytes, mem.dtype, shape, mem.tensor.bits_per_element)
 

@@ -14,18 +14,20 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, Tuple, Union
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .._dispatch import family_for
 from .._family import Shape
 from .._family._common import explain_failure
 from ..backends import Backend
-from ..errors import ClosedError, ExecutionError, ShapeError
+from ..errors import ClosedError, DTypeError, ExecutionError, ShapeError
 from ._arrays import reader_for
 from ._feed import InputSlot, check_names, choose_profile
 from ._graphs import GraphCache
 from ._hostmem import host_array
 from ._output_allocator import DataDependentOutputs
 from ._streamops import stream_ops, translate
+from ._subbyte import fed_shape, is_packed, pack_into, packed_form, unpack
 from .allocator import Buffers, choose_backend, make_buffers
 
 __all__ = ["Runner"]
@@ -51,6 +53,7 @@ class _Plan:
         "key",
         "launch",
         "outputs",
+        "packed",
         "profile",
         "results",
         "shapes",
@@ -66,6 +69,8 @@ class _Plan:
         self.shapes: dict[str, Shape] = {}
         #: Host-fed inputs: (name, shape, dtype, pinned view to stage into).
         self.host: list[tuple[str, Shape, Any, Any]] = []
+        #: Host-fed INT4 / FP4 inputs: (name, fed shape, fed dtype, packed pinned view).
+        self.packed: list[tuple[str, Shape, Any, Any]] = []
         #: Zero-copy inputs: (name, type, pointer, shape, dtype).
         self.device: list[tuple[str, type, int, Shape, Any]] = []
         #: Host-location (shape tensor) inputs whose values shape the outputs: (name, bytes).
@@ -87,6 +92,12 @@ class _Plan:
                 return False
             if value is not view:
                 np.copyto(view, value)
+        for name, shape, dtype, view in self.packed:
+            value = feed[name]
+            if value.__class__ is not np.ndarray or value.shape != shape or value.dtype != dtype:
+                return False
+            if value is not view:
+                pack_into(view.reshape(-1), value)
         for name, cls, pointer, shape, dtype in self.device:
             value = feed[name]
             if value.__class__ is not cls:
@@ -103,6 +114,14 @@ class _Plan:
         return all(feed[name].tobytes() == data for name, data in self.values)
 
 
+def _check_device_output(tensor: Any) -> None:
+    if is_packed(tensor):
+        raise DTypeError(
+            f"Output {tensor.name!r} is {tensor.trt_dtype}, packed two per byte; no device "
+            "array type holds 4-bit elements. Use outputs='host' (ml_dtypes arrays come back)."
+        )
+
+
 def _never(stream: int) -> bool:
     raise AssertionError("a plan ran before it was built")  # pragma: no cover
 
@@ -117,6 +136,24 @@ def _copies(views: Sequence[tuple[str, Any]]) -> Callable[[], dict[str, Any]]:
 def _same(arrays: Sequence[tuple[str, Any]]) -> Callable[[], dict[str, Any]]:
     def results() -> dict[str, Any]:
         return dict(arrays)
+
+    return results
+
+
+def _unpacking(
+    arrays: Sequence[tuple[str, Any]], packed: Mapping[str, tuple[Shape, Any]], copy: bool
+) -> Callable[[], dict[str, Any]]:
+    """Results where some outputs are INT4 / FP4: those are unpacked into new arrays."""
+
+    def results() -> dict[str, Any]:
+        found = {}
+        for name, view in arrays:
+            entry = packed.get(name)
+            if entry is not None:
+                found[name] = unpack(view, entry[0], entry[1])
+            else:
+                found[name] = view.copy() if copy else view
+        return found
 
     return results
 
@@ -210,6 +247,8 @@ class Runner:
         }
         self._slots = list(self._inputs.values())
         self._input_names = frozenset(self._inputs)
+        #: Inputs whose host bytes are packed (INT4, FP4): fed as ml_dtypes or packed uint8.
+        self._packed = frozenset(t.name for t in self.tensors if t.is_input and is_packed(t))
         self._output_names = [t.name for t in self.tensors if not t.is_input]
         self._names = tuple(t.name for t in self.tensors)
         self._dds = DataDependentOutputs(engine, fam, buffers, cuda_graph)
@@ -340,8 +379,11 @@ class Runner:
         for slot in self._slots:
             value = feed[slot.tensor.name]
             if isinstance(value, np.ndarray):
-                slot.check_dtype(value.dtype)
-                shapes.append(tuple(value.shape))
+                if slot.tensor.name in self._packed:
+                    shapes.append(fed_shape(slot.tensor, value))
+                else:
+                    slot.check_dtype(value.dtype)
+                    shapes.append(tuple(value.shape))
                 kinds.append(None)
             else:
                 info = slot.device_info(value, device)
@@ -356,8 +398,14 @@ class Runner:
             for slot, shape in zip(self._slots, shapes):
                 slot.check_shape(shape, profile)
         batch = self._batch_of(shapes) if self._implicit else None
+        # The fed dtype tells INT4 / FP4 inputs given as ml_dtypes from packed uint8 apart.
         key = tuple(
-            (shape, 0 if info is None else info.pointer, self._value_key(slot, feed))
+            (
+                shape,
+                0 if info is None else info.pointer,
+                self._value_key(slot, feed),
+                feed[slot.tensor.name].dtype if info is None else None,
+            )
             for slot, shape, info in zip(self._slots, shapes, kinds)
         )
         if self.buffers.moves != self._moves:  # memory moved: cached pointers are stale
@@ -381,9 +429,7 @@ class Runner:
     def _batch_of(self, shapes: Sequence[Shape]) -> int:
         batches = {shape[0] for shape in shapes}
         if len(batches) > 1:
-            given = ", ".join(
-                f"{s.tensor.name!r} {shape}" for s, shape in zip(self._slots, shapes)
-            )
+            given = ", ".join(f"{s.tensor.name!r} {shape}" for s, shape in zip(self._slots, shapes))
             raise ShapeError(
                 f"The inputs of an implicit-batch engine share one batch size (the first "
                 f"dimension); got {given}."
@@ -438,7 +484,11 @@ class Runner:
             buffers.bind(t.name, mem.device)
             nbytes = t.nbytes(shape)
             view = self._view(t.name, shape)
-            plan.host.append((t.name, shape, t.dtype, view))
+            if t.name in self._packed:
+                fed = feed[t.name]
+                plan.packed.append((t.name, tuple(fed.shape), fed.dtype, view))
+            else:
+                plan.host.append((t.name, shape, t.dtype, view))
             if t.location == "host":
                 if t.is_shape_tensor:
                     np.copyto(view, feed[t.name])  # TensorRT reads the values to infer shapes
@@ -448,7 +498,9 @@ class Runner:
         if buffers.moves != self._moves:  # an input grew: views of other plans are stale
             self._forget_plans()
             plan.host = [(n, s, d, self._view(n, s)) for n, s, d, _ in plan.host]
+            plan.packed = [(n, s, d, self._view(n, plan.shapes[n])) for n, s, d, _ in plan.packed]
         results: list[tuple[str, Any]] = []
+        packed: dict[str, tuple[Shape, Any]] = {}
         for name in self._output_names:
             shape = fam.tensor_shape(self.context, name)
             if batch is not None:  # implicit batch: the context reports -1 for it
@@ -462,19 +514,22 @@ class Runner:
             buffers.bind(name, mem.device)
             nbytes = mem.tensor.nbytes(shape)
             if self.outputs_kind == "device":
+                _check_device_output(mem.tensor)
                 array = self.backend.device_array(mem.device, shape, mem.dtype, self)
                 results.append((name, array))
                 continue
             view = host_array(mem.host_ptr, nbytes, mem.dtype, shape, mem.tensor.bits_per_element)
             results.append((name, view))
+            if is_packed(mem.tensor):
+                packed[name] = (shape, mem.dtype)
             if mem.tensor.location != "host":  # TensorRT writes host (shape) outputs in place
                 plan.downloads.append((mem.host_ptr, mem.device, nbytes))
         if buffers.moves != self._moves:  # growth above moved memory other plans point at
             self._forget_plans()
-        plan.launch = fam.make_launch(
-            self.context, buffers.addresses(profile), self._names, batch
-        )
-        if self.outputs_kind == "host" and self.copy_outputs:
+        plan.launch = fam.make_launch(self.context, buffers.addresses(profile), self._names, batch)
+        if packed:
+            plan.results = _unpacking(results, packed, self.copy_outputs)
+        elif self.outputs_kind == "host" and self.copy_outputs:
             plan.results = _copies(results)
         else:
             plan.results = _same(results)
@@ -498,23 +553,29 @@ class Runner:
         for name in self._dds.names:
             mem, shape = self.buffers[name], plan.outputs[name]
             if self.outputs_kind == "device":
+                _check_device_output(mem.tensor)
                 found[name] = self.backend.device_array(mem.device, shape, mem.dtype, self)
                 continue
             nbytes = mem.tensor.nbytes(shape)
             view = host_array(mem.host_ptr, nbytes, mem.dtype, shape, mem.tensor.bits_per_element)
-            found[name] = view.copy() if self.copy_outputs else view
+            if is_packed(mem.tensor):
+                found[name] = unpack(view, shape, mem.dtype)
+            else:
+                found[name] = view.copy() if self.copy_outputs else view
         return {name: found[name] for name in self._output_names}
 
     # -- pinned input views ----------------------------------------------------------------
-    def host_input(self, name: str, shape: Sequence[int] | None = None) -> np.ndarray:
+    def host_input(self, name: str, shape: Sequence[int] | None = None) -> NDArray[Any]:
         """The pinned host buffer of input ``name`` as an array of ``shape``.
 
         Fill it and pass it back in the feed: the Runner then skips its host copy. Valid until
-        the input's shape changes.
+        the input's shape changes. INT4 / FP4 inputs: the packed bytes, uint8 of ``shape``
+        with its last dimension halved (see docs/SUBBYTE.md).
 
         Raises:
             UnknownTensorError: ``name`` is not an input.
-            ShapeError: ``shape`` is outside the profile.
+            ShapeError: ``shape`` is outside the profile (or, INT4 / FP4, its last dimension
+                is odd, so it has no packed uint8 form).
         """
         self._check_open()
         if name not in self._inputs:
@@ -528,10 +589,12 @@ class Runner:
                 choose_profile([slot], [dims], self._candidates, self.profile)
         else:
             slot.check_shape(dims, self.profile)
+        if name in self._packed:
+            packed_form(slot.tensor, dims)  # ShapeError before anything is allocated
         self.buffers.ensure(name, dims)
         if self.buffers.moves != self._moves:  # the current plan points at freed memory
             self._forget_plans()
-        view: np.ndarray = self._view(name, dims)
+        view: NDArray[Any] = self._view(name, dims)
         return view
 
     def _view(self, name: str, shape: Shape) -> Any:
@@ -542,9 +605,10 @@ class Runner:
             mem = self.buffers[name]
             nbytes = mem.tensor.nbytes(shape)
             bits = mem.tensor.bits_per_element
-            view = self._views[(name, shape)] = host_array(
-                mem.host_ptr, nbytes, mem.dtype, shape, bits
-            )
+            view = host_array(mem.host_ptr, nbytes, mem.dtype, shape, bits)
+            if bits < 8 and shape and shape[-1] % 2 == 0:
+                view = view.reshape(packed_form(mem.tensor, shape))
+            self._views[(name, shape)] = view
         return view
 
     def _forget_plans(self) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .._dtypes import bits_of, numpy_dtype
 from ._memory import view
@@ -76,9 +77,7 @@ class ContextCore:
         if not tensor.is_input:
             return self._fail(f"{tensor.name} is not an input.")
         low, _, high = self._model.profile_range(tensor, profile)
-        if len(dims) != len(low) or not all(
-            a <= d <= b for a, d, b in zip(low, dims, high)
-        ):
+        if len(dims) != len(low) or not all(a <= d <= b for a, d, b in zip(low, dims, high)):
             return self._fail(
                 f"Dimensions {dims} of {tensor.name} are outside the profile {profile} range "
                 f"{low}..{high}."
@@ -165,7 +164,7 @@ class ContextCore:
     def _compute(
         self, tensors: dict[str, LaunchTensor], deferred: list[TensorSpec], stream: int
     ) -> None:
-        def array(t: LaunchTensor) -> np.ndarray:
+        def array(t: LaunchTensor) -> NDArray[Any]:
             return view(t.address, t.shape, t.dtype, bits_of(self._model.named(t.name).trt_dtype))
 
         inputs = {n: array(t).copy() for n, t in tensors.items() if t.is_input}
@@ -198,7 +197,3 @@ class ContextCore:
         if addresses is None:
             return self._fail(f"The bindings list ({len(bindings)} entries) is too short.")
         return self._run(addresses, batch, stream)
-
-
-def __dir__() -> list[str]:
-    return __all__

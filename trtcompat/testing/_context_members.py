@@ -152,7 +152,3 @@ PROFILE_RW = property(_get_profile, _set_profile)
 CONTEXT_MEMBERS: dict[str, Any] = {
     name: value for name, value in vars(_Pool).items() if not name.startswith("_")
 }
-
-
-def __dir__() -> list[str]:
-    return __all__

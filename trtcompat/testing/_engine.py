@@ -239,7 +239,3 @@ ENGINE_MEMBERS: dict[str, Any] = {
     "__getitem__": _Pool.__getitem__,
     "__len__": _Pool.__len__,
 }
-
-
-def __dir__() -> list[str]:
-    return __all__

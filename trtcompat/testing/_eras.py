@@ -219,7 +219,3 @@ ERAS: dict[str, Era] = {
         settable_profile=False,
     ),
 }
-
-
-def __dir__() -> list[str]:
-    return __all__

@@ -23,9 +23,9 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from contextlib import AbstractContextManager
-from typing import Any, Literal, get_args
+from typing import Any, Callable, Literal, get_args
 
-from ..backends._protocol import Backend
+from ..backends import Backend, BoundStreamOps, StreamOps
 from ..errors import BackendError
 
 __all__ = ["FAULT_KINDS", "FaultInjectingBackend", "FaultKind"]
@@ -232,6 +232,32 @@ class FaultInjectingBackend:
         self.inner.destroy_event(event)
         self._release("destroy_event", "event", event)
 
+    def stream_ops(self, stream: int) -> StreamOps:
+        """``inner.stream_ops(stream)``, each copy and the synchronize counted and failed
+        as the guarded methods are (the fault raises before the inner call)."""
+        ops = self.inner.stream_ops(stream)
+
+        def counted(op: str, fn: Callable[..., None]) -> Callable[..., None]:
+            def call(*args: int) -> None:
+                self._enter(op)
+                fn(*args)
+
+            return call
+
+        return BoundStreamOps(
+            counted("memcpy_htod_async", ops.htod),
+            counted("memcpy_dtoh_async", ops.dtoh),
+            counted("memcpy_dtod_async", ops.dtod),
+            counted("synchronize", ops.synchronize),
+            (*ops.errors, BackendError),
+        )
+
+    def translate_error(self, exc: BaseException, what: str) -> BackendError:
+        """The injected fault itself (so callers see its message), else ``inner``'s words."""
+        if exc is self.fault:
+            return self.fault
+        return self.inner.translate_error(exc, what)
+
     # -- pass-through queries (neither counted nor failed) --------------------------------
 
     def mem_info(self) -> tuple[int, int]:
@@ -256,7 +282,3 @@ class FaultInjectingBackend:
             f"FaultInjectingBackend({self.inner!r}, fail_on={self.fail_on!r}, {k}, "
             f"live={self.live_allocations} allocations/{self.live_streams} streams)"
         )
-
-
-def __dir__() -> list[str]:
-    return __all__

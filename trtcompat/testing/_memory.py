@@ -7,20 +7,17 @@ import math
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..runtime._hostmem import host_array
 
 __all__ = ["view"]
 
 
-def view(address: int, shape: tuple[int, ...], dtype: np.dtype[Any], bits: int) -> np.ndarray:
+def view(address: int, shape: tuple[int, ...], dtype: np.dtype[Any], bits: int) -> NDArray[Any]:
     """A writable array over ``address`` (sub-byte types: the packed bytes, as uint8)."""
     count = math.prod(shape)
     if count == 0:
         return np.empty(shape, dtype=dtype)
     nbytes = -(-count * bits // 8)
     return host_array(address, nbytes, dtype, shape, bits)
-
-
-def __dir__() -> list[str]:
-    return __all__

@@ -149,9 +149,11 @@ def make_module(era_key: str, name: str = "tensorrt") -> types.ModuleType:
     mod.ILogger, mod.Logger = _loggers(name)  # type: ignore[attr-defined]
     mod.Runtime = _runtime_class(mod, era, name)  # type: ignore[attr-defined]
 
-    members = ENGINE_MEMBERS if era.has_tensors and not era.has_bindings else {
-        **ENGINE_MEMBERS, **ENGINE_MEMBERS_BEFORE_10
-    }
+    members = (
+        ENGINE_MEMBERS
+        if era.has_tensors and not era.has_bindings
+        else {**ENGINE_MEMBERS, **ENGINE_MEMBERS_BEFORE_10}
+    )
     engine_dict = {n: members[n] for n in era.engine_members}
     engine_dict.update(__module__=name)
     mod.ICudaEngine = type("ICudaEngine", (EngineCore,), engine_dict)  # type: ignore[attr-defined]
@@ -162,8 +164,8 @@ def make_module(era_key: str, name: str = "tensorrt") -> types.ModuleType:
     if era.key in ("10", "11"):
         # tensorrt/__init__.py (10.x, 11.x) patches deprecated, no-op context managers on.
         for cls in (mod.Runtime, mod.ICudaEngine, mod.IExecutionContext):
-            cls.__enter__ = _deprecated_enter
-            cls.__exit__ = _noop_exit
+            setattr(cls, "__enter__", _deprecated_enter)  # noqa: B010  (a class made above)
+            setattr(cls, "__exit__", _noop_exit)  # noqa: B010
     if era.has_tensors:
         mod.IOutputAllocator = _output_allocator(era, name)  # type: ignore[attr-defined]
     mod.nptype = _nptype(era)  # type: ignore[attr-defined]
@@ -293,7 +295,3 @@ def _nptype(era: Era) -> Any:
         raise TypeError("Could not resolve TensorRT datatype to an equivalent numpy datatype.")
 
     return nptype
-
-
-def __dir__() -> list[str]:
-    return __all__

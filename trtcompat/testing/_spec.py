@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .._compat import DATACLASS_SLOTS
 from .._dtypes import BITS, trt_name_for
@@ -29,7 +30,7 @@ __all__ = [
 PLAN_MAGIC = b"TRTCOMPAT-FAKE-PLAN/1\n"
 
 #: A host computation: input arrays by name -> output arrays by name.
-Compute = typing.Callable[[typing.Mapping[str, np.ndarray]], typing.Mapping[str, np.ndarray]]
+Compute = typing.Callable[[typing.Mapping[str, NDArray[Any]]], typing.Mapping[str, NDArray[Any]]]
 
 
 @dataclass(frozen=True, **DATACLASS_SLOTS)
@@ -94,7 +95,9 @@ class TensorSpec:
         )
 
 
-def paired_by_order(spec: EngineSpec, inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+def paired_by_order(
+    spec: EngineSpec, inputs: Mapping[str, NDArray[Any]]
+) -> dict[str, NDArray[Any]]:
     """What a spec without ``compute`` computes: output ``i`` is input ``i``."""
     names_in = [t.name for t in spec.tensors if t.is_input]
     names_out = [t.name for t in spec.tensors if not t.is_input]
@@ -209,7 +212,3 @@ def spec_from_plan(data: bytes) -> tuple[str, EngineSpec]:
 def shapes_of(values: Sequence[Sequence[int]]) -> tuple[tuple[int, ...], ...]:
     """Normalizes nested sequences to tuples of ints."""
     return tuple(tuple(int(d) for d in v) for v in values)
-
-
-def __dir__() -> list[str]:
-    return __all__

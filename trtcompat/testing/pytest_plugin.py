@@ -1,4 +1,8 @@
-"""A pytest plugin (registered through the ``pytest11`` entry point): the ``fake_trt`` fixture.
+"""An opt-in pytest plugin: the ``fake_trt`` fixture. Enable it with
+``pytest -p trtcompat.testing.pytest_plugin`` or ``pytest_plugins =
+["trtcompat.testing.pytest_plugin"]`` in a ``conftest.py``; it is deliberately not a
+``pytest11`` entry point, which would import trtcompat into every pytest session of every
+project installed next to it (docs/CLI.md, "The pytest plugin").
 
 Request ``fake_trt`` and a test runs once per TensorRT API era, with that era's fake
 installed as ``tensorrt``::

@@ -1,0 +1,196 @@
+"""``trtcompat scan --fix`` (``--to trtcompat``): the corpus's runtime code, fixed, runs on the
+fakes of all four eras (8.4, 8.6, 10, 11) with the same results as the unfixed code on 8.4."""
+
+from __future__ import annotations
+
+import ctypes
+import pathlib
+import sys
+import types
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+pytest.importorskip("libcst")
+
+import trtcompat.legacy
+from trtcompat._api_changes import CHANGES
+from trtcompat.migrate import fix_source, scan_source
+from trtcompat.testing import ERAS, EngineSpec, TensorSpec, build_engine, make_module
+
+CORPUS = pathlib.Path(__file__).resolve().parent / "migrate_corpus"
+# The corpus files that are runtime code the fakes can run (the others build engines, need
+# torch, or are 10.x code already; the scan and fix tests cover them).
+RUNTIME_FILES = ("engine_info.py", "multi_profile.py", "samples_common.py")
+
+_SPEC = EngineSpec(
+    (
+        TensorSpec("input", np.float32, (1, 3, 4, 4), True),
+        TensorSpec("scores", np.float32, (1, 3, 4, 4), False),
+    ),
+    compute=lambda feed: {"scores": feed["input"] * 2 + 1},
+    device_memory_size=1 << 16,
+)
+_DYNAMIC = EngineSpec(
+    (
+        TensorSpec(
+            "input",
+            np.float32,
+            (-1, 3),
+            True,
+            profiles=(((1, 3), (2, 3), (4, 3)), ((2, 3), (4, 3), (8, 3))),
+        ),
+        TensorSpec("output", np.float32, (-1, 3), False),
+    ),
+    num_profiles=2,
+)
+
+
+class _DeviceAllocation:
+    """pycuda's DeviceAllocation over host memory (the fakes read real process addresses)."""
+
+    def __init__(self, nbytes: int) -> None:
+        self.buffer = np.zeros(max(nbytes, 1), np.uint8)
+
+    def __int__(self) -> int:
+        return int(self.buffer.ctypes.data)
+
+
+def _fake_pycuda() -> dict[str, types.ModuleType]:
+    driver = types.ModuleType("pycuda.driver")
+    driver.Stream = lambda: types.SimpleNamespace(handle=0, synchronize=lambda: None)  # type: ignore[attr-defined]
+    driver.pagelocked_empty = lambda size, dtype: np.zeros(size, dtype)  # type: ignore[attr-defined]
+    driver.mem_alloc = _DeviceAllocation  # type: ignore[attr-defined]
+
+    def htod(device: Any, host: np.ndarray, stream: Any = None) -> None:
+        ctypes.memmove(int(device), host.ctypes.data, host.nbytes)
+
+    def dtoh(host: np.ndarray, device: Any, stream: Any = None) -> None:
+        ctypes.memmove(host.ctypes.data, int(device), host.nbytes)
+
+    driver.memcpy_htod_async, driver.memcpy_dtoh_async = htod, dtoh  # type: ignore[attr-defined]
+    package = types.ModuleType("pycuda")
+    package.driver = driver  # type: ignore[attr-defined]
+    return {"pycuda": package, "pycuda.driver": driver, "pycuda.autoinit": types.ModuleType("a")}
+
+
+def _load(
+    name: str, source: bytes, era: str, monkeypatch: pytest.MonkeyPatch
+) -> tuple[types.ModuleType, types.ModuleType]:
+    trt = make_module(era)
+    # Builder-side names the runtime-only fakes lack; the corpus reads them at import time
+    # (the findings on them stay in the report: they are not runtime code).
+    trt.NetworkDefinitionCreationFlag = types.SimpleNamespace(EXPLICIT_BATCH=0)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tensorrt", trt)
+    for key, module in _fake_pycuda().items():
+        monkeypatch.setitem(sys.modules, key, module)
+    module = types.ModuleType(f"{name}_{era}")
+    exec(compile(source, name, "exec"), module.__dict__)
+    return module, trt
+
+
+def _fixed(name: str) -> bytes:
+    source = (CORPUS / name).read_bytes()
+    return fix_source(source, scan_source(source, name).findings)[0]
+
+
+def _shape(value: Any) -> tuple[int, ...]:
+    return tuple(int(d) for d in value)
+
+
+def _engine_info(mod: types.ModuleType, trt: types.ModuleType, era: str) -> Any:
+    engine = build_engine(_SPEC, era, trt)
+    rows = [(n, i, s, d.rsplit(".", 1)[-1]) for n, i, s, d in mod.describe(engine)]
+    dynamic = build_engine(_DYNAMIC, era, trt)
+    return rows, mod.input_profile(dynamic, "input")
+
+
+def _multi_profile(mod: types.ModuleType, trt: types.ModuleType, era: str) -> Any:
+    engine = build_engine(_DYNAMIC, era, trt)
+    _, ctx1, shape1, per_profile = mod.make_contexts(engine, 0)
+    return (
+        _shape(shape1),
+        per_profile,
+        ctx1.active_optimization_profile,
+        _shape(ctx1.get_binding_shape(per_profile)),
+        mod.count(engine),
+    )
+
+
+def _samples(mod: types.ModuleType, trt: types.ModuleType, era: str, capsys: Any) -> Any:
+    engine = build_engine(_SPEC, era, trt)
+    inputs, outputs, bindings, stream = mod.allocate_buffers(engine)
+    inputs[0].host[:] = np.arange(inputs[0].host.size, dtype=np.float32)
+    context = engine.create_execution_context()
+    result = mod.do_inference_v2(context, bindings, inputs, outputs, stream)
+    mod.print_bindings(engine)
+    printed = capsys.readouterr().out.replace("DataType.", "")
+    return [r.tolist() for r in result], _shape(mod.input_shape(engine)), printed
+
+
+RUNNERS: dict[str, Callable[..., Any]] = {
+    "engine_info.py": lambda mod, trt, era, capsys: _engine_info(mod, trt, era),
+    "multi_profile.py": lambda mod, trt, era, capsys: _multi_profile(mod, trt, era),
+    "samples_common.py": _samples,
+}
+
+
+@pytest.mark.parametrize("era", ERAS)
+@pytest.mark.parametrize("name", RUNTIME_FILES)
+def test_fixed_runtime_code_runs_on_every_era(
+    name: str, era: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    original = (CORPUS / name).read_bytes()
+    with warnings.catch_warnings():  # 8.x's binding getters warn, as the real ones do
+        warnings.simplefilter("ignore", DeprecationWarning)
+        old_mod, old_trt = _load(name, original, "8.4", monkeypatch)
+        expected = RUNNERS[name](old_mod, old_trt, "8.4", capsys)
+        new_mod, new_trt = _load(name, _fixed(name), era, monkeypatch)
+        got = RUNNERS[name](new_mod, new_trt, era, capsys)
+    assert got == expected
+
+
+@pytest.mark.parametrize("name", RUNTIME_FILES)
+def test_unfixed_runtime_code_fails_on_11(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The proof above means something: the same calls break on the 11-era fake unfixed.
+    mod, trt = _load(name, (CORPUS / name).read_bytes(), "11", monkeypatch)
+    with pytest.raises((AttributeError, TypeError)):
+        RUNNERS[name](mod, trt, "11", None)
+
+
+def test_fix_to_trtcompat_needs_no_newer_tensorrt() -> None:
+    for name in RUNTIME_FILES:
+        findings = scan_source((CORPUS / name).read_bytes(), name).findings
+        assert all(f.fix.needs is None for f in findings if f.fix is not None), name
+
+
+@pytest.mark.parametrize(
+    ("cls", "view"), [("ICudaEngine", "engine"), ("IExecutionContext", "context")]
+)
+def test_the_scanner_trusts_exactly_what_the_legacy_views_serve(cls: str, view: str) -> None:
+    # Every 8.x member TensorRT removed: served by the view on the 11 era (so the scanner stays
+    # quiet about it on a wrapped engine), or still a finding there.
+    served = (
+        trtcompat.legacy.ENGINE_MEMBERS if view == "engine" else trtcompat.legacy.CONTEXT_MEMBERS
+    )
+    engine = trtcompat.legacy.wrap(build_engine(_SPEC, "11"))
+    target = engine if view == "engine" else engine.create_execution_context()
+    removed = sorted(m for m, change in CHANGES[cls].items() if change[3] and not m.startswith("_"))
+    assert removed, cls
+    for name in removed:
+        source = (
+            "import tensorrt as trt\nimport trtcompat.legacy\n"
+            "engine = trtcompat.legacy.wrap(runtime.deserialize_cuda_engine(b))\n"
+            "context = engine.create_execution_context()\n"
+            f"x = {view}.{name}\n"
+        )
+        reported = [f for f in scan_source(source).findings if f.line == 5 and not f.guarded]
+        if name in served:
+            assert hasattr(target, name), name
+            assert reported == [], name
+        else:
+            assert reported, name
+    assert len(engine) == 2 and engine["input"] == 0

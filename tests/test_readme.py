@@ -1,0 +1,74 @@
+"""The README's Python blocks (and the docs'), run verbatim on every fake era, for a static
+and a dynamic engine written to ``model.plan`` in a temporary directory."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from trtcompat.testing import ERAS, EngineSpec, TensorSpec, build_plan, fake_tensorrt
+
+ROOT = Path(__file__).parents[1]
+_BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
+
+
+def _blocks(document: str) -> list[str]:
+    return _BLOCK.findall((ROOT / document).read_text())
+
+
+def _compute(feed: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {"output": feed["images"] * 2}
+
+
+# The input name and shape the README's quick start feeds.
+SPECS = {
+    "static": EngineSpec(
+        (
+            TensorSpec("images", np.float32, (1, 3, 224, 224), True),
+            TensorSpec("output", np.float32, (1, 3, 224, 224), False),
+        ),
+        compute=_compute,
+        name="readme_static",
+    ),
+    "dynamic": EngineSpec(
+        (
+            TensorSpec(
+                "images",
+                np.float32,
+                (-1, 3, 224, 224),
+                True,
+                profiles=(((1, 3, 224, 224), (1, 3, 224, 224), (4, 3, 224, 224)),),
+            ),
+            TensorSpec("output", np.float32, (-1, 3, 224, 224), False, like="images"),
+        ),
+        compute=_compute,
+        name="readme_dynamic",
+    ),
+}
+
+
+def test_the_readme_has_python_to_run() -> None:
+    assert _blocks("README.md"), "the README lost its quick start"
+
+
+@pytest.mark.parametrize("kind", sorted(SPECS))
+@pytest.mark.parametrize("era", ERAS)
+@pytest.mark.parametrize(
+    "document", ["README.md", "docs/CLI.md"]
+)
+def test_python_blocks_run_verbatim(
+    document: str, era: str, kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TRTCOMPAT_BACKEND", "host")  # no GPU here; the code names no backend
+    (tmp_path / "model.plan").write_bytes(build_plan(SPECS[kind], era))
+    with fake_tensorrt(era):
+        for number, block in enumerate(_blocks(document)):
+            namespace: dict[str, object] = {"__name__": f"readme_block_{number}"}
+            exec(compile(block, f"{document} python block {number}", "exec"), namespace)
+    assert os.getcwd() == str(tmp_path)

@@ -1,0 +1,234 @@
+"""Plan ``--fix --to trtcompat``: runtime code rewritten to run on every TensorRT 8.0 to 11.
+
+Two strategies, the first that applies wins for each unguarded runtime finding:
+
+1. Keep the index-based program whole on a ``trtcompat.legacy`` view of its engine. The engine
+   is wrapped where it is made (``trtcompat.legacy.wrap(runtime.deserialize_cuda_engine(b))``,
+   when every assignment of that name is such a call) or, for an engine a function receives, by
+   rebinding the parameter first thing in the function (``engine = trtcompat.legacy.wrap(
+   engine)``). Contexts made from a wrapped engine are legacy contexts, so their binding calls
+   are served too. Only members the views serve are covered
+   (``trtcompat.legacy.ENGINE_MEMBERS`` / ``CONTEXT_MEMBERS``).
+2. A context the file cannot trace to its engine: the statement-level calls that have a
+   trtcompat function (``execute_async_v2`` / ``execute_async`` -> ``trtcompat.execute``,
+   ``set_binding_shape(name, shape)`` -> ``trtcompat.set_input_shape``) and
+   ``get_binding_shape(name)`` -> ``trtcompat.tensor_shape``.
+
+Pure ``ast``: the codemod executes the plan.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Tuple
+
+from trtcompat.legacy import CONTEXT_MEMBERS, ENGINE_MEMBERS
+from trtcompat.migrate._analysis import (
+    FileFacts,
+    dotted,
+)
+from trtcompat.migrate._fixes import FixSpec, tensor_name
+
+__all__ = ["EXECUTE_PARAMS", "RUNTIME_KINDS", "plan_trtcompat"]
+
+RUNTIME_KINDS = frozenset({"engine", "context"})
+_ENGINE_MAKERS = frozenset({"deserialize_cuda_engine"})
+_CONTEXT_MAKERS = frozenset({"create_execution_context"})
+Edit = Tuple[int, int, str]
+
+
+def _is_call_to(value: ast.expr | None, names: frozenset[str]) -> bool:
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr in names
+    )
+
+
+def _position(node: ast.Attribute) -> tuple[int, int]:
+    """``(line, 0-based char column)`` of an attribute's name, as libcst reports it."""
+    line = node.end_lineno or node.lineno
+    return line, (node.end_col_offset or 0) - len(node.attr)
+
+
+class _Planner:
+    def __init__(self, tree: ast.Module, facts: FileFacts, lines: list[str]) -> None:
+        self.facts, self.lines = facts, lines
+        self.assigns: dict[str, list[tuple[ast.AST, ast.expr]]] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    name = dotted(target)
+                    if name is not None:
+                        self.assigns.setdefault(name, []).append((target, node.value))
+            elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+                name = dotted(node.optional_vars)
+                if name is not None:
+                    self.assigns.setdefault(name, []).append(
+                        (node.optional_vars, node.context_expr)
+                    )
+
+    def _col(self, line: int, byte_col: int) -> int:
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
+
+    def _values(self, expr: ast.expr) -> list[ast.expr] | None:
+        """Every value assigned to the name ``expr`` (in its function for a bare name)."""
+        name = dotted(expr)
+        if name is None:
+            return None
+        found = self.assigns.get(name, [])
+        if isinstance(expr, ast.Name):
+            scope = self.facts.scope_of(expr)
+            found = [(t, v) for t, v in found if self.facts.scope_of(t) is scope]
+        return [v for _, v in found]
+
+    def _parameter(self, expr: ast.expr) -> ast.arg | None:
+        """The function parameter ``expr`` names, if it is never reassigned."""
+        if not isinstance(expr, ast.Name):
+            return None
+        scope = self.facts.scope_of(expr)
+        if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        if self.facts.bindings(expr, expr.id) != [("other", None)]:
+            return None
+        args = scope.args
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+            if arg.arg == expr.id and arg.arg not in ("self", "cls"):
+                return arg
+        return None
+
+    def engine_edits(self, engine: ast.expr) -> tuple[Edit, ...] | None:
+        """The edits that put ``engine`` behind ``trtcompat.legacy.wrap``, or None."""
+        param = self._parameter(engine)
+        if param is not None:
+            return ((param.lineno, self._col(param.lineno, param.col_offset), "rebind"),)
+        values = self._values(engine)
+        if not values or not all(_is_call_to(v, _ENGINE_MAKERS) for v in values):
+            return None
+        edits = []
+        for value in values:
+            assert isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+            line, col = _position(value.func)
+            edits.append((line, self._col(line, col), "wrap"))
+        return tuple(edits)
+
+    def context_engine(self, context: ast.expr) -> ast.expr | None:
+        """The engine every assignment of ``context`` makes it from, if there is one."""
+        values = self._values(context)
+        if not values or not all(_is_call_to(v, _CONTEXT_MAKERS) for v in values):
+            return None
+        engines = {dotted(v.func.value) for v in values}  # type: ignore[attr-defined]
+        if len(engines) != 1 or None in engines:
+            return None
+        return values[0].func.value  # type: ignore[attr-defined,no-any-return]
+
+
+def _receiver(node: ast.AST) -> ast.expr | None:
+    if isinstance(node, ast.Attribute):
+        return node.value
+    if isinstance(node, ast.Call) and node.args:  # len(engine)
+        return node.args[0]
+    if isinstance(node, ast.Subscript):  # engine["x"]
+        return node.value
+    return None
+
+
+def _statement_call(node: ast.Attribute, facts: FileFacts) -> ast.Call | None:
+    call = facts.parents.get(id(node))
+    if not isinstance(call, ast.Call) or call.func is not node:
+        return None
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(
+        k.arg is None for k in call.keywords
+    ):
+        return None
+    return call
+
+
+# Positional order of the 8.x execute calls (pyCore.cpp); input_consumed has no equivalent.
+EXECUTE_PARAMS = {
+    "execute_async": ("batch_size", "bindings", "stream_handle", "input_consumed"),
+    "execute_async_v2": ("bindings", "stream_handle", "input_consumed"),
+}
+
+
+def _execute_args(symbol: str, call: ast.Call) -> dict[str, ast.expr] | None:
+    order = EXECUTE_PARAMS[symbol]
+    if len(call.args) > len(order):
+        return None
+    given = dict(zip(order, call.args))
+    for keyword in call.keywords:
+        if keyword.arg not in order or keyword.arg in given:
+            return None
+        given[keyword.arg] = keyword.value
+    return None if "input_consumed" in given else given
+
+
+def _per_call(symbol: str, node: ast.AST, facts: FileFacts) -> FixSpec | None:
+    """A trtcompat function for one call on a context the file cannot trace."""
+    if not isinstance(node, ast.Attribute):
+        return None
+    call = _statement_call(node, facts)
+    if call is None:
+        return None
+    statement = isinstance(facts.parents.get(id(call)), ast.Expr)
+    if symbol in ("execute_async_v2", "execute_async") and statement:
+        given = _execute_args(symbol, call)
+        usable = given is not None and {"bindings", "stream_handle"} <= set(given)
+        return FixSpec("tc_execute", new="execute") if usable else None
+    if symbol == "set_binding_shape" and statement and len(call.args) == 2 and not call.keywords:
+        ok, unwrap = tensor_name(call.args[0], facts)
+        return FixSpec("tc_call", new="set_input_shape", arg=0 if unwrap else -1) if ok else None
+    if symbol == "get_binding_shape" and len(call.args) == 1 and not call.keywords:
+        ok, unwrap = tensor_name(call.args[0], facts)
+        return FixSpec("tc_call", new="tensor_shape", arg=0 if unwrap else -1) if ok else None
+    return None
+
+
+def plan_trtcompat(
+    tree: ast.Module,
+    facts: FileFacts,
+    lines: list[str],
+    items: list[tuple[str, str, ast.AST, bool]],
+) -> list[FixSpec | None]:
+    """The trtcompat fix of each runtime finding (None: not a runtime fix).
+
+    An engine that a guarded finding also uses is never wrapped: its code already has a
+    compatibility path, which the wrap would change.
+
+    Args:
+        tree: The parsed module.
+        facts: The file's facts.
+        lines: The file's lines.
+        items: ``(receiver kind, matched symbol, matched node, guarded)`` per finding.
+
+    Returns:
+        One entry per item (None for guarded ones).
+    """
+    planner = _Planner(tree, facts, lines)
+    wanted: list[tuple[tuple[Edit, ...] | None, bool]] = []
+    for kind, symbol, node, _ in items:
+        recv = _receiver(node)
+        symbol = {"len(engine)": "__len__", "engine[str]": "__getitem__"}.get(symbol, symbol)
+        edits = None
+        served = False
+        if recv is not None and kind in RUNTIME_KINDS:
+            serves = ENGINE_MEMBERS if kind == "engine" else CONTEXT_MEMBERS
+            engine = recv if kind == "engine" else planner.context_engine(recv)
+            edits = planner.engine_edits(engine) if engine is not None else None
+            served = symbol in serves
+        wanted.append((edits, served))
+    untouchable = {
+        edit for (edits, _), item in zip(wanted, items) if item[3] for edit in edits or ()
+    }
+    plans: list[FixSpec | None] = []
+    for (edits, served), (kind, symbol, node, guarded) in zip(wanted, items):
+        spec: FixSpec | None = None
+        if guarded:
+            pass
+        elif edits is not None and served and not untouchable.intersection(edits):
+            spec = FixSpec("wrapped", edits=edits)
+        elif kind == "context":
+            spec = _per_call(symbol, node, facts)
+        plans.append(spec)
+    return plans
