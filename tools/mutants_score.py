@@ -13,6 +13,7 @@ longer exists or that the tests now kill is reported, so the list cannot go stal
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -22,6 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EQUIVALENT = ROOT / "tools" / "mutants-equivalent.txt"
 KILLED = {"killed", "timeout", "segfault", "caught by type check"}
+#: Modules whose answers are cached on first use, with the tests that reach that first use.
+#: mutmut forks each worker from the process that ran its coverage pass, whose tests already
+#: filled these caches: first-use code never runs under mutmut. Their survivors are rerun
+#: here, each in a new pytest process, which the subprocess tests in these files can kill.
+FRESH = {"trtcompat._dtypes": ["tests/test_mutants_dtypes.py", "tests/test_dtypes.py"]}
 #: mutmut names mutants <module>.x_<function>__mutmut_<n> or <module>.xǁ<Class>ǁ<method>...
 _MODULE = re.compile(r"^(?P<module>[\w.]+?)\.x[_ǁ]")
 
@@ -55,6 +61,21 @@ def read_equivalent(path: Path) -> dict[str, str]:
     return listed
 
 
+def rerun_fresh(results: dict[str, str], equivalent: dict[str, str]) -> None:
+    """Marks survivors of the FRESH modules killed where a new pytest process kills them."""
+    for name, status in sorted(results.items()):
+        match = _MODULE.match(name)
+        tests = FRESH.get(match.group("module"), []) if match else []
+        if not tests or status in KILLED or status == "skipped" or name in equivalent:
+            continue
+        # mutmut's trampolines pick the mutant from MUTANT_UNDER_TEST; mutants/ holds the code.
+        env = {**os.environ, "MUTANT_UNDER_TEST": name}
+        command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
+        run = subprocess.run(command, cwd=ROOT / "mutants", env=env, capture_output=True)
+        if run.returncode == 1:  # tests failed (not: could not run them)
+            results[name] = "killed"
+
+
 def scores(
     results: dict[str, str], equivalent: dict[str, str], modules: list[str]
 ) -> list[tuple[str, int, int, int, int]]:
@@ -86,6 +107,7 @@ def main(argv: list[str]) -> int:
     ).stdout
     results = read_results(out)
     equivalent = read_equivalent(EQUIVALENT)
+    rerun_fresh(results, equivalent)
     for name in sorted(equivalent):
         if name not in results:
             print(f"stale: {name} is listed as equivalent but mutmut made no such mutant")
