@@ -93,3 +93,30 @@ def test_a_feed_that_is_not_a_mapping_names_its_type(era: str, host: Any) -> Non
     runner = tc.Runner(_engine(STATIC, era), backend=host)
     with runner, pytest.raises(tc.DTypeError, match=f"^{re.escape(message)}$"):
         runner.infer([np.ones((2, 3), np.float32)])  # type: ignore[arg-type]
+
+
+def test_host_buffers_write_and_read_back(era: str, host: Any) -> None:
+    with tc.allocate_buffers(_engine(DYNAMIC, era), backend=host,
+                             shapes={"x": (4, 3), "y": (4, 3)}) as buffers:
+        x = buffers["x"]
+        x.write(np.arange(6, dtype=np.float32).reshape(2, 3))  # fewer rows than allocated
+        np.testing.assert_array_equal(x.read((2, 3)), np.arange(6, dtype=np.float32).reshape(2, 3))
+        assert x.read().shape == (4, 3)
+        copy = x.read((1, 3))
+        copy[:] = -1  # a copy: the buffer keeps its contents
+        np.testing.assert_array_equal(x.read((1, 3)), [[0, 1, 2]])
+
+
+def test_host_buffers_refuse_other_dtypes_and_larger_arrays(era: str, host: Any) -> None:
+    with tc.allocate_buffers(_engine(DYNAMIC, era), backend=host,
+                             shapes={"x": (2, 3), "y": (2, 3)}) as buffers:
+        x = buffers["x"]
+        wrong = "Tensor 'x' holds float32; got float64. Convert with .astype('float32')."
+        with pytest.raises(tc.DTypeError, match=f"^{re.escape(wrong)}$"):
+            x.write(np.zeros((2, 3)))
+        big = ("Tensor 'x': shape (3, 3) needs 36 bytes; its buffer holds 24 (sized for (2, 3))."
+               " Allocate with shapes=... .")
+        with pytest.raises(tc.ShapeError, match=f"^{re.escape(big)}$"):
+            x.write(np.zeros((3, 3), np.float32))
+        with pytest.raises(tc.ShapeError, match=f"^{re.escape(big)}$"):
+            x.read((3, 3))

@@ -186,3 +186,13 @@ def test_status_follows_the_target_release() -> None:
     assert _statuses(source, 8) == [(2, "deprecated")]
     assert _statuses(source, 10) == [(2, "removed")]
     assert _statuses(source, 11) == [(2, "removed"), (3, "removed")]
+
+
+def test_calls_of_calls_and_subscripts_are_scanned() -> None:
+    source = (
+        "import tensorrt as trt\n"
+        "handlers[0](engine.num_bindings)\n"
+        "make()()\n"
+        "(lambda: 0)()\n"
+    )
+    assert _where(source) == [(2, 20, "TRT001", "num_bindings")]
