@@ -34,7 +34,7 @@ _MODULE = re.compile(r"^(?P<module>[\w.]+?)\.x[_ǁ]")
 
 def source_modules() -> list[str]:
     """The modules [tool.mutmut] source_paths names, dotted (so modules without mutants show)."""
-    import tomllib  # mutmut needs Python 3.10+, and so does this script
+    import tomllib  # Python 3.11+ (mutmut itself needs 3.10+)
 
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     paths = config["tool"]["mutmut"]["source_paths"]
