@@ -68,6 +68,7 @@ class HostBackend:
         # never leave it at a value some copy was already checked in.
         self._epochs = itertools.count(1)
         self._epoch = 0
+        self._ops: dict[int, BoundStreamOps] = {}  # per stream, so their checks are kept
 
     # -- memory --------------------------------------------------------------------------
 
@@ -133,17 +134,26 @@ class HostBackend:
 
     def memcpy_htod_async(self, dst: int, src: int, nbytes: int, stream: int) -> None:
         """Copies ``nbytes`` from host ``src`` to "device" ``dst`` (synchronously)."""
-        self._copy(dst, src, nbytes, stream, "memcpy_htod_async")
+        self.stream_ops(stream).htod(dst, src, nbytes)
 
     def memcpy_dtoh_async(self, dst: int, src: int, nbytes: int, stream: int) -> None:
         """Copies ``nbytes`` from "device" ``src`` to host ``dst`` (synchronously)."""
-        self._copy(dst, src, nbytes, stream, "memcpy_dtoh_async")
+        self.stream_ops(stream).dtoh(dst, src, nbytes)
 
     def memcpy_dtod_async(self, dst: int, src: int, nbytes: int, stream: int) -> None:
         """Copies ``nbytes`` between "device" addresses (synchronously)."""
-        self._copy(dst, src, nbytes, stream, "memcpy_dtod_async")
+        self.stream_ops(stream).dtod(dst, src, nbytes)
 
     def stream_ops(self, stream: int) -> BoundStreamOps:
+        """The checked copies of ``stream``, made once per stream (see :meth:`_bind`)."""
+        ops = self._ops.get(stream)
+        if ops is None:
+            if len(self._ops) > 256:  # handles of destroyed streams are not worth keeping
+                self._ops.clear()
+            ops = self._ops[stream] = self._bind(stream)
+        return ops
+
+    def _bind(self, stream: int) -> BoundStreamOps:
         """Checked ``ctypes.memmove`` copies bound to ``stream`` (a
         :class:`~trtcompat.backends.StreamOps`); they raise BackendError, as the guarded
         methods do (there is nothing to translate).
@@ -214,11 +224,12 @@ class HostBackend:
     def destroy_stream(self, stream: int) -> None:
         """Destroys a stream from :meth:`create_stream`."""
         self._streams.pop(stream, "destroy_stream")
+        self._ops.pop(stream, None)
         self._epoch = next(self._epochs)
 
     def synchronize(self, stream: int) -> None:
         """Returns at once (all work is already done) after checking the handle."""
-        self._check_stream(stream, "synchronize")
+        self.stream_ops(stream).synchronize()
 
     def create_event(self) -> int:
         """Creates an event handle."""
