@@ -106,7 +106,7 @@ def test_execute_binds_each_context_for_itself(host: Any) -> None:
 
 
 def test_do_inference_honours_a_shape_set_between_calls(host: Any) -> None:
-    engine, context, buffers = _doubling_buffers(DYNAMIC, host)
+    _, context, buffers = _doubling_buffers(DYNAMIC, host)
     with buffers:
         (x,), (y,), bindings, stream = buffers
         x.host[...] = 1.0
