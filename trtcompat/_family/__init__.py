@@ -101,3 +101,10 @@ class Family(Protocol):
         """An ``IOutputAllocator`` calling ``reallocate(name, nbytes) -> pointer`` and
         ``notify(name, shape)``."""
         ...  # pragma: no cover
+
+
+# What both families share and the runtime layer uses: the error built after TensorRT refused
+# something, and the profile-range check (defined in _common, which both families import).
+from ._common import check_profile, explain_failure  # noqa: E402
+
+__all__ += ["check_profile", "explain_failure"]

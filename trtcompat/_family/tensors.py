@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -135,12 +136,41 @@ def binding_layout(engine: Any, profile: int) -> tuple[int, list[int]]:
     return count, list(range(count))
 
 
+#: What trtcompat last bound on each context: id -> (weak context, names, addresses).
+#: ``execute`` skips ``set_tensor_address`` when a call would bind exactly that again. Safe
+#: because every address trtcompat sets goes through :func:`bind` (no layer above the
+#: families calls TensorRT), which records or forgets here; the weak reference tells a live
+#: context from a new one that reuses a dead one's id. An address set on the context
+#: directly, outside trtcompat, is not seen: ``execute`` documents that.
+_BOUND: dict[int, tuple[Any, Sequence[str], tuple[int, ...]]] = {}
+
+
 def bind(context: Any, names: Sequence[str], addresses: Sequence[int]) -> str | None:
     """``set_tensor_address`` for each tensor; returns the name TensorRT refused, if any."""
+    key = id(context)
+    _BOUND.pop(key, None)  # half-bound until every address is set
     for name, address in zip(names, addresses):
         if not context.set_tensor_address(name, address):
             return name
+    try:
+        ref = weakref.ref(context)
+    except TypeError:  # a context without weak references: never skip its binding
+        return None
+    if len(_BOUND) > 256:  # dead contexts' entries: start over rather than scan
+        _BOUND.clear()
+    _BOUND[key] = (ref, names, tuple(addresses))
     return None
+
+
+def _bound(context: Any, names: Sequence[str], addresses: Sequence[int]) -> bool:
+    """Whether trtcompat's last binding on ``context`` was exactly these names and addresses."""
+    entry = _BOUND.get(id(context))
+    return (
+        entry is not None
+        and entry[0]() is context
+        and (entry[1] is names or entry[1] == names)
+        and entry[2] == tuple(addresses)
+    )
 
 
 def make_launch(
@@ -175,11 +205,15 @@ def execute(
 ) -> bool:
     """``set_tensor_address`` for every tensor, then ``execute_async_v3``.
 
-    ``names`` None means the engine's own order (a plain list indexed by I/O index).
+    ``names`` None means the engine's own order (a plain list indexed by I/O index). The
+    addresses are set only when they differ from what trtcompat last bound on ``context``
+    (a bindings list that changed, another context, a refused bind all bind again).
     """
     if names is None:
         names = tensor_names(context.engine)
-    return bind(context, names, bindings) is None and bool(context.execute_async_v3(stream))
+    if not _bound(context, names, bindings) and bind(context, names, bindings) is not None:
+        return False
+    return bool(context.execute_async_v3(stream))
 
 
 # -- For views that answer in TensorRT's own types and calls (trtcompat.legacy emulating the

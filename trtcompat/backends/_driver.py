@@ -36,6 +36,7 @@ _SIGNATURES: dict[str, tuple[Any, ...]] = {
     "cuDevicePrimaryCtxRetain": (_PP, _INT),
     "cuCtxPushCurrent_v2": (_P,),
     "cuCtxPopCurrent_v2": (_PP,),
+    "cuCtxGetCurrent": (_PP,),
     "cuMemcpyHtoDAsync_v2": (_U64, _P, _SZ, _P),
     "cuMemcpyDtoHAsync_v2": (_P, _U64, _SZ, _P),
     "cuMemcpyDtoDAsync_v2": (_U64, _U64, _SZ, _P),

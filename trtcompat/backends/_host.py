@@ -63,6 +63,12 @@ class HostBackend:
         self._handles = itertools.count(0x5000)
         self._handle_lock = threading.Lock()
         self._total = _physical_memory()
+        # A fresh value after every change to the allocation or stream tables (stream_ops).
+        # Drawn from a counter (next() is atomic), so two threads changing the tables at once
+        # never leave it at a value some copy was already checked in.
+        self._epochs = itertools.count(1)
+        self._epoch = 0
+        self._ops: dict[int, BoundStreamOps] = {}  # per stream, so their checks are kept
 
     # -- memory --------------------------------------------------------------------------
 
@@ -73,6 +79,7 @@ class HostBackend:
         base = int(buf.ctypes.data)
         ptr = base + (-base % ALIGNMENT)
         self._memory.add(ptr, buf, size, kind)
+        self._epoch = next(self._epochs)
         return ptr
 
     def malloc(self, nbytes: int) -> int:
@@ -82,6 +89,7 @@ class HostBackend:
     def free(self, ptr: int) -> None:
         """Frees memory from :meth:`malloc`; unknown and already-freed pointers raise."""
         self._memory.pop(ptr, "device", "free")
+        self._epoch = next(self._epochs)
 
     def malloc_host(self, nbytes: int) -> int:
         """Allocates ``nbytes`` of host memory, 256-byte aligned; returns its address."""
@@ -90,6 +98,7 @@ class HostBackend:
     def free_host(self, ptr: int) -> None:
         """Frees memory from :meth:`malloc_host`; unknown and already-freed pointers raise."""
         self._memory.pop(ptr, "host", "free_host")
+        self._epoch = next(self._epochs)
 
     def outstanding(self) -> int:
         """The number of live allocations, device and host together (for leak tests)."""
@@ -125,33 +134,66 @@ class HostBackend:
 
     def memcpy_htod_async(self, dst: int, src: int, nbytes: int, stream: int) -> None:
         """Copies ``nbytes`` from host ``src`` to "device" ``dst`` (synchronously)."""
-        self._copy(dst, src, nbytes, stream, "memcpy_htod_async")
+        self.stream_ops(stream).htod(dst, src, nbytes)
 
     def memcpy_dtoh_async(self, dst: int, src: int, nbytes: int, stream: int) -> None:
         """Copies ``nbytes`` from "device" ``src`` to host ``dst`` (synchronously)."""
-        self._copy(dst, src, nbytes, stream, "memcpy_dtoh_async")
+        self.stream_ops(stream).dtoh(dst, src, nbytes)
 
     def memcpy_dtod_async(self, dst: int, src: int, nbytes: int, stream: int) -> None:
         """Copies ``nbytes`` between "device" addresses (synchronously)."""
-        self._copy(dst, src, nbytes, stream, "memcpy_dtod_async")
+        self.stream_ops(stream).dtod(dst, src, nbytes)
 
     def stream_ops(self, stream: int) -> BoundStreamOps:
+        """The checked copies of ``stream``, made once per stream (see :meth:`_bind`)."""
+        ops = self._ops.get(stream)
+        if ops is None:
+            if len(self._ops) > 256:  # handles of destroyed streams are not worth keeping
+                self._ops.clear()
+            ops = self._ops[stream] = self._bind(stream)
+        return ops
+
+    def _bind(self, stream: int) -> BoundStreamOps:
         """Checked ``ctypes.memmove`` copies bound to ``stream`` (a
         :class:`~trtcompat.backends.StreamOps`); they raise BackendError, as the guarded
-        methods do (there is nothing to translate)."""
-        copy, check = self._copy, self._check_stream
+        methods do (there is nothing to translate).
+
+        A hot loop repeats the same copies, so each ``(dst, src, nbytes)`` is checked once per
+        epoch: the checks (live stream, ranges inside their allocations) read only the
+        allocation and stream tables, and every change to those bumps ``_epoch``, so a copy
+        checked in the current epoch would pass again. A freed or reallocated buffer, a
+        destroyed stream, anything else starts a new epoch and the next copy is checked anew.
+        """
+        copy, check, memmove = self._copy, self._check_stream, ctypes.memmove
+        checked: dict[tuple[int, int, int], int] = {}  # copy -> the epoch it passed in
+
+        def checked_copy(dst: int, src: int, nbytes: int, op: str) -> None:
+            epoch = self._epoch
+            key = (dst, src, nbytes)
+            if checked.get(key) == epoch:
+                memmove(dst, src, nbytes)
+                return
+            copy(dst, src, nbytes, stream, op)
+            if len(checked) > 64:  # varying pointers (zero-copy feeds): keep it small
+                checked.clear()
+            checked[key] = epoch
 
         def htod(dst: int, src: int, nbytes: int) -> None:
-            copy(dst, src, nbytes, stream, "memcpy_htod_async")
+            checked_copy(dst, src, nbytes, "memcpy_htod_async")
 
         def dtoh(dst: int, src: int, nbytes: int) -> None:
-            copy(dst, src, nbytes, stream, "memcpy_dtoh_async")
+            checked_copy(dst, src, nbytes, "memcpy_dtoh_async")
 
         def dtod(dst: int, src: int, nbytes: int) -> None:
-            copy(dst, src, nbytes, stream, "memcpy_dtod_async")
+            checked_copy(dst, src, nbytes, "memcpy_dtod_async")
+
+        live = [-1]  # the epoch in which ``stream`` was last seen alive
 
         def synchronize() -> None:
-            check(stream, "synchronize")
+            epoch = self._epoch  # read before the check: a change during it is seen next time
+            if live[0] != epoch:
+                check(stream, "synchronize")
+                live[0] = epoch
 
         return BoundStreamOps(htod, dtoh, dtod, synchronize, (BackendError,))
 
@@ -175,15 +217,19 @@ class HostBackend:
 
     def create_stream(self) -> int:
         """Creates a stream handle (a counter: host copies are synchronous)."""
-        return self._streams.add(self._new_handle(), None)
+        handle = self._streams.add(self._new_handle(), None)
+        self._epoch = next(self._epochs)
+        return handle
 
     def destroy_stream(self, stream: int) -> None:
         """Destroys a stream from :meth:`create_stream`."""
         self._streams.pop(stream, "destroy_stream")
+        self._ops.pop(stream, None)
+        self._epoch = next(self._epochs)
 
     def synchronize(self, stream: int) -> None:
         """Returns at once (all work is already done) after checking the handle."""
-        self._check_stream(stream, "synchronize")
+        self.stream_ops(stream).synchronize()
 
     def create_event(self) -> int:
         """Creates an event handle."""

@@ -105,13 +105,22 @@ class TorchBackend(DriverCalls):
             raise RuntimeError(said or "torch.cuda.is_available() is False")
         return int(count)
 
-    def _lib_enter_device(self) -> None:
+    def _lib_enter_device(self) -> bool:
         # The runtime (torch, TensorRT) uses whatever context is current, so pushing the
-        # primary context is the device switch for both APIs; pushes nest per thread.
-        self._checked("cuCtxPushCurrent", self._driver.cuCtxPushCurrent_v2, self._context)
+        # primary context is the device switch for both APIs; pushes nest per thread. Where
+        # it is current already (a torch program on this device), nothing is pushed: one
+        # query instead of a push and a pop per call. Returns whether it pushed. The answer
+        # lands in a fresh c_void_p: ctypes drops the GIL during the call, so a buffer
+        # shared by threads could be overwritten by another thread's answer before it is read.
+        lib, current = self._driver, ctypes.c_void_p()
+        if not lib.cuCtxGetCurrent(ctypes.byref(current)) and current.value == self._context:
+            return False
+        self._checked("cuCtxPushCurrent", lib.cuCtxPushCurrent_v2, self._context)
+        return True
 
-    def _lib_leave_device(self, token: None) -> None:
-        self._checked("cuCtxPopCurrent", self._driver.cuCtxPopCurrent_v2, self._pop_into)
+    def _lib_leave_device(self, pushed: bool) -> None:
+        if pushed:
+            self._checked("cuCtxPopCurrent", self._driver.cuCtxPopCurrent_v2, self._pop_into)
 
     def _lib_malloc(self, size: int) -> tuple[int, object]:
         owner = torch.empty(size, dtype=torch.uint8, device=self._dev)

@@ -64,6 +64,14 @@ def _torch_info(obj: Any) -> DeviceArrayInfo | None:
     )
 
 
+def _cupy_info(obj: Any) -> DeviceArrayInfo | None:
+    # CuPy builds __cuda_array_interface__ afresh on every access (a dict with strides and the
+    # current stream: several µs); its own fields are plain attribute reads.
+    return DeviceArrayInfo(
+        obj.data.ptr, obj.shape, obj.dtype, obj.flags.c_contiguous, obj.device.id
+    )
+
+
 def _cai_info(obj: Any) -> DeviceArrayInfo | None:
     cai = getattr(obj, "__cuda_array_interface__", None)
     if cai is None:
@@ -89,8 +97,11 @@ def reader_for(cls: type) -> Reader:
     """The function that reads device-array facts from instances of ``cls``."""
     reader = _READERS.get(cls)
     if reader is None:
-        if cls.__module__.partition(".")[0] == "torch" and hasattr(cls, "data_ptr"):
+        package = cls.__module__.partition(".")[0]
+        if package == "torch" and hasattr(cls, "data_ptr"):
             reader = _torch_info
+        elif package == "cupy" and all(hasattr(cls, a) for a in ("data", "flags", "device")):
+            reader = _cupy_info
         elif hasattr(cls, "__cuda_array_interface__"):
             reader = _cai_info
         elif issubclass(cls, np.ndarray):

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._family import Family, Shape
-from .._family._common import explain_failure
+from .._family import Family, Shape, explain_failure
 from ..errors import ExecutionError, ShapeError
 from .allocator import Buffers
 

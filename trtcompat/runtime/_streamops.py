@@ -12,48 +12,26 @@ which already raise ``BackendError``.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
 
-from ..backends import Backend
+from ..backends import Backend, BoundStreamOps, StreamOps
 from ..errors import BackendError
 
-__all__ = ["StreamOps", "stream_ops", "translate"]
-
-Copy = Callable[[int, int, int], Any]
+__all__ = ["stream_ops", "translate"]
 
 
-class StreamOps:
-    """``htod(dst, src, nbytes)``, ``dtoh``, ``dtod``, ``synchronize()`` of one stream.
 
-    Valid only inside ``with backend.activate()``. ``errors``: the exception types the
-    callables may raise that are not already :class:`BackendError`.
-    """
-
-    __slots__ = ("dtod", "dtoh", "errors", "htod", "synchronize")
-
-    def __init__(
-        self,
-        htod: Copy,
-        dtoh: Copy,
-        dtod: Copy,
-        synchronize: Callable[[], Any],
-        errors: tuple[type[BaseException], ...] = (),
-    ) -> None:
-        self.htod, self.dtoh, self.dtod = htod, dtoh, dtod
-        self.synchronize = synchronize
-        self.errors = errors
-
-
-def stream_ops(backend: Backend, stream: int) -> Any:
+def stream_ops(backend: Backend, stream: int) -> StreamOps:
     """The backend's own ops for ``stream`` where it has them, else an adapter of its methods."""
     own = getattr(backend, "stream_ops", None)
     if own is not None:
-        return own(stream)
-    return StreamOps(
+        ops: StreamOps = own(stream)
+        return ops
+    return BoundStreamOps(
         functools.partial(backend.memcpy_htod_async, stream=stream),
         functools.partial(backend.memcpy_dtoh_async, stream=stream),
         functools.partial(backend.memcpy_dtod_async, stream=stream),
         functools.partial(backend.synchronize, stream),
+        (),  # the guarded methods raise BackendError already
     )
 
 

@@ -10,10 +10,10 @@ from typing import Any
 from numpy.typing import NDArray
 
 from .._dispatch import family_for
-from .._family import Family, Shape
-from .._family._common import explain_failure
+from .._family import Family, Shape, explain_failure
 from ..errors import TrtCompatError
 from ._hostmem import host_array
+from ._streamops import stream_ops, translate
 from ._subbyte import unpack
 from .allocator import BindingList, HostDeviceMem
 
@@ -105,17 +105,23 @@ def do_inference(
             "do_inference needs HostDeviceMem objects from trtcompat.allocate_buffers."
         )
     family = bindings.family if isinstance(bindings, BindingList) else family_for(context.engine)
-    with backend.activate():  # one device switch for the round trip, not one per call
-        shapes = _run_shapes(family, context, inputs, outputs, batch_size)
-        sizes = [_nbytes(m, shapes, batch_size) for m in mems]
-        for mem, nbytes in zip(inputs, sizes):
-            if not mem.on_host_only:
-                backend.memcpy_htod_async(mem.device, mem.host_ptr, nbytes, stream)
-        execute(context, bindings, stream, batch_size)
-        for mem, nbytes in zip(outputs, sizes[len(inputs) :]):
-            if not mem.on_host_only:
-                backend.memcpy_dtoh_async(mem.host_ptr, mem.device, nbytes, stream)
-        backend.synchronize(stream)
+    # The backend's own bound copies of this stream (cached by the backend per stream), not
+    # its guarded methods: one device switch for the round trip, errors translated here once.
+    ops = stream_ops(backend, stream)
+    with backend.activate():
+        try:
+            shapes = _run_shapes(family, context, inputs, outputs, batch_size)
+            sizes = [_nbytes(m, shapes, batch_size) for m in mems]
+            for mem, nbytes in zip(inputs, sizes):
+                if not mem.on_host_only:
+                    ops.htod(mem.device, mem.host_ptr, nbytes)
+            execute(context, bindings, stream, batch_size)
+            for mem, nbytes in zip(outputs, sizes[len(inputs) :]):
+                if not mem.on_host_only:
+                    ops.dtoh(mem.host_ptr, mem.device, nbytes)
+            ops.synchronize()
+        except ops.errors as exc:
+            raise translate(backend, exc, "do_inference") from exc
     if shapes is None and batch_size is None and not any(_packed(m) for m in outputs):
         return [mem.host for mem in outputs]
     return [_produced(m, shapes, batch_size) for m in outputs]

@@ -17,8 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._dispatch import family_for
-from .._family import Shape
-from .._family._common import explain_failure
+from .._family import Shape, explain_failure
 from ..backends import Backend
 from ..errors import ClosedError, DTypeError, ExecutionError, ShapeError
 from ._arrays import reader_for
@@ -201,7 +200,7 @@ class Runner:
         count = fam.num_profiles(engine)
         auto = profile == "auto"
         if not auto:
-            from .._family._common import check_profile
+            from .._family import check_profile
 
             check_profile(engine, int(profile))
         self.engine = engine
