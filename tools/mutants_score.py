@@ -23,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EQUIVALENT = ROOT / "tools" / "mutants-equivalent.txt"
 KILLED = {"killed", "timeout", "segfault", "caught by type check"}
+#: Statuses that count against the score ("not checked" and "skipped" are reported apart).
+SURVIVED = {"survived", "no tests", "suspicious"}
 #: Modules whose answers are cached on first use, with the tests that reach that first use.
 #: mutmut forks each worker from the process that ran its coverage pass, whose tests already
 #: filled these caches: first-use code never runs under mutmut. Their survivors are rerun
@@ -66,7 +68,7 @@ def rerun_fresh(results: dict[str, str], equivalent: dict[str, str]) -> None:
     for name, status in sorted(results.items()):
         match = _MODULE.match(name)
         tests = FRESH.get(match.group("module"), []) if match else []
-        if not tests or status in KILLED or status == "skipped" or name in equivalent:
+        if not tests or status not in SURVIVED or name in equivalent:
             continue
         # mutmut's trampolines pick the mutant from MUTANT_UNDER_TEST; mutants/ holds the code.
         env = {**os.environ, "MUTANT_UNDER_TEST": name}
@@ -91,7 +93,7 @@ def scores(
             row["equivalent"] += 1
         elif status in KILLED:
             row["killed"] += 1
-        elif status != "skipped":
+        elif status in SURVIVED:
             row["survived"] += 1
     counts["total"] = sum(counts.values(), Counter())
     return [(m, c["all"], c["equivalent"], c["killed"], c["survived"]) for m, c in counts.items()]
@@ -122,8 +124,11 @@ def main(argv: list[str]) -> int:
         print(f"{module:36} {count:7} {equiv:6} {killed:6} {survived:5} {shown}")
         total_score = score
     for name, status in sorted(results.items()):
-        if status not in KILLED and status != "skipped" and name not in equivalent:
+        if status in SURVIVED and name not in equivalent:
             print(f"left: {name} ({status}); `mutmut show {name}` prints it")
+    unchecked = sum(status not in KILLED and status not in SURVIVED for status in results.values())
+    if unchecked:
+        print(f"{unchecked} mutants not checked or skipped (left out): run `mutmut run` again")
     if total_score < args.fail_under:
         print(f"total {total_score:.1f}% is under {args.fail_under}%")
         return 1
