@@ -477,3 +477,16 @@ def test_a_layer_that_never_had_the_member_is_not_reported() -> None:
         "elt.stride = (2, 2)\n"
     )
     assert [line for line, api in _apis(source) if "Layer" in api] == []
+
+
+def test_undecodable_files_say_where() -> None:
+    assert (
+        scan_source(b"x = 1\ny = 2\ns = '\xff'\n").error
+        == "UnicodeDecodeError: byte 0xff at offset 17 (line 3) is not valid utf-8"
+    )
+    # detect_encoding's own SyntaxError has no line number: none is made up.
+    assert (
+        scan_source(b"s = '\xff'\n").error
+        == "SyntaxError: invalid or missing encoding declaration"
+    )
+    assert scan_source(b"def f(:\n").error == "SyntaxError: invalid syntax (line 1)"

@@ -163,7 +163,7 @@ def test_unreadable_sources_report_what_went_wrong() -> None:
     assert syntax.error is not None and re.fullmatch(r"SyntaxError: .+ \(line 1\)", syntax.error)
     undecodable = scan_source(b"x = 1\ny = 2\ns = '\xff'\n")  # past the cookie lines
     assert undecodable.error is not None
-    assert undecodable.error.startswith("UnicodeDecodeError: ") and "(line" not in undecodable.error
+    assert undecodable.error.startswith("UnicodeDecodeError: ") and "(line 3)" in undecodable.error
 
 
 def test_findings_name_the_default_path() -> None:

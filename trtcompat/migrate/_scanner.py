@@ -465,8 +465,18 @@ def scan_source(
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         text = data.decode(encoding)
         tree = ast.parse(data, filename=path)
-    except (SyntaxError, ValueError, UnicodeDecodeError, LookupError) as err:
-        where = f" (line {err.lineno})" if isinstance(err, SyntaxError) else ""
+    except UnicodeDecodeError as err:
+        # err.args[0] is only the codec's name; say where the bad byte is.
+        line = data.count(b"\n", 0, err.start) + 1
+        return FileResult(
+            path,
+            error=f"UnicodeDecodeError: byte 0x{data[err.start]:02x} at offset {err.start} "
+            f"(line {line}) is not valid {err.encoding}",
+        )
+    except (SyntaxError, ValueError, LookupError) as err:
+        # detect_encoding's SyntaxError carries no line number: name the line only when known.
+        lineno = getattr(err, "lineno", None)
+        where = f" (line {lineno})" if lineno is not None else ""
         return FileResult(
             path, error=f"{type(err).__name__}: {err.args[0] if err.args else err}{where}"
         )
