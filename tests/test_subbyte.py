@@ -161,6 +161,9 @@ def test_classic_idiom_with_int4(subbyte_era: str, host: Any) -> None:
         inputs[0].write(np.array([0x21, 0x43], np.uint8))  # packed bytes: logical (4,)
         assert bytes(inputs[0].host)[:2] == bytes([0x21, 0x43])
         inputs[0].write(np.zeros(6, INT4))  # 3 bytes hold up to 6 elements, not 7+
+        with pytest.raises(tc.ShapeError, match=r"^Tensor 'x': shape \(7,\) needs 4 bytes; its "
+                           r"buffer holds 3 \(sized for \(5,\)\)"):
+            inputs[0].write(np.zeros(7, INT4))  # 7 nibbles round up to 4 bytes
         with pytest.raises(tc.ShapeError):
             inputs[0].write(np.zeros(8, INT4))
         with pytest.raises(tc.DTypeError):
