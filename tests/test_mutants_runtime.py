@@ -25,6 +25,11 @@ class _FailingFrees:
     """The host backend, except that device frees fail (as after a sticky CUDA error)."""
 
     def __init__(self, inner: Any) -> None:
+        # The inner backend's members as instance attributes, not through __getattr__: from
+        # Python 3.12 a runtime-checkable Protocol looks members up statically.
+        for name in dir(inner):
+            if not name.startswith("_") and name != "free":
+                setattr(self, name, getattr(inner, name))
         self.inner = inner
         self.failed: list[int] = []
 
@@ -32,9 +37,6 @@ class _FailingFrees:
         self.failed.append(ptr)
         self.inner.free(ptr)  # the memory goes back; the call still reports a failure
         raise tc.BackendError(f"free({ptr:#x}) failed")
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
 
 
 def test_close_keeps_freeing_and_raises_the_first_failure(era: str, host: Any) -> None:
