@@ -195,3 +195,16 @@ def test_fp4_without_ml_dtypes_support_raises_the_dtype_error(
         with pytest.raises(tc.DTypeError) as info:
             _dtypes.numpy_dtype(name)
         assert "ml_dtypes>=0.5.0" in str(info.value)
+
+
+def test_int4_write_sizes_by_nibbles(subbyte_era: str, host: Any) -> None:
+    # (10,) INT4 = 5 bytes. 11 nibbles need 6 bytes: refused before any byte is written.
+    engine = _engine(subbyte_era, (10,), _recorder([]))
+    with tc.allocate_buffers(engine, backend=host) as buffers:
+        mem = buffers["x"]
+        mem.write(np.arange(-5, 5, dtype=np.int8).astype(INT4))
+        before = bytes(mem.host)
+        with pytest.raises(tc.ShapeError, match=r"^Tensor 'x': shape \(11,\) needs 6 bytes; its "
+                           r"buffer holds 5 \(sized for \(10,\)\)"):
+            mem.write(np.zeros(11, INT4))
+        assert bytes(mem.host) == before
