@@ -72,3 +72,14 @@ def test_python_blocks_run_verbatim(
             namespace: dict[str, object] = {"__name__": f"readme_block_{number}"}
             exec(compile(block, f"{document} python block {number}", "exec"), namespace)
     assert os.getcwd() == str(tmp_path)
+
+
+def test_the_readme_has_two_setup_commands_and_ci_runs_the_test_one() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    setup = readme.split("## Set up on a fresh machine", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```bash\n(.+?)\n```", setup)
+    assert len(commands) == 2 and commands[0].endswith("nox -s demo")
+    assert commands[1].endswith("nox -t cpu")
+    ci_run = (ROOT / ".ci" / "run").read_text().splitlines()
+    ci = [line for line in ci_run if "nox" in line and not line.startswith("#")]
+    assert ci == [commands[1]]
