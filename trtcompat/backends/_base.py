@@ -21,6 +21,7 @@ from trtcompat.backends._common import (
     CudaCallError,
     HandleTable,
     OwnerTable,
+    StreamOpsCache,
     check_device,
     check_nbytes,
     fix_for,
@@ -212,7 +213,7 @@ class CudaBackendBase:
         self._events = HandleTable("event")
         self._graphs = HandleTable("graph")
         self._pinned = PinnedPool(self._pin_chunk, self._unpin_chunk)
-        self._ops: dict[int, BoundStreamOps] = {}
+        self._ops = StreamOpsCache(self._bind)
         self._guard = ActiveGuard(self._lib_enter_device, self._lib_leave_device)
 
     # -- hooks: one library call each; raise one of ``errors`` on failure ---------------------
@@ -361,12 +362,7 @@ class CudaBackendBase:
     def stream_ops(self, stream: int) -> BoundStreamOps:
         """The library's copy and synchronize calls bound to ``stream`` (a
         :class:`~trtcompat.backends.StreamOps`); valid only inside :meth:`activate`."""
-        ops = self._ops.get(stream)
-        if ops is None:
-            if len(self._ops) > 256:  # handles of destroyed streams are not worth keeping
-                self._ops.clear()
-            ops = self._ops[stream] = self._bind(stream)
-        return ops
+        return self._ops.get(stream)
 
     def memcpy_htod_async(self, dst: int, src: int, nbytes: int, stream: int) -> None:
         """Enqueues a host-to-device copy on ``stream``."""
@@ -419,7 +415,7 @@ class CudaBackendBase:
     def destroy_stream(self, stream: int) -> None:
         """Destroys a stream from :meth:`create_stream`."""
         obj = self._streams.pop(stream, "destroy_stream")
-        self._ops.pop(stream, None)
+        self._ops.drop(stream)
         self._call(lambda: f"destroy_stream(0x{stream:x})", self._lib_destroy_stream, stream, obj)
 
     def create_event(self) -> int:

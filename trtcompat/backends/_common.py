@@ -20,6 +20,7 @@ from trtcompat.errors import BackendError, BackendUnavailableError, DeviceError
 __all__ = [
     "EXTRAS",
     "BoundStreamOps",
+    "StreamOpsCache",
     "CudaArrayView",
     "CudaCallError",
     "HandleTable",
@@ -89,6 +90,33 @@ class BoundStreamOps:
     def __repr__(self) -> str:
         names = ", ".join(e.__name__ for e in self.errors)
         return f"BoundStreamOps(htod={self.htod!r}, errors=({names}))"
+
+
+class StreamOpsCache:
+    """A backend's :class:`BoundStreamOps` per stream, bound on first use.
+
+    Bounded: past 256 entries it starts over, since handles of destroyed streams are not
+    worth keeping; backends also :meth:`drop` a stream they destroy.
+    """
+
+    __slots__ = ("_bind", "_ops")
+
+    def __init__(self, bind: Callable[[int], BoundStreamOps]) -> None:
+        self._bind = bind
+        self._ops: dict[int, BoundStreamOps] = {}
+
+    def get(self, stream: int) -> BoundStreamOps:
+        """The ops of ``stream``."""
+        ops = self._ops.get(stream)
+        if ops is None:
+            if len(self._ops) > 256:
+                self._ops.clear()
+            ops = self._ops[stream] = self._bind(stream)
+        return ops
+
+    def drop(self, stream: int) -> None:
+        """Forgets ``stream`` (destroyed: its handle may be reused for another stream)."""
+        self._ops.pop(stream, None)
 
 
 # Substrings of CUDA error names and texts (runtime, driver and the libraries' wording) and

@@ -18,7 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from trtcompat.backends._common import BoundStreamOps, HandleTable, OwnerTable, check_nbytes
+from trtcompat.backends._common import (
+    BoundStreamOps,
+    HandleTable,
+    OwnerTable,
+    StreamOpsCache,
+    check_nbytes,
+)
 from trtcompat.errors import BackendError, DeviceError
 
 __all__ = ["ALIGNMENT", "HostBackend"]
@@ -68,7 +74,7 @@ class HostBackend:
         # never leave it at a value some copy was already checked in.
         self._epochs = itertools.count(1)
         self._epoch = 0
-        self._ops: dict[int, BoundStreamOps] = {}  # per stream, so their checks are kept
+        self._ops = StreamOpsCache(self._bind)  # per stream, so their checks are kept
 
     # -- memory --------------------------------------------------------------------------
 
@@ -146,12 +152,7 @@ class HostBackend:
 
     def stream_ops(self, stream: int) -> BoundStreamOps:
         """The checked copies of ``stream``, made once per stream (see :meth:`_bind`)."""
-        ops = self._ops.get(stream)
-        if ops is None:
-            if len(self._ops) > 256:  # handles of destroyed streams are not worth keeping
-                self._ops.clear()
-            ops = self._ops[stream] = self._bind(stream)
-        return ops
+        return self._ops.get(stream)
 
     def _bind(self, stream: int) -> BoundStreamOps:
         """Checked ``ctypes.memmove`` copies bound to ``stream`` (a
@@ -224,7 +225,7 @@ class HostBackend:
     def destroy_stream(self, stream: int) -> None:
         """Destroys a stream from :meth:`create_stream`."""
         self._streams.pop(stream, "destroy_stream")
-        self._ops.pop(stream, None)
+        self._ops.drop(stream)
         self._epoch = next(self._epochs)
 
     def synchronize(self, stream: int) -> None:
