@@ -6,10 +6,12 @@ one process, each against a baseline written by hand with the same library. Medi
 interleaved repeats (``_common.bench``); "µs added" is a contender minus its baseline.
 
 1. latency, 4 KiB (and 64 KiB, 1 MiB without ``--quick``): ``Runner.infer`` (numpy in and
-   out), ``infer_async + synchronize``, ``do_inference``, ``Runner(cuda_graph=True)`` vs raw
-   (pinned staging + H2D + ``execute_async_v3`` + D2H + synchronize); device arrays in with
-   ``outputs="device"`` and ``execute`` with prebuilt bindings vs raw ``execute_async_v3`` +
-   synchronize. Also the TensorRT 10 samples helper and (without ``--quick``) Polygraphy.
+   out; "views": ``copy_outputs=False``, pinned views back as the raw loop returns, so the
+   difference is the output copy), ``infer_async + synchronize``, ``do_inference``,
+   ``Runner(cuda_graph=True)`` vs raw (pinned staging + H2D + ``execute_async_v3`` + D2H +
+   synchronize); device arrays in with ``outputs="device"`` and ``execute`` with prebuilt
+   bindings vs raw ``execute_async_v3`` + synchronize. Also the TensorRT 10 samples helper
+   and (without ``--quick``) Polygraphy.
 2. pinned copies, 64 / 256 MiB: H2D + D2H through ``do_inference`` and a Runner fed its own
    pinned input, vs ``cudaMemcpyAsync`` of the same bytes (cupy.cuda.runtime).
 3. ``allocate_buffers`` for a 20-tensor engine with dynamic shapes.
@@ -211,7 +213,8 @@ def _backend_cases(name: str, engine: Any, x: np.ndarray, cases: dict[str, Calla
     be = get_backend(name)
     raw = raw_path(name, engine, n)
     run = tc.Runner(engine, backend=be)
-    owned += [raw, run]
+    views = tc.Runner(engine, backend=be, copy_outputs=False)  # returns pinned views, as raw
+    owned += [raw, run, views]
     if not np.array_equal(raw.infer(x), 2 * x):
         notes[f"{name} raw"] = "WRONG RESULT from the raw path"
     if not np.array_equal(run.infer(feed)["out0"], 2 * x):
@@ -223,6 +226,7 @@ def _backend_cases(name: str, engine: Any, x: np.ndarray, cases: dict[str, Calla
 
     cases[f"{name} raw"] = lambda: raw.infer(x)
     cases[f"{name} Runner.infer"] = lambda: run.infer(feed)
+    cases[f"{name} Runner.infer views"] = lambda: views.infer(feed)
     cases[f"{name} infer_async+sync"] = pair
     # The classic idiom on trtcompat's buffers, and execute() with prebuilt bindings on the
     # raw path's own context and stream (so only what trtcompat adds differs).
@@ -275,6 +279,7 @@ def _backend_cases(name: str, engine: Any, x: np.ndarray, cases: dict[str, Calla
 LATENCY_ROWS = (
     ("raw", "raw"),
     ("Runner.infer", "raw"),
+    ("Runner.infer views", "raw"),
     ("infer_async+sync", "raw"),
     ("do_inference", "raw"),
     ("cuda_graph", "raw"),
@@ -540,7 +545,9 @@ def main() -> None:
     extra = {**facts, "cupy": cupy.__version__}
     for mod in ("torch", "pycuda", "cuda.bindings"):
         try:
-            extra[mod] = __import__(mod, fromlist=["_"]).__version__
+            module = __import__(mod, fromlist=["_"])
+            # pycuda has no __version__; its VERSION_TEXT is the same string.
+            extra[mod] = getattr(module, "__version__", None) or module.VERSION_TEXT
         except Exception as exc:
             extra[mod] = f"n/a ({type(exc).__name__})"
     for context in _PUSHED:

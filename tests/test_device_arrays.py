@@ -8,12 +8,17 @@ from typing import Any
 import numpy as np
 import pytest
 
-from trtcompat.runtime._arrays import DeviceArrayInfo, device_array_info, reader_for
+from trtcompat.runtime._arrays import (
+    DeviceArrayInfo,
+    device_array_info,
+    fingerprint_for,
+    reader_for,
+)
 
 
 class _Pointer:
-    def __init__(self, ptr: int) -> None:
-        self.ptr = ptr
+    def __init__(self, ptr: int, device_id: int) -> None:
+        self.ptr, self.device_id = ptr, device_id
 
 
 class _Flags:
@@ -29,14 +34,18 @@ class _Device:
 class FakeCupyArray:
     """What trtcompat reads of a cupy.ndarray; the interface dict must not be built."""
 
-    def __init__(self, ptr: int, shape: tuple[int, ...], contiguous: bool = True) -> None:
+    def __init__(
+        self, ptr: int, shape: tuple[int, ...], contiguous: bool = True, device: int = 1
+    ) -> None:
         self._ptr, self.shape, self._contiguous = ptr, shape, contiguous
         self.dtype = np.dtype(np.float16)
+        self._device = device
+        self.strides = (2 * shape[1], 2) if contiguous else (2, 2 * shape[0])
 
     # Descriptors on the class, as cupy.ndarray has them.
     @property
     def data(self) -> _Pointer:
-        return _Pointer(self._ptr)
+        return _Pointer(self._ptr, self._device)
 
     @property
     def flags(self) -> _Flags:
@@ -44,7 +53,7 @@ class FakeCupyArray:
 
     @property
     def device(self) -> _Device:
-        return _Device(1)
+        return _Device(self._device)
 
     @property
     def __cuda_array_interface__(self) -> dict[str, Any]:
@@ -96,3 +105,37 @@ def test_the_reader_is_chosen_once_per_type() -> None:
     assert reader_for(FakeCupyArray) is reader_for(FakeCupyArray)
     assert device_array_info(np.zeros(3)) is None  # host arrays are not device arrays
     assert device_array_info(object()) is None
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        FakeCupyArray(4096, (4, 5)),  # another address
+        FakeCupyArray(8192, (5, 4)),  # another shape
+        FakeCupyArray(8192, (4, 5), contiguous=False),  # another layout
+        FakeCupyArray(8192, (4, 5), device=2),  # another device
+    ],
+    ids=["pointer", "shape", "strides", "device"],
+)
+def test_a_fingerprint_tells_apart_every_fact_a_plan_relies_on(other: FakeCupyArray) -> None:
+    fingerprint = fingerprint_for(FakeCupyArray)
+    first = FakeCupyArray(8192, (4, 5))
+    assert fingerprint(first) == fingerprint(FakeCupyArray(8192, (4, 5)))  # equal arrays
+    assert fingerprint(first) != fingerprint(other)
+    wider = FakeCupyArray(8192, (4, 5))
+    wider.dtype = np.dtype(np.float32)
+    assert fingerprint(first) != fingerprint(wider)
+
+
+@pytest.mark.parametrize("change", ["strides", "typestr", "data"])
+def test_an_interface_fingerprint_tells_apart_every_fact(change: str) -> None:
+    fingerprint = fingerprint_for(InterfaceOnly)
+    base, other = InterfaceOnly((12, 4)), InterfaceOnly((12, 4))
+    assert fingerprint(base) == fingerprint(other)
+    cai = dict(other.__cuda_array_interface__)
+    cai[change] = {"strides": (4, 8), "typestr": "<i4", "data": (8192, False)}[change]
+
+    class Changed:
+        __cuda_array_interface__ = cai
+
+    assert fingerprint(base) != fingerprint_for(Changed)(Changed())

@@ -145,3 +145,142 @@ def test_execute_sets_addresses_only_when_they_change(host: Any, monkeypatch: An
         finally:
             bindings[0] = x.device
             host.free(other)
+
+
+class _Switching:
+    """The host backend, with ``is_active`` set by the test and ``activate()`` counted."""
+
+    def __init__(self, inner: Any, active: bool) -> None:
+        self._inner, self.active, self.activations = inner, active, 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def is_active(self) -> bool:
+        return self.active
+
+    def activate(self) -> Any:
+        self.activations += 1
+        return self._inner.activate()
+
+
+@pytest.mark.parametrize("active", [True, False])
+def test_runner_activates_the_device_only_where_it_is_not_current(
+    host: Any, active: bool
+) -> None:
+    """A warm call on a thread whose device is current already does no device switch; where
+    it is not, exactly one per call (not one per copy)."""
+    backend = _Switching(host, active)
+    with tc.Runner(build_engine(STATIC, "10"), backend=backend) as run:  # type: ignore[arg-type]
+        run.infer({"x": np.ones((2, 3), np.float32)})  # makes the plan (under activate())
+        before = backend.activations
+        for i in range(3):
+            x = np.full((2, 3), i, np.float32)
+            np.testing.assert_array_equal(run.infer({"x": x})["y"], x * 2)
+            run.infer_async({"x": x + 1})
+            np.testing.assert_array_equal(run.synchronize()["y"], (x + 1) * 2)
+        assert backend.activations - before == (0 if active else 9)
+
+
+class _Interface:
+    """A device array of another library: ``__cuda_array_interface__`` over host memory (the
+    host backend's "device" memory is host memory)."""
+
+    def __init__(self, array: np.ndarray, shape: tuple[int, ...], strides: Any) -> None:
+        self.array, self._shape, self._strides = array, shape, strides
+
+    @property
+    def __cuda_array_interface__(self) -> dict[str, Any]:
+        return {
+            "data": (self.array.ctypes.data, False),
+            "shape": self._shape,
+            "typestr": self.array.dtype.str,
+            "strides": self._strides,
+            "version": 3,
+        }
+
+
+def test_a_device_input_is_checked_again_when_only_its_layout_changed(host: Any) -> None:
+    """Same address, shape and dtype, other strides: not the array the warm plan was made
+    for, so the full checks run again (and refuse a layout TensorRT cannot read)."""
+    memory = np.arange(6, dtype=np.float32)
+    dense = _Interface(memory, (2, 3), None)
+    strided = _Interface(memory, (2, 3), (4, 8))  # column-major over the same bytes
+    with tc.Runner(build_engine(STATIC, "10"), backend=host) as run:
+        expected = memory.reshape(2, 3) * 2
+        np.testing.assert_array_equal(run.infer({"x": dense})["y"], expected)
+        np.testing.assert_array_equal(run.infer({"x": dense})["y"], expected)  # warm
+        with pytest.raises(tc.LayoutError, match="not C-contiguous"):
+            run.infer({"x": strided})
+        memory[:] = 1.0  # the input is read where it lies, on every call
+        np.testing.assert_array_equal(run.infer({"x": dense})["y"], np.full((2, 3), 2.0))
+
+
+def test_do_inference_keeps_nothing_of_buffers_once_they_are_dropped(host: Any) -> None:
+    """The per-bindings plan of static buffers goes with the bindings list: the buffer records
+    it holds are freed once the caller drops theirs."""
+    import gc
+    import weakref
+
+    _, context, buffers = _doubling_buffers(STATIC, host)
+    inputs, outputs, bindings, stream = buffers
+    inputs[0].host[...] = 1.0
+    for _ in range(2):  # the second call is served from the plan
+        (y,) = tc.do_inference(context, bindings, inputs, outputs, stream)
+        np.testing.assert_array_equal(y, np.full((2, 3), 2.0, np.float32))
+    records = [weakref.ref(m) for m in (*inputs, *outputs)]
+    buffers.close()
+    del inputs, outputs, bindings, buffers, y
+    gc.collect()
+    assert [r() for r in records] == [None, None]
+
+
+def test_do_inference_on_closed_buffers_is_refused_not_served_from_its_plan(host: Any) -> None:
+    _, context, buffers = _doubling_buffers(STATIC, host)
+    inputs, outputs, bindings, stream = buffers
+    tc.do_inference(context, bindings, inputs, outputs, stream)
+    tc.do_inference(context, bindings, inputs, outputs, stream)
+    buffers.close()  # zeroes the bindings and frees the memory the plan would copy
+    with pytest.raises(tc.TrtCompatError):
+        tc.do_inference(context, bindings, inputs, outputs, stream)
+
+
+def test_do_inference_follows_a_replaced_buffer_record(host: Any) -> None:
+    """Growing a tensor replaces its record (and memory): lists holding the new record are
+    a new plan, so the copies go to the new memory."""
+    engine = build_engine(STATIC, "10")
+    context = engine.create_execution_context()
+    with tc.allocate_buffers(engine, context, backend=host) as buffers:
+        inputs, outputs, bindings, stream = buffers
+        inputs[0].host[...] = 1.0
+        tc.do_inference(context, bindings, inputs, outputs, stream)
+        grown = buffers.ensure_nbytes("y", 4096)  # more than it holds: new memory
+        assert grown is not outputs[0]
+        (y,) = tc.do_inference(context, bindings, inputs, [grown], stream)
+        assert y is grown.host
+        np.testing.assert_array_equal(y.reshape(-1)[:6], np.full(6, 2.0, np.float32))
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"), [("y", "an output"), ("z", "not a tensor of this engine")]
+)
+def test_a_warm_runner_refuses_a_feed_of_the_right_size_but_other_names(
+    host: Any, name: str, kind: str
+) -> None:
+    """The warm path counts names and finds each input; one of the right count that names
+    something else gets the same typed error as on a cold Runner."""
+    with tc.Runner(build_engine(STATIC, "10"), backend=host) as run:
+        x = np.ones((2, 3), np.float32)
+        run.infer({"x": x})
+        with pytest.raises(tc.UnknownTensorError, match=rf"^Input '{name}' is {kind}\."):
+            run.infer({name: x})
+        np.testing.assert_array_equal(run.infer({"x": x})["y"], x * 2)
+
+
+def test_host_stream_ops_refuse_a_graph_launch(host: Any) -> None:
+    stream = host.create_stream()
+    try:
+        with pytest.raises(BackendError, match="cannot launch CUDA graphs"):
+            host.stream_ops(stream).launch_graph(1)
+    finally:
+        host.destroy_stream(stream)

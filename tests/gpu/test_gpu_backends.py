@@ -326,3 +326,52 @@ def test_small_pinned_buffers_are_pinned_and_distinct(backend: Backend) -> None:
         backend.free(dev)
         for ptr in ptrs:
             backend.free_host(ptr)
+
+
+def test_a_thread_is_active_after_its_first_guarded_call(backend: Backend) -> None:
+    """Hot paths skip activate() where is_active() says so: in a new thread, the device is
+    active inside activate(), and stays so afterwards (the primary context is current, as
+    after any CUDA runtime call), so later calls there switch nothing."""
+    seen: dict[str, bool] = {}
+
+    def work() -> None:
+        with backend.activate():
+            seen["inside"] = backend.is_active()
+        stream = backend.create_stream()
+        backend.destroy_stream(stream)
+        seen["after"] = backend.is_active()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert seen == {"inside": True, "after": True}
+
+
+@pytest.mark.parametrize("name", ["pycuda", "torch"])
+def test_another_context_is_seen_switched_from_and_restored(name: str) -> None:
+    """A thread with a context of its own current (pycuda.autoinit's kind): the driver
+    backends report it inactive, a Runner still computes right (switching), and the
+    caller's context is current again afterwards."""
+    drv = pytest.importorskip("pycuda.driver")
+    from _gpu_engine import GPU_STATIC, reference
+
+    import trtcompat as tc
+    from trtcompat.testing import build_plan, fake_tensorrt
+
+    backend = get_backend(name)
+    drv.init()
+    own = drv.Device(0).make_context()  # created and pushed: current in this thread
+    try:
+        assert not backend.is_active()
+        with fake_tensorrt("10"), tc.Runner(
+            tc.load_engine(build_plan(GPU_STATIC, "10")), backend=backend
+        ) as runner:
+            x = np.full((4, 1024), 3, np.float32)
+            np.testing.assert_array_equal(runner.infer({"x": x})["y"], reference(x))
+            assert not backend.is_active()
+        current = ctypes.c_void_p()
+        assert ctypes.CDLL("libcuda.so.1").cuCtxGetCurrent(ctypes.byref(current)) == 0
+        assert current.value == own.handle
+    finally:
+        own.pop()
+        own.detach()

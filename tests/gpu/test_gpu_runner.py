@@ -14,7 +14,7 @@ import pytest
 from _gpu_engine import GPU_DYNAMIC, GPU_IMPLICIT, GPU_STATIC, MIB, reference
 
 import trtcompat as tc
-from trtcompat.backends import Backend, get_backend
+from trtcompat.backends import Backend
 from trtcompat.testing import ERAS, EngineSpec, TensorSpec, build_plan, fake_tensorrt
 
 pytestmark = pytest.mark.gpu
@@ -68,9 +68,7 @@ def test_runner_implicit_batch(era: str, backend: Backend) -> None:
             np.testing.assert_array_equal(runner.infer({"x": x})["y"], reference(x))
 
 
-@pytest.mark.parametrize("name", ["cuda_python", "cupy"])
-def test_cuda_graph_replays_correctly(era: str, name: str) -> None:
-    backend = get_backend(name)
+def test_cuda_graph_replays_correctly(era: str, backend: Backend) -> None:
     with tc.Runner(
         tc.load_engine(build_plan(GPU_STATIC, era)), backend=backend, cuda_graph=True
     ) as runner:

@@ -142,7 +142,7 @@ def binding_layout(engine: Any, profile: int) -> tuple[int, list[int]]:
 #: families calls TensorRT), which records or forgets here; the weak reference tells a live
 #: context from a new one that reuses a dead one's id. An address set on the context
 #: directly, outside trtcompat, is not seen: ``execute`` documents that.
-_BOUND: dict[int, tuple[Any, Sequence[str], tuple[int, ...]]] = {}
+_BOUND: dict[int, tuple[Any, Sequence[str], list[int]]] = {}
 
 
 def bind(context: Any, names: Sequence[str], addresses: Sequence[int]) -> str | None:
@@ -158,7 +158,7 @@ def bind(context: Any, names: Sequence[str], addresses: Sequence[int]) -> str | 
         return None
     if len(_BOUND) > 256:  # dead contexts' entries: start over rather than scan
         _BOUND.clear()
-    _BOUND[key] = (ref, names, tuple(addresses))
+    _BOUND[key] = (ref, names, list(addresses))
     return None
 
 
@@ -169,7 +169,7 @@ def _bound(context: Any, names: Sequence[str], addresses: Sequence[int]) -> bool
         entry is not None
         and entry[0]() is context
         and (entry[1] is names or entry[1] == names)
-        and entry[2] == tuple(addresses)
+        and entry[2] == addresses  # a list: equal to the same ints in any list (or subclass)
     )
 
 

@@ -292,6 +292,12 @@ class CudaBackendBase:
         """Makes :attr:`device` current in this thread; restores the previous state on exit."""
         return self._guard.activate()
 
+    def is_active(self) -> bool:
+        """Whether this thread's CUDA calls already go to :attr:`device` (its primary context),
+        so that work needs no :meth:`activate` block. One cheap query, for hot paths: where
+        it says False, use :meth:`activate`."""
+        raise NotImplementedError
+
     def translate_error(self, exc: BaseException, what: str) -> BackendError:
         """The typed error for ``exc`` (one of :attr:`errors`) raised while doing ``what``.
 

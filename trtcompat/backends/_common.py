@@ -28,6 +28,7 @@ __all__ = [
     "check_device",
     "check_nbytes",
     "fix_for",
+    "no_graphs",
     "unavailable",
 ]
 
@@ -67,11 +68,19 @@ class CudaCallError(RuntimeError):
         self.call = call
 
 
+def no_graphs(graph: int) -> None:
+    """The ``launch_graph`` of a backend that cannot capture graphs: refuses."""
+    raise BackendError(
+        f"This backend cannot launch CUDA graphs (graph 0x{graph:x}); use a GPU backend "
+        "(pycuda, cuda_python, cupy, torch)."
+    )
+
+
 class BoundStreamOps:
-    """The plain implementation of :class:`~trtcompat.backends.StreamOps`: four callables
+    """The plain implementation of :class:`~trtcompat.backends.StreamOps`: five callables
     and the exception types they raise, held in slots (one attribute load each)."""
 
-    __slots__ = ("dtod", "dtoh", "errors", "htod", "synchronize")
+    __slots__ = ("dtod", "dtoh", "errors", "htod", "launch_graph", "synchronize")
 
     def __init__(
         self,
@@ -80,12 +89,14 @@ class BoundStreamOps:
         dtod: Callable[[int, int, int], None],
         synchronize: Callable[[], None],
         errors: tuple[type[BaseException], ...],
+        launch_graph: Callable[[int], None] = no_graphs,
     ) -> None:
         self.htod = htod
         self.dtoh = dtoh
         self.dtod = dtod
         self.synchronize = synchronize
         self.errors = errors
+        self.launch_graph = launch_graph
 
     def __repr__(self) -> str:
         names = ", ".join(e.__name__ for e in self.errors)

@@ -101,6 +101,11 @@ class CudaPythonBackend(CudaBackendBase):
         if previous != self.device:
             _check(cudart.cudaSetDevice(previous), "cudaSetDevice")
 
+    def is_active(self) -> bool:
+        """Whether :attr:`device` is this thread's current device (one cudaGetDevice)."""
+        err, current = cudart.cudaGetDevice()
+        return bool(current == self.device and (err is _SUCCESS or not int(err)))
+
     def _bind(self, stream: int) -> BoundStreamOps:
         memcpy, sync_fn, ok = cudart.cudaMemcpyAsync, cudart.cudaStreamSynchronize, _SUCCESS
 
@@ -124,7 +129,15 @@ class CudaPythonBackend(CudaBackendBase):
             if err is not ok and int(err):
                 raise CudaCallError(err, "cudaStreamSynchronize")
 
-        return BoundStreamOps(htod, dtoh, dtod, synchronize, self.errors)
+        graphs = self._graphs
+
+        def launch_graph(graph: int) -> None:
+            # cuda-python launches its own cudaGraphExec_t object, kept by handle.
+            err = cudart.cudaGraphLaunch(graphs.require(graph, "launch_graph"), stream)[0]
+            if err is not ok and int(err):
+                raise CudaCallError(err, "cudaGraphLaunch")
+
+        return BoundStreamOps(htod, dtoh, dtod, synchronize, self.errors, launch_graph)
 
     def _lib_malloc(self, size: int) -> tuple[int, object]:
         return int(_check(cudart.cudaMalloc(size), "cudaMalloc")), None

@@ -50,6 +50,13 @@ class CupyBackend(CudaBackendBase):
         if previous != self.device:
             runtime.setDevice(previous)
 
+    def is_active(self) -> bool:
+        """Whether :attr:`device` is this thread's current device (one cudaGetDevice)."""
+        try:
+            return bool(runtime.getDevice() == self.device)
+        except runtime.CUDARuntimeError:  # let activate() raise it, translated
+            return False
+
     def _bind(self, stream: int) -> BoundStreamOps:
         # cupy's memcpyAsync takes (dst, src, size, kind, stream): the fixed arguments come
         # last, so a closure binds them; synchronize is a plain partial (no Python frame).
@@ -66,8 +73,13 @@ class CupyBackend(CudaBackendBase):
         def dtod(dst: int, src: int, nbytes: int) -> None:
             memcpy(dst, src, nbytes, d2d, stream)
 
+        graph_launch = runtime.graphLaunch
+
+        def launch_graph(graph: int) -> None:
+            graph_launch(graph, stream)
+
         sync = functools.partial(runtime.streamSynchronize, stream)
-        return BoundStreamOps(htod, dtoh, dtod, sync, self.errors)
+        return BoundStreamOps(htod, dtoh, dtod, sync, self.errors, launch_graph)
 
     def _lib_malloc(self, size: int) -> tuple[int, object]:
         return int(runtime.malloc(size)), None  # bypassing CuPy's pool (module docstring)

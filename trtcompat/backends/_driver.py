@@ -17,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +38,7 @@ _SIGNATURES: dict[str, tuple[Any, ...]] = {
     "cuCtxPushCurrent_v2": (_P,),
     "cuCtxPopCurrent_v2": (_PP,),
     "cuCtxGetCurrent": (_PP,),
+    "cuCtxSetCurrent": (_P,),
     "cuMemcpyHtoDAsync_v2": (_U64, _P, _SZ, _P),
     "cuMemcpyDtoHAsync_v2": (_P, _U64, _SZ, _P),
     "cuMemcpyDtoDAsync_v2": (_U64, _U64, _SZ, _P),
@@ -78,14 +80,15 @@ class LibCuda:
 
     def __init__(self, backend: str) -> None:
         names = ("nvcuda.dll",) if sys.platform == "win32" else ("libcuda.so.1", "libcuda.so")
-        lib = None
+        lib = held = None
         for libname in names:
             try:
                 lib = ctypes.CDLL(libname)
+                held = ctypes.PyDLL(libname)
                 break
             except OSError:
                 continue
-        if lib is None:
+        if lib is None or held is None:
             raise BackendUnavailableError(
                 f"Backend {backend!r} cannot load the CUDA driver (tried {', '.join(names)}); "
                 "install the NVIDIA driver and check it with nvidia-smi"
@@ -94,6 +97,11 @@ class LibCuda:
             fn = getattr(lib, fname)
             fn.argtypes, fn.restype = list(argtypes), ctypes.c_int
             setattr(self, fname, fn)
+        # The per-call "is this thread's context ours?" query: PyDLL keeps the GIL (the call
+        # never blocks) and no argtypes means a byref passes unconverted; a third of the cost
+        # of the converted call above.
+        self.current_context_held = held.cuCtxGetCurrent
+        self.current_context_held.restype = ctypes.c_int
 
     def __getattr__(self, name: str) -> Any:  # the ctypes functions set above, for mypy
         raise AttributeError(name)
@@ -158,17 +166,74 @@ def bind_stream_ops(lib: LibCuda, stream: int) -> BoundStreamOps:
         if result:
             raise CudaCallError(result, "cuStreamSynchronize")
 
-    return BoundStreamOps(htod, dtoh, dtod, synchronize, (CudaCallError,))
+    graph_fn = lib.cuGraphLaunch
+
+    def launch_graph(graph: int) -> None:
+        result = graph_fn(graph, stream)
+        if result:
+            raise CudaCallError(result, "cuGraphLaunch")
+
+    return BoundStreamOps(htod, dtoh, dtod, synchronize, (CudaCallError,), launch_graph)
 
 
 class DriverCalls(CudaBackendBase):
     """The :class:`CudaBackendBase` hooks the driver API serves, for pycuda and torch.
 
-    Subclasses set ``self._driver`` (from :func:`libcuda`) before any hook runs.
+    Subclasses call :meth:`_use_driver` in ``__init__`` before any hook runs.
     """
 
     errors: tuple[type[BaseException], ...] = (CudaCallError,)
     _driver: LibCuda
+    #: The device's primary context (the one the runtime, TensorRT, torch and cupy use).
+    _primary: int
+
+    def _use_driver(self, name: str) -> None:
+        """Loads the driver and retains the device's primary context, for the life of the
+        process (the backend is cached and shared; released, the driver could destroy the
+        context under its other users).
+
+        Raises:
+            BackendUnavailableError: The driver is missing or cannot retain the context.
+        """
+        self._driver = lib = libcuda(name)
+        handle = ctypes.c_void_p()
+        result = lib.cuDevicePrimaryCtxRetain(ctypes.byref(handle), self.device)
+        if result:
+            raise BackendUnavailableError(
+                f"Backend {name!r} cannot use CUDA device {self.device}: "
+                f"cuDevicePrimaryCtxRetain returned {lib.describe(result)}; check the GPU "
+                "with nvidia-smi"
+            )
+        self._primary = int(handle.value or 0)
+        self._slots = threading.local()  # per thread: where cuCtxGetCurrent writes
+
+    def is_active(self) -> bool:
+        """Whether the primary context of :attr:`device` is this thread's current context."""
+        slots = self._slots
+        try:
+            found, ref = slots.current
+        except AttributeError:  # this thread's first query
+            found = ctypes.c_void_p()
+            ref = ctypes.byref(found)
+            slots.current = found, ref
+        active: bool = self._driver.current_context_held(ref) == 0 and found.value == self._primary
+        return active
+
+    def _current_context(self) -> int:
+        """This thread's current context (0 where none is)."""
+        found = ctypes.c_void_p()
+        self._checked("cuCtxGetCurrent", self._driver.cuCtxGetCurrent, ctypes.byref(found))
+        return int(found.value or 0)
+
+    def _settle_primary(self) -> bool:
+        """Where this thread has no context at all, makes the primary one current and leaves
+        it so, as the CUDA runtime's first call in a thread does; later calls in this thread
+        then find it active (see :meth:`is_active`). Returns whether it is current now."""
+        current = self._current_context()
+        if not current:
+            self._checked("cuCtxSetCurrent", self._driver.cuCtxSetCurrent, self._primary)
+            return True
+        return current == self._primary
 
     def _checked(self, call: str, fn: Callable[..., int], *args: Any) -> None:
         result = fn(*args)

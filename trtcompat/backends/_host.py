@@ -264,6 +264,10 @@ class HostBackend:
         """A no-op context manager: there is no device to make current."""
         return contextlib.nullcontext()
 
+    def is_active(self) -> bool:
+        """Always True: there is no device to switch to."""
+        return True
+
     def device_array(self, ptr: int, shape: tuple[int, ...], dtype: Any, owner: object) -> Any:
         """A numpy array viewing ``ptr`` without a copy; it keeps ``owner`` alive."""
         dt = np.dtype(dtype)

@@ -60,6 +60,12 @@ class StreamOps(Protocol):
         ...  # pragma: no cover
 
     @property
+    def launch_graph(self) -> Callable[[int], None]:
+        """``launch_graph(graph)``: enqueues an executable graph from
+        :meth:`GraphCapture.end_capture` (a backend without graphs raises BackendError)."""
+        ...  # pragma: no cover
+
+    @property
     def errors(self) -> tuple[type[BaseException], ...]:
         """The exception types the callables raise on failure (the library's own)."""
         ...  # pragma: no cover
@@ -141,6 +147,11 @@ class Backend(Protocol):
 
     def activate(self) -> AbstractContextManager[None]:
         """A context manager that makes :attr:`device` current for TensorRT calls made inside it."""
+        ...  # pragma: no cover
+
+    def is_active(self) -> bool:
+        """Whether this thread's CUDA calls already go to :attr:`device`, so that work needs
+        no :meth:`activate` block: one cheap query, for hot paths (False: activate)."""
         ...  # pragma: no cover
 
     def device_array(self, ptr: int, shape: tuple[int, ...], dtype: Any, owner: object) -> Any:

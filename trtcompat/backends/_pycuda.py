@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from trtcompat.backends._common import CudaCallError, unavailable
-from trtcompat.backends._driver import DriverCalls, libcuda
+from trtcompat.backends._driver import DriverCalls
 
 try:
     import pycuda.driver as cuda
@@ -50,8 +50,9 @@ class PyCudaBackend(DriverCalls):
             DeviceError: ``device`` does not exist.
         """
         super().__init__(device)
-        self._driver = libcuda(self.name)
-        # Retained for the life of the process: the backend is cached and shared.
+        self._use_driver(self.name)
+        # PyCUDA's handle on the same primary context, retained through PyCUDA for its own
+        # context stack (which its allocations consult); kept for the life of the process.
         self._context = cuda.Device(device).retain_primary_context()
 
     def _lib_device_count(self) -> int:
@@ -60,7 +61,10 @@ class PyCudaBackend(DriverCalls):
 
     def _lib_enter_device(self) -> None:
         # The context stack is per thread, so every calling thread pushes for itself; nested
-        # pushes of the same context are fine (push/pop stay balanced).
+        # pushes of the same context are fine (push/pop stay balanced). A thread with no
+        # context at all gets the primary one current underneath first (_settle_primary), so
+        # that after the pop the runtime still finds it and the next call needs no push.
+        self._settle_primary()
         self._context.push()
 
     def _lib_leave_device(self, token: None) -> None:

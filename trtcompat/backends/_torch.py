@@ -34,8 +34,8 @@ from typing import Any
 import numpy as np
 
 from trtcompat.backends._common import CudaArrayView, CudaCallError, unavailable
-from trtcompat.backends._driver import CU_MEMHOSTALLOC_PORTABLE, DriverCalls, libcuda
-from trtcompat.errors import BackendUnavailableError, DTypeError
+from trtcompat.backends._driver import CU_MEMHOSTALLOC_PORTABLE, DriverCalls
+from trtcompat.errors import DTypeError
 
 try:
     import torch
@@ -79,18 +79,7 @@ class TorchBackend(DriverCalls):
         """
         super().__init__(device)
         self._dev = torch.device("cuda", device)
-        self._driver = libcuda(self.name)
-        handle = ctypes.c_void_p()
-        lib = self._driver
-        result = lib.cuDevicePrimaryCtxRetain(ctypes.byref(handle), device)
-        if result:
-            raise BackendUnavailableError(
-                f"Backend 'torch' cannot use CUDA device {device}: cuDevicePrimaryCtxRetain "
-                f"returned {lib.describe(result)}; check the GPU with nvidia-smi"
-            )
-        # Retained for the life of the process (the backend is cached and shared), as torch
-        # keeps it: released, the driver could destroy it under torch's feet.
-        self._context = int(handle.value or 0)
+        self._use_driver(self.name)
         self._popped = ctypes.c_void_p()  # where cuCtxPopCurrent writes (the value is unused)
         self._pop_into = ctypes.byref(self._popped)
 
@@ -108,14 +97,12 @@ class TorchBackend(DriverCalls):
     def _lib_enter_device(self) -> bool:
         # The runtime (torch, TensorRT) uses whatever context is current, so pushing the
         # primary context is the device switch for both APIs; pushes nest per thread. Where
-        # it is current already (a torch program on this device), nothing is pushed: one
-        # query instead of a push and a pop per call. Returns whether it pushed. The answer
-        # lands in a fresh c_void_p: ctypes drops the GIL during the call, so a buffer
-        # shared by threads could be overwritten by another thread's answer before it is read.
-        lib, current = self._driver, ctypes.c_void_p()
-        if not lib.cuCtxGetCurrent(ctypes.byref(current)) and current.value == self._context:
+        # it is current already (a torch program on this device), or the thread has none (it
+        # is made current and stays, see _settle_primary), nothing is pushed. Returns whether
+        # it pushed.
+        if self._settle_primary():
             return False
-        self._checked("cuCtxPushCurrent", lib.cuCtxPushCurrent_v2, self._context)
+        self._checked("cuCtxPushCurrent", self._driver.cuCtxPushCurrent_v2, self._primary)
         return True
 
     def _lib_leave_device(self, pushed: bool) -> None:

@@ -7,7 +7,7 @@ from typing import Any, Callable, NamedTuple, Optional
 
 import numpy as np
 
-__all__ = ["DeviceArrayInfo", "device_array_info", "reader_for"]
+__all__ = ["DeviceArrayInfo", "device_array_info", "fingerprint_for", "reader_for"]
 
 
 class DeviceArrayInfo(NamedTuple):
@@ -21,6 +21,9 @@ class DeviceArrayInfo(NamedTuple):
 
 
 Reader = Callable[[Any], Optional[DeviceArrayInfo]]
+#: A device array's identity for the hot path: equal fingerprints (of one type) mean the same
+#: pointer, shape, dtype, strides and device, so the checks made on its first use still hold.
+Fingerprint = Callable[[Any], Any]
 
 
 def _c_strides(shape: tuple[int, ...], itemsize: int) -> tuple[int, ...]:
@@ -110,6 +113,36 @@ def reader_for(cls: type) -> Reader:
             reader = _cai_info  # an instance attribute may still hold the interface
         _READERS[cls] = reader
     return reader
+
+
+def _torch_fingerprint(obj: Any) -> Any:
+    return obj.data_ptr(), obj.shape, obj.dtype, obj.stride(), obj.get_device()
+
+
+def _cupy_fingerprint(obj: Any) -> Any:
+    # MemoryPointer.device_id is a field; ndarray.device would build a Device per call.
+    data = obj.data
+    return data.ptr, obj.shape, obj.dtype, obj.strides, data.device_id
+
+
+def _cai_fingerprint(obj: Any) -> Any:
+    cai = obj.__cuda_array_interface__
+    return cai["data"][0], tuple(cai["shape"]), cai["typestr"], cai.get("strides")
+
+
+_FINGERPRINTS: dict[Reader, Fingerprint] = {
+    _torch_info: _torch_fingerprint,
+    _cupy_info: _cupy_fingerprint,
+    _cai_info: _cai_fingerprint,
+}
+
+
+def fingerprint_for(cls: type) -> Fingerprint:
+    """The cheap per-call identity of device arrays of ``cls`` (a few field reads, no
+    :class:`DeviceArrayInfo`): a plan made for one array recognizes it, or an equal one,
+    without reading every fact again. Only for types :func:`reader_for` reads as device
+    arrays."""
+    return _FINGERPRINTS[reader_for(cls)]
 
 
 def device_array_info(obj: Any) -> DeviceArrayInfo | None:

@@ -28,20 +28,29 @@ class GraphCache:
                 "Use cuda_graph=False, or a GPU backend (pycuda, cuda_python, cupy, torch)."
             )
 
-    def __init__(self, backend: Backend, stream: int) -> None:
+    def __init__(self, backend: Backend, stream: int, launch: Callable[[int], None]) -> None:
+        """``launch``: the stream's ``StreamOps.launch_graph`` (unguarded: replays run where
+        the device is active, and raise the library's errors)."""
         self.require(backend)
         self._backend: Any = backend
         self._stream = stream
+        self._launch = launch
         self._graphs: dict[tuple[Any, ...], int] = {}
 
     def __len__(self) -> int:
         return len(self._graphs)
 
+    def replay(self, key: tuple[Any, ...]) -> bool:
+        """Launches the graph of ``key``; False (nothing done) where none was captured yet."""
+        graph = self._graphs.get(key)
+        if graph is None:
+            return False
+        self._launch(graph)
+        return True
+
     def run(self, key: tuple[Any, ...], work: Callable[[], None]) -> None:
         """Replays the graph of ``key``, or runs ``work`` eagerly and captures it."""
-        graph = self._graphs.get(key)
-        if graph is not None:
-            self._backend.launch_graph(graph, self._stream)
+        if self.replay(key):
             return
         work()
         self._backend.synchronize(self._stream)

@@ -12,12 +12,23 @@ which already raise ``BackendError``.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 from ..backends import Backend, BoundStreamOps, StreamOps
 from ..errors import BackendError
 
-__all__ = ["stream_ops", "translate"]
+__all__ = ["active_check", "stream_ops", "translate"]
 
+
+def _never() -> bool:
+    return False
+
+
+def active_check(backend: Backend) -> Callable[[], bool]:
+    """The backend's ``is_active`` (whether work needs no ``activate()`` block), or, for a
+    backend without it, a check that always says False (always activate)."""
+    own: Callable[[], bool] | None = getattr(backend, "is_active", None)
+    return own if own is not None else _never
 
 
 def stream_ops(backend: Backend, stream: int) -> StreamOps:
@@ -26,13 +37,17 @@ def stream_ops(backend: Backend, stream: int) -> StreamOps:
     if own is not None:
         ops: StreamOps = own(stream)
         return ops
-    return BoundStreamOps(
+    adapted = BoundStreamOps(
         functools.partial(backend.memcpy_htod_async, stream=stream),
         functools.partial(backend.memcpy_dtoh_async, stream=stream),
         functools.partial(backend.memcpy_dtod_async, stream=stream),
         functools.partial(backend.synchronize, stream),
         (),  # the guarded methods raise BackendError already
     )
+    graphs = getattr(backend, "launch_graph", None)
+    if graphs is not None:  # else the default, which refuses
+        adapted.launch_graph = functools.partial(graphs, stream=stream)
+    return adapted
 
 
 def translate(backend: Backend, exc: BaseException, what: str) -> BackendError:

@@ -20,12 +20,12 @@ from .._dispatch import family_for
 from .._family import Shape, explain_failure
 from ..backends import Backend
 from ..errors import ClosedError, DTypeError, ExecutionError, ShapeError
-from ._arrays import reader_for
+from ._arrays import fingerprint_for
 from ._feed import InputSlot, check_names, choose_profile
 from ._graphs import GraphCache
 from ._hostmem import host_array
 from ._output_allocator import DataDependentOutputs
-from ._streamops import stream_ops, translate
+from ._streamops import active_check, stream_ops, translate
 from ._subbyte import fed_shape, is_packed, pack_into, packed_form, unpack
 from .allocator import Buffers, choose_backend, make_buffers
 
@@ -44,7 +44,9 @@ class _Plan:
     """Everything one input-shape set (and set of zero-copy pointers) needs per call."""
 
     __slots__ = (
+        "arrays",
         "batch",
+        "call",
         "data_dependent",
         "device",
         "downloads",
@@ -53,6 +55,7 @@ class _Plan:
         "launch",
         "outputs",
         "packed",
+        "pointers",
         "profile",
         "results",
         "shapes",
@@ -70,8 +73,10 @@ class _Plan:
         self.host: list[tuple[str, Shape, Any, Any]] = []
         #: Host-fed INT4 / FP4 inputs: (name, fed shape, fed dtype, packed pinned view).
         self.packed: list[tuple[str, Shape, Any, Any]] = []
-        #: Zero-copy inputs: (name, type, pointer, shape, dtype).
-        self.device: list[tuple[str, type, int, Shape, Any]] = []
+        #: Zero-copy inputs: (name, type, its fingerprint function, the array's fingerprint).
+        self.device: list[tuple[str, type, Callable[[Any], Any], Any]] = []
+        #: Zero-copy inputs' device pointers, to bind again when the plan comes back.
+        self.pointers: dict[str, int] = {}
         #: Host-location (shape tensor) inputs whose values shape the outputs: (name, bytes).
         self.values: list[tuple[str, bytes]] = []
         self.uploads: list[Copy] = []
@@ -82,6 +87,10 @@ class _Plan:
         self.data_dependent = False
         #: ``results()`` -> the output dict; chosen once per plan.
         self.results: Callable[[], dict[str, Any]] = dict
+        #: (name, array) of the outputs ``results()`` returns (host views or device arrays).
+        self.arrays: tuple[tuple[str, Any], ...] = ()
+        #: The whole warm call in one frame, where the plan allows it (see ``_fast_call``).
+        self.call: Callable[[Mapping[str, Any]], dict[str, Any] | None] | None = None
 
     def stage(self, feed: Mapping[str, Any]) -> bool:
         """Copies host inputs into pinned memory if ``feed`` matches this plan; else False."""
@@ -97,20 +106,60 @@ class _Plan:
                 return False
             if value is not view:
                 pack_into(view.reshape(-1), value)
-        for name, cls, pointer, shape, dtype in self.device:
+        for name, cls, fingerprint, expected in self.device:
             value = feed[name]
-            if value.__class__ is not cls:
+            if value.__class__ is not cls or fingerprint(value) != expected:
                 return False
-            info = reader_for(cls)(value)
-            if (
-                info is None
-                or info.pointer != pointer
-                or info.shape != shape
-                or info.dtype != dtype
-                or not info.contiguous
-            ):
-                return False
-        return all(feed[name].tobytes() == data for name, data in self.values)
+        return not self.values or all(feed[n].tobytes() == data for n, data in self.values)
+
+
+class _LaunchRefused(Exception):
+    """The engine's enqueue returned False inside a fast call (the Runner explains it)."""
+
+
+def _fast_call(
+    plan: _Plan, ops: Any, stream: int, copy: bool, replay: Callable[[Any], bool] | None
+) -> Callable[[Mapping[str, Any]], dict[str, Any] | None] | None:
+    """A warm call of ``plan`` as one frame: check and stage the feed, copy in, launch (or
+    replay its graph), copy out, synchronize, build the result; None (nothing done but host
+    staging) where the feed does not match or no graph was captured yet. Plans with packed
+    inputs, shape-tensor values or data-dependent outputs take the general path (returns None
+    for those)."""
+    if plan.packed or plan.values or plan.data_dependent:
+        return None
+    key = plan.key
+    host, device = tuple(plan.host), tuple(plan.device)
+    uploads, downloads = tuple(plan.uploads), tuple(plan.downloads)
+    launch, htod, dtoh, sync = plan.launch, ops.htod, ops.dtoh, ops.synchronize
+    arrays, ndarray, copyto = plan.arrays, np.ndarray, np.copyto
+
+    def call(feed: Mapping[str, Any]) -> dict[str, Any] | None:
+        for name, shape, dtype, view in host:
+            value = feed[name]
+            if value.__class__ is not ndarray or value.shape != shape or value.dtype != dtype:
+                return None
+            if value is not view:
+                copyto(view, value)
+        for name, cls, fingerprint, expected in device:
+            value = feed[name]
+            if value.__class__ is not cls or fingerprint(value) != expected:
+                return None
+        if replay is not None:
+            if not replay(key):
+                return None
+        else:
+            for dst, src, nbytes in uploads:
+                htod(dst, src, nbytes)
+            if not launch(stream):
+                raise _LaunchRefused
+            for dst, src, nbytes in downloads:
+                dtoh(dst, src, nbytes)
+        sync()
+        if copy:
+            return {name: array.copy() for name, array in arrays}
+        return dict(arrays)
+
+    return call
 
 
 def _check_device_output(tensor: Any) -> None:
@@ -251,10 +300,13 @@ class Runner:
         self._output_names = [t.name for t in self.tensors if not t.is_input]
         self._names = tuple(t.name for t in self.tensors)
         self._dds = DataDependentOutputs(engine, fam, buffers, cuda_graph)
-        self._graphs = GraphCache(self.backend, stream) if cuda_graph else None
         with self.backend.activate():
             self._ops = stream_ops(self.backend, stream)
+        self._graphs = (
+            GraphCache(self.backend, stream, self._ops.launch_graph) if cuda_graph else None
+        )
         self._errors: tuple[type[BaseException], ...] = tuple(self._ops.errors)
+        self._is_active = active_check(self.backend)
         self._plans: dict[tuple[Any, ...], _Plan] = {}
         self._views: dict[tuple[str, Shape], Any] = {}
         self._plan: _Plan | None = None
@@ -300,17 +352,35 @@ class Runner:
         """Runs one inference synchronously: ``{input name: array}`` -> ``{output name: array}``."""
         if self._closed:
             self._check_open()
-        if type(feed) is not dict or feed.keys() != self._input_names:
+        if type(feed) is not dict or len(feed) != len(self._slots):
             check_names(feed, self._inputs, self._output_names)
-        with self.backend.activate():  # one device switch for the whole round trip
-            try:
-                plan = self._enqueue(feed)
-                self._ops.synchronize()
+        plan = self._plan
+        if plan is not None and plan.call is not None and self._is_active():
+            try:  # a warm call on an active device: one frame of work, no device switch
+                found = plan.call(feed)
             except self._errors as exc:
                 raise translate(self.backend, exc, "Runner.infer") from exc
-            if plan.data_dependent:
-                return self._data_dependent_results(plan)
-            return plan.results()
+            except _LaunchRefused:
+                raise explain_failure(self._family, self.context, "execute the engine") from None
+            except KeyError:  # as many names as inputs, but not theirs: refused just below
+                found = None
+            if found is not None:  # every input name was found: exactly the inputs
+                return found
+        if feed.keys() != self._input_names:
+            check_names(feed, self._inputs, self._output_names)
+        with self.backend.activate():  # one device switch for the whole round trip
+            return self._infer(feed)
+
+    def _infer(self, feed: Mapping[str, Any]) -> dict[str, Any]:
+        """``infer`` on the device: any plan, made or switched to as ``feed`` needs."""
+        try:
+            plan = self._enqueue(feed)
+            self._ops.synchronize()
+        except self._errors as exc:
+            raise translate(self.backend, exc, "Runner.infer") from exc
+        if plan.data_dependent:
+            return self._data_dependent_results(plan)
+        return plan.results()
 
     def infer_async(self, feed: Mapping[str, Any]) -> None:
         """Validates ``feed``, copies host inputs in and enqueues inference and output copies.
@@ -320,11 +390,17 @@ class Runner:
         self._check_open()
         if type(feed) is not dict or feed.keys() != self._input_names:
             check_names(feed, self._inputs, self._output_names)
+        if self._graphs is None and self._is_active():  # (graph capture: under activate())
+            self._pending = self._enqueue_async(feed)
+            return
         with self.backend.activate():
-            try:
-                self._pending = self._enqueue(feed)
-            except self._errors as exc:
-                raise translate(self.backend, exc, "Runner.infer_async") from exc
+            self._pending = self._enqueue_async(feed)
+
+    def _enqueue_async(self, feed: Mapping[str, Any]) -> _Plan:
+        try:
+            return self._enqueue(feed)
+        except self._errors as exc:
+            raise translate(self.backend, exc, "Runner.infer_async") from exc
 
     def synchronize(self) -> dict[str, Any]:
         """Waits for the enqueued inference; returns the outputs by name."""
@@ -333,14 +409,19 @@ class Runner:
         if plan is None:
             raise ExecutionError("Nothing was enqueued; call infer_async(feed) first.")
         self._pending = None
+        if self._is_active():
+            return self._finish(plan)
         with self.backend.activate():
-            try:
-                self._ops.synchronize()
-            except self._errors as exc:
-                raise translate(self.backend, exc, "Runner.synchronize") from exc
-            if plan.data_dependent:
-                return self._data_dependent_results(plan)
-            return plan.results()
+            return self._finish(plan)
+
+    def _finish(self, plan: _Plan) -> dict[str, Any]:
+        try:
+            self._ops.synchronize()
+        except self._errors as exc:
+            raise translate(self.backend, exc, "Runner.synchronize") from exc
+        if plan.data_dependent:
+            return self._data_dependent_results(plan)
+        return plan.results()
 
     def _enqueue(self, feed: Mapping[str, Any]) -> _Plan:
         plan = self._plan
@@ -451,13 +532,20 @@ class Runner:
     def _activate(self, plan: _Plan) -> None:
         """Puts a cached plan's profile, shapes and addresses back on the context."""
         self._set_context(plan.profile, plan.shapes)
-        for name, _, pointer, _, _ in plan.device:
+        for name, pointer in plan.pointers.items():
             self.buffers.bind(name, pointer)
         for name, *_ in plan.host:
             self.buffers.bind(name, self.buffers[name].device)
+        self._set_launch(plan)
+
+    def _set_launch(self, plan: _Plan) -> None:
+        """The plan's launch for the addresses bound now, and its fast call."""
         plan.launch = self._family.make_launch(
             self.context, self.buffers.addresses(plan.profile), self._names, plan.batch
         )
+        copy = self.outputs_kind == "host" and self.copy_outputs
+        replay = None if self._graphs is None else self._graphs.replay
+        plan.call = _fast_call(plan, self._ops, self.stream, copy, replay)
 
     def _build(
         self,
@@ -477,7 +565,10 @@ class Runner:
             t = slot.tensor
             if info is not None:
                 buffers.bind(t.name, info.pointer)
-                plan.device.append((t.name, type(feed[t.name]), info.pointer, shape, info.dtype))
+                plan.pointers[t.name] = info.pointer
+                value = feed[t.name]
+                fingerprint = fingerprint_for(type(value))
+                plan.device.append((t.name, type(value), fingerprint, fingerprint(value)))
                 continue
             mem = buffers.ensure(t.name, shape)
             buffers.bind(t.name, mem.device)
@@ -525,13 +616,14 @@ class Runner:
                 plan.downloads.append((mem.host_ptr, mem.device, nbytes))
         if buffers.moves != self._moves:  # growth above moved memory other plans point at
             self._forget_plans()
-        plan.launch = fam.make_launch(self.context, buffers.addresses(profile), self._names, batch)
+        plan.arrays = tuple(results)
         if packed:
             plan.results = _unpacking(results, packed, self.copy_outputs)
         elif self.outputs_kind == "host" and self.copy_outputs:
             plan.results = _copies(results)
         else:
             plan.results = _same(results)
+        self._set_launch(plan)
         if len(self._plans) >= _MAX_PLANS:
             self._plans.clear()
         self._plans[key] = plan

@@ -250,6 +250,7 @@ class FaultInjectingBackend:
             counted("memcpy_dtod_async", ops.dtod),
             counted("synchronize", ops.synchronize),
             (*ops.errors, BackendError),
+            ops.launch_graph,  # never injected: this wrapper offers no graph capture
         )
 
     def translate_error(self, exc: BaseException, what: str) -> BackendError:
@@ -267,6 +268,10 @@ class FaultInjectingBackend:
     def activate(self) -> AbstractContextManager[None]:
         """``inner.activate()``."""
         return self.inner.activate()
+
+    def is_active(self) -> bool:
+        """``inner.is_active()``."""
+        return bool(self.inner.is_active())
 
     def device_array(self, ptr: int, shape: tuple[int, ...], dtype: Any, owner: object) -> Any:
         """``inner.device_array(...)``."""
