@@ -16,7 +16,7 @@ from _engines import DYNAMIC, STATIC
 import trtcompat as tc
 from trtcompat.backends import get_backend
 from trtcompat.errors import BackendError
-from trtcompat.testing import build_engine
+from trtcompat.testing import FaultInjectingBackend, build_engine
 
 
 def test_host_stream_ops_check_a_repeated_copy_again_after_its_stream_is_destroyed() -> None:
@@ -147,21 +147,20 @@ def test_execute_sets_addresses_only_when_they_change(host: Any, monkeypatch: An
             host.free(other)
 
 
-class _Switching:
-    """The host backend, with ``is_active`` set by the test and ``activate()`` counted."""
+class _Switching(FaultInjectingBackend):
+    """The host backend (never failing), with ``is_active`` set by the test and
+    ``activate()`` counted."""
 
     def __init__(self, inner: Any, active: bool) -> None:
-        self._inner, self.active, self.activations = inner, active, 0
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
+        super().__init__(inner, "any")
+        self.active, self.activations = active, 0
 
     def is_active(self) -> bool:
         return self.active
 
     def activate(self) -> Any:
         self.activations += 1
-        return self._inner.activate()
+        return super().activate()
 
 
 @pytest.mark.parametrize("active", [True, False])
@@ -171,7 +170,7 @@ def test_runner_activates_the_device_only_where_it_is_not_current(
     """A warm call on a thread whose device is current already does no device switch; where
     it is not, exactly one per call (not one per copy)."""
     backend = _Switching(host, active)
-    with tc.Runner(build_engine(STATIC, "10"), backend=backend) as run:  # type: ignore[arg-type]
+    with tc.Runner(build_engine(STATIC, "10"), backend=backend) as run:
         run.infer({"x": np.ones((2, 3), np.float32)})  # makes the plan (under activate())
         before = backend.activations
         for i in range(3):

@@ -53,8 +53,10 @@ class _Classic:
         "addresses",
         "backend",
         "downloads",
+        "family",
         "inputs",
         "is_active",
+        "names",
         "ops",
         "outputs",
         "results",
@@ -74,6 +76,7 @@ class _Classic:
         #: What a call must match: the same lists (element by element), stream and addresses.
         self.inputs, self.outputs, self.stream = list(inputs), list(outputs), stream
         self.addresses = list(bindings)
+        self.family, self.names = bindings.family, bindings.names
         self.backend, self.ops = backend, ops
         self.is_active: Callable[[], bool] = active_check(backend)
         self.uploads = tuple((m.device, m.host_ptr, m.nbytes) for m in inputs if not m.on_host_only)
@@ -103,13 +106,13 @@ def _remember(
     _CLASSIC[key] = (ref, _Classic(bindings, inputs, outputs, stream, backend, ops))
 
 
-def _run_classic(plan: _Classic, context: Any, bindings: BindingList) -> list[NDArray[Any]]:
+def _run_classic(plan: _Classic, context: Any, bindings: Sequence[int]) -> list[NDArray[Any]]:
     ops = plan.ops
     try:
         for dst, src, nbytes in plan.uploads:
             ops.htod(dst, src, nbytes)
-        if not bindings.family.execute(context, bindings, bindings.names, plan.stream, None):
-            raise explain_failure(bindings.family, context, "execute the engine")
+        if not plan.family.execute(context, bindings, plan.names, plan.stream, None):
+            raise explain_failure(plan.family, context, "execute the engine")
         for dst, src, nbytes in plan.downloads:
             ops.dtoh(dst, src, nbytes)
         ops.synchronize()
