@@ -32,11 +32,13 @@ __all__ = [
     "RESULTS",
     "Raw",
     "bench",
+    "bench_rounds",
     "cpu_name",
     "fmt",
     "machine_info",
     "markdown_table",
     "noop_launch",
+    "paired_added",
     "primitives",
     "ratio",
     "reset_polygraphy_trt",
@@ -114,6 +116,24 @@ def bench(
     round, at least min(200, iters)). Interleaving spreads drift (clock, caches,
     neighbours) over all cases alike; the garbage collector is off while timing.
     """
+    samples = bench_rounds(cases, iters=iters, repeats=repeats, budget_s=budget_s)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def paired_added(samples: Mapping[str, Sequence[float]], case: str, base: str) -> float | None:
+    """µs ``case`` adds over ``base``: the median, over rounds, of the two's difference within
+    a round (from :func:`bench_rounds`). Both ran back to back in each round, so drift between
+    rounds (a slower neighbour, a clock change) cancels; None where either is missing."""
+    if case not in samples or base not in samples:
+        return None
+    return statistics.median(c - b for c, b in zip(samples[case], samples[base]))
+
+
+def bench_rounds(
+    cases: Mapping[str, Callable[[], object]], *, iters: int = 20_000, repeats: int = 7,
+    budget_s: float = 0.1,
+) -> dict[str, list[float]]:
+    """µs per call of each case in each of ``repeats`` interleaved rounds (see :func:`bench`)."""
     counts: dict[str, int] = {}
     least = min(200, iters)
     for name, fn in cases.items():  # warm up (first-call shape setting) and calibrate
@@ -129,7 +149,7 @@ def bench(
     finally:
         if enabled:
             gc.enable()
-    return {name: statistics.median(values) for name, values in samples.items()}
+    return samples
 
 
 def reset_polygraphy_trt() -> None:

@@ -106,8 +106,12 @@ class CudaPythonBackend(CudaBackendBase):
         err, current = cudart.cudaGetDevice()
         return bool(current == self.device and (err is _SUCCESS or not int(err)))
 
-    def _bind(self, stream: int) -> BoundStreamOps:
+    def _bind(self, handle: int) -> BoundStreamOps:
         memcpy, sync_fn, ok = cudart.cudaMemcpyAsync, cudart.cudaStreamSynchronize, _SUCCESS
+        # cuda-python wraps a plain int stream in a new cudaStream_t on every call; one made
+        # here is passed through as is.
+        wrap = getattr(cudart, "cudaStream_t", None)
+        stream: Any = handle if wrap is None else wrap(handle)
 
         def htod(dst: int, src: int, nbytes: int) -> None:
             err = memcpy(dst, src, nbytes, _H2D, stream)[0]
