@@ -273,14 +273,12 @@ class CudaBackendBase:
         """Ends the capture, instantiates it, frees the graph; returns the executable."""
         raise NotImplementedError
 
-    def _lib_launch_graph(self, graph: int, obj: object, stream: int) -> None:
-        raise NotImplementedError
-
     def _lib_destroy_graph(self, graph: int, obj: object) -> None:
         raise NotImplementedError
 
     def _bind(self, stream: int) -> BoundStreamOps:
-        """The library's copy and synchronize calls with ``stream`` fixed."""
+        """The library's copy, synchronize and graph-launch calls with ``stream`` fixed (the
+        guarded copy, synchronize and ``launch_graph`` methods run these too)."""
         raise NotImplementedError
 
     def _describe(self, exc: BaseException) -> str:
@@ -491,8 +489,13 @@ class CudaBackendBase:
 
     def launch_graph(self, graph: int, stream: int) -> None:
         """Launches an executable graph from :meth:`end_capture` on ``stream``."""
-        obj = self._graphs.require(graph, "launch_graph")
-        self._call(lambda: f"launch_graph(0x{graph:x})", self._lib_launch_graph, graph, obj, stream)
+        self._graphs.require(graph, "launch_graph")  # a handle this backend does not hold
+        ops = self.stream_ops(stream)  # the one library call, bound for the hot path too
+        try:
+            with self._guard.call_guard():
+                ops.launch_graph(graph)
+        except ops.errors as exc:
+            raise self.translate_error(exc, f"launch_graph(0x{graph:x})") from exc
 
     def destroy_graph(self, graph: int) -> None:
         """Destroys an executable graph from :meth:`end_capture`."""

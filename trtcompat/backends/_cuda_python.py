@@ -200,8 +200,5 @@ class CudaPythonBackend(CudaBackendBase):
             _check(cudart.cudaGraphDestroy(graph), "cudaGraphDestroy")
         return int(executable), executable
 
-    def _lib_launch_graph(self, graph: int, obj: object, stream: int) -> None:
-        _check(cudart.cudaGraphLaunch(obj, stream), "cudaGraphLaunch")
-
     def _lib_destroy_graph(self, graph: int, obj: object) -> None:
         _check(cudart.cudaGraphExecDestroy(obj), "cudaGraphExecDestroy")

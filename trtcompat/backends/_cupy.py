@@ -132,9 +132,6 @@ class CupyBackend(CudaBackendBase):
         finally:
             runtime.graphDestroy(graph)
 
-    def _lib_launch_graph(self, graph: int, obj: object, stream: int) -> None:
-        runtime.graphLaunch(graph, stream)
-
     def _lib_destroy_graph(self, graph: int, obj: object) -> None:
         runtime.graphExecDestroy(graph)
 

@@ -315,8 +315,5 @@ class DriverCalls(CudaBackendBase):
             self._checked("cuGraphDestroy", lib.cuGraphDestroy, graph)
         return int(executable.value or 0), None
 
-    def _lib_launch_graph(self, graph: int, obj: object, stream: int) -> None:
-        self._checked("cuGraphLaunch", self._driver.cuGraphLaunch, graph, stream)
-
     def _lib_destroy_graph(self, graph: int, obj: object) -> None:
         self._checked("cuGraphExecDestroy", self._driver.cuGraphExecDestroy, graph)
