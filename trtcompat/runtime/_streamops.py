@@ -13,11 +13,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import Tuple
 
 from ..backends import Backend, BoundStreamOps, StreamOps
 from ..errors import BackendError
 
-__all__ = ["active_check", "stream_ops", "translate"]
+__all__ = ["Copy", "active_check", "stream_ops", "translate"]
+
+#: (destination, source, bytes) of one copy, as the ops take them. ``Tuple``: this alias is
+#: evaluated at import, and Python 3.8's ``tuple`` is not subscriptable.
+Copy = Tuple[int, int, int]
 
 
 def _never() -> bool:

@@ -15,7 +15,7 @@ from .._family import Family, Shape, explain_failure
 from ..backends import Backend
 from ..errors import TrtCompatError
 from ._hostmem import host_array
-from ._streamops import active_check, stream_ops, translate
+from ._streamops import Copy, active_check, stream_ops, translate
 from ._subbyte import unpack
 from .allocator import BindingList, HostDeviceMem
 
@@ -45,44 +45,57 @@ def execute(
         raise explain_failure(family, context, "execute the engine")
 
 
-class _Classic:
-    """``do_inference``'s whole per-call work for one set of static buffers (allocate_buffers'
-    lists), worked out on its first call: the copies, the stream's ops, the results."""
+class _RoundTrip:
+    """One ``do_inference``'s work on its stream: copies in, execute, copies out, wait."""
 
-    __slots__ = (
-        "addresses",
-        "backend",
-        "downloads",
-        "family",
-        "inputs",
-        "is_active",
-        "names",
-        "ops",
-        "outputs",
-        "results",
-        "stream",
-        "uploads",
-    )
+    __slots__ = ("backend", "downloads", "family", "names", "ops", "stream", "uploads")
+
+    def __init__(
+        self,
+        backend: Backend,
+        ops: Any,
+        family: Family,
+        names: Sequence[str] | None,
+        stream: int,
+        uploads: Sequence[Copy],
+        downloads: Sequence[Copy],
+    ) -> None:
+        self.backend, self.ops, self.family, self.names = backend, ops, family, names
+        self.stream, self.uploads, self.downloads = stream, uploads, downloads
+
+    def run(self, context: Any, bindings: Sequence[int], batch_size: int | None) -> None:
+        """Runs it (inside the backend's active device); library errors come out typed."""
+        ops = self.ops
+        try:
+            for dst, src, nbytes in self.uploads:
+                ops.htod(dst, src, nbytes)
+            family = self.family
+            if not family.execute(context, bindings, self.names, self.stream, batch_size):
+                raise explain_failure(family, context, "execute the engine")
+            for dst, src, nbytes in self.downloads:
+                ops.dtoh(dst, src, nbytes)
+            ops.synchronize()
+        except ops.errors as exc:
+            raise translate(self.backend, exc, "do_inference") from exc
+
+
+class _Classic:
+    """``do_inference``'s round trip for one set of static buffers (allocate_buffers' lists),
+    kept from its first call, with what a later call must match to reuse it."""
+
+    __slots__ = ("addresses", "inputs", "is_active", "outputs", "results", "trip")
 
     def __init__(
         self,
         bindings: BindingList,
         inputs: list[HostDeviceMem],
         outputs: list[HostDeviceMem],
-        stream: int,
-        backend: Backend,
-        ops: Any,
+        trip: _RoundTrip,
     ) -> None:
         #: What a call must match: the same lists (element by element), stream and addresses.
-        self.inputs, self.outputs, self.stream = list(inputs), list(outputs), stream
-        self.addresses = list(bindings)
-        self.family, self.names = bindings.family, bindings.names
-        self.backend, self.ops = backend, ops
-        self.is_active: Callable[[], bool] = active_check(backend)
-        self.uploads = tuple((m.device, m.host_ptr, m.nbytes) for m in inputs if not m.on_host_only)
-        self.downloads = tuple(
-            (m.host_ptr, m.device, m.nbytes) for m in outputs if not m.on_host_only
-        )
+        self.inputs, self.outputs, self.addresses = list(inputs), list(outputs), list(bindings)
+        self.trip = trip
+        self.is_active: Callable[[], bool] = active_check(trip.backend)
         self.results = tuple(m.host for m in outputs)
 
 
@@ -95,30 +108,13 @@ def _remember(
     bindings: BindingList,
     inputs: Sequence[HostDeviceMem],
     outputs: Sequence[HostDeviceMem],
-    stream: int,
-    backend: Backend,
-    ops: Any,
+    trip: _RoundTrip,
 ) -> None:
     if type(inputs) is not list or type(outputs) is not list:
         return  # a call with other sequence types would never match (see do_inference)
     key = id(bindings)
     ref = weakref.ref(bindings, lambda _: _CLASSIC.pop(key, None))
-    _CLASSIC[key] = (ref, _Classic(bindings, inputs, outputs, stream, backend, ops))
-
-
-def _run_classic(plan: _Classic, context: Any, bindings: Sequence[int]) -> list[NDArray[Any]]:
-    ops = plan.ops
-    try:
-        for dst, src, nbytes in plan.uploads:
-            ops.htod(dst, src, nbytes)
-        if not plan.family.execute(context, bindings, plan.names, plan.stream, None):
-            raise explain_failure(plan.family, context, "execute the engine")
-        for dst, src, nbytes in plan.downloads:
-            ops.dtoh(dst, src, nbytes)
-        ops.synchronize()
-    except ops.errors as exc:
-        raise translate(plan.backend, exc, "do_inference") from exc
-    return list(plan.results)
+    _CLASSIC[key] = (ref, _Classic(bindings, inputs, outputs, trip))
 
 
 def _run_shapes(
@@ -177,17 +173,20 @@ def do_inference(
     entry = _CLASSIC.get(id(bindings)) if batch_size is None else None
     if entry is not None:  # static buffers seen before: only check that nothing changed
         ref, plan = entry
+        trip = plan.trip
         if (
             ref() is bindings
-            and plan.stream == stream
+            and trip.stream == stream
             and plan.inputs == inputs
             and plan.outputs == outputs
             and plan.addresses == bindings
         ):
             if plan.is_active():
-                return _run_classic(plan, context, bindings)
-            with plan.backend.activate():
-                return _run_classic(plan, context, bindings)
+                trip.run(context, bindings, None)
+            else:
+                with trip.backend.activate():
+                    trip.run(context, bindings, None)
+            return list(plan.results)
     mems = [*inputs, *outputs]
     if not mems:
         raise TrtCompatError("do_inference needs the buffers from trtcompat.allocate_buffers.")
@@ -196,27 +195,27 @@ def do_inference(
         raise TrtCompatError(
             "do_inference needs HostDeviceMem objects from trtcompat.allocate_buffers."
         )
-    family = bindings.family if isinstance(bindings, BindingList) else family_for(context.engine)
+    if isinstance(bindings, BindingList):  # as execute() resolves them
+        family, names = bindings.family, bindings.names
+    else:
+        family, names = family_for(context.engine), None
     # The backend's own bound copies of this stream (cached by the backend per stream), not
-    # its guarded methods: one device switch for the round trip, errors translated here once.
+    # its guarded methods: one device switch for the round trip, errors translated there once.
     ops = stream_ops(backend, stream)
     with backend.activate():
-        try:
-            shapes = _run_shapes(family, context, inputs, outputs, batch_size)
-            sizes = [_nbytes(m, shapes, batch_size) for m in mems]
-            for mem, nbytes in zip(inputs, sizes):
-                if not mem.on_host_only:
-                    ops.htod(mem.device, mem.host_ptr, nbytes)
-            execute(context, bindings, stream, batch_size)
-            for mem, nbytes in zip(outputs, sizes[len(inputs) :]):
-                if not mem.on_host_only:
-                    ops.dtoh(mem.host_ptr, mem.device, nbytes)
-            ops.synchronize()
-        except ops.errors as exc:
-            raise translate(backend, exc, "do_inference") from exc
+        shapes = _run_shapes(family, context, inputs, outputs, batch_size)
+        sizes = [_nbytes(m, shapes, batch_size) for m in mems]
+        uploads = [(m.device, m.host_ptr, n) for m, n in zip(inputs, sizes) if not m.on_host_only]
+        downloads = [
+            (m.host_ptr, m.device, n)
+            for m, n in zip(outputs, sizes[len(inputs) :])
+            if not m.on_host_only
+        ]
+        trip = _RoundTrip(backend, ops, family, names, stream, uploads, downloads)
+        trip.run(context, bindings, batch_size)
     if shapes is None and batch_size is None and not any(_packed(m) for m in outputs):
         if isinstance(bindings, BindingList):
-            _remember(bindings, inputs, outputs, stream, backend, ops)
+            _remember(bindings, inputs, outputs, trip)
         return [mem.host for mem in outputs]
     return [_produced(m, shapes, batch_size) for m in outputs]
 

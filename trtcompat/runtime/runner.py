@@ -11,7 +11,7 @@ launch.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal, Tuple, Union
+from typing import Any, Literal, Union
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,7 +25,7 @@ from ._feed import InputSlot, check_names, choose_profile
 from ._graphs import GraphCache
 from ._hostmem import host_array
 from ._output_allocator import DataDependentOutputs
-from ._streamops import active_check, stream_ops, translate
+from ._streamops import Copy, active_check, stream_ops, translate
 from ._subbyte import fed_shape, is_packed, pack_into, packed_form, unpack
 from .allocator import Buffers, choose_backend, make_buffers
 
@@ -34,8 +34,6 @@ __all__ = ["Runner"]
 OutputKind = Literal["host", "device"]
 ProfileChoice = Union[int, Literal["auto"]]
 
-#: (destination, source, bytes) of one copy.
-Copy = Tuple[int, int, int]
 #: Plans kept per Runner; past this the cache starts over (zero-copy pointers vary freely).
 _MAX_PLANS = 32
 
@@ -373,14 +371,7 @@ class Runner:
 
     def _infer(self, feed: Mapping[str, Any]) -> dict[str, Any]:
         """``infer`` on the device: any plan, made or switched to as ``feed`` needs."""
-        try:
-            plan = self._enqueue(feed)
-            self._ops.synchronize()
-        except self._errors as exc:
-            raise translate(self.backend, exc, "Runner.infer") from exc
-        if plan.data_dependent:
-            return self._data_dependent_results(plan)
-        return plan.results()
+        return self._finish(self._enqueue_checked(feed, "Runner.infer"), "Runner.infer")
 
     def infer_async(self, feed: Mapping[str, Any]) -> None:
         """Validates ``feed``, copies host inputs in and enqueues inference and output copies.
@@ -391,16 +382,17 @@ class Runner:
         if type(feed) is not dict or feed.keys() != self._input_names:
             check_names(feed, self._inputs, self._output_names)
         if self._graphs is None and self._is_active():  # (graph capture: under activate())
-            self._pending = self._enqueue_async(feed)
+            self._pending = self._enqueue_checked(feed, "Runner.infer_async")
             return
         with self.backend.activate():
-            self._pending = self._enqueue_async(feed)
+            self._pending = self._enqueue_checked(feed, "Runner.infer_async")
 
-    def _enqueue_async(self, feed: Mapping[str, Any]) -> _Plan:
+    def _enqueue_checked(self, feed: Mapping[str, Any], what: str) -> _Plan:
+        """:meth:`_enqueue`, the library's errors raised as typed ones naming ``what``."""
         try:
             return self._enqueue(feed)
         except self._errors as exc:
-            raise translate(self.backend, exc, "Runner.infer_async") from exc
+            raise translate(self.backend, exc, what) from exc
 
     def synchronize(self) -> dict[str, Any]:
         """Waits for the enqueued inference; returns the outputs by name."""
@@ -410,15 +402,16 @@ class Runner:
             raise ExecutionError("Nothing was enqueued; call infer_async(feed) first.")
         self._pending = None
         if self._is_active():
-            return self._finish(plan)
+            return self._finish(plan, "Runner.synchronize")
         with self.backend.activate():
-            return self._finish(plan)
+            return self._finish(plan, "Runner.synchronize")
 
-    def _finish(self, plan: _Plan) -> dict[str, Any]:
+    def _finish(self, plan: _Plan, what: str) -> dict[str, Any]:
+        """Waits for ``plan``'s work and builds its results (errors name ``what``)."""
         try:
             self._ops.synchronize()
         except self._errors as exc:
-            raise translate(self.backend, exc, "Runner.synchronize") from exc
+            raise translate(self.backend, exc, what) from exc
         if plan.data_dependent:
             return self._data_dependent_results(plan)
         return plan.results()
@@ -430,23 +423,19 @@ class Runner:
         if self._graphs is not None:
             self._graphs.run(plan.key, lambda: self._stream_work(plan))
         else:
-            ops = self._ops
-            for dst, src, nbytes in plan.uploads:
-                ops.htod(dst, src, nbytes)
-            if not plan.launch(self.stream):
-                raise explain_failure(self._family, self.context, "execute the engine")
-            if plan.data_dependent:
-                self._download_data_dependent(plan)
-            for dst, src, nbytes in plan.downloads:
-                ops.dtoh(dst, src, nbytes)
+            self._stream_work(plan)
         return plan
 
     def _stream_work(self, plan: _Plan) -> None:
+        """Copies in, launch, copies out on the stream (what a graph captures: graphs refuse
+        data-dependent outputs, whose sizes are read between launch and copies)."""
         ops = self._ops
         for dst, src, nbytes in plan.uploads:
             ops.htod(dst, src, nbytes)
         if not plan.launch(self.stream):
             raise explain_failure(self._family, self.context, "execute the engine")
+        if plan.data_dependent:
+            self._download_data_dependent(plan)
         for dst, src, nbytes in plan.downloads:
             ops.dtoh(dst, src, nbytes)
 
