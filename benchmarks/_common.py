@@ -38,7 +38,7 @@ __all__ = [
     "machine_info",
     "markdown_table",
     "noop_launch",
-    "paired_added",
+    "paired_blocks",
     "primitives",
     "ratio",
     "reset_polygraphy_trt",
@@ -120,13 +120,35 @@ def bench(
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
-def paired_added(samples: Mapping[str, Sequence[float]], case: str, base: str) -> float | None:
-    """µs ``case`` adds over ``base``: the median, over rounds, of the two's difference within
-    a round (from :func:`bench_rounds`). Both ran back to back in each round, so drift between
-    rounds (a slower neighbour, a clock change) cancels; None where either is missing."""
-    if case not in samples or base not in samples:
-        return None
-    return statistics.median(c - b for c, b in zip(samples[case], samples[base]))
+def paired_blocks(
+    case: Callable[[], object], base: Callable[[], object], *, blocks: int = 81,
+    block_s: float = 0.002,
+) -> tuple[float, float, float]:
+    """µs ``case`` adds over ``base``, from short blocks run back to back in ABBA order.
+
+    Block ``i`` times about ``block_s`` of calls of each, ``case`` first where ``i`` is even
+    and ``base`` first where it is odd, so drift within a pair of blocks (a clock change, a
+    neighbour) cancels as well as drift between them. Returns the median, first and third
+    quartile of the per-block differences (µs per call); the garbage collector is off.
+    """
+    per_call = max(_time_once(case, 20), _time_once(base, 20), 1e-3)  # also a warm-up
+    calls = max(5, int(block_s * 1e6 / per_call))
+    diffs: list[float] = []
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for i in range(blocks):
+            if i % 2 == 0:
+                first = _time_once(case, calls)
+                diffs.append(first - _time_once(base, calls))
+            else:
+                first = _time_once(base, calls)
+                diffs.append(_time_once(case, calls) - first)
+    finally:
+        if enabled:
+            gc.enable()
+    q1, median, q3 = statistics.quantiles(diffs, n=4)
+    return median, q1, q3
 
 
 def bench_rounds(

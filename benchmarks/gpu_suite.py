@@ -3,9 +3,9 @@
 A fake TensorRT 10 engine whose execute launches a real CuPy kernel (``out = 2 * in``) on
 the bound device addresses and stream; every backend (pycuda, cuda_python, cupy, torch) in
 one process, each against a baseline written by hand with the same library. Medians of
-interleaved rounds (``_common.bench_rounds``); "µs added" is the median over rounds of a
-contender minus its baseline in the same round (``_common.paired_added``), so drift between
-rounds cancels.
+interleaved rounds (``_common.bench_rounds``); "µs added" is the median (with its
+interquartile range) of a contender minus its baseline over short blocks run back to back in
+ABBA order (``_common.paired_blocks``), so drift within and between blocks cancels.
 
 1. latency, 4 KiB (and 64 KiB, 1 MiB without ``--quick``): ``Runner.infer`` (numpy in and
    out; "views": ``copy_outputs=False``, pinned views back as the raw loop returns, so the
@@ -42,7 +42,7 @@ from _common import (
     machine_info,
     markdown_table,
     noop_launch,
-    paired_added,
+    paired_blocks,
     ratio,
     reset_polygraphy_trt,
     tiny_spec,
@@ -326,6 +326,14 @@ def latency(
         cases, iters=2_000, repeats=7 if quick else 11, budget_s=0.03 if quick else 0.05
     )
     t = {name: statistics.median(values) for name, values in rounds.items()}
+    added: dict[str, tuple[float, float, float]] = {}
+    for name in BACKENDS:  # µs added: each contender in ABBA blocks with its own baseline
+        for what, against in LATENCY_ROWS:
+            key, baseline = f"{name} {what}", f"{name} {against}"
+            if key != baseline and key in cases and baseline in cases:
+                added[key] = paired_blocks(
+                    cases[key], cases[baseline], blocks=41 if quick else 81
+                )
     for thing in owned:
         closer = getattr(thing, "close", None)
         if closer is not None:
@@ -334,24 +342,28 @@ def latency(
     rows = []
     for name in BACKENDS:
         if name in notes:
-            rows.append([size, name, "-", "n/a", "n/a", "n/a", notes[name]])
+            rows.append([size, name, "-", "n/a", "n/a", "", "n/a", notes[name]])
             continue
         for what, against in LATENCY_ROWS:
             key, base = f"{name} {what}", t.get(f"{name} {against}")
             value = t.get(key)
-            added = paired_added(rounds, key, f"{name} {against}")
-            rows.append([size, name, what, fmt(value), fmt(added), ratio(value, base),
-                         notes.get(key, "")])
+            found: tuple[float | None, ...] = (
+                (0.0, None, None) if what == against else added.get(key, (None, None, None))
+            )
+            middle, low, high = found
+            spread = "" if low is None else f"{fmt(low)} .. {fmt(high)}"
+            rows.append([size, name, what, fmt(value), fmt(middle), spread,
+                         ratio(value, base), notes.get(key, "")])
             if n == 1024:
                 summary.setdefault(name, {})[what] = (
                     notes.get(key) or "n/a" if value is None else
-                    (fmt(value / base, 2) + "x" if what == "cuda_graph" else fmt(added))
+                    (fmt(value / base, 2) + "x" if what == "cuda_graph" else fmt(middle))
                 )
-                summary[name][what + " ok"] = _meets(what, name, value, base, added)
+                summary[name][what + " ok"] = _meets(what, name, value, base, middle)
     base = t.get("cupy raw")
     for key in ("samples helper (cudart)", "Polygraphy TrtRunner.infer"):
         if key in t or key in notes:
-            rows.append([size, "-", key, fmt(t.get(key)), "n/a",
+            rows.append([size, "-", key, fmt(t.get(key)), "n/a", "",
                          ratio(t.get(key), base) + " of cupy raw", notes.get(key, "")])
     return rows
 
@@ -526,7 +538,8 @@ def main() -> None:
         summary: dict[str, dict[str, str]] = {}
         sections = []
         rows: list[list[str]] = []
-        head = ["size", "backend", "contender", "µs", "µs added", "vs baseline", "note"]
+        head = ["size", "backend", "contender", "µs", "µs added", "IQR of µs added",
+                "vs baseline", "note"]
         for n in (1024,) if args.quick else (1024, 1 << 14, 1 << 18):
             engine = build_engine(tiny_spec(elements=n, launch=kernel), ERA, trt)
             rows += latency(engine, n, args.quick, summary)
@@ -537,8 +550,10 @@ def main() -> None:
             "`infer_async+sync`, `do_inference`, `cuda_graph`); `raw execute` = "
             "`execute_async_v3` + synchronize with addresses set once (for `device in/out`, "
             "device arrays in and `outputs=\"device\"`, and `execute` with prebuilt "
-            "bindings). `µs` is a median over rounds; `µs added` the median over rounds of "
-            "contender minus baseline within each round.\n\n" + markdown_table(head, rows))
+            "bindings). `µs` is a median over interleaved rounds. `µs added` is the median, "
+            "and its IQR the first and third quartile, of contender minus baseline over "
+            "short blocks run back to back in ABBA order (`_common.paired_blocks`).\n\n"
+            + markdown_table(head, rows))
         rows = []
         for nbytes in (64 << 20, 256 << 20):
             rows += throughput(nbytes, args.quick, summary)

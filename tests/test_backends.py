@@ -659,18 +659,26 @@ def test_host_stream_ops_copy_and_keep_the_checks(host: HostBackend) -> None:
 class _FakeLib:
     """A LibCuda stand-in: each function records its call and returns a CUresult."""
 
-    def __init__(self, fail: int = 0) -> None:
+    def __init__(self, fail: int = 0, answers: list[int] | None = None) -> None:
         self.calls: list[tuple[str, tuple[int, ...]]] = []
         self.fail = fail
+        self.answers = iter(answers or [])  # results for the first calls, then ``fail``
 
     def __getattr__(self, name: str) -> Any:
-        def call(*args: int) -> int:
-            self.calls.append((name, args))
+        def call(*args: Any) -> int:
+            # the round trip's bare functions get ctypes instances, the others plain ints
+            values = tuple(getattr(a, "value", a) for a in args)
+            self.calls.append((name, values))
             if name.startswith("cuMemcpy"):
-                ctypes.memmove(args[0], args[1], args[2])
-            return self.fail
+                ctypes.memmove(values[0], values[1], values[2])
+            return next(self.answers, self.fail)
 
         return call
+
+    @property
+    def bare(self) -> dict[str, Any]:
+        names = ("cuMemcpyHtoDAsync_v2", "cuMemcpyDtoHAsync_v2", "cuStreamSynchronize")
+        return {name: getattr(self, name) for name in names}
 
     def describe(self, code: int) -> str:
         return {1: "CUDA_ERROR_INVALID_VALUE (invalid argument)"}.get(code, f"CUresult {code}")
@@ -699,6 +707,120 @@ def test_driver_stream_ops_bind_the_stream_and_raise_on_cuda_results() -> None:
             call()
         assert isinstance(info.value, CudaCallError)
         assert (info.value.call, int(info.value.code)) == (name, 1)
+
+
+# -- round trips: the copies, the launch and the synchronize as one call --------------------
+
+
+def _check_round_trip(ops: Any, src: int, dev: int, dst: int) -> None:
+    """``ops.round_trip`` copies in before the launch, out after it, hands the launch its
+    argument, and copies nothing out when the launch refuses."""
+    _write(src, b"roundtrp")
+    _write(dst, b"........")
+    seen: list[tuple[Any, bytes, bytes]] = []
+
+    def launch(arg: Any) -> bool:
+        seen.append((arg, ctypes.string_at(dev, 8), ctypes.string_at(dst, 8)))
+        return True
+
+    work = ops.round_trip([(dev, src, 8)], launch, [(dst, dev, 8)])
+    assert work("context") is True
+    assert seen == [("context", b"roundtrp", b"........")]  # in before, out after
+    assert ctypes.string_at(dst, 8) == b"roundtrp"
+    _write(dst, b"........")
+    _write(src, b"refused!")
+    refused = ops.round_trip([(dev, src, 8)], lambda arg: False, [(dst, dev, 8)])
+    assert refused(None) is False
+    assert ctypes.string_at(dev, 8) == b"refused!"
+    assert ctypes.string_at(dst, 8) == b"........"  # nothing after a refused launch
+
+
+def test_host_round_trip_keeps_the_checked_copies(host: HostBackend) -> None:
+    stream = host.create_stream()
+    ops = host.stream_ops(stream)
+    src, dev, dst = host.malloc_host(8), host.malloc(8), host.malloc_host(8)
+    _check_round_trip(ops, src, dev, dst)
+    work = ops.round_trip([(dev, src, 9)], lambda arg: True, [])  # one byte past both
+    with pytest.raises(ops.errors, match="Cannot "):
+        work(None)
+
+
+def test_driver_round_trip_binds_converted_arguments_and_checks_every_result() -> None:
+    from trtcompat.backends._driver import bind_stream_ops
+
+    lib = _FakeLib()
+    ops = bind_stream_ops(lib, 0x77)  # type: ignore[arg-type]
+    bufs = [ctypes.create_string_buffer(8) for _ in range(3)]
+    src, dev, dst = (ctypes.addressof(b) for b in bufs)
+    _check_round_trip(ops, src, dev, dst)
+    assert lib.calls[:3] == [
+        ("cuMemcpyHtoDAsync_v2", (dev, src, 8, 0x77)),
+        ("cuMemcpyDtoHAsync_v2", (dst, dev, 8, 0x77)),
+        ("cuStreamSynchronize", (0x77,)),
+    ]
+    assert [name for name, _ in lib.calls[3:]] == ["cuMemcpyHtoDAsync_v2"]  # refused: no more
+    for fail_on, call in [(0, "cuMemcpyHtoDAsync"), (1, "cuMemcpyDtoHAsync"),
+                          (2, "cuStreamSynchronize")]:
+        failing = _FakeLib(answers=[0] * fail_on + [1])  # the call number fail_on fails
+        ops = bind_stream_ops(failing, 0x77)  # type: ignore[arg-type]
+        work = ops.round_trip([(dev, src, 8)], lambda arg: True, [(dst, dev, 8)])
+        with pytest.raises(CudaCallError) as info:
+            work(None)
+        assert (info.value.call, int(info.value.code)) == (call, 1)
+        assert len(failing.calls) == fail_on + 1  # nothing after the failed call
+
+
+@pytest.mark.usefixtures("registry")
+def test_cuda_python_round_trip_checks_every_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = _use_fake_cudart(monkeypatch, old_layout=False)
+    backend = backends.get_backend("cuda_python")
+    ops = backend.stream_ops(0x51)
+    src, dev, dst = backend.malloc_host(8), backend.malloc(8), backend.malloc_host(8)
+    with backend.activate():
+        _check_round_trip(ops, src, dev, dst)
+    kinds = fake.cudaMemcpyKind
+    assert fake.copies == [
+        (int(kinds.cudaMemcpyHostToDevice), 0x51),
+        (int(kinds.cudaMemcpyDeviceToHost), 0x51),
+        (int(kinds.cudaMemcpyHostToDevice), 0x51),  # refused: nothing after
+    ]
+    assert fake.synced == [0x51]
+    for uploads, downloads in [([(0, src, 8)], []), ([], [(0, dev, 8)])]:
+        work = ops.round_trip(uploads, lambda arg: True, downloads)
+        with pytest.raises(CudaCallError, match="cudaMemcpyAsync"):
+            work(None)
+    with pytest.raises(CudaCallError, match="cudaStreamSynchronize"):
+        backend.stream_ops(0xBAD).round_trip([], lambda arg: True, [])(None)
+
+
+@pytest.mark.usefixtures("registry")
+def test_cupy_round_trip_copies_and_synchronizes(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = _fake_cupy(monkeypatch)
+    backend = backends.get_backend("cupy")
+    stream = backend.create_stream()
+    ops = backend.stream_ops(stream)
+    src, dev, dst = backend.malloc_host(8), backend.malloc(8), backend.malloc_host(8)
+    with backend.activate():
+        _check_round_trip(ops, src, dev, dst)
+        with pytest.raises(ops.errors, match="cudaErrorInvalidValue"):
+            ops.round_trip([(0, src, 8)], lambda arg: True, [])(None)
+    assert fake.log["sync"] == [stream]  # once: not after the refused launch
+
+
+def test_stream_ops_without_a_round_trip_get_one_from_their_copies(host: HostBackend) -> None:
+    from trtcompat.runtime._streamops import round_trip
+
+    stream = host.create_stream()
+    own = host.stream_ops(stream)
+    synced: list[str] = []
+    third_party = types.SimpleNamespace(  # a StreamOps written before round trips existed
+        htod=own.htod, dtoh=own.dtoh, synchronize=lambda: synced.append("sync")
+    )
+    src, dev, dst = host.malloc_host(8), host.malloc(8), host.malloc_host(8)
+    _write(src, b"3rdparty")
+    assert round_trip(third_party, [(dev, src, 8)], bool, [(dst, dev, 8)])(1) is True
+    assert ctypes.string_at(dst, 8) == b"3rdparty"
+    assert synced == ["sync"]
 
 
 # -- the shared base class, on a fake CuPy ------------------------------------------------

@@ -17,7 +17,14 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from trtcompat.backends._common import BoundStreamOps, CudaCallError
+from trtcompat.backends._common import (
+    BoundStreamOps,
+    CopyArgs,
+    CudaCallError,
+    RoundTrip,
+    RoundTripBuilder,
+    sequential_round_trip,
+)
 from trtcompat.backends._protocol import Backend, GraphCapture, StreamOps
 from trtcompat.errors import BackendUnavailableError
 
@@ -26,12 +33,16 @@ __all__ = [
     "ENV_VAR",
     "Backend",
     "BoundStreamOps",
+    "CopyArgs",
     "CudaCallError",
     "GraphCapture",
+    "RoundTrip",
+    "RoundTripBuilder",
     "StreamOps",
     "available_backends",
     "get_backend",
     "gpu_present",
+    "sequential_round_trip",
 ]
 
 #: Every backend name, in autodetection order (``host`` last: it is never autodetected

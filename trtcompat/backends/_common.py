@@ -9,9 +9,10 @@ from __future__ import annotations
 import bisect
 import math
 import threading
-from collections.abc import Callable
+import typing
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Tuple
 
 import numpy as np
 
@@ -22,13 +23,17 @@ __all__ = [
     "BoundStreamOps",
     "StreamOpsCache",
     "CudaArrayView",
+    "CopyArgs",
     "CudaCallError",
     "HandleTable",
     "OwnerTable",
+    "RoundTrip",
+    "RoundTripBuilder",
     "check_device",
     "check_nbytes",
     "fix_for",
     "no_graphs",
+    "sequential_round_trip",
     "unavailable",
 ]
 
@@ -76,11 +81,67 @@ def no_graphs(graph: int) -> None:
     )
 
 
-class BoundStreamOps:
-    """The plain implementation of :class:`~trtcompat.backends.StreamOps`: five callables
-    and the exception types they raise, held in slots (one attribute load each)."""
+# The aliases below are evaluated at import: typing's generics, as Python 3.8's
+# collections.abc and tuple are not subscriptable.
+#: ``(destination, source, bytes)`` of one copy.
+CopyArgs = Tuple[int, int, int]
+#: ``work(arg) -> bool``: copies in, ``launch(arg)``, copies out, synchronize; False (and
+#: nothing after the launch) where the launch returned False.
+RoundTrip = typing.Callable[[Any], bool]
+#: ``build(uploads, launch, downloads) -> RoundTrip``, the copies fixed when it is built.
+RoundTripBuilder = typing.Callable[
+    [typing.Sequence[CopyArgs], typing.Callable[[Any], Any], typing.Sequence[CopyArgs]],
+    RoundTrip,
+]
 
-    __slots__ = ("dtod", "dtoh", "errors", "htod", "launch_graph", "synchronize")
+
+def sequential_round_trip(
+    htod: Callable[[int, int, int], None],
+    dtoh: Callable[[int, int, int], None],
+    synchronize: Callable[[], None],
+) -> RoundTripBuilder:
+    """The round trip any ops can make: their copy callables in a loop, then synchronize.
+
+    The backends with a library call that takes every argument at once bind each copy fully
+    instead (see :class:`BoundStreamOps`); this is what the others (the host backend, a
+    third-party one) use.
+    """
+
+    def build(
+        uploads: Sequence[CopyArgs], launch: Callable[[Any], Any], downloads: Sequence[CopyArgs]
+    ) -> RoundTrip:
+        ups, downs = tuple(uploads), tuple(downloads)
+
+        def work(arg: Any) -> bool:
+            for dst, src, nbytes in ups:
+                htod(dst, src, nbytes)
+            if not launch(arg):
+                return False
+            for dst, src, nbytes in downs:
+                dtoh(dst, src, nbytes)
+            synchronize()
+            return True
+
+        return work
+
+    return build
+
+
+class BoundStreamOps:
+    """The plain implementation of :class:`~trtcompat.backends.StreamOps`: the callables
+    and the exception types they raise, held in slots (one attribute load each).
+
+    ``round_trip(uploads, launch, downloads)`` goes beyond the Protocol: it returns
+    ``work(arg)``, one call that enqueues the copies ``(dst, src, nbytes)`` in, calls
+    ``launch(arg)``, enqueues the copies out and synchronizes, returning False (after the
+    launch, nothing) where ``launch`` returned False. A backend whose library copies with
+    one call binds every argument of each copy when the round trip is built, so a warm
+    call runs no Python frame per copy; by default it is :func:`sequential_round_trip`.
+    """
+
+    __slots__ = (
+        "dtod", "dtoh", "errors", "htod", "launch_graph", "round_trip", "synchronize"
+    )
 
     def __init__(
         self,
@@ -90,6 +151,7 @@ class BoundStreamOps:
         synchronize: Callable[[], None],
         errors: tuple[type[BaseException], ...],
         launch_graph: Callable[[int], None] = no_graphs,
+        round_trip: RoundTripBuilder | None = None,
     ) -> None:
         self.htod = htod
         self.dtoh = dtoh
@@ -97,6 +159,9 @@ class BoundStreamOps:
         self.synchronize = synchronize
         self.errors = errors
         self.launch_graph = launch_graph
+        self.round_trip: RoundTripBuilder = round_trip or sequential_round_trip(
+            htod, dtoh, synchronize
+        )
 
     def __repr__(self) -> str:
         names = ", ".join(e.__name__ for e in self.errors)

@@ -12,11 +12,19 @@ is one identity test against ``cudaSuccess`` (the enum member is a singleton), f
 
 from __future__ import annotations
 
+import functools
 import warnings
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from trtcompat.backends._base import CudaBackendBase
-from trtcompat.backends._common import BoundStreamOps, CudaCallError, unavailable
+from trtcompat.backends._common import (
+    BoundStreamOps,
+    CopyArgs,
+    CudaCallError,
+    RoundTrip,
+    unavailable,
+)
 
 __all__ = ["CudaPythonBackend"]
 
@@ -141,7 +149,35 @@ class CudaPythonBackend(CudaBackendBase):
             if err is not ok and int(err):
                 raise CudaCallError(err, "cudaGraphLaunch")
 
-        return BoundStreamOps(htod, dtoh, dtod, synchronize, self.errors, launch_graph)
+        def round_trip(
+            uploads: Sequence[CopyArgs], launch: Callable[[Any], Any], downloads: Sequence[CopyArgs]
+        ) -> RoundTrip:
+            # Each copy a partial with every argument bound, its code checked inline: no
+            # Python frame per copy.
+            ups = tuple(functools.partial(memcpy, *c, _H2D, stream) for c in uploads)
+            downs = tuple(functools.partial(memcpy, *c, _D2H, stream) for c in downloads)
+
+            def work(arg: Any) -> bool:
+                for copy in ups:
+                    err = copy()[0]
+                    if err is not ok and int(err):
+                        raise CudaCallError(err, "cudaMemcpyAsync")
+                if not launch(arg):
+                    return False
+                for copy in downs:
+                    err = copy()[0]
+                    if err is not ok and int(err):
+                        raise CudaCallError(err, "cudaMemcpyAsync")
+                err = sync_fn(stream)[0]
+                if err is not ok and int(err):
+                    raise CudaCallError(err, "cudaStreamSynchronize")
+                return True
+
+            return work
+
+        return BoundStreamOps(
+            htod, dtoh, dtod, synchronize, self.errors, launch_graph, round_trip
+        )
 
     def _lib_malloc(self, size: int) -> tuple[int, object]:
         return int(_check(cudart.cudaMalloc(size), "cudaMalloc")), None

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from trtcompat.backends._base import CudaBackendBase
-from trtcompat.backends._common import BoundStreamOps, unavailable
+from trtcompat.backends._common import BoundStreamOps, CopyArgs, RoundTrip, unavailable
 
 try:
     import cupy
@@ -79,7 +80,27 @@ class CupyBackend(CudaBackendBase):
             graph_launch(graph, stream)
 
         sync = functools.partial(runtime.streamSynchronize, stream)
-        return BoundStreamOps(htod, dtoh, dtod, sync, self.errors, launch_graph)
+
+        def round_trip(
+            uploads: Sequence[CopyArgs], launch: Callable[[Any], Any], downloads: Sequence[CopyArgs]
+        ) -> RoundTrip:
+            # Each copy a partial with every argument bound: no Python frame per copy.
+            ups = tuple(functools.partial(memcpy, *c, h2d, stream) for c in uploads)
+            downs = tuple(functools.partial(memcpy, *c, d2h, stream) for c in downloads)
+
+            def work(arg: Any) -> bool:
+                for copy in ups:
+                    copy()
+                if not launch(arg):
+                    return False
+                for copy in downs:
+                    copy()
+                sync()
+                return True
+
+            return work
+
+        return BoundStreamOps(htod, dtoh, dtod, sync, self.errors, launch_graph, round_trip)
 
     def _lib_malloc(self, size: int) -> tuple[int, object]:
         return int(runtime.malloc(size)), None  # bypassing CuPy's pool (module docstring)

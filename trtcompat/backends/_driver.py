@@ -18,11 +18,11 @@ import ctypes
 import functools
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from trtcompat.backends._base import CudaBackendBase
-from trtcompat.backends._common import BoundStreamOps, CudaCallError
+from trtcompat.backends._common import BoundStreamOps, CopyArgs, CudaCallError, RoundTrip
 from trtcompat.errors import BackendUnavailableError
 
 __all__ = ["DriverCalls", "LibCuda", "libcuda"]
@@ -80,15 +80,16 @@ class LibCuda:
 
     def __init__(self, backend: str) -> None:
         names = ("nvcuda.dll",) if sys.platform == "win32" else ("libcuda.so.1", "libcuda.so")
-        lib = held = None
+        lib = held = bare = None
         for libname in names:
             try:
                 lib = ctypes.CDLL(libname)
                 held = ctypes.PyDLL(libname)
+                bare = ctypes.CDLL(libname)  # its own function objects: no argtypes set
                 break
             except OSError:
                 continue
-        if lib is None or held is None:
+        if lib is None or held is None or bare is None:
             raise BackendUnavailableError(
                 f"Backend {backend!r} cannot load the CUDA driver (tried {', '.join(names)}); "
                 "install the NVIDIA driver and check it with nvidia-smi"
@@ -102,6 +103,13 @@ class LibCuda:
         # of the converted call above.
         self.current_context_held = held.cuCtxGetCurrent
         self.current_context_held.restype = ctypes.c_int
+        #: The round trip's calls without argtypes, for arguments converted to ctypes
+        #: instances once, when the round trip is built (converting four ints costs about
+        #: half as much again as the call); they release the GIL as the functions above do.
+        self.bare: dict[str, Any] = {}
+        for fname in ("cuMemcpyHtoDAsync_v2", "cuMemcpyDtoHAsync_v2", "cuStreamSynchronize"):
+            fn = self.bare[fname] = getattr(bare, fname)
+            fn.restype = ctypes.c_int
 
     def __getattr__(self, name: str) -> Any:  # the ctypes functions set above, for mypy
         raise AttributeError(name)
@@ -173,7 +181,41 @@ def bind_stream_ops(lib: LibCuda, stream: int) -> BoundStreamOps:
         if result:
             raise CudaCallError(result, "cuGraphLaunch")
 
-    return BoundStreamOps(htod, dtoh, dtod, synchronize, (CudaCallError,), launch_graph)
+    bare = lib.bare
+    bare_htod, bare_dtoh = bare["cuMemcpyHtoDAsync_v2"], bare["cuMemcpyDtoHAsync_v2"]
+    bare_sync, handle = bare["cuStreamSynchronize"], _P(stream)
+
+    def round_trip(
+        uploads: Sequence[CopyArgs], launch: Callable[[Any], Any], downloads: Sequence[CopyArgs]
+    ) -> RoundTrip:
+        # Each copy a partial with its arguments converted once, as _SIGNATURES types them.
+        ups = tuple(functools.partial(bare_htod, _U64(d), _P(s), _SZ(n), handle)
+                    for d, s, n in uploads)
+        downs = tuple(functools.partial(bare_dtoh, _P(d), _U64(s), _SZ(n), handle)
+                      for d, s, n in downloads)
+        sync = functools.partial(bare_sync, handle)
+
+        def work(arg: Any) -> bool:
+            for copy in ups:
+                result = copy()
+                if result:
+                    raise CudaCallError(result, "cuMemcpyHtoDAsync")
+            if not launch(arg):
+                return False
+            for copy in downs:
+                result = copy()
+                if result:
+                    raise CudaCallError(result, "cuMemcpyDtoHAsync")
+            result = sync()
+            if result:
+                raise CudaCallError(result, "cuStreamSynchronize")
+            return True
+
+        return work
+
+    return BoundStreamOps(
+        htod, dtoh, dtod, synchronize, (CudaCallError,), launch_graph, round_trip
+    )
 
 
 class DriverCalls(CudaBackendBase):

@@ -22,7 +22,8 @@ class DeviceArrayInfo(NamedTuple):
 
 Reader = Callable[[Any], Optional[DeviceArrayInfo]]
 #: A device array's identity for the hot path: equal fingerprints (of one type) mean the same
-#: pointer, shape, dtype, strides and device, so the checks made on its first use still hold.
+#: pointer (hence device), shape, dtype and strides, so the checks made on its first use
+#: still hold.
 Fingerprint = Callable[[Any], Any]
 
 
@@ -115,14 +116,17 @@ def reader_for(cls: type) -> Reader:
     return reader
 
 
+# No device in a fingerprint: under CUDA's unified addressing (every 64-bit platform CUDA
+# supports) a device pointer lies in one device's address range, so an equal pointer means
+# the device the plan checked. torch's get_device() would cost as much as data_ptr().
+
+
 def _torch_fingerprint(obj: Any) -> Any:
-    return obj.data_ptr(), obj.shape, obj.dtype, obj.stride(), obj.get_device()
+    return obj.data_ptr(), obj.shape, obj.dtype, obj.stride()
 
 
 def _cupy_fingerprint(obj: Any) -> Any:
-    # MemoryPointer.device_id is a field; ndarray.device would build a Device per call.
-    data = obj.data
-    return data.ptr, obj.shape, obj.dtype, obj.strides, data.device_id
+    return obj.data.ptr, obj.shape, obj.dtype, obj.strides
 
 
 def _cai_fingerprint(obj: Any) -> Any:

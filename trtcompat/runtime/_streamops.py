@@ -12,17 +12,23 @@ which already raise ``BackendError``.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from typing import Tuple
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from ..backends import Backend, BoundStreamOps, StreamOps
+from ..backends import (
+    Backend,
+    BoundStreamOps,
+    CopyArgs,
+    RoundTrip,
+    StreamOps,
+    sequential_round_trip,
+)
 from ..errors import BackendError
 
-__all__ = ["Copy", "active_check", "stream_ops", "translate"]
+__all__ = ["Copy", "RoundTrip", "active_check", "round_trip", "stream_ops", "translate"]
 
-#: (destination, source, bytes) of one copy, as the ops take them. ``Tuple``: this alias is
-#: evaluated at import, and Python 3.8's ``tuple`` is not subscriptable.
-Copy = Tuple[int, int, int]
+#: (destination, source, bytes) of one copy, as the ops take them.
+Copy = CopyArgs
 
 
 def _never() -> bool:
@@ -53,6 +59,18 @@ def stream_ops(backend: Backend, stream: int) -> StreamOps:
     if graphs is not None:  # else the default, which refuses
         adapted.launch_graph = functools.partial(graphs, stream=stream)
     return adapted
+
+
+def round_trip(
+    ops: StreamOps, uploads: Sequence[Copy], launch: Callable[[Any], Any], downloads: Sequence[Copy]
+) -> RoundTrip:
+    """``work(arg)``: the ``uploads``, ``launch(arg)``, the ``downloads`` and a synchronize on
+    ``ops``' stream; False where the launch refused (see ``BoundStreamOps``). The ops' own
+    builder where they have one, else their copy callables in a loop."""
+    own = getattr(ops, "round_trip", None)
+    build = own if own is not None else sequential_round_trip(ops.htod, ops.dtoh, ops.synchronize)
+    work: RoundTrip = build(uploads, launch, downloads)
+    return work
 
 
 def translate(backend: Backend, exc: BaseException, what: str) -> BackendError:

@@ -15,7 +15,7 @@ from .._family import Family, Shape, explain_failure
 from ..backends import Backend
 from ..errors import TrtCompatError
 from ._hostmem import host_array
-from ._streamops import Copy, active_check, stream_ops, translate
+from ._streamops import Copy, active_check, round_trip, stream_ops, translate
 from ._subbyte import unpack
 from .allocator import BindingList, HostDeviceMem
 
@@ -46,9 +46,11 @@ def execute(
 
 
 class _RoundTrip:
-    """One ``do_inference``'s work on its stream: copies in, execute, copies out, wait."""
+    """One ``do_inference``'s work on its stream: copies in, execute, copies out, wait; built
+    once (the backend binds the copies, see ``round_trip``) and run as one call."""
 
-    __slots__ = ("backend", "downloads", "family", "names", "ops", "stream", "uploads")
+    __slots__ = ("backend", "batch_size", "bindings", "errors", "family", "names", "stream",
+                 "work")
 
     def __init__(
         self,
@@ -57,26 +59,29 @@ class _RoundTrip:
         family: Family,
         names: Sequence[str] | None,
         stream: int,
+        bindings: Sequence[int],
+        batch_size: int | None,
         uploads: Sequence[Copy],
         downloads: Sequence[Copy],
     ) -> None:
-        self.backend, self.ops, self.family, self.names = backend, ops, family, names
-        self.stream, self.uploads, self.downloads = stream, uploads, downloads
+        self.backend, self.family, self.names, self.stream = backend, family, names, stream
+        # A copy of the addresses: a remembered trip must not keep the caller's list alive.
+        self.bindings, self.batch_size = list(bindings), batch_size
+        self.errors: tuple[type[BaseException], ...] = tuple(ops.errors)
+        self.work = round_trip(ops, uploads, self._execute, downloads)
 
-    def run(self, context: Any, bindings: Sequence[int], batch_size: int | None) -> None:
+    def _execute(self, context: Any) -> bool:
+        return self.family.execute(context, self.bindings, self.names, self.stream,
+                                   self.batch_size)
+
+    def run(self, context: Any) -> None:
         """Runs it (inside the backend's active device); library errors come out typed."""
-        ops = self.ops
         try:
-            for dst, src, nbytes in self.uploads:
-                ops.htod(dst, src, nbytes)
-            family = self.family
-            if not family.execute(context, bindings, self.names, self.stream, batch_size):
-                raise explain_failure(family, context, "execute the engine")
-            for dst, src, nbytes in self.downloads:
-                ops.dtoh(dst, src, nbytes)
-            ops.synchronize()
-        except ops.errors as exc:
+            done = self.work(context)
+        except self.errors as exc:
             raise translate(self.backend, exc, "do_inference") from exc
+        if not done:
+            raise explain_failure(self.family, context, "execute the engine")
 
 
 class _Classic:
@@ -182,10 +187,10 @@ def do_inference(
             and plan.addresses == bindings
         ):
             if plan.is_active():
-                trip.run(context, bindings, None)
+                trip.run(context)
             else:
                 with trip.backend.activate():
-                    trip.run(context, bindings, None)
+                    trip.run(context)
             return list(plan.results)
     mems = [*inputs, *outputs]
     if not mems:
@@ -211,8 +216,10 @@ def do_inference(
             for m, n in zip(outputs, sizes[len(inputs) :])
             if not m.on_host_only
         ]
-        trip = _RoundTrip(backend, ops, family, names, stream, uploads, downloads)
-        trip.run(context, bindings, batch_size)
+        trip = _RoundTrip(
+            backend, ops, family, names, stream, bindings, batch_size, uploads, downloads
+        )
+        trip.run(context)
     if shapes is None and batch_size is None and not any(_packed(m) for m in outputs):
         if isinstance(bindings, BindingList):
             _remember(bindings, inputs, outputs, trip)

@@ -25,7 +25,7 @@ from ._feed import InputSlot, check_names, choose_profile
 from ._graphs import GraphCache
 from ._hostmem import host_array
 from ._output_allocator import DataDependentOutputs
-from ._streamops import Copy, active_check, stream_ops, translate
+from ._streamops import Copy, active_check, round_trip, stream_ops, translate
 from ._subbyte import fed_shape, is_packed, pack_into, packed_form, unpack
 from .allocator import Buffers, choose_backend, make_buffers
 
@@ -127,8 +127,11 @@ def _fast_call(
         return None
     key = plan.key
     host, device = tuple(plan.host), tuple(plan.device)
-    uploads, downloads = tuple(plan.uploads), tuple(plan.downloads)
-    launch, htod, dtoh, sync = plan.launch, ops.htod, ops.dtoh, ops.synchronize
+    # The copies, the launch and the synchronize as one call of the backend's, its copies
+    # bound with every argument (see BoundStreamOps.round_trip).
+    work = round_trip(ops, plan.uploads, plan.launch, plan.downloads)
+    launch, sync = plan.launch, ops.synchronize
+    zero_copy = not plan.uploads and not plan.downloads  # device arrays in and out
     arrays, ndarray, copyto = plan.arrays, np.ndarray, np.copyto
 
     def call(feed: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -145,14 +148,13 @@ def _fast_call(
         if replay is not None:
             if not replay(key):
                 return None
-        else:
-            for dst, src, nbytes in uploads:
-                htod(dst, src, nbytes)
+            sync()
+        elif zero_copy:  # nothing to copy: the launch and the wait, no round-trip frame
             if not launch(stream):
                 raise _LaunchRefused
-            for dst, src, nbytes in downloads:
-                dtoh(dst, src, nbytes)
-        sync()
+            sync()
+        elif not work(stream):
+            raise _LaunchRefused
         if copy:
             return {name: array.copy() for name, array in arrays}
         return dict(arrays)
