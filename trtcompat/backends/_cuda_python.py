@@ -112,7 +112,8 @@ class CudaPythonBackend(CudaBackendBase):
     def is_active(self) -> bool:
         """Whether :attr:`device` is this thread's current device (one cudaGetDevice)."""
         err, current = cudart.cudaGetDevice()
-        return bool(current == self.device and (err is _SUCCESS or not int(err)))
+        # Both operands are bools already: no bool() call on this per-call check.
+        return current == self.device and (err is _SUCCESS or not int(err))
 
     def _bind(self, handle: int) -> BoundStreamOps:
         memcpy, sync_fn, ok = cudart.cudaMemcpyAsync, cudart.cudaStreamSynchronize, _SUCCESS

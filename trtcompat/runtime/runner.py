@@ -310,6 +310,10 @@ class Runner:
         self._plans: dict[tuple[Any, ...], _Plan] = {}
         self._views: dict[tuple[str, Shape], Any] = {}
         self._plan: _Plan | None = None
+        #: The current plan's fast call (None: closed, no plan yet, or a plan without one);
+        #: set with the plan by ``_use_plan``, so a warm call reads one attribute.
+        self._warm: Callable[[Mapping[str, Any]], dict[str, Any] | None] | None = None
+        self._arity = len(self._slots)
         self._moves = buffers.moves
         self._pending: _Plan | None = None
         #: The input shapes the context holds now (to set only what changed).
@@ -327,7 +331,8 @@ class Runner:
             if self._graphs is not None:
                 self._graphs.close()
         finally:
-            self._plans, self._plan, self._pending, self._views = {}, None, None, {}
+            self._plans, self._pending, self._views = {}, None, {}
+            self._use_plan(None)
             self._graphs = None
             self._dds.close()
             try:
@@ -350,14 +355,12 @@ class Runner:
     # -- the hot path ----------------------------------------------------------------------
     def infer(self, feed: Mapping[str, Any]) -> dict[str, Any]:
         """Runs one inference synchronously: ``{input name: array}`` -> ``{output name: array}``."""
-        if self._closed:
-            self._check_open()
-        if type(feed) is not dict or len(feed) != len(self._slots):
-            check_names(feed, self._inputs, self._output_names)
-        plan = self._plan
-        if plan is not None and plan.call is not None and self._is_active():
+        call = self._warm
+        if call is not None and type(feed) is dict and len(feed) == self._arity and (
+            self._is_active()
+        ):
             try:  # a warm call on an active device: one frame of work, no device switch
-                found = plan.call(feed)
+                found = call(feed)
             except self._errors as exc:
                 raise translate(self.backend, exc, "Runner.infer") from exc
             except _LaunchRefused:
@@ -366,7 +369,8 @@ class Runner:
                 found = None
             if found is not None:  # every input name was found: exactly the inputs
                 return found
-        if feed.keys() != self._input_names:
+        self._check_open()
+        if type(feed) is not dict or feed.keys() != self._input_names:
             check_names(feed, self._inputs, self._output_names)
         with self.backend.activate():  # one device switch for the whole round trip
             return self._infer(feed)
@@ -486,7 +490,7 @@ class Runner:
             plan = self._build(key, feed, shapes, kinds, profile, batch)
         else:
             self._activate(plan)
-        self._plan = plan
+        self._use_plan(plan)
         if not plan.stage(feed):  # pragma: no cover - built from this very feed
             raise ExecutionError("internal: a fresh plan refused its own feed")
         return plan
@@ -697,8 +701,13 @@ class Runner:
         """Drops every plan and view: some buffer moved, so their pointers are stale."""
         self._plans.clear()
         self._views.clear()
-        self._plan = None
+        self._use_plan(None)
         self._moves = self.buffers.moves
+
+    def _use_plan(self, plan: _Plan | None) -> None:
+        """Makes ``plan`` the current one (None: none), with its fast call."""
+        self._plan = plan
+        self._warm = None if plan is None else plan.call
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else f"profile {self.profile}"
