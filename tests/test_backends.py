@@ -759,6 +759,9 @@ def test_driver_round_trip_binds_converted_arguments_and_checks_every_result() -
         ("cuStreamSynchronize", (0x77,)),
     ]
     assert [name for name, _ in lib.calls[3:]] == ["cuMemcpyHtoDAsync_v2"]  # refused: no more
+    del lib.calls[:]
+    assert ops.round_trip([(dev, src, 8)], lambda arg: True, [(dst, dev, 8)], wait=False)(0)
+    assert [name for name, _ in lib.calls] == ["cuMemcpyHtoDAsync_v2", "cuMemcpyDtoHAsync_v2"]
     for fail_on, call in [(0, "cuMemcpyHtoDAsync"), (1, "cuMemcpyDtoHAsync"),
                           (2, "cuStreamSynchronize")]:
         failing = _FakeLib(answers=[0] * fail_on + [1])  # the call number fail_on fails
@@ -785,6 +788,9 @@ def test_cuda_python_round_trip_checks_every_code(monkeypatch: pytest.MonkeyPatc
         (int(kinds.cudaMemcpyHostToDevice), 0x51),  # refused: nothing after
     ]
     assert fake.synced == [0x51]
+    with backend.activate():
+        assert ops.round_trip([(dev, src, 8)], bool, [(dst, dev, 8)], wait=False)(1)
+    assert fake.synced == [0x51]  # enqueued only
     for uploads, downloads in [([(0, src, 8)], []), ([], [(0, dev, 8)])]:
         work = ops.round_trip(uploads, lambda arg: True, downloads)
         with pytest.raises(CudaCallError, match="cudaMemcpyAsync"):
@@ -805,6 +811,9 @@ def test_cupy_round_trip_copies_and_synchronizes(monkeypatch: pytest.MonkeyPatch
         with pytest.raises(ops.errors, match="cudaErrorInvalidValue"):
             ops.round_trip([(0, src, 8)], lambda arg: True, [])(None)
     assert fake.log["sync"] == [stream]  # once: not after the refused launch
+    with backend.activate():
+        assert ops.round_trip([(dev, src, 8)], bool, [(dst, dev, 8)], wait=False)(1)
+    assert fake.log["sync"] == [stream]  # enqueued only
 
 
 def test_stream_ops_without_a_round_trip_get_one_from_their_copies(host: HostBackend) -> None:
@@ -821,6 +830,10 @@ def test_stream_ops_without_a_round_trip_get_one_from_their_copies(host: HostBac
     assert round_trip(third_party, [(dev, src, 8)], bool, [(dst, dev, 8)])(1) is True
     assert ctypes.string_at(dst, 8) == b"3rdparty"
     assert synced == ["sync"]
+    _write(src, b"no wait!")
+    assert round_trip(third_party, [(dev, src, 8)], bool, [(dst, dev, 8)], wait=False)(1)
+    assert ctypes.string_at(dst, 8) == b"no wait!"
+    assert synced == ["sync"]  # copied, not synchronized
 
 
 # -- the shared base class, on a fake CuPy ------------------------------------------------

@@ -88,11 +88,20 @@ CopyArgs = Tuple[int, int, int]
 #: ``work(arg) -> bool``: copies in, ``launch(arg)``, copies out, synchronize; False (and
 #: nothing after the launch) where the launch returned False.
 RoundTrip = typing.Callable[[Any], bool]
-#: ``build(uploads, launch, downloads) -> RoundTrip``, the copies fixed when it is built.
-RoundTripBuilder = typing.Callable[
-    [typing.Sequence[CopyArgs], typing.Callable[[Any], Any], typing.Sequence[CopyArgs]],
-    RoundTrip,
-]
+
+
+class RoundTripBuilder(typing.Protocol):
+    """``build(uploads, launch, downloads, wait=True) -> RoundTrip``, the copies fixed when it
+    is built; with ``wait=False`` the round trip enqueues everything and does not synchronize."""
+
+    def __call__(
+        self,
+        uploads: Sequence[CopyArgs],
+        launch: Callable[[Any], Any],
+        downloads: Sequence[CopyArgs],
+        wait: bool = True,
+    ) -> RoundTrip:
+        ...  # pragma: no cover
 
 
 def sequential_round_trip(
@@ -108,7 +117,10 @@ def sequential_round_trip(
     """
 
     def build(
-        uploads: Sequence[CopyArgs], launch: Callable[[Any], Any], downloads: Sequence[CopyArgs]
+        uploads: Sequence[CopyArgs],
+        launch: Callable[[Any], Any],
+        downloads: Sequence[CopyArgs],
+        wait: bool = True,
     ) -> RoundTrip:
         ups, downs = tuple(uploads), tuple(downloads)
 
@@ -119,7 +131,8 @@ def sequential_round_trip(
                 return False
             for dst, src, nbytes in downs:
                 dtoh(dst, src, nbytes)
-            synchronize()
+            if wait:
+                synchronize()
             return True
 
         return work
@@ -131,12 +144,13 @@ class BoundStreamOps:
     """The plain implementation of :class:`~trtcompat.backends.StreamOps`: the callables
     and the exception types they raise, held in slots (one attribute load each).
 
-    ``round_trip(uploads, launch, downloads)`` goes beyond the Protocol: it returns
+    ``round_trip(uploads, launch, downloads, wait=True)`` goes beyond the Protocol: it returns
     ``work(arg)``, one call that enqueues the copies ``(dst, src, nbytes)`` in, calls
-    ``launch(arg)``, enqueues the copies out and synchronizes, returning False (after the
-    launch, nothing) where ``launch`` returned False. A backend whose library copies with
-    one call binds every argument of each copy when the round trip is built, so a warm
-    call runs no Python frame per copy; by default it is :func:`sequential_round_trip`.
+    ``launch(arg)``, enqueues the copies out and synchronizes (unless ``wait`` is False),
+    returning False (after the launch, nothing) where ``launch`` returned False. A backend
+    whose library copies with one call binds every argument of each copy when the round
+    trip is built, so a warm call runs no Python frame per copy; by default it is
+    :func:`sequential_round_trip`.
     """
 
     __slots__ = (

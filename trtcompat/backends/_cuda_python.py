@@ -151,7 +151,10 @@ class CudaPythonBackend(CudaBackendBase):
                 raise CudaCallError(err, "cudaGraphLaunch")
 
         def round_trip(
-            uploads: Sequence[CopyArgs], launch: Callable[[Any], Any], downloads: Sequence[CopyArgs]
+            uploads: Sequence[CopyArgs],
+            launch: Callable[[Any], Any],
+            downloads: Sequence[CopyArgs],
+            wait: bool = True,
         ) -> RoundTrip:
             # Each copy a partial with every argument bound, its code checked inline: no
             # Python frame per copy.
@@ -169,9 +172,10 @@ class CudaPythonBackend(CudaBackendBase):
                     err = copy()[0]
                     if err is not ok and int(err):
                         raise CudaCallError(err, "cudaMemcpyAsync")
-                err = sync_fn(stream)[0]
-                if err is not ok and int(err):
-                    raise CudaCallError(err, "cudaStreamSynchronize")
+                if wait:
+                    err = sync_fn(stream)[0]
+                    if err is not ok and int(err):
+                        raise CudaCallError(err, "cudaStreamSynchronize")
                 return True
 
             return work

@@ -82,7 +82,10 @@ class CupyBackend(CudaBackendBase):
         sync = functools.partial(runtime.streamSynchronize, stream)
 
         def round_trip(
-            uploads: Sequence[CopyArgs], launch: Callable[[Any], Any], downloads: Sequence[CopyArgs]
+            uploads: Sequence[CopyArgs],
+            launch: Callable[[Any], Any],
+            downloads: Sequence[CopyArgs],
+            wait: bool = True,
         ) -> RoundTrip:
             # Each copy a partial with every argument bound: no Python frame per copy.
             ups = tuple(functools.partial(memcpy, *c, h2d, stream) for c in uploads)
@@ -95,7 +98,8 @@ class CupyBackend(CudaBackendBase):
                     return False
                 for copy in downs:
                     copy()
-                sync()
+                if wait:
+                    sync()
                 return True
 
             return work

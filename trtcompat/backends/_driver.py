@@ -186,7 +186,10 @@ def bind_stream_ops(lib: LibCuda, stream: int) -> BoundStreamOps:
     bare_sync, handle = bare["cuStreamSynchronize"], _P(stream)
 
     def round_trip(
-        uploads: Sequence[CopyArgs], launch: Callable[[Any], Any], downloads: Sequence[CopyArgs]
+        uploads: Sequence[CopyArgs],
+        launch: Callable[[Any], Any],
+        downloads: Sequence[CopyArgs],
+        wait: bool = True,
     ) -> RoundTrip:
         # Each copy a partial with its arguments converted once, as _SIGNATURES types them.
         ups = tuple(functools.partial(bare_htod, _U64(d), _P(s), _SZ(n), handle)
@@ -206,9 +209,10 @@ def bind_stream_ops(lib: LibCuda, stream: int) -> BoundStreamOps:
                 result = copy()
                 if result:
                     raise CudaCallError(result, "cuMemcpyDtoHAsync")
-            result = sync()
-            if result:
-                raise CudaCallError(result, "cuStreamSynchronize")
+            if wait:
+                result = sync()
+                if result:
+                    raise CudaCallError(result, "cuStreamSynchronize")
             return True
 
         return work

@@ -62,14 +62,18 @@ def stream_ops(backend: Backend, stream: int) -> StreamOps:
 
 
 def round_trip(
-    ops: StreamOps, uploads: Sequence[Copy], launch: Callable[[Any], Any], downloads: Sequence[Copy]
+    ops: StreamOps,
+    uploads: Sequence[Copy],
+    launch: Callable[[Any], Any],
+    downloads: Sequence[Copy],
+    wait: bool = True,
 ) -> RoundTrip:
-    """``work(arg)``: the ``uploads``, ``launch(arg)``, the ``downloads`` and a synchronize on
-    ``ops``' stream; False where the launch refused (see ``BoundStreamOps``). The ops' own
-    builder where they have one, else their copy callables in a loop."""
+    """``work(arg)``: the ``uploads``, ``launch(arg)``, the ``downloads`` and (``wait``) a
+    synchronize on ``ops``' stream; False where the launch refused (see ``BoundStreamOps``).
+    The ops' own builder where they have one, else their copy callables in a loop."""
     own = getattr(ops, "round_trip", None)
     build = own if own is not None else sequential_round_trip(ops.htod, ops.dtoh, ops.synchronize)
-    work: RoundTrip = build(uploads, launch, downloads)
+    work: RoundTrip = build(uploads, launch, downloads, wait)
     return work
 
 

@@ -48,6 +48,7 @@ class _Plan:
         "data_dependent",
         "device",
         "downloads",
+        "enqueue",
         "host",
         "key",
         "launch",
@@ -80,6 +81,9 @@ class _Plan:
         self.uploads: list[Copy] = []
         self.downloads: list[Copy] = []
         self.launch: Callable[[int], bool] = _never
+        #: ``enqueue(stream)``: copies in, launch, copies out, no wait (one call of the
+        #: backend's round trip); None where data-dependent outputs need the general path.
+        self.enqueue: Callable[[int], bool] | None = None
         #: Outputs: (name, shape) for the current call; data-dependent ones updated per call.
         self.outputs: dict[str, Shape] = {}
         self.data_dependent = False
@@ -384,7 +388,8 @@ class Runner:
 
         Call :meth:`synchronize` for the results.
         """
-        self._check_open()
+        if self._closed:
+            self._check_open()
         if type(feed) is not dict or feed.keys() != self._input_names:
             check_names(feed, self._inputs, self._output_names)
         if self._graphs is None and self._is_active():  # (graph capture: under activate())
@@ -402,7 +407,8 @@ class Runner:
 
     def synchronize(self) -> dict[str, Any]:
         """Waits for the enqueued inference; returns the outputs by name."""
-        self._check_open()
+        if self._closed:
+            self._check_open()
         plan = self._pending
         if plan is None:
             raise ExecutionError("Nothing was enqueued; call infer_async(feed) first.")
@@ -433,8 +439,13 @@ class Runner:
         return plan
 
     def _stream_work(self, plan: _Plan) -> None:
-        """Copies in, launch, copies out on the stream (what a graph captures: graphs refuse
-        data-dependent outputs, whose sizes are read between launch and copies)."""
+        """Copies in, launch, copies out on the stream: the plan's round trip without the wait,
+        or, with data-dependent outputs (whose sizes are read between launch and copies),
+        step by step. A graph captures this (graphs refuse data-dependent outputs)."""
+        if plan.enqueue is not None:
+            if not plan.enqueue(self.stream):
+                raise explain_failure(self._family, self.context, "execute the engine")
+            return
         ops = self._ops
         for dst, src, nbytes in plan.uploads:
             ops.htod(dst, src, nbytes)
@@ -538,6 +549,10 @@ class Runner:
         plan.launch = self._family.make_launch(
             self.context, self.buffers.addresses(plan.profile), self._names, plan.batch
         )
+        if not plan.data_dependent:
+            plan.enqueue = round_trip(
+                self._ops, plan.uploads, plan.launch, plan.downloads, wait=False
+            )
         copy = self.outputs_kind == "host" and self.copy_outputs
         replay = None if self._graphs is None else self._graphs.replay
         plan.call = _fast_call(plan, self._ops, self.stream, copy, replay)
