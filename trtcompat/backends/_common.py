@@ -7,6 +7,7 @@ Nothing here imports a CUDA library; numpy is the only third-party import.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import threading
 import typing
@@ -29,6 +30,7 @@ __all__ = [
     "OwnerTable",
     "RoundTrip",
     "RoundTripBuilder",
+    "bound_round_trip",
     "check_device",
     "check_nbytes",
     "fix_for",
@@ -104,17 +106,15 @@ class RoundTripBuilder(typing.Protocol):
         ...  # pragma: no cover
 
 
-def sequential_round_trip(
-    htod: Callable[[int, int, int], None],
-    dtoh: Callable[[int, int, int], None],
+def bound_round_trip(
+    bind_htod: Callable[[int, int, int], Callable[[], object]],
+    bind_dtoh: Callable[[int, int, int], Callable[[], object]],
     synchronize: Callable[[], None],
 ) -> RoundTripBuilder:
-    """The round trip any ops can make: their copy callables in a loop, then synchronize.
-
-    The backends with a library call that takes every argument at once bind each copy fully
-    instead (see :class:`BoundStreamOps`); this is what the others (the host backend, a
-    third-party one) use.
-    """
+    """A round trip whose copies are bound once: ``bind_htod(dst, src, nbytes)`` returns the
+    copy as a callable of no arguments that raises on failure (ideally a ``functools.partial``
+    of the library call, which runs no Python frame). Libraries that return error codes
+    instead of raising check them inline in their own round trip (cuda-python, the driver)."""
 
     def build(
         uploads: Sequence[CopyArgs],
@@ -122,15 +122,16 @@ def sequential_round_trip(
         downloads: Sequence[CopyArgs],
         wait: bool = True,
     ) -> RoundTrip:
-        ups, downs = tuple(uploads), tuple(downloads)
+        ups = tuple(bind_htod(*copy) for copy in uploads)
+        downs = tuple(bind_dtoh(*copy) for copy in downloads)
 
         def work(arg: Any) -> bool:
-            for dst, src, nbytes in ups:
-                htod(dst, src, nbytes)
+            for copy in ups:
+                copy()
             if not launch(arg):
                 return False
-            for dst, src, nbytes in downs:
-                dtoh(dst, src, nbytes)
+            for copy in downs:
+                copy()
             if wait:
                 synchronize()
             return True
@@ -138,6 +139,25 @@ def sequential_round_trip(
         return work
 
     return build
+
+
+def sequential_round_trip(
+    htod: Callable[[int, int, int], None],
+    dtoh: Callable[[int, int, int], None],
+    synchronize: Callable[[], None],
+) -> RoundTripBuilder:
+    """The round trip any ops can make: each copy callable with its arguments bound, then
+    synchronize (:func:`bound_round_trip`).
+
+    The backends with a library call that takes every argument at once bind that call
+    instead (see :class:`BoundStreamOps`); this is what the others (the host backend, a
+    third-party one) use.
+    """
+    return bound_round_trip(
+        lambda dst, src, nbytes: functools.partial(htod, dst, src, nbytes),
+        lambda dst, src, nbytes: functools.partial(dtoh, dst, src, nbytes),
+        synchronize,
+    )
 
 
 class BoundStreamOps:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Sequence
 from typing import Any
 
 from trtcompat.backends._base import CudaBackendBase
-from trtcompat.backends._common import BoundStreamOps, CopyArgs, RoundTrip, unavailable
+from trtcompat.backends._common import BoundStreamOps, bound_round_trip, unavailable
 
 try:
     import cupy
@@ -81,29 +80,12 @@ class CupyBackend(CudaBackendBase):
 
         sync = functools.partial(runtime.streamSynchronize, stream)
 
-        def round_trip(
-            uploads: Sequence[CopyArgs],
-            launch: Callable[[Any], Any],
-            downloads: Sequence[CopyArgs],
-            wait: bool = True,
-        ) -> RoundTrip:
-            # Each copy a partial with every argument bound: no Python frame per copy.
-            ups = tuple(functools.partial(memcpy, *c, h2d, stream) for c in uploads)
-            downs = tuple(functools.partial(memcpy, *c, d2h, stream) for c in downloads)
-
-            def work(arg: Any) -> bool:
-                for copy in ups:
-                    copy()
-                if not launch(arg):
-                    return False
-                for copy in downs:
-                    copy()
-                if wait:
-                    sync()
-                return True
-
-            return work
-
+        # Each copy a partial with every argument bound: no Python frame per copy.
+        round_trip = bound_round_trip(
+            lambda dst, src, nbytes: functools.partial(memcpy, dst, src, nbytes, h2d, stream),
+            lambda dst, src, nbytes: functools.partial(memcpy, dst, src, nbytes, d2h, stream),
+            sync,
+        )
         return BoundStreamOps(htod, dtoh, dtod, sync, self.errors, launch_graph, round_trip)
 
     def _lib_malloc(self, size: int) -> tuple[int, object]:
