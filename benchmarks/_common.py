@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -38,6 +38,7 @@ __all__ = [
     "machine_info",
     "markdown_table",
     "noop_launch",
+    "Paired",
     "paired_blocks",
     "primitives",
     "ratio",
@@ -120,16 +121,32 @@ def bench(
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
+class Paired(NamedTuple):
+    """What :func:`paired_blocks` measured: the per-block differences."""
+
+    #: Median µs per call ``case`` adds over ``base``.
+    added: float
+    #: First and third quartile of the per-block differences.
+    q1: float
+    q3: float
+
+
 def paired_blocks(
     case: Callable[[], object], base: Callable[[], object], *, blocks: int = 81,
     block_s: float = 0.002,
-) -> tuple[float, float, float]:
+) -> Paired:
     """µs ``case`` adds over ``base``, from short blocks run back to back in ABBA order.
 
     Block ``i`` times about ``block_s`` of calls of each, ``case`` first where ``i`` is even
     and ``base`` first where it is odd, so drift within a pair of blocks (a clock change, a
     neighbour) cancels as well as drift between them. Returns the median, first and third
     quartile of the per-block differences (µs per call); the garbage collector is off.
+
+    Differences, not ratios: a short block after a block of other code starts with colder
+    caches, which costs a code-heavy baseline (the fake engine's Python launch) more than a
+    light contender (a graph replay); a difference of two paths that run the same launch
+    code is not skewed by that, a ratio of a graph replay to raw is (0.35-0.4x in blocks
+    against 0.6-0.75x in steady rounds on the H200 machine). Ratios come from the rounds.
     """
     per_call = max(_time_once(case, 20), _time_once(base, 20), 1e-3)  # also a warm-up
     calls = max(5, int(block_s * 1e6 / per_call))
@@ -139,16 +156,17 @@ def paired_blocks(
     try:
         for i in range(blocks):
             if i % 2 == 0:
-                first = _time_once(case, calls)
-                diffs.append(first - _time_once(base, calls))
+                contender = _time_once(case, calls)
+                baseline = _time_once(base, calls)
             else:
-                first = _time_once(base, calls)
-                diffs.append(_time_once(case, calls) - first)
+                baseline = _time_once(base, calls)
+                contender = _time_once(case, calls)
+            diffs.append(contender - baseline)
     finally:
         if enabled:
             gc.enable()
     q1, median, q3 = statistics.quantiles(diffs, n=4)
-    return median, q1, q3
+    return Paired(median, q1, q3)
 
 
 def bench_rounds(

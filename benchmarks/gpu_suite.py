@@ -5,7 +5,8 @@ the bound device addresses and stream; every backend (pycuda, cuda_python, cupy,
 one process, each against a baseline written by hand with the same library. Medians of
 interleaved rounds (``_common.bench_rounds``); "µs added" is the median (with its
 interquartile range) of a contender minus its baseline over short blocks run back to back in
-ABBA order (``_common.paired_blocks``), so drift within and between blocks cancels.
+ABBA order (``_common.paired_blocks``), so drift within and between blocks cancels; "vs
+baseline" is the ratio of the rounds' medians (steady state, as a serving loop runs).
 
 1. latency, 4 KiB (and 64 KiB, 1 MiB without ``--quick``): ``Runner.infer`` (numpy in and
    out; "views": ``copy_outputs=False``, pinned views back as the raw loop returns, so the
@@ -36,6 +37,7 @@ from typing import Any
 
 import numpy as np
 from _common import (
+    Paired,
     bench,
     bench_rounds,
     fmt,
@@ -326,7 +328,7 @@ def latency(
         cases, iters=2_000, repeats=7 if quick else 11, budget_s=0.03 if quick else 0.05
     )
     t = {name: statistics.median(values) for name, values in rounds.items()}
-    added: dict[str, tuple[float, float, float]] = {}
+    added: dict[str, Paired] = {}
     for name in BACKENDS:  # µs added: each contender in ABBA blocks with its own baseline
         for what, against in LATENCY_ROWS:
             key, baseline = f"{name} {what}", f"{name} {against}"
@@ -347,19 +349,18 @@ def latency(
         for what, against in LATENCY_ROWS:
             key, base = f"{name} {what}", t.get(f"{name} {against}")
             value = t.get(key)
-            found: tuple[float | None, ...] = (
-                (0.0, None, None) if what == against else added.get(key, (None, None, None))
-            )
-            middle, low, high = found
-            spread = "" if low is None else f"{fmt(low)} .. {fmt(high)}"
-            rows.append([size, name, what, fmt(value), fmt(middle), spread,
-                         ratio(value, base), notes.get(key, "")])
+            paired = added.get(key)
+            middle = 0.0 if what == against else (None if paired is None else paired.added)
+            spread = "" if paired is None else f"{fmt(paired.q1)} .. {fmt(paired.q3)}"
+            times = ratio(value, base)
+            rows.append([size, name, what, fmt(value), fmt(middle), spread, times,
+                         notes.get(key, "")])
             if n == 1024:
                 summary.setdefault(name, {})[what] = (
                     notes.get(key) or "n/a" if value is None else
-                    (fmt(value / base, 2) + "x" if what == "cuda_graph" else fmt(middle))
+                    (times if what == "cuda_graph" else fmt(middle))
                 )
-                summary[name][what + " ok"] = _meets(what, name, value, base, middle)
+                summary[name][what + " ok"] = _meets(what, name, value, base, paired)
     base = t.get("cupy raw")
     for key in ("samples helper (cudart)", "Polygraphy TrtRunner.infer"):
         if key in t or key in notes:
@@ -369,10 +370,10 @@ def latency(
 
 
 def _meets(
-    what: str, name: str, value: float | None, base: float | None, added: float | None
+    what: str, name: str, value: float | None, base: float | None, paired: Paired | None
 ) -> str:
     """Whether a 4 KiB figure meets issue 13's target ('yes' / 'NO' / '')."""
-    if value is None or base is None or added is None:
+    if value is None or not base or paired is None:
         return ""
     limits = {
         "Runner.infer": 3.0 if name == "torch" else 2.0,
@@ -384,7 +385,7 @@ def _meets(
         return "yes" if value < 0.6 * base else "NO"
     if what not in limits:
         return ""
-    return "yes" if added <= limits[what] else "NO"
+    return "yes" if paired.added <= limits[what] else "NO"
 
 
 def _transfer_cases(name: str, engine: Any, x: np.ndarray,
@@ -552,7 +553,9 @@ def main() -> None:
             "device arrays in and `outputs=\"device\"`, and `execute` with prebuilt "
             "bindings). `µs` is a median over interleaved rounds. `µs added` is the median, "
             "and its IQR the first and third quartile, of contender minus baseline over "
-            "short blocks run back to back in ABBA order (`_common.paired_blocks`).\n\n"
+            "short blocks run back to back in ABBA order (`_common.paired_blocks`); `vs "
+            "baseline` the ratio of the rounds' medians (the `cuda_graph` target is read "
+            "there).\n\n"
             + markdown_table(head, rows))
         rows = []
         for nbytes in (64 << 20, 256 << 20):

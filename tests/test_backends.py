@@ -482,6 +482,10 @@ class _Err(enum.IntEnum):
     cudaErrorMemoryAllocation = 2
 
 
+class _Exec(int):
+    """cuda-python's ``cudaGraphExec_t``: an object whose int() is the handle."""
+
+
 class _FakeCudart:
     """Just enough of cuda.bindings.runtime, on process memory, to drive the backend."""
 
@@ -490,12 +494,14 @@ class _FakeCudart:
         "cudaMemcpyKind", "cudaMemcpyHostToDevice cudaMemcpyDeviceToHost cudaMemcpyDeviceToDevice"
     )
     cudaEventDisableTiming = 2
+    cudaStreamCaptureMode = enum.IntEnum("cudaStreamCaptureMode", "cudaStreamCaptureModeThreadLocal")
 
     def __init__(self) -> None:
         self.buffers: dict[int, Any] = {}
         self.device_calls: list[int] = []
         self.copies: list[tuple[int, int]] = []
         self.synced: list[int] = []
+        self.graphs: list[tuple[Any, ...]] = []
 
     def cudaGetDeviceCount(self) -> tuple[_Err, int]:
         return _Err.cudaSuccess, 1
@@ -535,6 +541,28 @@ class _FakeCudart:
 
     def cudaMemGetInfo(self) -> tuple[_Err, int, int]:
         return _Err.cudaSuccess, 100, 200
+
+    def cudaStreamBeginCapture(self, stream: int, mode: int) -> tuple[_Err]:
+        self.graphs.append(("begin", stream))
+        return (_Err.cudaSuccess,)
+
+    def cudaStreamEndCapture(self, stream: int) -> tuple[_Err, object]:
+        self.graphs.append(("end", stream))
+        return _Err.cudaSuccess, "graph"
+
+    def cudaGraphInstantiate(self, graph: object, flags: int) -> tuple[_Err, _Exec]:
+        return _Err.cudaSuccess, _Exec(0x7100)
+
+    def cudaGraphDestroy(self, graph: object) -> tuple[_Err]:
+        return (_Err.cudaSuccess,)
+
+    def cudaGraphLaunch(self, executable: object, stream: int) -> tuple[_Err]:
+        self.graphs.append(("launch", executable, stream))
+        return (_Err.cudaSuccess if stream != 0xBAD else _Err.cudaErrorInvalidValue,)
+
+    def cudaGraphExecDestroy(self, executable: object) -> tuple[_Err]:
+        self.graphs.append(("exec_destroy", executable))
+        return (_Err.cudaSuccess,)
 
     def cudaGetErrorString(self, err: _Err) -> tuple[_Err, bytes]:
         return _Err.cudaSuccess, {2: b"out of memory"}.get(int(err), b"invalid argument")
@@ -677,7 +705,8 @@ class _FakeLib:
 
     @property
     def bare(self) -> dict[str, Any]:
-        names = ("cuMemcpyHtoDAsync_v2", "cuMemcpyDtoHAsync_v2", "cuStreamSynchronize")
+        names = ("cuMemcpyHtoDAsync_v2", "cuMemcpyDtoHAsync_v2", "cuStreamSynchronize",
+                 "cuGraphLaunch")
         return {name: getattr(self, name) for name in names}
 
     def describe(self, code: int) -> str:
@@ -814,6 +843,120 @@ def test_cupy_round_trip_copies_and_synchronizes(monkeypatch: pytest.MonkeyPatch
     with backend.activate():
         assert ops.round_trip([(dev, src, 8)], bool, [(dst, dev, 8)], wait=False)(1)
     assert fake.log["sync"] == [stream]  # enqueued only
+
+
+@pytest.mark.usefixtures("registry")
+@pytest.mark.parametrize("count", [1, 2])
+def test_runtime_backends_is_active_queries_only_with_several_devices(
+    monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    """With one visible device a runtime-API thread is always on it: no cudaGetDevice per
+    call. With several, the query decides."""
+    current = [1]
+    queried: list[str] = []
+    cupy = _fake_cupy(monkeypatch).runtime
+    monkeypatch.setattr(cupy, "getDeviceCount", lambda: count)
+    monkeypatch.setattr(cupy, "getDevice", lambda: queried.append("cupy") or current[0])
+    cudart = _use_fake_cudart(monkeypatch, old_layout=False)
+    monkeypatch.setattr(cudart, "cudaGetDeviceCount", lambda: (_Err.cudaSuccess, count))
+    monkeypatch.setattr(
+        cudart, "cudaGetDevice",
+        lambda: queried.append("cuda_python") or (_Err.cudaSuccess, current[0]),
+    )
+    for name in ("cupy", "cuda_python"):
+        backend = backends.get_backend(name, device=0)
+        del queried[:]
+        assert backend.is_active() is (count == 1)  # device 1 is current
+        current[0] = 0
+        assert backend.is_active() is True
+        current[0] = 1
+        assert queried == ([] if count == 1 else [name, name])
+
+
+# -- graph replays: a captured graph's launch and the synchronize as one call --------------
+
+
+def test_driver_graph_replay_binds_converted_arguments_and_checks_every_result() -> None:
+    from trtcompat.backends._driver import bind_stream_ops
+
+    lib = _FakeLib()
+    ops = bind_stream_ops(lib, 0x77)  # type: ignore[arg-type]
+    replay = ops.graph_replay(0x9000)
+    replay()
+    replay()
+    assert lib.calls == [
+        ("cuGraphLaunch", (0x9000, 0x77)),
+        ("cuStreamSynchronize", (0x77,)),
+    ] * 2
+    del lib.calls[:]
+    ops.graph_replay(0x9000, wait=False)()
+    assert lib.calls == [("cuGraphLaunch", (0x9000, 0x77))]  # launched, not waited for
+    for fail_on, call in [(0, "cuGraphLaunch"), (1, "cuStreamSynchronize")]:
+        failing = _FakeLib(answers=[0] * fail_on + [1])
+        with pytest.raises(CudaCallError) as info:
+            bind_stream_ops(failing, 0x77).graph_replay(0x9000)()  # type: ignore[arg-type]
+        assert (info.value.call, int(info.value.code)) == (call, 1)
+        assert len(failing.calls) == fail_on + 1  # nothing after the failed call
+
+
+@pytest.mark.usefixtures("registry")
+def test_cuda_python_graph_replay_launches_the_executable_and_checks_codes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake = _use_fake_cudart(monkeypatch, old_layout=False)
+    backend = backends.get_backend("cuda_python")
+    assert isinstance(backend, backends.GraphCapture)
+    backend.begin_capture(0x51)
+    graph = backend.end_capture(0x51)
+    ops = backend.stream_ops(0x51)
+    with backend.activate():
+        ops.graph_replay(graph)()
+        ops.graph_replay(graph, wait=False)()
+    launches = [entry for entry in fake.graphs if entry[0] == "launch"]
+    assert launches == [("launch", 0x7100, 0x51)] * 2
+    assert all(type(entry[1]) is _Exec for entry in launches)  # its own object, not the int
+    assert fake.synced == [0x51]  # the second replay did not wait
+    with pytest.raises(CudaCallError, match="cudaGraphLaunch"):
+        backend.stream_ops(0xBAD).graph_replay(graph)()
+    assert fake.synced == [0x51]  # nothing after the failed launch
+    backend.destroy_graph(graph)
+    with pytest.raises(BackendError, match=r"^Cannot graph_replay\(0x7100\): not a live graph"):
+        ops.graph_replay(graph)
+
+
+@pytest.mark.usefixtures("registry")
+def test_cupy_graph_replay_launches_and_synchronizes(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = _fake_cupy(monkeypatch)
+    backend = backends.get_backend("cupy")
+    stream = backend.create_stream()
+    backend.begin_capture(stream)
+    graph = backend.end_capture(stream)
+    ops = backend.stream_ops(stream)
+    with backend.activate():
+        ops.graph_replay(graph)()
+        ops.graph_replay(graph, wait=False)()
+    assert fake.log["graph"][-2:] == [("launch", 0x7000, stream)] * 2
+    assert fake.log["sync"] == [stream]  # the second replay did not wait
+
+
+def test_stream_ops_without_a_graph_replay_get_one_from_launch_graph(host: HostBackend) -> None:
+    from trtcompat.runtime._streamops import graph_replay
+
+    calls: list[Any] = []
+    own = backends.BoundStreamOps(  # the default: launch_graph, then synchronize
+        *(lambda *a: None,) * 3, lambda: calls.append("sync"), (), calls.append
+    )
+    third_party = types.SimpleNamespace(  # a StreamOps written before graph replays existed
+        launch_graph=calls.append, synchronize=lambda: calls.append("sync")
+    )
+    for ops in (own, third_party):
+        graph_replay(ops, 0x10)()
+        graph_replay(ops, 0x20, wait=False)()
+        assert calls == [0x10, "sync", 0x20]
+        del calls[:]
+    refused = host.stream_ops(host.create_stream()).graph_replay(0x30)  # no graphs here
+    with pytest.raises(BackendError, match="cannot launch CUDA graphs"):
+        refused()
 
 
 def test_stream_ops_without_a_round_trip_get_one_from_their_copies(host: HostBackend) -> None:

@@ -72,9 +72,14 @@ def test_cuda_graph_replays_correctly(era: str, backend: Backend) -> None:
     with tc.Runner(
         tc.load_engine(build_plan(GPU_STATIC, era)), backend=backend, cuda_graph=True
     ) as runner:
-        for i in range(5):  # call 1 runs eagerly and captures; 2.. replay the graph
+        for i in range(7):  # call 1 runs eagerly and captures; 2.. replay the graph
             x = np.full((4, 1024), i, np.float32)
-            np.testing.assert_array_equal(runner.infer({"x": x})["y"], reference(x))
+            if i % 3 == 2:  # the replay without the wait, then the wait
+                runner.infer_async({"x": x})
+                y = runner.synchronize()["y"]
+            else:
+                y = runner.infer({"x": x})["y"]
+            np.testing.assert_array_equal(y, reference(x))
         assert len(runner._graphs) == 1
 
 

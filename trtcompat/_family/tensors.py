@@ -162,17 +162,6 @@ def bind(context: Any, names: Sequence[str], addresses: Sequence[int]) -> str | 
     return None
 
 
-def _bound(context: Any, names: Sequence[str], addresses: Sequence[int]) -> bool:
-    """Whether trtcompat's last binding on ``context`` was exactly these names and addresses."""
-    entry = _BOUND.get(id(context))
-    return (
-        entry is not None
-        and entry[0]() is context
-        and (entry[1] is names or entry[1] == names)
-        and entry[2] == addresses  # a list: equal to the same ints in any list (or subclass)
-    )
-
-
 def make_launch(
     context: Any, bindings: Sequence[int], names: Sequence[str], batch_size: int | None
 ) -> Callable[[int], bool]:
@@ -211,7 +200,15 @@ def execute(
     """
     if names is None:
         names = tensor_names(context.engine)
-    if not _bound(context, names, bindings) and bind(context, names, bindings) is not None:
+    # Whether trtcompat's last binding on ``context`` was exactly these names and addresses
+    # (inline: this runs on every do_inference and execute call).
+    entry = _BOUND.get(id(context))
+    if (
+        entry is None
+        or entry[0]() is not context
+        or (entry[1] is not names and entry[1] != names)
+        or entry[2] != bindings  # a list: equal to the same ints in any list (or subclass)
+    ) and bind(context, names, bindings) is not None:
         return False
     return bool(context.execute_async_v3(stream))
 

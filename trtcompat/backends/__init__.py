@@ -21,8 +21,11 @@ from trtcompat.backends._common import (
     BoundStreamOps,
     CopyArgs,
     CudaCallError,
+    GraphReplay,
+    GraphReplayBuilder,
     RoundTrip,
     RoundTripBuilder,
+    sequential_graph_replay,
     sequential_round_trip,
 )
 from trtcompat.backends._protocol import Backend, GraphCapture, StreamOps
@@ -36,12 +39,15 @@ __all__ = [
     "CopyArgs",
     "CudaCallError",
     "GraphCapture",
+    "GraphReplay",
+    "GraphReplayBuilder",
     "RoundTrip",
     "RoundTripBuilder",
     "StreamOps",
     "available_backends",
     "get_backend",
     "gpu_present",
+    "sequential_graph_replay",
     "sequential_round_trip",
 ]
 

@@ -208,6 +208,10 @@ class CudaBackendBase:
             ) from exc
         check_device(self.name, device, count)
         self.device: int = device
+        #: The process sees this one device only: whatever the current device of a thread,
+        #: the runtime API's calls go to it (``is_active`` of the runtime backends skips the
+        #: query; the driver's can't, as another context of the device may be current).
+        self._only_device = count == 1
         self._memory = OwnerTable()
         self._streams = HandleTable("stream")
         self._events = HandleTable("event")

@@ -26,6 +26,8 @@ __all__ = [
     "CudaArrayView",
     "CopyArgs",
     "CudaCallError",
+    "GraphReplay",
+    "GraphReplayBuilder",
     "HandleTable",
     "OwnerTable",
     "RoundTrip",
@@ -35,6 +37,7 @@ __all__ = [
     "check_nbytes",
     "fix_for",
     "no_graphs",
+    "sequential_graph_replay",
     "sequential_round_trip",
     "unavailable",
 ]
@@ -160,6 +163,39 @@ def sequential_round_trip(
     )
 
 
+#: ``replay()``: launches one captured graph on the stream and, built with ``wait``, waits
+#: for it; the library's error where the launch or the wait fails.
+GraphReplay = typing.Callable[[], None]
+
+
+class GraphReplayBuilder(typing.Protocol):
+    """``build(graph, wait=True) -> GraphReplay`` for an executable graph of this stream's
+    backend (from ``end_capture``), bound when it is built; with ``wait=False`` the replay
+    launches and returns."""
+
+    def __call__(self, graph: int, wait: bool = True) -> GraphReplay:
+        ...  # pragma: no cover
+
+
+def sequential_graph_replay(
+    launch_graph: Callable[[int], None], synchronize: Callable[[], None]
+) -> GraphReplayBuilder:
+    """The graph replay any ops can make: their ``launch_graph(graph)``, then (``wait``)
+    their ``synchronize()``."""
+
+    def build(graph: int, wait: bool = True) -> GraphReplay:
+        if not wait:
+            return functools.partial(launch_graph, graph)
+
+        def replay() -> None:
+            launch_graph(graph)
+            synchronize()
+
+        return replay
+
+    return build
+
+
 class BoundStreamOps:
     """The plain implementation of :class:`~trtcompat.backends.StreamOps`: the callables
     and the exception types they raise, held in slots (one attribute load each).
@@ -171,10 +207,22 @@ class BoundStreamOps:
     whose library copies with one call binds every argument of each copy when the round
     trip is built, so a warm call runs no Python frame per copy; by default it is
     :func:`sequential_round_trip`.
+
+    ``graph_replay(graph, wait=True)`` goes beyond it too: the launch of one captured graph
+    and (``wait``) the synchronize as one callable of no arguments, bound when it is built
+    (the executable's handle looked up, the driver's arguments converted); by default
+    :func:`sequential_graph_replay` of ``launch_graph`` and ``synchronize``.
     """
 
     __slots__ = (
-        "dtod", "dtoh", "errors", "htod", "launch_graph", "round_trip", "synchronize"
+        "dtod",
+        "dtoh",
+        "errors",
+        "graph_replay",
+        "htod",
+        "launch_graph",
+        "round_trip",
+        "synchronize",
     )
 
     def __init__(
@@ -186,6 +234,7 @@ class BoundStreamOps:
         errors: tuple[type[BaseException], ...],
         launch_graph: Callable[[int], None] = no_graphs,
         round_trip: RoundTripBuilder | None = None,
+        graph_replay: GraphReplayBuilder | None = None,
     ) -> None:
         self.htod = htod
         self.dtoh = dtoh
@@ -195,6 +244,9 @@ class BoundStreamOps:
         self.launch_graph = launch_graph
         self.round_trip: RoundTripBuilder = round_trip or sequential_round_trip(
             htod, dtoh, synchronize
+        )
+        self.graph_replay: GraphReplayBuilder = graph_replay or sequential_graph_replay(
+            launch_graph, synchronize
         )
 
     def __repr__(self) -> str:

@@ -22,6 +22,7 @@ from trtcompat.backends._common import (
     BoundStreamOps,
     CopyArgs,
     CudaCallError,
+    GraphReplay,
     RoundTrip,
     unavailable,
 )
@@ -110,7 +111,10 @@ class CudaPythonBackend(CudaBackendBase):
             _check(cudart.cudaSetDevice(previous), "cudaSetDevice")
 
     def is_active(self) -> bool:
-        """Whether :attr:`device` is this thread's current device (one cudaGetDevice)."""
+        """Whether :attr:`device` is this thread's current device (one cudaGetDevice, none
+        where the process sees one device)."""
+        if self._only_device:
+            return True
         err, current = cudart.cudaGetDevice()
         # Both operands are bools already: no bool() call on this per-call check.
         return current == self.device and (err is _SUCCESS or not int(err))
@@ -142,13 +146,27 @@ class CudaPythonBackend(CudaBackendBase):
             if err is not ok and int(err):
                 raise CudaCallError(err, "cudaStreamSynchronize")
 
-        graphs = self._graphs
+        graphs, graph_fn = self._graphs, cudart.cudaGraphLaunch
 
         def launch_graph(graph: int) -> None:
             # cuda-python launches its own cudaGraphExec_t object, kept by handle.
-            err = cudart.cudaGraphLaunch(graphs.require(graph, "launch_graph"), stream)[0]
+            err = graph_fn(graphs.require(graph, "launch_graph"), stream)[0]
             if err is not ok and int(err):
                 raise CudaCallError(err, "cudaGraphLaunch")
+
+        def graph_replay(graph: int, wait: bool = True) -> GraphReplay:
+            executable = graphs.require(graph, "graph_replay")  # looked up once
+
+            def replay() -> None:
+                err = graph_fn(executable, stream)[0]
+                if err is not ok and int(err):
+                    raise CudaCallError(err, "cudaGraphLaunch")
+                if wait:
+                    err = sync_fn(stream)[0]
+                    if err is not ok and int(err):
+                        raise CudaCallError(err, "cudaStreamSynchronize")
+
+            return replay
 
         def round_trip(
             uploads: Sequence[CopyArgs],
@@ -181,7 +199,7 @@ class CudaPythonBackend(CudaBackendBase):
             return work
 
         return BoundStreamOps(
-            htod, dtoh, dtod, synchronize, self.errors, launch_graph, round_trip
+            htod, dtoh, dtod, synchronize, self.errors, launch_graph, round_trip, graph_replay
         )
 
     def _lib_malloc(self, size: int) -> tuple[int, object]:

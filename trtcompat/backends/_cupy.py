@@ -14,7 +14,12 @@ import math
 from typing import Any
 
 from trtcompat.backends._base import CudaBackendBase
-from trtcompat.backends._common import BoundStreamOps, bound_round_trip, unavailable
+from trtcompat.backends._common import (
+    BoundStreamOps,
+    GraphReplay,
+    bound_round_trip,
+    unavailable,
+)
 
 try:
     import cupy
@@ -51,7 +56,10 @@ class CupyBackend(CudaBackendBase):
             runtime.setDevice(previous)
 
     def is_active(self) -> bool:
-        """Whether :attr:`device` is this thread's current device (one cudaGetDevice)."""
+        """Whether :attr:`device` is this thread's current device (one cudaGetDevice, none
+        where the process sees one device)."""
+        if self._only_device:
+            return True
         try:
             return bool(runtime.getDevice() == self.device)
         except runtime.CUDARuntimeError:  # let activate() raise it, translated
@@ -73,12 +81,22 @@ class CupyBackend(CudaBackendBase):
         def dtod(dst: int, src: int, nbytes: int) -> None:
             memcpy(dst, src, nbytes, d2d, stream)
 
-        graph_launch = runtime.graphLaunch
+        graph_launch, stream_sync = runtime.graphLaunch, runtime.streamSynchronize
 
         def launch_graph(graph: int) -> None:
             graph_launch(graph, stream)
 
-        sync = functools.partial(runtime.streamSynchronize, stream)
+        sync = functools.partial(stream_sync, stream)
+
+        def graph_replay(graph: int, wait: bool = True) -> GraphReplay:
+            if not wait:
+                return functools.partial(graph_launch, graph, stream)
+
+            def replay() -> None:
+                graph_launch(graph, stream)
+                stream_sync(stream)
+
+            return replay
 
         # Each copy a partial with every argument bound: no Python frame per copy.
         round_trip = bound_round_trip(
@@ -86,7 +104,9 @@ class CupyBackend(CudaBackendBase):
             lambda dst, src, nbytes: functools.partial(memcpy, dst, src, nbytes, d2h, stream),
             sync,
         )
-        return BoundStreamOps(htod, dtoh, dtod, sync, self.errors, launch_graph, round_trip)
+        return BoundStreamOps(
+            htod, dtoh, dtod, sync, self.errors, launch_graph, round_trip, graph_replay
+        )
 
     def _lib_malloc(self, size: int) -> tuple[int, object]:
         return int(runtime.malloc(size)), None  # bypassing CuPy's pool (module docstring)

@@ -22,7 +22,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from trtcompat.backends._base import CudaBackendBase
-from trtcompat.backends._common import BoundStreamOps, CopyArgs, CudaCallError, RoundTrip
+from trtcompat.backends._common import (
+    BoundStreamOps,
+    CopyArgs,
+    CudaCallError,
+    GraphReplay,
+    RoundTrip,
+)
 from trtcompat.errors import BackendUnavailableError
 
 __all__ = ["DriverCalls", "LibCuda", "libcuda"]
@@ -62,6 +68,10 @@ _SIGNATURES: dict[str, tuple[Any, ...]] = {
     "cuGetErrorName": (_INT, ctypes.POINTER(ctypes.c_char_p)),
     "cuGetErrorString": (_INT, ctypes.POINTER(ctypes.c_char_p)),
 }
+
+#: The functions also loaded without argtypes (``LibCuda.bare``): the round trip's and the
+#: graph replay's.
+_BARE = ("cuMemcpyHtoDAsync_v2", "cuMemcpyDtoHAsync_v2", "cuStreamSynchronize", "cuGraphLaunch")
 
 CU_EVENT_DISABLE_TIMING = 0x2
 CU_MEMHOSTALLOC_PORTABLE = 0x1  # pinned for every context, as cudaMallocHost's memory is
@@ -107,7 +117,7 @@ class LibCuda:
         #: instances once, when the round trip is built (converting four ints costs about
         #: half as much again as the call); they release the GIL as the functions above do.
         self.bare: dict[str, Any] = {}
-        for fname in ("cuMemcpyHtoDAsync_v2", "cuMemcpyDtoHAsync_v2", "cuStreamSynchronize"):
+        for fname in _BARE:
             fn = self.bare[fname] = getattr(bare, fname)
             fn.restype = ctypes.c_int
 
@@ -183,7 +193,8 @@ def bind_stream_ops(lib: LibCuda, stream: int) -> BoundStreamOps:
 
     bare = lib.bare
     bare_htod, bare_dtoh = bare["cuMemcpyHtoDAsync_v2"], bare["cuMemcpyDtoHAsync_v2"]
-    bare_sync, handle = bare["cuStreamSynchronize"], _P(stream)
+    handle = _P(stream)
+    sync = functools.partial(bare["cuStreamSynchronize"], handle)
 
     def round_trip(
         uploads: Sequence[CopyArgs],
@@ -196,7 +207,6 @@ def bind_stream_ops(lib: LibCuda, stream: int) -> BoundStreamOps:
                     for d, s, n in uploads)
         downs = tuple(functools.partial(bare_dtoh, _P(d), _U64(s), _SZ(n), handle)
                       for d, s, n in downloads)
-        sync = functools.partial(bare_sync, handle)
 
         def work(arg: Any) -> bool:
             for copy in ups:
@@ -217,8 +227,24 @@ def bind_stream_ops(lib: LibCuda, stream: int) -> BoundStreamOps:
 
         return work
 
+    bare_graph = bare["cuGraphLaunch"]
+
+    def graph_replay(graph: int, wait: bool = True) -> GraphReplay:
+        launch = functools.partial(bare_graph, _P(graph), handle)  # converted once
+
+        def replay() -> None:
+            result = launch()
+            if result:
+                raise CudaCallError(result, "cuGraphLaunch")
+            if wait:
+                result = sync()
+                if result:
+                    raise CudaCallError(result, "cuStreamSynchronize")
+
+        return replay
+
     return BoundStreamOps(
-        htod, dtoh, dtod, synchronize, (CudaCallError,), launch_graph, round_trip
+        htod, dtoh, dtod, synchronize, (CudaCallError,), launch_graph, round_trip, graph_replay
     )
 
 

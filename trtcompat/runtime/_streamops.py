@@ -19,13 +19,23 @@ from ..backends import (
     Backend,
     BoundStreamOps,
     CopyArgs,
+    GraphReplay,
     RoundTrip,
     StreamOps,
+    sequential_graph_replay,
     sequential_round_trip,
 )
 from ..errors import BackendError
 
-__all__ = ["Copy", "RoundTrip", "active_check", "round_trip", "stream_ops", "translate"]
+__all__ = [
+    "Copy",
+    "RoundTrip",
+    "active_check",
+    "graph_replay",
+    "round_trip",
+    "stream_ops",
+    "translate",
+]
 
 #: (destination, source, bytes) of one copy, as the ops take them.
 Copy = CopyArgs
@@ -75,6 +85,16 @@ def round_trip(
     build = own if own is not None else sequential_round_trip(ops.htod, ops.dtoh, ops.synchronize)
     work: RoundTrip = build(uploads, launch, downloads, wait)
     return work
+
+
+def graph_replay(ops: StreamOps, graph: int, wait: bool = True) -> GraphReplay:
+    """``replay()``: launches ``graph`` on ``ops``' stream and (``wait``) synchronizes. The
+    ops' own builder where they have one (arguments bound once), else their
+    ``launch_graph`` and ``synchronize``."""
+    own = getattr(ops, "graph_replay", None)
+    build = own if own is not None else sequential_graph_replay(ops.launch_graph, ops.synchronize)
+    replay: GraphReplay = build(graph, wait)
+    return replay
 
 
 def translate(backend: Backend, exc: BaseException, what: str) -> BackendError:

@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from .._dispatch import family_for
 from .._family import Shape, explain_failure
-from ..backends import Backend
+from ..backends import Backend, GraphReplay
 from ..errors import ClosedError, DTypeError, ExecutionError, ShapeError
 from ._arrays import fingerprint_for
 from ._feed import InputSlot, check_names, choose_profile
@@ -120,16 +120,15 @@ class _LaunchRefused(Exception):
 
 
 def _fast_call(
-    plan: _Plan, ops: Any, stream: int, copy: bool, replay: Callable[[Any], bool] | None
+    plan: _Plan, ops: Any, stream: int, copy: bool, replay: GraphReplay | None
 ) -> Callable[[Mapping[str, Any]], dict[str, Any] | None] | None:
-    """A warm call of ``plan`` as one frame: check and stage the feed, copy in, launch (or
-    replay its graph), copy out, synchronize, build the result; None (nothing done but host
-    staging) where the feed does not match or no graph was captured yet. Plans with packed
-    inputs, shape-tensor values or data-dependent outputs take the general path (returns None
-    for those)."""
+    """A warm call of ``plan`` as one frame: check and stage the feed, copy in, launch, copy
+    out, synchronize (or ``replay`` its graph, which does all that), build the result; None
+    (nothing done but host staging) where the feed does not match. Plans with packed inputs,
+    shape-tensor values or data-dependent outputs take the general path (returns None for
+    those)."""
     if plan.packed or plan.values or plan.data_dependent:
         return None
-    key = plan.key
     host, device = tuple(plan.host), tuple(plan.device)
     # The copies, the launch and the synchronize as one call of the backend's, its copies
     # bound with every argument (see BoundStreamOps.round_trip).
@@ -150,9 +149,7 @@ def _fast_call(
             if value.__class__ is not cls or fingerprint(value) != expected:
                 return None
         if replay is not None:
-            if not replay(key):
-                return None
-            sync()
+            replay()
         elif zero_copy:  # nothing to copy: the launch and the wait, no round-trip frame
             if not launch(stream):
                 raise _LaunchRefused
@@ -306,9 +303,7 @@ class Runner:
         self._dds = DataDependentOutputs(engine, fam, buffers, cuda_graph)
         with self.backend.activate():
             self._ops = stream_ops(self.backend, stream)
-        self._graphs = (
-            GraphCache(self.backend, stream, self._ops.launch_graph) if cuda_graph else None
-        )
+        self._graphs = GraphCache(self.backend, stream, self._ops) if cuda_graph else None
         self._errors: tuple[type[BaseException], ...] = tuple(self._ops.errors)
         self._is_active = active_check(self.backend)
         self._plans: dict[tuple[Any, ...], _Plan] = {}
@@ -433,7 +428,9 @@ class Runner:
         if plan is None or not plan.stage(feed):
             plan = self._prepare(feed)
         if self._graphs is not None:
-            self._graphs.run(plan.key, lambda: self._stream_work(plan))
+            if self._graphs.run(plan.key, lambda: self._stream_work(plan)):
+                self._set_fast_call(plan)  # captured now: warm calls replay it
+                self._use_plan(plan)
         else:
             self._stream_work(plan)
         return plan
@@ -553,9 +550,18 @@ class Runner:
             plan.enqueue = round_trip(
                 self._ops, plan.uploads, plan.launch, plan.downloads, wait=False
             )
+        self._set_fast_call(plan)
+
+    def _set_fast_call(self, plan: _Plan) -> None:
+        """The plan's fast call; with graphs, only once its graph exists (it replays that)."""
         copy = self.outputs_kind == "host" and self.copy_outputs
-        replay = None if self._graphs is None else self._graphs.replay
-        plan.call = _fast_call(plan, self._ops, self.stream, copy, replay)
+        if self._graphs is None:
+            plan.call = _fast_call(plan, self._ops, self.stream, copy, None)
+            return
+        replay = self._graphs.replay(plan.key)
+        plan.call = None if replay is None else _fast_call(
+            plan, self._ops, self.stream, copy, replay
+        )
 
     def _build(
         self,
