@@ -12,9 +12,10 @@ baseline" is the ratio of the rounds' medians (steady state, as a serving loop r
    out; "views": ``copy_outputs=False``, pinned views back as the raw loop returns, so the
    difference is the output copy), ``infer_async + synchronize``, ``do_inference``,
    ``Runner(cuda_graph=True)`` vs raw (pinned staging + H2D + ``execute_async_v3`` + D2H +
-   synchronize); device arrays in with ``outputs="device"`` and ``execute`` with prebuilt
-   bindings vs raw ``execute_async_v3`` + synchronize. Also the TensorRT 10 samples helper
-   and (without ``--quick``) Polygraphy.
+   synchronize), and vs "raw graph": the same raw path captured by hand with the library's
+   own capture API and replayed (stage, launch, synchronize); device arrays in with
+   ``outputs="device"`` and ``execute`` with prebuilt bindings vs raw ``execute_async_v3`` +
+   synchronize. Also the TensorRT 10 samples helper and (without ``--quick``) Polygraphy.
 2. pinned copies, 64 / 256 MiB: H2D + D2H through ``do_inference`` and a Runner fed its own
    pinned input, vs ``cudaMemcpyAsync`` of the same bytes (cupy.cuda.runtime).
 3. ``allocate_buffers`` for a 20-tensor engine with dynamic shapes.
@@ -103,6 +104,8 @@ class RawPath:
     sync: Callable[[], object]
     handle: int
     keep: Any
+    #: The library's own stream object (what its capture API takes).
+    stream: Any
 
     def infer(self, x: np.ndarray) -> np.ndarray:
         """numpy in, numpy out: stage, H2D, execute, D2H, synchronize."""
@@ -133,7 +136,7 @@ def raw_path(name: str, engine: Any, n: int) -> RawPath:
         di, do = drv.mem_alloc(nbytes), drv.mem_alloc(nbytes)
         raw.h2d = lambda: drv.memcpy_htod_async(di, hi, s)
         raw.d2h = lambda: drv.memcpy_dtoh_async(ho, do, s)
-        raw.handle, raw.sync, raw.keep = s.handle, s.synchronize, (s, di, do)
+        raw.handle, raw.sync, raw.keep, raw.stream = s.handle, s.synchronize, (s, di, do), s
     elif name == "cuda_python":
         from cuda.bindings import runtime as rt
         s = rt.cudaStreamCreate()[1]
@@ -142,7 +145,7 @@ def raw_path(name: str, engine: Any, n: int) -> RawPath:
         hi, ho, kind = host_view(pi, n), host_view(po, n), rt.cudaMemcpyKind
         raw.h2d = lambda: rt.cudaMemcpyAsync(di, pi, nbytes, kind.cudaMemcpyHostToDevice, s)
         raw.d2h = lambda: rt.cudaMemcpyAsync(po, do, nbytes, kind.cudaMemcpyDeviceToHost, s)
-        raw.handle, raw.keep = int(s), (s, pi, po)
+        raw.handle, raw.keep, raw.stream = int(s), (s, pi, po), s
         raw.sync = lambda: rt.cudaStreamSynchronize(s)
     elif name == "cupy":
         import cupy
@@ -154,7 +157,7 @@ def raw_path(name: str, engine: Any, n: int) -> RawPath:
         run = cupy.cuda.runtime
         raw.h2d = lambda: run.memcpyAsync(di, pi, nbytes, 1, cs.ptr)
         raw.d2h = lambda: run.memcpyAsync(po, do, nbytes, 2, cs.ptr)
-        raw.handle, raw.sync, raw.keep = cs.ptr, cs.synchronize, (cs, dvi, dvo)
+        raw.handle, raw.sync, raw.keep, raw.stream = cs.ptr, cs.synchronize, (cs, dvi, dvo), cs
     else:
         import torch
         ts = torch.cuda.Stream()
@@ -170,11 +173,92 @@ def raw_path(name: str, engine: Any, n: int) -> RawPath:
             with torch.cuda.stream(ts):
                 to.copy_(dto, non_blocking=True)
         raw.h2d, raw.d2h = _h2d, _d2h
-        raw.handle, raw.sync, raw.keep = ts.cuda_stream, ts.synchronize, (ts, ti, to, dti, dto)
+        raw.handle, raw.sync = ts.cuda_stream, ts.synchronize
+        raw.keep, raw.stream = (ts, ti, to, dti, dto), ts
     raw.hi, raw.ho = hi, ho
     raw.ctx.set_tensor_address("in0", int(di))
     raw.ctx.set_tensor_address("out0", int(do))
     return raw
+
+
+def hand_graph(name: str, raw: RawPath, x: np.ndarray) -> Callable[[], np.ndarray]:
+    """The raw path captured once into a CUDA graph with library ``name``'s own capture API;
+    per call: stage, launch, synchronize (what a user writes by hand for graphs).
+
+    Raises:
+        NotImplementedError: The library has no stream capture (PyCUDA as built here).
+        RuntimeError: The capture failed.
+    """
+    if name == "cupy":
+        cs = raw.stream
+        cs.begin_capture()
+        try:
+            raw.h2d()
+            raw.ctx.execute_async_v3(raw.handle)
+            raw.d2h()
+        finally:
+            graph = cs.end_capture()
+        raw.keep = (*raw.keep, graph)
+
+        def cupy_replay() -> np.ndarray:
+            np.copyto(raw.hi, x)
+            graph.launch(cs)
+            cs.synchronize()
+            return raw.ho
+
+        return cupy_replay
+    if name == "cuda_python":
+        from cuda.bindings import runtime as rt
+
+        s, ok = raw.stream, rt.cudaError_t.cudaSuccess
+        mode = rt.cudaStreamCaptureMode.cudaStreamCaptureModeThreadLocal
+        if rt.cudaStreamBeginCapture(s, mode)[0] != ok:
+            raise RuntimeError("cudaStreamBeginCapture failed")
+        try:
+            raw.h2d()
+            raw.ctx.execute_async_v3(raw.handle)
+            raw.d2h()
+        finally:
+            err, captured = rt.cudaStreamEndCapture(s)
+        if err != ok:
+            raise RuntimeError(f"cudaStreamEndCapture: {err}")
+        err, executable = rt.cudaGraphInstantiate(captured, 0)
+        if err != ok:
+            raise RuntimeError(f"cudaGraphInstantiate: {err}")
+        raw.keep = (*raw.keep, captured, executable)
+        launch, wait = rt.cudaGraphLaunch, rt.cudaStreamSynchronize
+
+        def cuda_python_replay() -> np.ndarray:
+            np.copyto(raw.hi, x)
+            launch(executable, s)
+            wait(s)
+            return raw.ho
+
+        return cuda_python_replay
+    if name == "torch":
+        import torch
+
+        ts, torch_graph = raw.stream, torch.cuda.CUDAGraph()
+        with torch.cuda.graph(torch_graph, stream=ts):
+            raw.h2d()
+            raw.ctx.execute_async_v3(raw.handle)
+            raw.d2h()
+        raw.keep = (*raw.keep, torch_graph)
+
+        def torch_replay() -> np.ndarray:
+            np.copyto(raw.hi, x)
+            with torch.cuda.stream(ts):  # replay() launches on the current stream
+                torch_graph.replay()
+            ts.synchronize()
+            return raw.ho
+
+        return torch_replay
+    if name == "pycuda":  # 2026.1 as built here has no Stream.begin_capture / Graph
+        raise NotImplementedError(
+            "PyCUDA has no stream capture API here (trtcompat's pycuda backend captures "
+            "through the driver)"
+        )
+    raise NotImplementedError(f"no hand-written graph for {name}")
 
 
 def device_array(name: str, x: np.ndarray) -> Any:
@@ -280,20 +364,33 @@ def _backend_cases(name: str, engine: Any, x: np.ndarray, cases: dict[str, Calla
         notes[f"{name} cuda_graph"] = f"n/a: {exc}"
     except Exception as exc:
         notes[f"{name} cuda_graph"] = f"failed: {type(exc).__name__}: {exc}"
+    try:
+        replay = hand_graph(name, raw, x)
+        ok = np.array_equal(replay(), 2 * x)
+        notes[f"{name} raw graph"] = "" if ok else "WRONG RESULT from the hand-written graph"
+        cases[f"{name} raw graph"] = replay
+    except NotImplementedError as exc:
+        notes[f"{name} raw graph"] = f"n/a: {exc}"
+    except Exception as exc:
+        notes[f"{name} raw graph"] = f"failed: {type(exc).__name__}: {exc}"
 
 
-#: Section 1 rows per backend: (contender, its baseline).
+#: Section 1 rows per backend: (row, contender, its baseline).
 LATENCY_ROWS = (
-    ("raw", "raw"),
-    ("Runner.infer", "raw"),
-    ("Runner.infer views", "raw"),
-    ("infer_async+sync", "raw"),
-    ("do_inference", "raw"),
-    ("cuda_graph", "raw"),
-    ("raw execute", "raw execute"),
-    ("device in/out", "raw execute"),
-    ("execute", "raw execute"),
+    ("raw", "raw", "raw"),
+    ("Runner.infer", "Runner.infer", "raw"),
+    ("Runner.infer views", "Runner.infer views", "raw"),
+    ("infer_async+sync", "infer_async+sync", "raw"),
+    ("do_inference", "do_inference", "raw"),
+    ("cuda_graph", "cuda_graph", "raw"),
+    ("raw graph", "raw graph", "raw"),
+    ("cuda_graph over raw graph", "cuda_graph", "raw graph"),
+    ("raw execute", "raw execute", "raw execute"),
+    ("device in/out", "device in/out", "raw execute"),
+    ("execute", "execute", "raw execute"),
 )
+#: Rows whose summary cell is the ratio to the baseline, not the µs added.
+RATIO_ROWS = frozenset({"cuda_graph", "raw graph"})
 
 
 def latency(
@@ -330,10 +427,10 @@ def latency(
     t = {name: statistics.median(values) for name, values in rounds.items()}
     added: dict[str, Paired] = {}
     for name in BACKENDS:  # µs added: each contender in ABBA blocks with its own baseline
-        for what, against in LATENCY_ROWS:
+        for row, what, against in LATENCY_ROWS:
             key, baseline = f"{name} {what}", f"{name} {against}"
             if key != baseline and key in cases and baseline in cases:
-                added[key] = paired_blocks(
+                added[f"{name} {row}"] = paired_blocks(
                     cases[key], cases[baseline], blocks=41 if quick else 81
                 )
     for thing in owned:
@@ -346,21 +443,21 @@ def latency(
         if name in notes:
             rows.append([size, name, "-", "n/a", "n/a", "", "n/a", notes[name]])
             continue
-        for what, against in LATENCY_ROWS:
+        for row, what, against in LATENCY_ROWS:
             key, base = f"{name} {what}", t.get(f"{name} {against}")
             value = t.get(key)
-            paired = added.get(key)
+            paired = added.get(f"{name} {row}")
             middle = 0.0 if what == against else (None if paired is None else paired.added)
             spread = "" if paired is None else f"{fmt(paired.q1)} .. {fmt(paired.q3)}"
             times = ratio(value, base)
-            rows.append([size, name, what, fmt(value), fmt(middle), spread, times,
-                         notes.get(key, "")])
+            note = notes.get(key, "") if row == what else ""
+            rows.append([size, name, row, fmt(value), fmt(middle), spread, times, note])
             if n == 1024:
-                summary.setdefault(name, {})[what] = (
-                    notes.get(key) or "n/a" if value is None else
-                    (times if what == "cuda_graph" else fmt(middle))
+                summary.setdefault(name, {})[row] = (
+                    notes.get(key) or "n/a" if value is None or base is None else
+                    (times if row in RATIO_ROWS else fmt(middle))
                 )
-                summary[name][what + " ok"] = _meets(what, name, value, base, paired)
+                summary[name][row + " ok"] = _meets(row, name, value, base, paired)
     base = t.get("cupy raw")
     for key in ("samples helper (cudart)", "Polygraphy TrtRunner.infer"):
         if key in t or key in notes:
@@ -477,6 +574,8 @@ TARGETS = (
     ("do_inference, µs added", "do_inference", "<= 1"),
     ("execute, µs added", "execute", "<= 1"),
     ("cuda_graph vs raw", "cuda_graph", "< 0.6x"),
+    ("hand-written graph vs raw", "raw graph", "(the floor)"),
+    ("cuda_graph over it, µs", "cuda_graph over raw graph", "-"),
     ("pinned 64 MiB", "pinned 64 MiB", ">= 0.95x"),
     ("pinned 256 MiB", "pinned 256 MiB", ">= 0.95x"),
     ("allocate_buffers ms", "allocate_buffers", "<= 1"),
@@ -548,7 +647,10 @@ def main() -> None:
         sections.append(
             "## 1. Latency, small tensors\n\nBaselines, same library: `raw` = pinned staging "
             "copy + H2D + `execute_async_v3` + D2H + synchronize (for `Runner.infer`, "
-            "`infer_async+sync`, `do_inference`, `cuda_graph`); `raw execute` = "
+            "`infer_async+sync`, `do_inference`, `cuda_graph`, `raw graph`); `raw graph` = "
+            "that path captured by hand with the library's capture API, replayed with a "
+            "staging copy, a launch and a synchronize (for `cuda_graph over raw graph`; "
+            "PyCUDA has no capture API); `raw execute` = "
             "`execute_async_v3` + synchronize with addresses set once (for `device in/out`, "
             "device arrays in and `outputs=\"device\"`, and `execute` with prebuilt "
             "bindings). `µs` is a median over interleaved rounds. `µs added` is the median, "
