@@ -30,6 +30,8 @@ __all__ = [
     "families_for",
     "parse_version",
     "offered",
+    "RELEASE_BUILDS",
+    "in_release",
 ]
 
 TRT_8_0 = Version("8.0")
@@ -122,3 +124,36 @@ def families_for(version: Version) -> tuple[str, ...]:
     ('tensors',)
     """
     return tuple(span.family for span in FAMILIES if span.contains(version))
+
+
+#: One real build of every TensorRT minor release the table covers, oldest first: what a
+#: per-release fake (``trtcompat.testing.fake_tensorrt("10.3")``) reports as ``__version__``.
+#: 8.x from NVIDIA's tar / NGC builds; 10.x and 11.x from the PyPI bindings wheels (the
+#: ``[[oracle]]`` rows of ci/matrix.toml import each of those). 9.x shipped only inside
+#: TensorRT-LLM and is not a fleet runtime.
+RELEASE_BUILDS: tuple[str, ...] = (
+    "8.0.3.4", "8.2.5.1", "8.4.3.1", "8.5.3.1", "8.6.1.6",
+    "10.0.1.6", "10.1.0.27", "10.2.0.19", "10.3.0.26", "10.4.0.26", "10.5.0.18",
+    "10.6.0.26", "10.7.0.23", "10.8.0.43", "10.9.0.34", "10.10.0.31", "10.11.0.33",
+    "10.12.0.36", "10.13.3.9", "10.14.1.48", "10.15.1.29", "10.16.1.11",
+    "11.0.0.114", "11.1.0.106", "11.2.1.2", "11.3.0.99", "11.4.0.106",
+)  # fmt: skip
+
+
+def in_release(cls: str, member: str, version: Version) -> bool:
+    """Whether release ``version`` has ``cls.member`` for any class of the table.
+
+    Like :func:`offered` (which covers the runtime classes), for enums and the module's own
+    names (class ``"tensorrt"``) too: a member the table does not list is in every release.
+
+    >>> in_release("DataType", "FP4", parse_version("10.3.0"))
+    False
+    """
+    change = CHANGES.get(cls, {}).get(member)
+    if change is None:
+        return True
+    added, _, _, removed = change
+    return (added is None or Version(added) <= version) and (
+        removed is None or version < Version(removed)
+    )
+

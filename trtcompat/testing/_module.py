@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .._dtypes import BITS
+from .._versions import TRT_10_0, in_release
 from ._context import ContextCore
 from ._context_members import CONTEXT_MEMBERS, PROFILE_RO, PROFILE_RW
 from ._engine import ENGINE_MEMBERS, ENGINE_MEMBERS_BEFORE_10, EngineCore
@@ -101,12 +102,14 @@ def _enums(era_key: str) -> dict[str, type[enum.Enum]]:
         "DataType": _dtype_enum(era),
         "TensorLocation": _enum("TensorLocation", ("DEVICE", "HOST")),
         "TensorFormat": _enum(
-            "TensorFormat", _FORMATS_8_4 if era.key == "8.4" else (*_FORMATS_8_4, "DHWC")
+            "TensorFormat",
+            (*_FORMATS_8_4, "DHWC") if in_release("TensorFormat", "DHWC", era.release)
+            else _FORMATS_8_4,
         ),
     }
     if era.has_tensors:
         enums["TensorIOMode"] = _enum("TensorIOMode", ("NONE", "INPUT", "OUTPUT"))
-    if era.key in ("10", "11"):
+    if in_release("tensorrt", "ExecutionContextAllocationStrategy", era.release):
         enums["ExecutionContextAllocationStrategy"] = _enum(
             "ExecutionContextAllocationStrategy", ("STATIC", "ON_PROFILE_CHANGE", "USER_MANAGED")
         )
@@ -161,7 +164,7 @@ def make_module(era_key: str, name: str = "tensorrt") -> types.ModuleType:
     context_dict["active_optimization_profile"] = PROFILE_RW if era.settable_profile else PROFILE_RO
     context_dict.update(__module__=name)
     mod.IExecutionContext = type("IExecutionContext", (ContextCore,), context_dict)  # type: ignore[attr-defined]
-    if era.key in ("10", "11"):
+    if era.release >= TRT_10_0:
         # tensorrt/__init__.py (10.x, 11.x) patches deprecated, no-op context managers on.
         for cls in (mod.Runtime, mod.ICudaEngine, mod.IExecutionContext):
             setattr(cls, "__enter__", _deprecated_enter)  # noqa: B010  (a class made above)
@@ -273,7 +276,7 @@ def _output_allocator(era: Era, name: str) -> type:
         pass
 
     members: dict[str, Any] = {"__init__": __init__, "__module__": name}
-    if era.key == "8.6":
+    if era.has_bindings:  # 8.5 / 8.6
         members["tensorrt_version"] = property(lambda self: 1)
     return type("IOutputAllocator", (), members)
 
