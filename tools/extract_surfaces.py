@@ -148,6 +148,8 @@ DETAIL = (
     "Logger", "IHostMemory",
 )  # fmt: skip
 _C_FUNCTIONS = ("builtin_function_or_method", "instancemethod")
+#: The classes the fakes model member for member; their call forms are kept per release.
+RUNTIME_CLASSES = ("Runtime", "ICudaEngine", "IExecutionContext")
 
 
 def _bound_kind(value: Any) -> str | None:
@@ -222,6 +224,20 @@ def pybind_overloads(name: str, doc: str | None) -> list[list[list[str | None]]]
     return overloads
 
 
+def returns(value: Any) -> str:
+    """The return type pybind documents for a bound method or property getter (last dotted part).
+
+    ``int``, ``bool``, ``str``, ``float``, ``None`` or a class name (``IErrorRecorder``).
+    """
+    func = value.fget if isinstance(value, property) else value
+    first = ((getattr(func, "__doc__", None) or "").strip().splitlines() or [""])[0]
+    if "Overloaded function." in (getattr(func, "__doc__", None) or "")[:200]:
+        lines = [ln.strip() for ln in func.__doc__.splitlines() if re.match(r"^\s*1\. ", ln)]
+        first = lines[0] if lines else ""
+    kind = first.rpartition(" -> ")[2].strip() if " -> " in first else ""
+    return kind.rpartition(".")[2] if kind else ""
+
+
 def imported_surface(module: ModuleType) -> dict[str, Any]:
     """The surface of an imported TensorRT module, in this file's vocabulary.
 
@@ -235,6 +251,7 @@ def imported_surface(module: ModuleType) -> dict[str, Any]:
     python: dict[str, dict[str, str]] = {"tensorrt": {}}
     enums: dict[str, dict[str, int]] = {}
     signatures: dict[str, list[list[list[str | None]]]] = {}
+    return_types: dict[str, str] = {}
     for name in sorted(dir(module)):
         if name.startswith("_"):
             continue
@@ -265,6 +282,8 @@ def imported_surface(module: ModuleType) -> dict[str, Any]:
                         added[member] = str(_python_kind(value))
                     else:
                         continue
+                    if name in DETAIL and member in own:
+                        return_types[f"{name}.{member}"] = returns(value)
                     if name in DETAIL and "def" in {**own, **added}[member]:
                         doc = getattr(obj, member).__doc__
                         signatures[f"{name}.{member}"] = (
@@ -291,6 +310,7 @@ def imported_surface(module: ModuleType) -> dict[str, Any]:
         "python": {c: dict(sorted(m.items())) for c, m in sorted(python.items())},
         "enums": enums,
         "signatures": dict(sorted(signatures.items())),
+        "returns": dict(sorted(return_types.items())),
     }
 
 
@@ -352,12 +372,24 @@ def merge_imported(dumps: list[dict[str, Any]]) -> dict[str, Any]:
         for cls, names in newest[branch]["members"].items():
             for name, kind in names.items():
                 members.setdefault(cls, {}).setdefault(name, {})[branch] = kind
+    # How each runtime-class member is called, at the releases where that changed:
+    # {"Class.member": [[release, kind, overloads, return type], ...]}.
+    forms: dict[str, list[list[Any]]] = {}
+    for branch in branches:
+        dump = newest[branch]
+        for cls in RUNTIME_CLASSES:
+            for member, kind in dump["members"].get(cls, {}).items():
+                key = f"{cls}.{member}"
+                entry = [kind, dump["signatures"].get(key, []), dump["returns"].get(key, "")]
+                if not forms.get(key) or forms[key][-1][1:] != entry:
+                    forms.setdefault(key, []).append([branch, *entry])
     return {
         "source": "NVIDIA's tensorrt bindings wheels from PyPI imported on CPU over stub "
         "libraries (nox -s oracle); written by tools/extract_surfaces.py --imported",
         "branches": branches,
         "builds": {b: newest[b]["version"] for b in branches},
         "members": {c: dict(sorted(m.items())) for c, m in sorted(members.items())},
+        "forms": dict(sorted(forms.items())),
     }
 
 

@@ -26,6 +26,7 @@ IMPORTED = ROOT / "tests" / "data" / "surfaces" / "tensorrt-imported-members.jso
 #: corrected on the migrate branch together with the scanner rules that read them.
 SOURCE_ONLY = frozenset({"ResizeMode", "SliceMode"})
 OUT = ROOT / "trtcompat" / "_api_changes.py"
+FORMS_OUT = ROOT / "trtcompat" / "testing" / "_real_forms.py"
 
 _HEADER = '''"""When each TensorRT Python name changed: generated, do not edit.
 
@@ -144,9 +145,52 @@ def merge(source: dict, imported: dict) -> dict:
     return {"branches": branches, "members": members}
 
 
+_FORMS_HEADER = '''"""How runtime-class members are called, per release: generated, do not edit.
+
+Written by ``tools/gen_api_changes.py`` from ``tests/data/surfaces/``
+``tensorrt-imported-members.json`` (NVIDIA's bindings of 8.6.1 and every 10.x / 11.x
+release, imported on CPU). Which release has a member is the version table's word
+(``trtcompat._api_changes``); this says how it is called there, for the fakes' stand-ins
+(``_inert.py``).
+
+``FORMS["Class.member"] = ((since, kind, overloads, returns), ...)``: from release ``since``
+on (until the next entry), the member is a ``def`` / ``property`` / ``property_readonly``
+whose overloads take ``((param, default or None), ...)`` and which returns ``returns``
+(pybind's type name). Releases before the first entry (8.0 ... 8.5) use the first.
+"""
+
+# ruff: noqa: E501  (generated data: one entry per line)
+from __future__ import annotations
+
+FORMS: dict[
+    str, tuple[tuple[str, str, tuple[tuple[tuple[str, str | None], ...], ...], str], ...]
+] = {
+'''
+
+
+def render_forms(forms: dict[str, list[list]]) -> str:
+    """The source of ``trtcompat/testing/_real_forms.py``."""
+    def text(value: object) -> str:  # Python literals with the house's double quotes
+        if isinstance(value, (list, tuple)):
+            inner = ", ".join(text(v) for v in value)
+            return f"({inner},)" if len(value) == 1 else f"({inner})"
+        return "None" if value is None else json.dumps(value)
+
+    lines = [_FORMS_HEADER]
+    for key in sorted(forms):
+        lines.append(f"    {json.dumps(key)}: (\n")
+        for entry in forms[key]:
+            lines.append(f"        {text(entry)},\n")
+        lines.append("    ),\n")
+    lines.append("}\n")
+    return "".join(lines)
+
+
 def main() -> int:
-    document = merge(json.loads(SURFACES.read_text()), json.loads(IMPORTED.read_text()))
+    imported = json.loads(IMPORTED.read_text())
+    document = merge(json.loads(SURFACES.read_text()), imported)
     OUT.write_text(render(changes(document)))
+    FORMS_OUT.write_text(render_forms(imported["forms"]))
     return 0
 
 

@@ -18,6 +18,7 @@ from ._context import ContextCore
 from ._context_members import CONTEXT_MEMBERS, PROFILE_RO, PROFILE_RW
 from ._engine import ENGINE_MEMBERS, ENGINE_MEMBERS_BEFORE_10, EngineCore
 from ._eras import ERAS, Era
+from ._inert import add_stand_ins
 from ._model import EngineModel
 from ._spec import EngineSpec, spec_from_plan
 
@@ -47,6 +48,9 @@ class _Severity(enum.IntEnum):
     INFO = 3
     VERBOSE = 4
 
+
+# Named as NVIDIA's (tensorrt.ILogger.Severity): its repr is Logger's default in signatures.
+_Severity.__name__ = _Severity.__qualname__ = "Severity"
 
 class _Dims:
     """``tensorrt.Dims``: a small sequence of ints."""
@@ -171,6 +175,8 @@ def make_module(era_key: str, name: str = "tensorrt") -> types.ModuleType:
             setattr(cls, "__exit__", _noop_exit)  # noqa: B010
     if era.has_tensors:
         mod.IOutputAllocator = _output_allocator(era, name)  # type: ignore[attr-defined]
+    for real_class in ("Runtime", "ICudaEngine", "IExecutionContext"):
+        add_stand_ins(getattr(mod, real_class), real_class, era.release)
     mod.nptype = _nptype(era)  # type: ignore[attr-defined]
     mod.volume = lambda iterable: math.prod(iterable)  # type: ignore[attr-defined]
     return mod
