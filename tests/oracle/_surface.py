@@ -19,9 +19,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _load_tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("_trtcompat_extract_surfaces",
-                                                  ROOT / "tools" / "extract_surfaces.py")
+def load_tool(name: str) -> ModuleType:
+    """``tools/<name>.py``, loaded by path (tools/ is no package)."""
+    spec = importlib.util.spec_from_file_location(f"_trtcompat_tool_{name}",
+                                                  ROOT / "tools" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
@@ -29,7 +30,7 @@ def _load_tool() -> ModuleType:
     return module
 
 
-TOOL = _load_tool()
+TOOL = load_tool("extract_surfaces")
 
 #: The runtime classes the fakes model (issue 23's list).
 CLASSES = ("Runtime", "ICudaEngine", "IExecutionContext", "Dims", "IOutputAllocator", "ILogger",
