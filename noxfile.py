@@ -98,7 +98,9 @@ def oracle(session: nox.Session, release: str) -> None:
     if problem is not None:
         session.skip(problem)
     row = ci.oracle_row(release, MATRIX)
-    session.install("-e", ".[test]")
+    # The project and pytest only (tests/oracle needs nothing of the test extra): a row is
+    # then mostly its test run (docs/MATRIX.md has the timings).
+    session.install("-e", ".", "pytest")
     session.install("--no-deps", "--only-binary=:all:", row.requirement)
     package = session.run(
         "python", "-c", "import importlib.util, os; "

@@ -14,7 +14,7 @@ import inspect
 import sys
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,7 +43,8 @@ HELPERS = ("nptype", "volume")
 PROTOCOL = frozenset({"__getitem__", "__setitem__", "__len__", "__iter__", "__eq__",
                       "__enter__", "__exit__", "__init__"})
 
-Params = tuple[tuple[str, "str | None"], ...]
+# A runtime alias: typing's forms, since the 8.6.1 row runs on Python 3.8.
+Params = Tuple[Tuple[str, Optional[str]], ...]
 
 
 def _plumbing(owner: type) -> bool:

@@ -77,7 +77,8 @@ def _method(name: str, overloads: tuple[Any, ...], returned: str) -> Callable[..
     result = _NEUTRAL.get(returned)
 
     def stand_in(self: Any, *args: Any, **kwargs: Any) -> Any:
-        del self, args, kwargs
+        # pybind refuses a call no overload takes (a misspelt keyword, a missing argument).
+        signature.bind(self, *args, **kwargs)
         return result
 
     parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
@@ -92,8 +93,9 @@ def _method(name: str, overloads: tuple[Any, ...], returned: str) -> Callable[..
             param, inspect.Parameter.POSITIONAL_OR_KEYWORD,
             default=default if has_default else inspect.Parameter.empty,
         ))
+    signature = inspect.Signature(parameters)
     stand_in.__name__ = stand_in.__qualname__ = name
-    stand_in.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    stand_in.__signature__ = signature  # type: ignore[attr-defined]
     stand_in.__doc__ = f"Stand-in for the real {name}: does nothing, returns {result!r}."
     return stand_in
 

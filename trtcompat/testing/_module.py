@@ -254,9 +254,10 @@ def _runtime_class(mod: types.ModuleType, era: Era, name: str) -> type:
         "__init__": __init__,
         "_log": _log,
         "deserialize_cuda_engine": deserialize_cuda_engine,
-        "logger": property(lambda self: self._logger),
         "__module__": name,
     }
+    if "logger" in era.runtime_members:  # 8.2 on
+        members["logger"] = property(lambda self: self._logger)
     return type("Runtime", (), members)
 
 
