@@ -216,6 +216,13 @@ def test_oracle_rows() -> None:
             assert Version(row.python) <= Version("3.12"), row
 
 
+def test_hosted_ci_sets_up_every_python_the_cpu_sessions_need() -> None:
+    workflow = (ROOT / "ci" / "github" / "gpu-matrix.yml").read_text()
+    cpu_job = workflow.split("\n  rows:")[0]
+    versions = set(re.findall(r"^\s+(3\.\d+)$", cpu_job, flags=re.M))
+    assert {"3.8", "3.13"} | {row.python for row in MATRIX.oracle} <= versions
+
+
 def test_unknown_key_is_rejected(tmp_path: Path) -> None:
     bad = tmp_path / "matrix.toml"
     text = (ROOT / "ci" / "matrix.toml").read_text()
