@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import sys
+import types
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Optional, Tuple
@@ -60,9 +61,17 @@ def _is_pybind(value: Any) -> bool:
 
 
 def member_kind(cls: type, name: str) -> str:
-    """``method``, ``property`` (settable), ``property_readonly``, or ``attribute``."""
+    """``method``, ``property`` (settable), ``property_readonly``, or ``attribute``.
+
+    What a caller can tell apart: a slot is a settable property to them; a class-level
+    constant (``Dims.MAX_DIMS``, a pybind static property) reads the same either way.
+    """
     value = inspect.getattr_static(cls, name)
-    if isinstance(value, property) or type(value).__name__ == "pybind11_static_property":
+    if type(value).__name__ == "pybind11_static_property" and value.fset is None:
+        return "attribute"
+    if isinstance(value, types.MemberDescriptorType):
+        return "property"
+    if isinstance(value, property):
         return "property" if value.fset is not None else "property_readonly"
     if isinstance(value, (staticmethod, classmethod)) or callable(value):
         return "attribute" if isinstance(value, type) else "method"
