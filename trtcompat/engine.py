@@ -13,7 +13,7 @@ from ._family import Shape
 from .discovery import runtime_info
 from .errors import EngineLoadError, PlanFormatError, RuntimeCreationError
 from .iotensor import IOTensor
-from .plan import MAGIC, PlanInfo, load_problem, plan_info
+from .plan import PlanInfo, describes_plans_of, load_problem, plan_info
 
 __all__ = [
     "create_runtime",
@@ -83,22 +83,19 @@ def _creation_error(
     )
 
 
-def _read_plan(source: str | os.PathLike[str] | bytes | bytearray | memoryview) -> bytes:
+def _read_plan(
+    source: str | os.PathLike[str] | bytes | bytearray | memoryview,
+) -> tuple[bytes, str | None]:
     if isinstance(source, (bytes, bytearray, memoryview)):
-        data = bytes(source)
-        where = "the given bytes"
-    elif isinstance(source, (str, os.PathLike)):
-        where = repr(os.fspath(source))
+        return bytes(source), None
+    if isinstance(source, (str, os.PathLike)):
+        path = os.fspath(source)
         try:
-            with open(source, "rb") as handle:
-                data = handle.read()
+            with open(path, "rb") as handle:
+                return handle.read(), path
         except OSError as err:
-            raise EngineLoadError(f"Cannot read plan file {where}: {err.strerror}.") from err
-    else:
-        raise EngineLoadError(f"Expected a plan path or bytes; got {type(source).__name__}.")
-    if not data:
-        raise EngineLoadError(f"The plan in {where} is empty (0 bytes).")
-    return data
+            raise EngineLoadError(f"Cannot read plan file {path!r}: {err.strerror}.") from err
+    raise EngineLoadError(f"Expected a plan path or bytes; got {type(source).__name__}.")
 
 
 def load_engine(
@@ -114,12 +111,15 @@ def load_engine(
         The ``ICudaEngine``.
 
     Raises:
-        EngineLoadError: unreadable or empty input, or TensorRT refused the plan; carries
-            ``trt_log`` (what TensorRT logged) and ``version``.
+        EngineLoadError: unreadable input; bytes that are no TensorRT plan, or a plan that is
+            truncated or that the installed TensorRT cannot load according to its header
+            (the verdict of :func:`plan_info` / :func:`load_problem`, before any Runtime is
+            created); or TensorRT refused the plan. Carries ``trt_log`` (what TensorRT
+            logged) and ``version``.
         RuntimeCreationError: TensorRT could not create a Runtime (no usable GPU or driver).
         TensorRTNotFoundError: no TensorRT is installed.
     """
-    data = _read_plan(source)
+    data, path = _read_plan(source)
     if runtime is None:
         version: str | None = runtime_info().version
         nothing = "(nothing reached trtcompat's logger)"
@@ -130,7 +130,7 @@ def load_engine(
             "(nothing reached trtcompat's logger: TensorRT logs to the logger of the first "
             "Runtime or Builder of the process, here the one you passed)"
         )
-    header = _check_header(data, version)  # before a Runtime: needs no GPU
+    header = _check_header(data, path, version)  # before a Runtime: needs no GPU
     if runtime is None:
         runtime = create_runtime()
     start = _trtlog.mark()
@@ -163,18 +163,25 @@ def device_memory_size(engine: Any) -> int | None:
     return None
 
 
-def _check_header(data: bytes, version: str | None) -> PlanInfo | None:
-    """Refuses, before TensorRT sees it, a real plan the header proves cannot load here."""
-    if data[:4] != MAGIC:
-        return None  # not a TensorRT plan (or a trtcompat.testing fake): TensorRT decides
+def _check_header(data: bytes, path: str | None, version: str | None) -> PlanInfo | None:
+    """Refuses, before TensorRT sees them, bytes the header proves are no plan (TensorRT
+    checks the same magic first) and a plan the header proves cannot load here; the verdict
+    is the one :func:`plan_info` and ``trtcompat plans`` give."""
+    if version is not None and not describes_plans_of(version):
+        if not data:  # TensorRT-RTX: its plans are not described by the header reader
+            where = repr(path) if path else "the given bytes"
+            raise EngineLoadError(f"The plan in {where} is empty (0 bytes).", version=version)
+        return None
     try:
-        info = plan_info(data)
+        info = plan_info(data, path=path)
     except PlanFormatError as err:
         raise EngineLoadError(str(err), version=version) from None
     problem = load_problem(info, version) if version else None
     if problem:
+        where = repr(path) if path else "the given bytes"
         raise EngineLoadError(
-            f"TensorRT {version} cannot load this plan ({len(data)} bytes): {problem}",
+            f"TensorRT {version} cannot load the plan in {where} ({len(data)} bytes): "
+            f"{problem}",
             version=version,
         )
     return info

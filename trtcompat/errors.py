@@ -16,6 +16,7 @@ __all__ = [
     "DTypeError",
     "DeviceError",
     "EngineLoadError",
+    "EngineSpecError",
     "ExecutionError",
     "InvalidEngineError",
     "LayoutError",
@@ -156,6 +157,10 @@ class ExecutionError(TrtCompatError, RuntimeError):
 
 class ClosedError(TrtCompatError, RuntimeError):
     """A buffer set or Runner used after ``close()``."""
+
+
+class EngineSpecError(TrtCompatError, ValueError):
+    """A ``trtcompat.testing.EngineSpec`` that describes no engine TensorRT could build."""
 
 
 class TrtCompatWarning(UserWarning):

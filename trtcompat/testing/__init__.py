@@ -31,6 +31,7 @@ from types import ModuleType
 from typing import Any
 
 from .. import _detect
+from ..errors import EngineSpecError
 from ._eras import ERAS as _ERA_TABLE
 from ._eras import Era
 from ._faults import FAULT_KINDS, FaultInjectingBackend, FaultKind
@@ -42,6 +43,7 @@ __all__ = [
     "FAULT_KINDS",
     "Compute",
     "EngineSpec",
+    "EngineSpecError",
     "Era",
     "FaultInjectingBackend",
     "FaultKind",
