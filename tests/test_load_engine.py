@@ -55,9 +55,9 @@ def test_a_plan_tensorrt_refuses_quotes_its_log(era: str) -> None:
                    "was built in another process.",)
     assert str(err.value) == (
         f"TensorRT {era_info(era).version} refused the plan built by TensorRT "
-        f"{tc.plan_info(plan).version} ({len(plan)} bytes). Plans only load on the TensorRT "
-        f"version (and GPU) that built them, unless built version-compatible. The runtime "
-        f"said:\n  {log[0]}"
+        f"{tc.plan_info(plan).version} ({len(plan)} bytes). This release built it, so the "
+        f"version is not the reason; a plan also only loads on the GPU model that built it, "
+        f"unless built hardware-compatible. The runtime said:\n  {log[0]}"
     )
 
 

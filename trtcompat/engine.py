@@ -13,7 +13,7 @@ from ._family import Shape
 from .discovery import runtime_info
 from .errors import EngineLoadError, PlanFormatError, RuntimeCreationError
 from .iotensor import IOTensor
-from .plan import PlanInfo, describes_plans_of, load_problem, plan_info
+from .plan import PlanInfo, built_by, describes_plans_of, load_problem, plan_info
 
 __all__ = [
     "create_runtime",
@@ -140,11 +140,20 @@ def load_engine(
         said = _trtlog.lines_since(start)
         text = "\n  ".join(said) if said else nothing
         built = f" built by TensorRT {header.version}" if header and header.version else ""
+        if header is not None and version is not None and built_by(header, version):
+            # Its own release: the version is not the reason; the GPU or the engine may be.
+            why = (
+                "This release built it, so the version is not the reason; a plan also only "
+                "loads on the GPU model that built it, unless built hardware-compatible."
+            )
+        else:
+            why = (
+                "Plans only load on the TensorRT version (and GPU) that built them, unless "
+                "built version-compatible."
+            )
         raise EngineLoadError(
             f"TensorRT {version or '(unknown version)'} refused the plan{built} "
-            f"({len(data)} bytes). "
-            f"Plans only load on the TensorRT version (and GPU) that built them, unless built "
-            f"version-compatible. The runtime said:\n  {text}",
+            f"({len(data)} bytes). {why} The runtime said:\n  {text}",
             trt_log=said,
             version=version,
         )

@@ -21,6 +21,7 @@ __all__ = [
     "HEADER_SIZE",
     "PlanInfo",
     "PlanSection",
+    "built_by",
     "describes_plans_of",
     "load_problem",
     "plan_info",
@@ -260,6 +261,13 @@ def describes_plans_of(runtime_version: str) -> bool:
     ``False`` for TensorRT-RTX, which numbers its releases 1.x."""
     runtime = _triple(runtime_version)
     return runtime is None or runtime[0] >= 8
+
+
+def built_by(info: PlanInfo, runtime_version: str) -> bool:
+    """Whether the header names ``runtime_version``'s release as the one that built the plan
+    (major.minor.patch: TensorRT ignores the build number)."""
+    runtime = _triple(runtime_version)
+    return info.tensorrt_version is not None and info.tensorrt_version[:3] == runtime
 
 
 def load_problem(info: PlanInfo, runtime_version: str) -> str | None:

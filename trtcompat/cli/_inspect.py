@@ -157,13 +157,28 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     except SystemExit as stop:  # argparse has printed the usage; report, do not exit
         return stop.code if isinstance(stop.code, int) else 2
-    header = _header(args.engine)
-    if header is not None and not _has_tensorrt():
+    try:
+        header: PlanInfo | None = plan_info(args.engine)
+        verdict: PlanFormatError | None = None
+    except PlanFormatError as err:
+        header, verdict = None, err
+    if not _has_tensorrt():
+        if verdict is not None:  # the header reader's verdict, as load_engine would give it
+            print(_paragraph(f"trtcompat inspect {args.engine}: {verdict}"), file=sys.stderr)
+            return 2
+        assert header is not None
         # No TensorRT here: the header is all there is to show, and it is worth showing.
         print(
             json.dumps({"path": args.engine, "header": header.as_dict()}, indent=2)
             if args.json
-            else "\n".join([f"Plan: {args.engine}", *header_lines(header)])
+            else "\n".join(
+                [
+                    f"Plan: {args.engine}",
+                    *header_lines(header),
+                    "TensorRT: none installed, so only the header was read "
+                    "(`trtcompat doctor` says why and how to install one).",
+                ]
+            )
         )
         return 0
     try:
@@ -184,14 +199,6 @@ def main(argv: list[str] | None = None) -> int:
         text += "\n\nPlan header:\n" + "\n".join("  " + line for line in header_lines(header))
     print(json.dumps(report, indent=2) if args.json else text)
     return 0
-
-
-def _header(path: str) -> PlanInfo | None:
-    # The header of a real plan (None for anything else: TensorRT explains those).
-    try:
-        return plan_info(path)
-    except PlanFormatError:
-        return None
 
 
 def _has_tensorrt() -> bool:

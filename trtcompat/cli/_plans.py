@@ -26,7 +26,7 @@ import sys
 from typing import Any
 
 from ..errors import PlanFormatError, TrtCompatError
-from ..plan import MAGIC, PlanInfo, load_problem, plan_info
+from ..plan import MAGIC, PlanInfo, built_by, load_problem, plan_info
 
 __all__ = ["header_lines", "main", "triage"]
 
@@ -86,7 +86,7 @@ def triage(root: str, runtime_version: str | None) -> list[dict[str, Any]]:
             problem = load_problem(info, runtime_version)
             if problem:
                 verdict, reason = "no", problem
-            elif info.version == ".".join(runtime_version.split(".")[:3]):
+            elif built_by(info, runtime_version):
                 verdict, reason = "yes", ""
             else:
                 verdict = "maybe"
