@@ -1,10 +1,11 @@
-"""The ``trtcompat`` command line: ``doctor``, ``demo``, ``inspect ENGINE``, ``plans DIR`` and
+"""The ``trtcompat`` command line: ``doctor``, ``demo``, ``inspect ENGINE``, ``plans PATH`` and
 ``scan PATH``."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -65,15 +66,34 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(func=_demo)
     sub.add_parser("inspect", help="ENGINE: a plan's I/O tensors, profiles, device memory")
-    sub.add_parser("plans", help="DIR: which TensorRT built each plan in DIR")
+    sub.add_parser("plans", help="PATH: which TensorRT built each plan in a directory or file")
     sub.add_parser("scan", help="PATH: removed or deprecated TensorRT APIs in Python code")
     return parser
 
 
+#: The exit status when the reader of the output went away (``| head``): the one a process
+#: killed by SIGPIPE reports in the shell (128 + 13), as other command-line tools end.
+EXIT_BROKEN_PIPE = 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the CLI; returns the exit code (0 ok; 1 findings for ``scan`` or no usable
-    TensorRT for ``doctor``; 2 usage errors and engines that cannot be read)."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    TensorRT for ``doctor``; 2 usage errors and engines that cannot be read; 141 when stdout
+    was closed early, as by ``| head``, which ends the command quietly)."""
+    try:
+        code = _dispatch(list(sys.argv[1:] if argv is None else argv))
+        sys.stdout.flush()  # inside the try: a closed pipe fails here, not at exit
+    except BrokenPipeError:
+        # Whatever is still buffered would fail again when Python flushes stdout at exit
+        # and print "Exception ignored ...": point stdout at /dev/null first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return EXIT_BROKEN_PIPE
+    return code
+
+
+def _dispatch(args: list[str]) -> int:
     # scan and inspect own their argument parsing; hand them the rest of the line.
     if args and args[0] == "scan":
         from ..migrate.cli import main as scan_main
