@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 import trtcompat as tc
-from trtcompat.testing._planfile import decode_plan, encode_plan, plan_release
 from trtcompat.testing import ERAS, EngineSpec, TensorSpec, build_engine, era_info, fake_tensorrt
+from trtcompat.testing._planfile import decode_plan, encode_plan, plan_release
 
 ROOT = Path(__file__).resolve().parents[1]
 

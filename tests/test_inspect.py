@@ -12,9 +12,8 @@ import numpy as np
 import pytest
 from _engines import IMPLICIT, OUTPUTS_FIRST, STATIC, TWO_PROFILES
 
-from trtcompat import cli
+from trtcompat import cli, plan_info
 from trtcompat.cli import _inspect as inspect_cmd
-from trtcompat import plan_info
 from trtcompat.errors import InvalidEngineError
 from trtcompat.testing import ERAS, EngineSpec, TensorSpec, build_engine, build_plan, era_info
 

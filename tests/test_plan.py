@@ -12,8 +12,8 @@ from _engines import STATIC
 from _plans import END_OF_PLAN, legacy_plan, sectioned_plan
 
 import trtcompat as tc
-from trtcompat.testing import build_plan
 from trtcompat.plan import PlanSection, load_problem
+from trtcompat.testing import build_plan
 
 
 def test_sectioned_plan_fields(tmp_path: Path) -> None:

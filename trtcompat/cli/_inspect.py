@@ -140,6 +140,27 @@ def _paragraph(message: str) -> str:
     return "\n".join(line.rstrip() for line in message.splitlines() if line.strip())
 
 
+#: ``inspect -h``'s key list: the same keys as the module docstring and docs/CLI.md.
+_EPILOG = """\
+JSON keys (--json):
+  path                the plan file as given
+  tensorrt            {module, version, flavor} of the runtime that read it
+  family              "bindings" or "tensors"
+  name                the engine's name, or null
+  implicit_batch      true for an 8.x implicit-batch engine
+  device_memory_size  bytes of activation memory, or null
+  num_profiles        the number of optimization profiles
+  tensors             [{name, mode, dtype, shape, location, format, is_shape_tensor}]
+  profiles            [{index, inputs: {NAME: {min, opt, max}}}]
+  header              the plan header: {path, size, magic, header_format,
+                      tensorrt_version, tensorrt_build, platform_tag, declared_size,
+                      section_count, sections, serialization_version,
+                      version_compatible, hardware_compatible}
+Without TensorRT installed, only path and header are printed.
+Exit status: 0; 2 when the plan cannot be read (the reason on stderr).
+Details: docs/CLI.md, section "inspect --json"."""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Runs ``trtcompat inspect``; ``argv`` excludes the word ``inspect``.
 
@@ -149,10 +170,13 @@ def main(argv: list[str] | None = None) -> int:
     """
     parser = argparse.ArgumentParser(
         prog="trtcompat inspect",
-        description="Print a TensorRT engine's I/O tensors, profiles and memory needs.",
+        description="Print a TensorRT engine's I/O tensors, profiles and memory needs, and\n"
+        "what its plan header says (which TensorRT built it).",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("engine", metavar="ENGINE", help="a serialized plan (.plan / .engine)")
-    parser.add_argument("--json", action="store_true", help="print JSON (keys: see the docs)")
+    parser.add_argument("--json", action="store_true", help="print JSON (keys below)")
     try:
         args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     except SystemExit as stop:  # argparse has printed the usage; report, do not exit

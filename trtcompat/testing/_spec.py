@@ -143,9 +143,9 @@ class EngineSpec:
         wrong = {n: c for n, c in given.items() if c != self.num_profiles}
         if self.num_profiles < 0 or wrong:
             ranges = ", ".join(f"{n!r} {c}" for n, c in given.items())
-            wanted = (
-                f"num_profiles={self.num_profiles}" if self.num_profiles else "num_profiles left out"
-            )
+            wanted = "num_profiles left out"
+            if self.num_profiles:
+                wanted = f"num_profiles={self.num_profiles}"
             raise EngineSpecError(
                 f"EngineSpec {self.name!r}: {wanted}, but the dynamic inputs give "
                 f"(min, opt, max) ranges for {ranges} profiles. Give every dynamic input one "
