@@ -325,29 +325,29 @@ def test_engine_spec_refuses_a_profile_count_mismatch(
 
 
 def _piped(args: list[str], module: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
-    # A real pipe whose reader takes one line and closes it, as `| head -1` does.
+    # A real pipe whose reader has gone away, as `| head -1` does once it has its line. The
+    # read end is closed before the command starts, so its first write meets the closed
+    # pipe whatever the timing (with `head`, a short output may win the race and fit).
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TRTCOMPAT_TRT_MODULE": module}
-    writer = subprocess.Popen(
-        [sys.executable, "-m", "trtcompat", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=cwd,
-        env=env,
-    )
-    assert writer.stdout is not None and writer.stderr is not None
-    writer.stdout.readline()
-    writer.stdout.close()  # the reader goes away with the rest unread
-    err = writer.stderr.read()
-    writer.stderr.close()
-    code = writer.wait(timeout=120)
-    return subprocess.CompletedProcess(args, code, b"", err)
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "trtcompat", *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            cwd=cwd,
+            env=env,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
 
 
 def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path) -> None:
-    # Enough output that the writes themselves meet the closed pipe, not only the final flush.
-    for k in range(400):
-        (tmp_path / f"m{k:03}.plan").write_bytes(build_plan(PORTABLE, "10"))
-    for args in (["plans", "--json", str(tmp_path)], ["inspect", str(tmp_path / "m000.plan")]):
+    for k in range(3):
+        (tmp_path / f"m{k}.plan").write_bytes(build_plan(PORTABLE, "10"))
+    for args in (["plans", "--json", str(tmp_path)], ["inspect", str(tmp_path / "m0.plan")]):
         done = _piped(args, "trtcompat.testing.era_10", tmp_path)
         assert (done.returncode, done.stderr) == (141, b""), (args, done.stderr.decode())
 
