@@ -321,6 +321,15 @@ def test_engine_spec_refuses_a_profile_count_mismatch(
     assert isinstance(err.value, ValueError) and isinstance(err.value, tc.TrtCompatError)
 
 
+def test_engine_spec_refuses_a_negative_profile_count() -> None:
+    with pytest.raises(EngineSpecError) as err:
+        EngineSpec(PORTABLE.tensors, num_profiles=-1)
+    assert str(err.value) == (
+        "EngineSpec 'fake_engine': num_profiles=-1; give 1 or more, or leave it out to count "
+        "the dynamic inputs' ranges."
+    )
+
+
 # -- the command line -----------------------------------------------------------------------
 
 

@@ -83,15 +83,16 @@ def plan_release(data: Data) -> str:
     """The release a plan's header names, ``"major.minor.patch.build"``.
 
     Raises:
-        FakePlanError: not a plan (no ``ftrt`` magic) or shorter than its header.
+        FakePlanError: shorter than the header, or not a plan (no ``ftrt`` magic).
     """
     head = bytes(data[:HEADER_SIZE])
+    # lean 11.4's order: the length first, then the magic.
+    if len(head) < HEADER_SIZE:
+        raise FakePlanError("Serialization assertion bufferSize >= minBufferSize failed.")
     if head[:4] != MAGIC:
         raise FakePlanError(
             "Serialization assertion magicTagRead == kMAGIC_TAG failed.Magic tag does not match"
         )
-    if len(head) < HEADER_SIZE:
-        raise FakePlanError("Serialization assertion bufferSize >= minBufferSize failed.")
     return ".".join(str(b) for b in head[24:28])
 
 

@@ -135,13 +135,18 @@ class EngineSpec:
     device_memory_size: int = 1 << 20
 
     def __post_init__(self) -> None:
+        if self.num_profiles < 0:
+            raise EngineSpecError(
+                f"EngineSpec {self.name!r}: num_profiles={self.num_profiles}; give 1 or more, "
+                f"or leave it out to count the dynamic inputs' ranges."
+            )
         given = {t.name: len(t.profiles) for t in self.tensors if t.is_input and t.profiles}
         counts = sorted(set(given.values()))
         if self.num_profiles == 0 and len(counts) <= 1:
             object.__setattr__(self, "num_profiles", counts[0] if counts else 1)
             return
         wrong = {n: c for n, c in given.items() if c != self.num_profiles}
-        if self.num_profiles < 0 or wrong:
+        if wrong:
             ranges = ", ".join(f"{n!r} {c}" for n, c in given.items())
             wanted = "num_profiles left out"
             if self.num_profiles:
