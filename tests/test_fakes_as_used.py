@@ -133,7 +133,7 @@ def test_a_plan_with_callables_names_why_it_cannot_travel() -> None:
         compute=lambda feed: {"y": feed["x"]},
     )
     # The registry of callables is per process; an unknown key is what another process sees.
-    plan = build_engine(spec, "10").serialize().replace(b'"key": "', b'"key": "elsewhere-')
+    plan = bytes(build_engine(spec, "10").serialize()).replace(b'"key": "', b'"key": "elsewhere-')
     with fake_tensorrt("10"), pytest.raises(
         tc.EngineLoadError,
         match="built in another process from an EngineSpec with compute= or launch=",

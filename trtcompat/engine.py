@@ -84,10 +84,7 @@ def _creation_error(
 
 
 def _read_plan(source: str | os.PathLike[str] | bytes | bytearray | memoryview) -> bytes:
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        data = bytes(source)
-        where = "the given bytes"
-    elif isinstance(source, (str, os.PathLike)):
+    if isinstance(source, (str, os.PathLike)):
         where = repr(os.fspath(source))
         try:
             with open(source, "rb") as handle:
@@ -95,7 +92,16 @@ def _read_plan(source: str | os.PathLike[str] | bytes | bytearray | memoryview) 
         except OSError as err:
             raise EngineLoadError(f"Cannot read plan file {where}: {err.strerror}.") from err
     else:
-        raise EngineLoadError(f"Expected a plan path or bytes; got {type(source).__name__}.")
+        # bytes, or any buffer: what engine.serialize() and build_serialized_network() return
+        # is an IHostMemory, which has the buffer protocol but no len() and is no bytes.
+        try:
+            data = bytes(memoryview(source))
+        except TypeError:
+            raise EngineLoadError(
+                f"Expected a plan path, bytes or a buffer (such as engine.serialize()'s "
+                f"IHostMemory); got {type(source).__name__}."
+            ) from None
+        where = "the given bytes"
     if not data:
         raise EngineLoadError(f"The plan in {where} is empty (0 bytes).")
     return data
@@ -107,7 +113,8 @@ def load_engine(
     """Deserializes a plan with the installed TensorRT (or the given ``trt.Runtime``).
 
     Args:
-        source: A path to a ``.plan``/``.engine`` file, or its bytes.
+        source: A path to a ``.plan``/``.engine`` file, or its bytes (any object with the
+            buffer protocol, such as the ``IHostMemory`` of ``engine.serialize()``).
         runtime: A ``Runtime`` to use; by default :func:`create_runtime` makes one.
 
     Returns:
