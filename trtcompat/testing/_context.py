@@ -29,7 +29,7 @@ def _calls_async(version: str) -> bool:
 class ContextCore(Sealed):
     """State and the execution core shared by every era's context class (all private)."""
 
-    __slots__ = ("_engine", "_model", "_name", "_profile", "_shapes", "_addresses", "_allocators")
+    __slots__ = ("_addresses", "_allocators", "_engine", "_model", "_name", "_profile", "_shapes")
     _engine: Any
     _model: EngineModel
     _name: str
@@ -37,6 +37,8 @@ class ContextCore(Sealed):
     _shapes: dict[tuple[int, str], tuple[int, ...]]
     _addresses: dict[str, int]
     _allocators: dict[str, Any]
+    #: The module's IOutputAllocator (set per module by ``_module``), for pybind's type check.
+    _output_allocator_base: type | None = None
 
     @classmethod
     def _create(cls, engine: Any, model: EngineModel) -> Any:

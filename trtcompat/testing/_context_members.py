@@ -70,8 +70,8 @@ class _Pool(ContextCore):
     # pyCore.cpp release/8.4, 8.6: "batch_size"_a = 1, "bindings"_a, "stream_handle"_a: only
     # batch_size has a default (pybind accepts a required argument after a defaulted one).
     def execute(self, batch_size: int = 1, bindings: Sequence[int] = _REQUIRED) -> bool:
-        self._model.warn("IExecutionContext", "execute")
         _require("execute", bindings=bindings)
+        self._model.warn("IExecutionContext", "execute")
         return self._execute_list(
             bindings, batch_size if self._model.spec.implicit_batch else None, 0
         )
@@ -83,8 +83,8 @@ class _Pool(ContextCore):
         stream_handle: int = _REQUIRED,
         input_consumed: Any = None,
     ) -> bool:
-        self._model.warn("IExecutionContext", "execute_async")
         _require("execute_async", bindings=bindings, stream_handle=stream_handle)
+        self._model.warn("IExecutionContext", "execute_async")
         implicit = self._model.spec.implicit_batch
         return self._execute_list(bindings, batch_size if implicit else None, stream_handle)
 
@@ -132,8 +132,8 @@ class _Pool(ContextCore):
     def set_output_allocator(self, name: str, output_allocator: Any) -> bool:
         # pybind takes an IOutputAllocator of this module or None (unsets): a duck-typed
         # object is TypeError (observed on 8.6.1 / 10.16 / 11.4).
-        base = self._model.module.IOutputAllocator
-        if output_allocator is not None and not isinstance(output_allocator, base):
+        base = type(self)._output_allocator_base
+        if output_allocator is not None and not (base and isinstance(output_allocator, base)):
             raise TypeError(
                 "set_output_allocator(): incompatible function arguments: output_allocator "
                 f"must be an IOutputAllocator or None, got {output_allocator!r}"

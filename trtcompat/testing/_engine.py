@@ -8,7 +8,12 @@ from .._dtypes import bits_of
 from ._model import EngineModel, binding_name
 from ._pybind_like import Sealed, host_memory
 
-__all__ = ["ENGINE_MEMBERS", "ENGINE_MEMBERS_BEFORE_10", "EngineCore"]
+__all__ = [
+    "CREATE_CONTEXT_BEFORE_10_12",
+    "ENGINE_MEMBERS",
+    "ENGINE_MEMBERS_BEFORE_10",
+    "EngineCore",
+]
 
 _NO_ARG: Any = object()
 
@@ -263,6 +268,17 @@ class _Before10(EngineCore):
     def create_execution_context(self) -> Any:
         return self._create_context()
 
+
+class _Before10_12(EngineCore):
+    """10.0-10.11: one overload, ``(strategy)``; ``runtime_config`` came with IRuntimeConfig."""
+
+    def create_execution_context(self, strategy: Any = None) -> Any:
+        del strategy
+        return self._create_context()
+
+
+#: ``create_execution_context`` of 10.0-10.11.
+CREATE_CONTEXT_BEFORE_10_12 = _Before10_12.create_execution_context
 
 #: Per-era replacements of ``ENGINE_MEMBERS`` for the eras before 10.0.
 ENGINE_MEMBERS_BEFORE_10: dict[str, Any] = {

@@ -15,7 +15,12 @@ import numpy as np
 from .._dtypes import BITS
 from ._context import ContextCore
 from ._context_members import CONTEXT_MEMBERS, PROFILE_RO, PROFILE_RW
-from ._engine import ENGINE_MEMBERS, ENGINE_MEMBERS_BEFORE_10, EngineCore
+from ._engine import (
+    CREATE_CONTEXT_BEFORE_10_12,
+    ENGINE_MEMBERS,
+    ENGINE_MEMBERS_BEFORE_10,
+    EngineCore,
+)
 from ._eras import ERAS, Era
 from ._model import EngineModel, release_has
 from ._pybind_like import (
@@ -138,6 +143,10 @@ def make_module(era_key: str, name: str = "tensorrt") -> types.ModuleType:
         else {**ENGINE_MEMBERS, **ENGINE_MEMBERS_BEFORE_10}
     )
     engine_dict = {n: members[n] for n in era.engine_members}
+    if era.has_tensors and not era.has_bindings and not release_has(
+        "ICudaEngine", "create_runtime_config", era.version
+    ):
+        engine_dict["create_execution_context"] = CREATE_CONTEXT_BEFORE_10_12
     engine_dict.update(__module__=name, __slots__=())
     mod.ICudaEngine = type("ICudaEngine", (EngineCore,), engine_dict)  # type: ignore[attr-defined]
     context_dict = {n: CONTEXT_MEMBERS[n] for n in era.context_members if n in CONTEXT_MEMBERS}
@@ -147,13 +156,13 @@ def make_module(era_key: str, name: str = "tensorrt") -> types.ModuleType:
     mod.IHostMemory = _host_memory_class(mod, name)  # type: ignore[attr-defined]
     # Every real tensorrt/__init__.py (8.4.3, 8.6.1, 10.x, 11.x) patches deprecated, no-op
     # context managers on these (observed on 8.6.1 / 10.16 / 11.4; 8.4.3: the source).
-    for cls in (mod.Runtime, mod.ICudaEngine, mod.IExecutionContext, mod.IHostMemory):
+    patched = (mod.Runtime, mod.ICudaEngine, mod.IExecutionContext, mod.IHostMemory, mod.ILogger)
+    for cls in patched:
         setattr(cls, "__enter__", deprecated_enter)  # noqa: B010  (a class made above)
         setattr(cls, "__exit__", noop_exit)  # noqa: B010
-    mod.ILogger.__enter__ = deprecated_enter  # type: ignore[attr-defined]
-    mod.ILogger.__exit__ = noop_exit  # type: ignore[attr-defined]
     if era.has_tensors:
         mod.IOutputAllocator = _output_allocator(era, name)  # type: ignore[attr-defined]
+        mod.IExecutionContext._output_allocator_base = mod.IOutputAllocator
     mod.nptype = _nptype(era)  # type: ignore[attr-defined]
     mod.volume = lambda iterable: math.prod(iterable)  # type: ignore[attr-defined]
     return mod
@@ -193,7 +202,7 @@ def _loggers(name: str) -> tuple[type, type]:
 
 def _runtime_class(mod: types.ModuleType, era: Era, name: str) -> type:
     class Runtime(Sealed):
-        __slots__ = ("_logger", "_max_threads", "_host_code")
+        __slots__ = ("_host_code", "_logger", "_max_threads")
 
         def __init__(self, logger: Any) -> None:
             # pybind checks the argument's type: an ILogger of this module, nothing else
@@ -255,14 +264,11 @@ def _runtime_class(mod: types.ModuleType, era: Era, name: str) -> type:
                     return _deserialize(self, bytes(memoryview(serialized_engine)))
                 except TypeError:
                     pass
-            if len(given) == 1 and "stream_reader" in given and readers[0] is not None:
-                if isinstance(stream_reader, readers[0]):
-                    return _deserialize(self, _read_all(stream_reader.read))
-            if len(given) == 1 and "stream_reader_v2" in given and readers[1] is not None:
-                if isinstance(stream_reader_v2, readers[1]):
-                    return _deserialize(
-                        self, _read_all(lambda size: stream_reader_v2.read(size, 0))
-                    )
+            v1, v2 = readers
+            if len(given) == 1 and v1 is not None and isinstance(stream_reader, v1):
+                return _deserialize(self, _read_all(stream_reader.read))
+            if len(given) == 1 and v2 is not None and isinstance(stream_reader_v2, v2):
+                return _deserialize(self, _read_all(lambda size: stream_reader_v2.read(size, 0)))
             accepted = ["serialized_engine: buffer"] + [
                 f"{key}: {cls.__name__}"
                 for key, cls in zip(("stream_reader", "stream_reader_v2"), readers)

@@ -107,11 +107,13 @@ class _NotIterable(enum.EnumMeta):
 
 def pybind_enum(name: str, members: Iterable[tuple[str, int]]) -> type[PybindEnum]:
     """A fake ``py::enum_`` class called ``name``."""
-    made: type[PybindEnum] = PybindEnum(name, list(members))  # type: ignore[assignment]
+    functional: Any = PybindEnum  # the functional API, which the stubs do not describe
+    made: Any = functional(name, list(members))
     # Swap in the metaclass that refuses iteration once the members exist (the functional
     # API iterates while it builds the class).
     made.__class__ = _NotIterable
-    return made
+    enum_class: type[PybindEnum] = made
+    return enum_class
 
 
 class Dims(Sealed):
@@ -224,6 +226,11 @@ def _not_iterable(self: Any) -> Any:
     raise TypeError("'IHostMemory' object is not iterable")
 
 
+def _no_new_attribute(self: Any, name: str, value: Any) -> None:
+    # ctypes instances have a __dict__; pybind's IHostMemory has none.
+    raise AttributeError(f"'IHostMemory' object has no attribute {name!r}")
+
+
 @lru_cache(maxsize=256)
 def _sized(base: type, size: int) -> type:
     # A ctypes array gives the buffer protocol on every Python (``__buffer__`` is 3.12+); the
@@ -238,6 +245,7 @@ def _sized(base: type, size: int) -> type:
             "__getitem__": _not_subscriptable,
             "__setitem__": _not_subscriptable,
             "__iter__": _not_iterable,
+            "__setattr__": _no_new_attribute,
         },
     )
 
