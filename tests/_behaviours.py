@@ -260,7 +260,9 @@ def check_dims_slices_are_tuples(trt: ModuleType) -> None:
     """Harsher 7: a slice of a Dims is a tuple; an index an int; out of range IndexError."""
     dims = trt.Dims([4, 5, 6])
     assert dims[0:2] == (4, 5) and type(dims[0:2]) is tuple
-    assert dims[::-1] == (6, 5, 4)
+    assert dims[1:] == (5, 6) and dims[::2] == (4, 6)
+    # Not probed here: a reversed slice, which 8.6.1 refuses (IndexError) and 10.16 / 11.4
+    # answer with a tuple of NULL pointers (test_fake_behaviours.py tests the fake).
     assert dims[-1] == 6 and type(dims[-1]) is int
     with pytest.raises(IndexError):
         dims[3]

@@ -100,6 +100,15 @@ def test_engine_and_context_take_no_new_attributes(era: str) -> None:
             instance.debug_synk = True
 
 
+@pytest.mark.parametrize("era", ERAS)
+def test_reversed_dims_slice_is_refused(era: str) -> None:
+    """pyFoundationalTypes.cpp dims_getter_slice checks ``stop <= nbDims`` with an unsigned
+    stop, so a negative step never works: observed IndexError on 8.6.1, a tuple of NULL
+    pointers on 10.16.1.11 / 11.4.0.106 (not probed by the oracle: it corrupts memory)."""
+    with pytest.raises(IndexError, match="Out of bounds"):
+        make_module(era).Dims([1, 2, 3])[::-1]
+
+
 @pytest.mark.parametrize("era", TENSOR_ERAS)
 def test_unknown_tensor_shape_is_an_invalid_dims(era: str) -> None:
     """Item 2. NvInferRuntime.h (8.5 .. 11.x) ICudaEngine::getTensorShape: "or Dims{-1, {}}

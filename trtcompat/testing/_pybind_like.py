@@ -150,6 +150,11 @@ class Dims(Sealed):
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice):
+            if index.step is not None and index.step < 0:
+                # The real getter checks ``stop <= nbDims`` on an unsigned stop: 8.6.1 refuses
+                # a reversed slice (IndexError); 10.16 / 11.4 return a tuple of NULL
+                # pointers that crashes later. The fake refuses it as 8.6.1 does.
+                raise IndexError("Out of bounds")
             return tuple(self._dims[index])
         position = int(index) + self._nb_dims if int(index) < 0 else int(index)
         if not 0 <= position < self._nb_dims:
