@@ -345,3 +345,17 @@ def test_execute_takes_its_arguments(era: str) -> None:
         assert context.execute(bindings=[x.ctypes.data, y.ctypes.data])
         assert context.execute_async(1, [x.ctypes.data, y.ctypes.data], 0)
     assert (y == 2).all()
+
+
+# -- trtcompat under the real behaviour --------------------------------------------------------
+
+
+def test_tensor_shape_of_an_unknown_name_is_an_error(era: str, trt: ModuleType) -> None:
+    """TensorRT answers an unknown name with a Dims of nbDims -1, which iterates as ``()``:
+    trtcompat used to return that empty shape; it raises UnknownTensorError."""
+    import trtcompat as tc
+
+    context = build_engine(STATIC, era, trt).create_execution_context()
+    with pytest.raises(tc.UnknownTensorError, match="'nope'"):
+        tc.tensor_shape(context, "nope")
+    assert tc.tensor_shape(context, "x") == (2, 3)

@@ -6,6 +6,7 @@ observe on the real module, each citing its source).
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -55,9 +56,14 @@ CHECKS_WITH_STDERR = [
 ]
 
 
+_CONTRACT = Path(__file__).with_name("conftest.py")
+
+
 @pytest.fixture(params=["fake", "real"])
 def module(request: pytest.FixtureRequest) -> ModuleType:
     """The real module of the oracle release, or the fake of that release."""
+    if not _CONTRACT.exists():  # the oracle session's fixtures (real_trt, ...) live there
+        pytest.skip(f"{_CONTRACT.name} of the oracle session is missing: no real module")
     fixture = "real_trt" if request.param == "real" else "fake_trt_for_release"
     found: ModuleType = request.getfixturevalue(fixture)
     return found

@@ -26,7 +26,6 @@ from ._model import EngineModel, release_has
 from ._pybind_like import (
     Dims,
     IHostMemoryBase,
-    PybindEnum,
     PybindType,
     Sealed,
     deprecated_enter,
@@ -57,12 +56,7 @@ _NO_ARG: Any = object()
 _SEVERITIES = ("INTERNAL_ERROR", "ERROR", "WARNING", "INFO", "VERBOSE")
 
 
-class _Severity(PybindEnum):
-    INTERNAL_ERROR = 0
-    ERROR = 1
-    WARNING = 2
-    INFO = 3
-    VERBOSE = 4
+_Severity: Any = pybind_enum("Severity", [(name, i) for i, name in enumerate(_SEVERITIES)])
 
 
 def _enum(name: str, members: Iterable[str]) -> type[enum.Enum]:
