@@ -359,3 +359,17 @@ def test_tensor_shape_of_an_unknown_name_is_an_error(era: str, trt: ModuleType) 
     with pytest.raises(tc.UnknownTensorError, match="'nope'"):
         tc.tensor_shape(context, "nope")
     assert tc.tensor_shape(context, "x") == (2, 3)
+
+
+def test_plan_info_reads_any_buffer() -> None:
+    """``serialize()`` / ``build_serialized_network()`` give an IHostMemory (a buffer, no
+    bytes): plan_info reads any buffer as it reads bytes; a non-buffer is a typed error."""
+    from _plans import sectioned_plan
+
+    import trtcompat as tc
+
+    data = sectioned_plan()
+    for buffer in (np.frombuffer(data, np.uint8), memoryview(data), bytearray(data)):
+        assert tc.plan_info(buffer) == tc.plan_info(data)
+    with pytest.raises(tc.PlanFormatError, match=r"bytes or a buffer .*; got list\.$"):
+        tc.plan_info([1, 2])  # type: ignore[arg-type]

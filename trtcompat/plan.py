@@ -141,7 +141,13 @@ def _read(source: Source) -> tuple[bytes, str | None]:
                 return handle.read(), path
         except OSError as err:
             raise PlanFormatError(f"Cannot read plan file {path!r}: {err.strerror}.") from err
-    raise PlanFormatError(f"Expected a plan path or bytes; got {type(source).__name__}.")
+    try:  # any buffer: engine.serialize() returns an IHostMemory, which is no bytes
+        return bytes(memoryview(source)), None
+    except TypeError:
+        raise PlanFormatError(
+            f"Expected a plan path, bytes or a buffer (such as engine.serialize()'s "
+            f"IHostMemory); got {type(source).__name__}."
+        ) from None
 
 
 def _sections(data: bytes, count: int) -> tuple[PlanSection, ...] | None:
