@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import struct
 from dataclasses import dataclass
-from typing import Union
+from typing import Any, Union
 
 from .errors import PlanFormatError, PlanTruncatedError
 
@@ -131,7 +131,7 @@ class PlanInfo:
         }
 
 
-def _read(source: Source) -> tuple[bytes, str | None]:
+def _read(source: Any) -> tuple[bytes, str | None]:  # a Source, or any buffer
     if isinstance(source, (bytes, bytearray, memoryview)):
         return bytes(source), None
     if isinstance(source, (str, os.PathLike)):
