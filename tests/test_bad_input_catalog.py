@@ -373,7 +373,7 @@ CATALOG: tuple[Case, ...] = (
         lambda ctx: tc.load_engine(42),  # type: ignore[arg-type]
         tc.EngineLoadError,
         RuntimeError,
-        r"^Expected a plan path or bytes; got int\.$",
+        r"^Expected a plan path, bytes or a buffer \(such as engine\.serialize\(\)'s IHostMemory\); got int\.$",
     ),
     fails(
         "plan-built-by-an-older-release",

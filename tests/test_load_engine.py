@@ -179,8 +179,16 @@ def test_empty_and_missing_files(era: str, tmp_path: Path) -> None:
 
 
 def test_wrong_source_type(era: str) -> None:
-    with pytest.raises(tc.EngineLoadError, match=r"^Expected a plan path or bytes; got int\.$"):
+    with pytest.raises(tc.EngineLoadError, match=r"^Expected a plan path, bytes or a buffer \(such as engine\.serialize\(\)'s IHostMemory\); got int\.$"):
         tc.load_engine(42)  # type: ignore[arg-type]
+
+
+def test_plan_from_serialize_loads(era: str) -> None:
+    # serialize() returns an IHostMemory (a buffer without len()), not bytes.
+    hmem = tc.load_engine(build_plan(STATIC, era)).serialize()
+    with pytest.raises(TypeError):
+        len(hmem)
+    assert tc.io_tensors(tc.load_engine(hmem))
 
 
 def test_with_a_given_runtime(era: str, trt: object) -> None:

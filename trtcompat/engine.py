@@ -86,8 +86,6 @@ def _creation_error(
 def _read_plan(
     source: str | os.PathLike[str] | bytes | bytearray | memoryview,
 ) -> tuple[bytes, str | None]:
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        return bytes(source), None
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
         try:
@@ -95,7 +93,15 @@ def _read_plan(
                 return handle.read(), path
         except OSError as err:
             raise EngineLoadError(f"Cannot read plan file {path!r}: {err.strerror}.") from err
-    raise EngineLoadError(f"Expected a plan path or bytes; got {type(source).__name__}.")
+    # bytes, or any buffer: what engine.serialize() and build_serialized_network() return
+    # is an IHostMemory, which has the buffer protocol but no len() and is no bytes.
+    try:
+        return bytes(memoryview(source)), None
+    except TypeError:
+        raise EngineLoadError(
+            f"Expected a plan path, bytes or a buffer (such as engine.serialize()'s "
+            f"IHostMemory); got {type(source).__name__}."
+        ) from None
 
 
 def load_engine(
@@ -104,7 +110,8 @@ def load_engine(
     """Deserializes a plan with the installed TensorRT (or the given ``trt.Runtime``).
 
     Args:
-        source: A path to a ``.plan``/``.engine`` file, or its bytes.
+        source: A path to a ``.plan``/``.engine`` file, or its bytes (any object with the
+            buffer protocol, such as the ``IHostMemory`` of ``engine.serialize()``).
         runtime: A ``Runtime`` to use; by default :func:`create_runtime` makes one.
 
     Returns:

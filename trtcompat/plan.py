@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import struct
 from dataclasses import dataclass
-from typing import Union
+from typing import Any, Union
 
 from .errors import PlanFormatError, PlanTruncatedError
 
@@ -144,7 +144,7 @@ class PlanInfo:
         }
 
 
-def _read(source: Source) -> tuple[bytes, str | None]:
+def _read(source: Any) -> tuple[bytes, str | None]:  # a Source, or any buffer
     if isinstance(source, (bytes, bytearray, memoryview)):
         return bytes(source), None
     if isinstance(source, (str, os.PathLike)):
@@ -154,7 +154,13 @@ def _read(source: Source) -> tuple[bytes, str | None]:
                 return handle.read(), path
         except OSError as err:
             raise PlanFormatError(f"Cannot read plan file {path!r}: {err.strerror}.") from err
-    raise PlanFormatError(f"Expected a plan path or bytes; got {type(source).__name__}.")
+    try:  # any buffer: engine.serialize() returns an IHostMemory, which is no bytes
+        return bytes(memoryview(source)), None
+    except TypeError:
+        raise PlanFormatError(
+            f"Expected a plan path, bytes or a buffer (such as engine.serialize()'s "
+            f"IHostMemory); got {type(source).__name__}."
+        ) from None
 
 
 def _sections(data: bytes, count: int) -> tuple[PlanSection, ...] | None:

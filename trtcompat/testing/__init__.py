@@ -84,12 +84,17 @@ def build_plan(spec: EngineSpec, era: str) -> bytes:
     return plan_from_spec(spec, era_info(era).version)
 
 
-class _CollectingLogger:
-    def __init__(self) -> None:
-        self.messages: list[str] = []
+def _collecting_logger(trt: ModuleType) -> Any:
+    # A subclass of the module's own ILogger, as Runtime() takes nothing else.
+    class CollectingLogger(trt.ILogger):  # type: ignore[name-defined,misc]
+        def __init__(self) -> None:
+            trt.ILogger.__init__(self)
+            self.messages: list[str] = []
 
-    def log(self, severity: Any, msg: str) -> None:
-        self.messages.append(msg)
+        def log(self, severity: Any, msg: str) -> None:
+            self.messages.append(msg)
+
+    return CollectingLogger()
 
 
 # The fakes fake_tensorrt() has installed, innermost last.
@@ -113,7 +118,7 @@ def build_engine(spec: EngineSpec, era: str, module: ModuleType | None = None) -
     key = era_info(era).key
     installed = [m for m in _INSTALLED if era_of(m) == key]
     trt = module if module is not None else (installed[-1] if installed else make_module(key))
-    logger = _CollectingLogger()
+    logger = _collecting_logger(trt)
     engine = trt.Runtime(logger).deserialize_cuda_engine(build_plan(spec, era))
     if engine is None:
         raise ValueError("; ".join(logger.messages) or "the fake runtime refused the plan")
