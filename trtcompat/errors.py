@@ -20,6 +20,7 @@ __all__ = [
     "InvalidEngineError",
     "LayoutError",
     "MissingInputError",
+    "OptionError",
     "PlanFormatError",
     "PlanTruncatedError",
     "ProfileError",
@@ -156,6 +157,10 @@ class ExecutionError(TrtCompatError, RuntimeError):
 
 class ClosedError(TrtCompatError, RuntimeError):
     """A buffer set or Runner used after ``close()``."""
+
+
+class OptionError(TrtCompatError, ValueError):
+    """A keyword argument given a value outside the ones it takes (``Runner(outputs=...)``)."""
 
 
 class TrtCompatWarning(UserWarning):

@@ -10,6 +10,7 @@ launch.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, Union
 
@@ -19,7 +20,14 @@ from numpy.typing import NDArray
 from .._dispatch import family_for
 from .._family import Shape, explain_failure
 from ..backends import Backend, GraphReplay
-from ..errors import ClosedError, DTypeError, ExecutionError, ShapeError
+from ..errors import (
+    ClosedError,
+    DTypeError,
+    ExecutionError,
+    OptionError,
+    ProfileError,
+    ShapeError,
+)
 from ._arrays import fingerprint_for
 from ._feed import InputSlot, check_names, choose_profile
 from ._graphs import GraphCache
@@ -207,6 +215,20 @@ def _unpacking(
     return results
 
 
+def _profile_index(profile: Any, count: int) -> int:
+    """``profile`` as an int index (numpy integers too); ProfileError for anything else."""
+    try:
+        if isinstance(profile, bool):
+            raise TypeError
+        return operator.index(profile)
+    except TypeError:
+        raise ProfileError(
+            f"Runner(profile={profile!r}): profile takes an optimization profile index "
+            f"(0..{count - 1} for this engine) or 'auto' (for each call, a profile whose range "
+            "holds its shapes)."
+        ) from None
+
+
 class Runner:
     """Runs an engine on any TensorRT: ``Runner(engine).infer({"x": array}) -> {"y": array}``.
 
@@ -243,16 +265,20 @@ class Runner:
         copy_outputs: bool = True,
         family: str | None = None,
     ) -> None:
-        if outputs not in ("host", "device"):
-            raise ValueError(f"outputs must be 'host' or 'device'; got {outputs!r}.")
+        if not isinstance(outputs, str) or outputs not in ("host", "device"):
+            raise OptionError(
+                f"Runner(outputs={outputs!r}): outputs takes 'host' (numpy arrays) or 'device' "
+                "(the backend's device arrays, zero-copy)."
+            )
         self._closed = True  # until everything below exists
         fam = self._family = family_for(engine, family)
         count = fam.num_profiles(engine)
-        auto = profile == "auto"
+        auto = isinstance(profile, str) and profile == "auto"
+        index = 0 if auto else _profile_index(profile, count)
         if not auto:
             from .._family import check_profile
 
-            check_profile(engine, int(profile))
+            check_profile(engine, index)
         self.engine = engine
         self.backend = choose_backend(backend, device)
         self.outputs_kind: OutputKind = outputs
@@ -269,7 +295,7 @@ class Runner:
         # leaves profile 0 to that context.
         held = fam.active_profile(context) < 0
         self._candidates = [k for k in range(count) if not (auto and held and k == 0)]
-        start = int(profile) if not auto else (self._candidates or [0])[0]
+        start = index if not auto else (self._candidates or [0])[0]
         try:
             if fam.active_profile(context) != start:
                 fam.set_profile(context, start, stream)
