@@ -32,6 +32,7 @@ from ._arrays import fingerprint_for
 from ._feed import InputSlot, check_names, choose_profile
 from ._graphs import GraphCache
 from ._hostmem import host_array
+from ._out import check_out, check_out_shape, check_static_shapes
 from ._output_allocator import DataDependentOutputs
 from ._streamops import Copy, active_check, round_trip, stream_ops, translate
 from ._subbyte import fed_shape, is_packed, pack_into, packed_form, unpack
@@ -325,6 +326,7 @@ class Runner:
         #: Inputs whose host bytes are packed (INT4, FP4): fed as ml_dtypes or packed uint8.
         self._packed = frozenset(t.name for t in self.tensors if t.is_input and is_packed(t))
         self._output_names = [t.name for t in self.tensors if not t.is_input]
+        self._output_tensors = {t.name: t for t in self.tensors if not t.is_input}
         self._names = tuple(t.name for t in self.tensors)
         self._dds = DataDependentOutputs(engine, fam, buffers, cuda_graph)
         with self.backend.activate():
@@ -378,11 +380,33 @@ class Runner:
             raise ClosedError("This Runner was closed; create a new one.")
 
     # -- the hot path ----------------------------------------------------------------------
-    def infer(self, feed: Mapping[str, Any]) -> dict[str, Any]:
-        """Runs one inference synchronously: ``{input name: array}`` -> ``{output name: array}``."""
+    def infer(
+        self, feed: Mapping[str, Any], out: Mapping[str, NDArray[Any]] | None = None
+    ) -> dict[str, Any]:
+        """Runs one inference synchronously: ``{input name: array}`` -> ``{output name: array}``.
+
+        Args:
+            feed: One array per input, by name.
+            out: Numpy arrays to write outputs into, by output name (as numpy ufuncs' ``out=``;
+                any subset of the outputs): each must have the output's dtype and its shape for
+                this call, be C-contiguous and writable. The result maps those names to these
+                very arrays; no new array is made for them, whatever ``copy_outputs`` says.
+                Outputs not named come back as usual. Only for ``outputs="host"``.
+
+        Raises:
+            DTypeError, LayoutError, ShapeError, UnknownTensorError: a bad ``out`` (naming the
+                output, what it needs and what was given); nothing is written into it then. A
+                data-dependent output's shape is known only after the run, so an ``out`` of
+                another shape for it is refused after the run, before anything is written.
+            OptionError: ``out`` with ``outputs="device"``.
+        """
         call = self._warm
-        if call is not None and type(feed) is dict and len(feed) == self._arity and (
-            self._is_active()
+        if (
+            call is not None
+            and out is None
+            and type(feed) is dict
+            and len(feed) == self._arity
+            and self._is_active()
         ):
             try:  # a warm call on an active device: one frame of work, no device switch
                 found = call(feed)
@@ -397,8 +421,55 @@ class Runner:
         self._check_open()
         if type(feed) is not dict or feed.keys() != self._input_names:
             check_names(feed, self._inputs, self._output_names)
+        if out is not None:
+            return self._infer_into(feed, out)
         with self.backend.activate():  # one device switch for the whole round trip
             return self._infer(feed)
+
+    def _infer_into(self, feed: Mapping[str, Any], out: Any) -> dict[str, Any]:
+        """``infer(feed, out=out)``: outputs named in ``out`` written into the caller's arrays."""
+        targets = check_out(out, self._output_tensors, self._inputs, self.outputs_kind)
+        if self._is_active():
+            plan = self._enqueue_checked(feed, "Runner.infer", targets)
+            return self._finish_into(plan, targets)
+        with self.backend.activate():
+            plan = self._enqueue_checked(feed, "Runner.infer", targets)
+            return self._finish_into(plan, targets)
+
+    def _finish_into(self, plan: _Plan, targets: Mapping[str, Any]) -> dict[str, Any]:
+        """Waits for ``plan``'s work; copies the outputs in ``targets`` out of pinned memory
+        into those arrays (the others as :meth:`_finish` returns them)."""
+        try:
+            self._ops.synchronize()
+        except self._errors as exc:
+            raise translate(self.backend, exc, "Runner.infer") from exc
+        for name, target in targets.items():  # data-dependent shapes are known only now
+            check_out_shape(name, target, plan.outputs[name])
+        views = dict(plan.arrays)
+        copy = self.copy_outputs
+        found: dict[str, Any] = {}
+        for name in self._output_names:
+            shape = plan.outputs[name]
+            view = views.get(name)
+            mem = self.buffers[name]
+            if view is None:  # data-dependent: sized by this run
+                nbytes = mem.tensor.nbytes(shape)
+                bits = mem.tensor.bits_per_element
+                view = host_array(mem.host_ptr, nbytes, mem.dtype, shape, bits)
+            target = targets.get(name)
+            if is_packed(mem.tensor):
+                value = unpack(view, shape, mem.dtype)
+            elif target is None:
+                value = view.copy() if copy else view
+            else:
+                value = view
+            if target is None:
+                found[name] = value
+                continue
+            if target is not value:  # a pinned view passed back is already written
+                np.copyto(target, value)
+            found[name] = target
+        return found
 
     def _infer(self, feed: Mapping[str, Any]) -> dict[str, Any]:
         """``infer`` on the device: any plan, made or switched to as ``feed`` needs."""
@@ -419,10 +490,12 @@ class Runner:
         with self.backend.activate():
             self._pending = self._enqueue_checked(feed, "Runner.infer_async")
 
-    def _enqueue_checked(self, feed: Mapping[str, Any], what: str) -> _Plan:
+    def _enqueue_checked(
+        self, feed: Mapping[str, Any], what: str, out: Mapping[str, Any] | None = None
+    ) -> _Plan:
         """:meth:`_enqueue`, the library's errors raised as typed ones naming ``what``."""
         try:
-            return self._enqueue(feed)
+            return self._enqueue(feed, out)
         except self._errors as exc:
             raise translate(self.backend, exc, what) from exc
 
@@ -449,10 +522,12 @@ class Runner:
             return self._data_dependent_results(plan)
         return plan.results()
 
-    def _enqueue(self, feed: Mapping[str, Any]) -> _Plan:
+    def _enqueue(self, feed: Mapping[str, Any], out: Mapping[str, Any] | None = None) -> _Plan:
         plan = self._plan
         if plan is None or not plan.stage(feed):
             plan = self._prepare(feed)
+        if out:  # the caller's output arrays: shapes known now are checked before the run
+            check_static_shapes(out, plan.outputs)
         if self._graphs is not None:
             if self._graphs.run(plan.key, lambda: self._stream_work(plan)):
                 self._set_fast_call(plan)  # captured now: warm calls replay it
