@@ -49,8 +49,8 @@ class HostDeviceMem:
         tensor: The :class:`IOTensor`.
     """
 
-    # Equality is identity (do_inference compares the lists it is given element by element).
-    __hash__ = object.__hash__
+    # No __eq__: equality stays identity, which do_inference relies on when it compares the
+    # lists it is given with the ones it cached, element by element.
 
     def __init__(
         self,

@@ -252,6 +252,11 @@ class Runner:
 
     A Runner is not thread-safe; give each thread its own (they may share the engine).
     After :meth:`close` (or the ``with`` block) it holds no context, stream or buffers.
+
+    Raises:
+        ProfileError: ``profile`` is neither an int index of the engine's profiles nor
+            ``"auto"`` (the message names the parameter and the range).
+        OptionError: ``outputs`` is neither ``"host"`` nor ``"device"``.
     """
 
     def __init__(
