@@ -277,3 +277,22 @@ def test_no_new_array_for_an_output_in_out(host: Any) -> None:
         plain, into = peak(), peak(out={"y": y})
         assert plain - into >= x.nbytes * 0.9, (plain, into)
         np.testing.assert_array_equal(y, 2)
+
+
+@pytest.mark.parametrize("era", ["10", "11"], indirect=True)  # the eras with INT4
+def test_int4_output_unpacked_into_the_callers_array(era: str, host: Any) -> None:
+    import ml_dtypes
+
+    int4 = np.dtype(ml_dtypes.int4)
+    spec = EngineSpec(
+        (TensorSpec("x", "INT4", (5,), True), TensorSpec("y", "INT4", (5,), False)),
+        compute=lambda feed: {"y": feed["x"].copy()},  # packed bytes in, the same bytes out
+        name="int4_echo",
+    )
+    with tc.Runner(_engine(spec, era), backend=host) as runner:
+        values = np.array([1, -2, 3, -8, 7], int4)
+        y = np.zeros(5, int4)
+        assert runner.infer({"x": values}, out={"y": y})["y"] is y
+        assert y.astype(np.int8).tolist() == [1, -2, 3, -8, 7]
+        with pytest.raises(tc.DTypeError, match=r"^out\['y'\] is uint8; output 'y' is int4\."):
+            runner.infer({"x": values}, out={"y": np.zeros(3, np.uint8)})

@@ -190,3 +190,66 @@ def test_non_numeric_messages(era: str, host: Any) -> None:
             match=r"^Tensor 'x' holds float32; got float64\. Convert with \.astype\('float32'\)\.$",
         ):
             buffers["x"].host = np.zeros((2, 3))
+
+
+def _as_uint8(feed: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {"y": (feed["x"] + 1).astype(np.uint8)}
+
+
+BYTES_IN = EngineSpec(
+    (TensorSpec("x", np.uint8, (6,), True), TensorSpec("y", np.uint8, (6,), False)),
+    compute=_as_uint8,
+    name="bytes_in",
+)
+
+
+@pytest.mark.parametrize("era", ["8.6", "10", "11"], indirect=True)  # 8.4 has no UINT8
+def test_raw_bytes_into_a_uint8_buffer(era: str, host: Any) -> None:
+    # The TensorRT 10 samples' setter takes bytes for uint8 buffers; so does write().
+    engine = _engine(BYTES_IN, era)
+    context = engine.create_execution_context()
+    with tc.allocate_buffers(engine, backend=host) as buffers:
+        inputs, outputs, bindings, stream = buffers
+        inputs[0].host = bytes([0, 1, 2, 3, 4, 5])
+        (y,) = tc.do_inference(context, bindings, inputs, outputs, stream)
+        np.testing.assert_array_equal(y, [1, 2, 3, 4, 5, 6])
+        inputs[0].write(bytearray([9, 9]))  # fewer: the first two elements
+        np.testing.assert_array_equal(inputs[0].host, [9, 9, 2, 3, 4, 5])
+        with pytest.raises(tc.ShapeError, match=r"^Tensor 'x': shape \(7,\) needs 7 bytes"):
+            inputs[0].host = bytes(7)
+
+
+def test_raw_bytes_into_another_dtype_are_refused(era: str, host: Any) -> None:
+    message = (
+        r"^Tensor 'x' holds float32; got 24 raw bytes\. Read them as that dtype first: "
+        r"np\.frombuffer\(data, 'float32'\)\.$"
+    )
+    with tc.allocate_buffers(_engine(STATIC, era), backend=host) as buffers:
+        with pytest.raises(tc.DTypeError, match=message):
+            buffers["x"].host = bytes(24)
+        with pytest.raises(tc.DTypeError, match=message):
+            buffers["x"].write(memoryview(bytearray(24)))
+
+
+@pytest.mark.parametrize("era", ["10", "11"], indirect=True)
+def test_int4_input_as_ml_dtypes_or_packed_bytes(era: str, host: Any) -> None:
+    import ml_dtypes
+
+    int4 = np.dtype(ml_dtypes.int4)
+    spec = EngineSpec(
+        (TensorSpec("x", "INT4", (5,), True), TensorSpec("y", "INT4", (5,), False)),
+        compute=lambda feed: {"y": feed["x"].copy()},  # packed bytes in, the same bytes out
+        name="int4_echo",
+    )
+    engine = _engine(spec, era)
+    context = engine.create_execution_context()
+    with tc.allocate_buffers(engine, backend=host) as buffers:
+        inputs, outputs, bindings, stream = buffers
+        values = [1, -2, 3, -8, 7]
+        inputs[0].host = np.array(values, int4)
+        assert bytes(inputs[0].host) == bytes([0xE1, 0x83, 0x07])  # TensorRT's packing
+        (y,) = tc.do_inference(context, bindings, inputs, outputs, stream)
+        assert y.astype(np.int8).tolist() == values
+        inputs[0].host = bytes([0x7F, 0x80, 0x0E])  # packed bytes as they are
+        (y,) = tc.do_inference(context, bindings, inputs, outputs, stream)
+        assert y.astype(np.int8).tolist() == [-1, 7, 0, -8, -2]

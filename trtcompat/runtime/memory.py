@@ -107,13 +107,24 @@ class HostDeviceMem:
         array fills the buffer's first ``array.size`` elements and leaves the rest as they
         were, as the TensorRT 10 samples' ``host`` setter does: set the shape you run on the
         context (``trtcompat.set_input_shape``) so that only those elements are used.
-        ``mem.host = array`` does the same.
+        Raw ``bytes`` are taken for uint8 (and packed INT4 / FP4) tensors, as the TensorRT 10
+        samples' setter takes them. ``mem.host = array`` does the same.
 
         Raises:
             DTypeError: another dtype (convert it first: no silent casts), or an object that
                 is not numeric data.
             ShapeError: more elements than the buffer holds.
         """
+        if isinstance(array, (bytes, bytearray, memoryview)):
+            # Raw bytes, as the TensorRT 10 samples' setter takes them for uint8 buffers (and
+            # packed INT4 / FP4 bytes): read as uint8; any other dtype is refused below.
+            if self.dtype != np.uint8 and not _subbyte.is_packed(self.tensor):
+                nbytes = memoryview(array).nbytes
+                raise DTypeError(
+                    f"Tensor {self.name!r} holds {self.dtype}; got {nbytes} raw bytes. Read "
+                    f"them as that dtype first: np.frombuffer(data, {str(self.dtype)!r})."
+                )
+            array = np.frombuffer(array, np.uint8)
         try:
             value = np.asarray(array)
         except (TypeError, ValueError) as exc:  # e.g. a ragged list
