@@ -17,9 +17,10 @@ __all__ = ["check_out", "check_out_shape", "check_static_shapes"]
 
 def check_out(
     out: Any, outputs: Mapping[str, IOTensor], inputs: Collection[str], kind: str
-) -> dict[str, np.ndarray[Any, Any]]:
-    """``out`` as ``{output name: array}``, each array a writable C-contiguous numpy array of
-    its output's dtype (shapes are checked per call, once TensorRT has them).
+) -> Mapping[str, np.ndarray[Any, Any]]:
+    """``out`` itself, once checked: ``{output name: array}``, each array a writable
+    C-contiguous numpy array of its output's dtype (shapes are checked per call, once TensorRT
+    has them).
 
     Raises:
         OptionError: the Runner returns device arrays (``kind == "device"``).
@@ -33,21 +34,20 @@ def check_out(
             "(outputs='device'), which it owns. Use outputs='host' with out=, or copy the "
             "device arrays yourself."
         )
-    if not isinstance(out, Mapping):
+    if type(out) is not dict and not isinstance(out, Mapping):
         raise DTypeError(
             f"out must be a mapping of output name to numpy array (e.g. {{'y': array}}); got "
             f"{type(out).__name__}."
         )
-    expected = ", ".join(repr(n) for n in outputs)
-    targets: dict[str, np.ndarray[Any, Any]] = {}
     for name, array in out.items():
         tensor = outputs.get(name)
         if tensor is None:
             kind_of = "an input" if name in inputs else "not a tensor of this engine"
+            expected = ", ".join(repr(n) for n in outputs)
             raise UnknownTensorError(
                 f"out= names {name!r}, which is {kind_of}. The outputs are {expected}."
             )
-        if not isinstance(array, np.ndarray):
+        if type(array) is not np.ndarray and not isinstance(array, np.ndarray):
             cls = type(array)
             where = "" if cls.__module__ == "builtins" else f"{cls.__module__}."
             raise LayoutError(
@@ -59,18 +59,18 @@ def check_out(
                 f"out[{name!r}] is {array.dtype}; output {name!r} is {tensor.dtype}. Pass an "
                 f"array of {tensor.dtype}."
             )
-        if not array.flags.c_contiguous:
+        flags = array.flags
+        if not flags.c_contiguous:
             raise LayoutError(
                 f"out[{name!r}] is not C-contiguous (strides {array.strides}); output {name!r} "
                 "is written as one block. Pass a C-contiguous array (np.empty(shape, dtype))."
             )
-        if not array.flags.writeable:
+        if not flags.writeable:
             raise LayoutError(
                 f"out[{name!r}] is read-only (flags.writeable is False); output {name!r} "
                 "cannot be written into it. Pass a writable array."
             )
-        targets[name] = array
-    return targets
+    return out
 
 
 def check_out_shape(name: str, array: np.ndarray[Any, Any], shape: Sequence[int]) -> None:
@@ -82,10 +82,12 @@ def check_out_shape(name: str, array: np.ndarray[Any, Any], shape: Sequence[int]
         )
 
 
-def check_static_shapes(targets: Mapping[str, Any], shapes: Mapping[str, Shape]) -> None:
+def check_static_shapes(
+    targets: Mapping[str, Any], shapes: Mapping[str, Shape], data_dependent: bool
+) -> None:
     """:func:`check_out_shape` for every target whose output shape is known before the run
-    (data-dependent outputs, still with -1, are checked after it)."""
+    (with ``data_dependent``, outputs still holding -1 are checked after it)."""
     for name, array in targets.items():
         shape = shapes[name]
-        if all(d >= 0 for d in shape):
+        if array.shape != shape and (not data_dependent or all(d >= 0 for d in shape)):
             check_out_shape(name, array, shape)

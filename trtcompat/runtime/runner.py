@@ -63,6 +63,7 @@ class _Plan:
         "launch",
         "outputs",
         "packed",
+        "packed_outputs",
         "pointers",
         "profile",
         "results",
@@ -81,6 +82,8 @@ class _Plan:
         self.host: list[tuple[str, Shape, Any, Any]] = []
         #: Host-fed INT4 / FP4 inputs: (name, fed shape, fed dtype, packed pinned view).
         self.packed: list[tuple[str, Shape, Any, Any]] = []
+        #: INT4 / FP4 outputs: name -> (shape, ml_dtypes dtype) to unpack into.
+        self.packed_outputs: dict[str, tuple[Shape, Any]] = {}
         #: Zero-copy inputs: (name, type, its fingerprint function, the array's fingerprint).
         self.device: list[tuple[str, type, Callable[[Any], Any], Any]] = []
         #: Zero-copy inputs' device pointers, to bind again when the plan comes back.
@@ -448,33 +451,45 @@ class Runner:
             self._ops.synchronize()
         except self._errors as exc:
             raise translate(self.backend, exc, "Runner.infer") from exc
-        for name, target in targets.items():  # data-dependent shapes are known only now
-            check_out_shape(name, target, plan.outputs[name])
-        views = dict(plan.arrays)
+        arrays: Sequence[tuple[str, Any]] = plan.arrays
+        packed = plan.packed_outputs
+        if plan.data_dependent:  # their shapes are known only now; nothing written yet
+            for name, target in targets.items():
+                check_out_shape(name, target, plan.outputs[name])
+            arrays = [*arrays, *self._data_dependent_views(plan)]
+            packed = {**packed, **{n: (plan.outputs[n], self.buffers[n].dtype)
+                                   for n in self._dds.names if is_packed(self.buffers[n].tensor)}}
         copy = self.copy_outputs
         found: dict[str, Any] = {}
-        for name in self._output_names:
-            shape = plan.outputs[name]
-            view = views.get(name)
-            mem = self.buffers[name]
-            if view is None:  # data-dependent: sized by this run
-                nbytes = mem.tensor.nbytes(shape)
-                bits = mem.tensor.bits_per_element
-                view = host_array(mem.host_ptr, nbytes, mem.dtype, shape, bits)
+        for name, view in arrays:
             target = targets.get(name)
-            if is_packed(mem.tensor):
-                value = unpack(view, shape, mem.dtype)
+            entry = packed.get(name) if packed else None
+            if entry is not None:
+                value = unpack(view, entry[0], entry[1])
             elif target is None:
-                value = view.copy() if copy else view
+                found[name] = view.copy() if copy else view
+                continue
             else:
                 value = view
             if target is None:
                 found[name] = value
-                continue
-            if target is not value:  # a pinned view passed back is already written
-                np.copyto(target, value)
-            found[name] = target
+            else:
+                if target is not value:  # a pinned view passed back is already written
+                    np.copyto(target, value)
+                found[name] = target
+        if plan.data_dependent:  # in engine order, as every result is
+            return {name: found[name] for name in self._output_names}
         return found
+
+    def _data_dependent_views(self, plan: _Plan) -> list[tuple[str, Any]]:
+        """(name, pinned view) of each data-dependent output, shaped as this run made it."""
+        views = []
+        for name in self._dds.names:
+            mem, shape = self.buffers[name], plan.outputs[name]
+            nbytes = mem.tensor.nbytes(shape)
+            bits = mem.tensor.bits_per_element
+            views.append((name, host_array(mem.host_ptr, nbytes, mem.dtype, shape, bits)))
+        return views
 
     def _infer(self, feed: Mapping[str, Any]) -> dict[str, Any]:
         """``infer`` on the device: any plan, made or switched to as ``feed`` needs."""
@@ -532,7 +547,7 @@ class Runner:
         if plan is None or not plan.stage(feed):
             plan = self._prepare(feed)
         if out:  # the caller's output arrays: shapes known now are checked before the run
-            check_static_shapes(out, plan.outputs)
+            check_static_shapes(out, plan.outputs, plan.data_dependent)
         if self._graphs is not None:
             if self._graphs.run(plan.key, lambda: self._stream_work(plan)):
                 self._set_fast_call(plan)  # captured now: warm calls replay it
@@ -739,6 +754,7 @@ class Runner:
         if buffers.moves != self._moves:  # growth above moved memory other plans point at
             self._forget_plans()
         plan.arrays = tuple(results)
+        plan.packed_outputs = packed
         if packed:
             plan.results = _unpacking(results, packed, self.copy_outputs)
         elif self.outputs_kind == "host" and self.copy_outputs:
