@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import sys
 import tracemalloc
 from collections.abc import Iterator, Mapping
 from types import ModuleType
@@ -16,6 +17,8 @@ from _engines import DYNAMIC, IMPLICIT, OUTPUTS_FIRST, STATIC
 from test_runner_graphs import CapturingHost, Doubler
 
 import trtcompat as tc
+from trtcompat.runtime import _out as out_module
+from trtcompat.runtime import runner as runner_module
 from trtcompat.testing import EngineSpec, Launch, TensorSpec, build_engine, build_plan
 
 
@@ -296,3 +299,34 @@ def test_int4_output_unpacked_into_the_callers_array(era: str, host: Any) -> Non
         assert y.astype(np.int8).tolist() == [1, -2, 3, -8, 7]
         with pytest.raises(tc.DTypeError, match=r"^out\['y'\] is uint8; output 'y' is int4\."):
             runner.infer({"x": values}, out={"y": np.zeros(3, np.uint8)})
+
+
+def _runtime_frames(fn: Any) -> list[str]:
+    """The functions of the Runner's modules (runner.py, _out.py) one call of ``fn`` enters,
+    in order; comprehensions (frames on Python < 3.12) left out."""
+    seen: list[str] = []
+    files = {runner_module.__file__, out_module.__file__}
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        code = frame.f_code
+        if event == "call" and code.co_filename in files and not code.co_name.startswith("<"):
+            seen.append(code.co_name)
+
+    sys.setprofile(profile)
+    try:
+        fn()
+    finally:
+        sys.setprofile(None)
+    return seen
+
+
+def test_a_warm_call_without_out_enters_no_new_frame(era: str, host: Any) -> None:
+    # The warm call stays Runner.infer + the plan's one-frame fast call: out= costs it nothing
+    # but one test.
+    with tc.Runner(_engine(STATIC, era), backend=host) as runner:
+        feed, y = {"x": _x()}, np.empty((2, 3), np.float32)
+        runner.infer(feed, out={"y": y})
+        runner.infer(feed)
+        assert _runtime_frames(lambda: runner.infer(feed)) == ["infer", "call"]
+        into = _runtime_frames(lambda: runner.infer(feed, out={"y": y}))
+        assert {"_infer_into", "check_out", "_finish_into"} <= set(into)  # the out= path ran
