@@ -457,26 +457,23 @@ class Runner:
             for name, target in targets.items():
                 check_out_shape(name, target, plan.outputs[name])
             arrays = [*arrays, *self._data_dependent_views(plan)]
-            packed = {**packed, **{n: (plan.outputs[n], self.buffers[n].dtype)
-                                   for n in self._dds.names if is_packed(self.buffers[n].tensor)}}
+            packed = dict(packed)
+            for name in self._dds.names:
+                mem = self.buffers[name]
+                if is_packed(mem.tensor):
+                    packed[name] = (plan.outputs[name], mem.dtype)
         copy = self.copy_outputs
         found: dict[str, Any] = {}
         for name, view in arrays:
-            target = targets.get(name)
             entry = packed.get(name) if packed else None
-            if entry is not None:
-                value = unpack(view, entry[0], entry[1])
-            elif target is None:
-                found[name] = view.copy() if copy else view
+            value = view if entry is None else unpack(view, entry[0], entry[1])
+            target = targets.get(name)
+            if target is None:  # as _finish returns it: a copy, a pinned view or unpacked
+                found[name] = value.copy() if copy and entry is None else value
                 continue
-            else:
-                value = view
-            if target is None:
-                found[name] = value
-            else:
-                if target is not value:  # a pinned view passed back is already written
-                    np.copyto(target, value)
-                found[name] = target
+            if target is not value:  # a pinned view passed back is already written
+                np.copyto(target, value)
+            found[name] = target
         if plan.data_dependent:  # in engine order, as every result is
             return {name: found[name] for name in self._output_names}
         return found
