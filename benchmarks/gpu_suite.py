@@ -705,11 +705,28 @@ def gpu_facts() -> dict[str, str]:
     return facts
 
 
+def require_gpu() -> None:
+    """Exits with a one-line reason unless CuPy is importable and sees a GPU (the fake
+    engine's kernel is CuPy), before anything is built or measured."""
+    try:
+        import cupy
+
+        count = cupy.cuda.runtime.getDeviceCount()
+    except Exception as exc:  # no CuPy, no driver, no device: each library says it its way
+        raise SystemExit(
+            f"gpu_suite.py needs CuPy and an NVIDIA GPU (the fake engine's kernel is CuPy); "
+            f"here: {type(exc).__name__}: {exc}"
+        ) from None
+    if count < 1:
+        raise SystemExit("gpu_suite.py needs an NVIDIA GPU; CuPy sees none.")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help="4 KiB latency only, fewer repeats (under 90 s on an H200)")
     args = parser.parse_args()
+    require_gpu()
     began = time.perf_counter()
     from trtcompat.testing import fake_tensorrt
     with fake_tensorrt(ERA) as trt:

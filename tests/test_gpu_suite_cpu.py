@@ -81,3 +81,15 @@ def test_summary_shows_the_floors_and_out_columns(suite: ModuleType) -> None:
     assert cupy["cuda_graph over the hand graph, µs"] == "1.40 (yes)"
     assert wanted["cuda_graph over the hand graph, µs"] == "<= 1.5"
     assert cupy["out= 1 MiB vs raw"] == "1.30x" and cupy["out= 64 MiB vs raw"] == "1.05x"
+
+
+def test_without_cupy_it_stops_with_a_reason(
+    suite: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "cupy", None)  # import cupy raises ImportError
+    with pytest.raises(SystemExit) as stopped:
+        suite.require_gpu()
+    assert str(stopped.value.code).startswith(
+        "gpu_suite.py needs CuPy and an NVIDIA GPU (the fake engine's kernel is CuPy); here: "
+        "ModuleNotFoundError: "
+    )
