@@ -181,6 +181,14 @@ def test_non_numeric_messages(era: str, host: Any) -> None:
     with tc.allocate_buffers(_engine(STATIC, era), backend=host) as buffers:
         with pytest.raises(
             tc.DTypeError,
+            # numpy >= 1.24 refuses a ragged list; older numpy makes an object array of it.
+            match=r"^Tensor 'x' (takes a numpy array of float32; got \[\[1\.0\], \[1\.0, 2\.0\]\], "
+            r"which numpy cannot read as one array \(|holds float32; got \[\[1\.0\], \[1\.0, "
+            r"2\.0\]\] \(numpy dtype object\), which is not numeric data\.)",
+        ):
+            buffers["x"].host = [[1.0], [1.0, 2.0]]
+        with pytest.raises(
+            tc.DTypeError,
             match=r"^Tensor 'x' holds float32; got 'seven' \(numpy dtype <U5\), which is not "
             r"numeric data\. Pass a numpy array of float32\.$",
         ):
@@ -217,6 +225,22 @@ def test_raw_bytes_into_a_uint8_buffer(era: str, host: Any) -> None:
         np.testing.assert_array_equal(inputs[0].host, [9, 9, 2, 3, 4, 5])
         with pytest.raises(tc.ShapeError, match=r"^Tensor 'x': shape \(7,\) needs 7 bytes"):
             inputs[0].host = bytes(7)
+
+
+def test_a_hand_made_record_is_refused_by_do_inference(era: str, host: Any) -> None:
+    # HostDeviceMem built by hand (not by allocate_buffers): no pinned pointer, no backend.
+    engine = _engine(STATIC, era)
+    tensor = tc.io_tensors(engine)[0]
+    host_array = np.zeros((2, 3), np.float32)
+    mem = tc.HostDeviceMem("x", host_array, 0, 24, (2, 3), tensor.dtype, tensor)
+    assert mem.host_ptr == 0 and mem.backend is None and mem.host is host_array
+    mem.host = np.ones((2, 3), np.float32)  # still copies into the array it was given
+    np.testing.assert_array_equal(host_array, 1)
+    with pytest.raises(
+        tc.TrtCompatError,
+        match=r"^do_inference needs HostDeviceMem objects from trtcompat\.allocate_buffers\.$",
+    ):
+        tc.do_inference(engine.create_execution_context(), [0, 0], [mem], [], 0)
 
 
 def test_raw_bytes_into_another_dtype_are_refused(era: str, host: Any) -> None:

@@ -127,7 +127,9 @@ class HostDeviceMem:
             array = np.frombuffer(array, np.uint8)
         try:
             value = np.asarray(array)
-        except (TypeError, ValueError) as exc:  # e.g. a ragged list
+        # A ragged list: ValueError on numpy >= 1.24; before, a warning (an exception where
+        # warnings are errors) and an object array, refused below as not numeric data.
+        except (TypeError, ValueError, Warning) as exc:
             raise DTypeError(
                 f"Tensor {self.name!r} takes a numpy array of {self.dtype}; got "
                 f"{reprlib.repr(array)}, which numpy cannot read as one array ({exc})."
