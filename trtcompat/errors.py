@@ -21,6 +21,7 @@ __all__ = [
     "InvalidEngineError",
     "LayoutError",
     "MissingInputError",
+    "OptionError",
     "PlanFormatError",
     "PlanTruncatedError",
     "ProfileError",
@@ -161,6 +162,10 @@ class ClosedError(TrtCompatError, RuntimeError):
 
 class EngineSpecError(TrtCompatError, ValueError):
     """A ``trtcompat.testing.EngineSpec`` that describes no engine TensorRT could build."""
+
+
+class OptionError(TrtCompatError, ValueError):
+    """A keyword argument given a value outside the ones it takes (``Runner(outputs=...)``)."""
 
 
 class TrtCompatWarning(UserWarning):
