@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .._dtypes import BITS
+from ._builder import add_builder
 from ._context import ContextCore
 from ._context_members import CONTEXT_MEMBERS, PROFILE_RO, PROFILE_RW
 from ._engine import ENGINE_MEMBERS, ENGINE_MEMBERS_BEFORE_10, EngineCore
@@ -170,6 +171,7 @@ def make_module(era_key: str, name: str = "tensorrt") -> types.ModuleType:
         mod.IOutputAllocator = _output_allocator(era, name)  # type: ignore[attr-defined]
     mod.nptype = _nptype(era)  # type: ignore[attr-defined]
     mod.volume = lambda iterable: math.prod(iterable)  # type: ignore[attr-defined]
+    add_builder(mod, era, name)
     return mod
 
 

@@ -147,7 +147,8 @@ def plan_from_spec(spec: EngineSpec, version: str) -> bytes:
     The callables stay in this process (a registry keyed by the plan), as a real plan's
     kernels stay in the library that built it.
     """
-    portable = spec.compute is None and spec.launch is None
+    payload = _compute_payload(spec)
+    portable = (spec.compute is None or payload is not None) and spec.launch is None
     with _LOCK:
         key = f"{len(_REGISTRY)}"
         if not portable:
@@ -160,6 +161,8 @@ def plan_from_spec(spec: EngineSpec, version: str) -> bytes:
     }
     if portable:
         body["spec"] = _to_json(spec)  # nothing callable: the plan carries the whole engine
+        if payload is not None:
+            body["spec"]["compute"] = payload
     return PLAN_MAGIC + json.dumps(body).encode()
 
 
@@ -182,7 +185,18 @@ def _from_json(body: Mapping[str, Any]) -> EngineSpec:
         fields["shape"] = tuple(fields["shape"])
         fields["profiles"] = tuple(shapes_of(p) for p in fields["profiles"])
         tensors.append(TensorSpec(**fields))
-    return EngineSpec(tuple(tensors), **{f: body[f] for f in _SPEC_FIELDS})
+    compute = None
+    if "compute" in body:  # a compute that travels (an ONNX model: testing/_onnx_engine.py)
+        from ._onnx_engine import compute_from_payload
+
+        compute = compute_from_payload(body["compute"])
+    return EngineSpec(tuple(tensors), compute, **{f: body[f] for f in _SPEC_FIELDS})
+
+
+def _compute_payload(spec: EngineSpec) -> dict[str, Any] | None:
+    # A compute with plan_payload() (OnnxCompute) is data, not code: its plan travels.
+    payload = getattr(spec.compute, "plan_payload", None)
+    return None if payload is None else dict(payload())
 
 
 def spec_from_plan(data: bytes) -> tuple[str, EngineSpec]:
