@@ -1,0 +1,317 @@
+"""``build_plan``: one call from an ONNX model (or a network function) to a plan, on every
+TensorRT from 8.0 to 11.x.
+
+Each release-dependent step asks the installed module what it has (``Builder.max_batch_size``
+means implicit batch still exists, so the network needs ``EXPLICIT_BATCH``; no
+``BuilderFlag.FP16`` means a strongly typed release) and takes the one path that release
+offers; ``build_serialized_network`` on every release (``build_engine`` is gone in 10.0).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any, Union
+
+from .. import _trtlog
+from .._versions import MINIMUM_SUPPORTED, parse_version
+from ..errors import BuildError, PlanFormatError, UnsupportedTensorRTError
+from ..plan import plan_info
+from ._convert import convert_model
+from ._features import apply_features, apply_workspace, requested_features
+from ._network import add_profiles, has_qdq, network_inputs, parse_into
+from ._precision import PrecisionPlan, plan_precision, qdq_missing_error
+from ._target import build_module, gpu_identity
+from ._timing_cache import attach_timing_cache, save_timing_cache
+from .config import BuildConfig
+from .report import BuildProgress, BuildReport, BuildResult
+
+__all__ = ["BuildProgress", "BuildReport", "BuildResult", "ModelSource", "build_plan"]
+
+#: An ONNX file path, ONNX bytes, or a function that defines the network through
+#: TensorRT's network API (called with the ``INetworkDefinition``).
+ModelSource = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, Callable[[Any], None]]
+ProgressCallback = Callable[[BuildProgress], None]
+
+#: Seconds between elapsed-time progress events on releases without a progress monitor.
+ELAPSED_INTERVAL = 1.0
+
+_DEFAULT = BuildConfig()
+
+
+def build_plan(
+    model: ModelSource,
+    config: BuildConfig = _DEFAULT,
+    *,
+    trt: ModuleType | None = None,
+    progress: ProgressCallback | None = None,
+) -> BuildResult:
+    """Builds a serialized plan of ``model`` with the installed TensorRT (or ``trt``).
+
+    Args:
+        model: An ONNX file (parsed from the file, so external-data weights next to it are
+            found), ONNX bytes, or a function ``define(network)`` that adds the layers.
+        config: What to build (precision, profiles, workspace, compatibility options).
+        trt: The TensorRT module to build with; the installed one by default.
+        progress: Called with a :class:`BuildProgress` as the build goes: TensorRT's
+            progress monitor where the release has one (9.3+), else every second with the
+            elapsed time (from a helper thread).
+
+    Returns:
+        The plan and a :class:`BuildReport`.
+
+    Raises:
+        PrecisionError: the release cannot meet the precision (never lowered silently).
+        BuildFeatureError: an option the release lacks (names the release that added it).
+        OnnxParseError: the parser refused the model (each error with its node).
+        ProfileError: profiles that do not fit the model's inputs.
+        BuildError: TensorRT could not build (``trt_log`` has what it said).
+        TensorRTNotFoundError, UnsupportedTensorRTError: no usable TensorRT.
+    """
+    started = time.monotonic()
+    module = build_module(trt)
+    version = str(getattr(module, "__version__", "unknown"))
+    try:
+        too_old = parse_version(version) < MINIMUM_SUPPORTED
+    except ValueError:
+        too_old = False
+    if too_old:
+        raise UnsupportedTensorRTError(
+            f"TensorRT {version} is older than {MINIMUM_SUPPORTED}, the oldest trtcompat builds with."
+        )
+    source = _source(model)
+    precision = plan_precision(module, config.precision, from_onnx=not callable(source))
+    start = _trtlog.mark()
+    builder = module.Builder(_trtlog.logger_for(module))
+    builder_config = builder.create_builder_config()
+    apply_features(module, builder, builder_config, config)
+    workspace_api = (
+        apply_workspace(module, builder_config, config.workspace)
+        if config.workspace is not None
+        else None
+    )
+    network_flags = _network_flags(module, builder, precision)
+    flags = sum(1 << int(getattr(module.NetworkDefinitionCreationFlag, f)) for f in network_flags)
+    network = builder.create_network(flags)
+    with tempfile.TemporaryDirectory(prefix="trtcompat-build-") as scratch:
+        converted_with = _define(module, builder, network, source, precision, config, scratch)
+        inputs = network_inputs(network)
+        if precision.needs_qdq and not has_qdq(network):
+            raise qdq_missing_error(module, precision.requested)
+        _apply_precision(module, builder_config, precision)
+        add_profiles(builder, builder_config, inputs, tuple(config.profiles))  # type: ignore[arg-type]
+        cache_use = (
+            attach_timing_cache(builder_config, config.timing_cache)
+            if config.timing_cache is not None
+            else None
+        )
+        plan = _build(module, builder, network, builder_config, progress, started)
+    said = _trtlog.lines_since(start)
+    if plan is None:
+        errors = _trtlog.errors_in(said)
+        reason = "\n  ".join(errors or said) or "(TensorRT logged no reason)"
+        raise BuildError(
+            f"TensorRT {version} could not build the plan. TensorRT said:\n  {reason}",
+            trt_log=said,
+        )
+    data = bytes(plan)
+    timing: dict[str, Any] | None = None
+    if cache_use is not None and config.timing_cache is not None:
+        save_timing_cache(builder_config, config.timing_cache)
+        timing = {
+            "path": cache_use.path,
+            "loaded": cache_use.loaded,
+            "refused": cache_use.refused,
+            "saved": True,
+        }
+    gpu_name, capability = gpu_identity(module)
+    report = BuildReport(
+        tensorrt_module=module.__name__,
+        tensorrt_version=version,
+        gpu_name=gpu_name,
+        compute_capability=capability,
+        precision_requested=precision.requested,
+        precision_applied=precision.applied,
+        converted_with=converted_with,
+        flags_requested=requested_features(config),
+        builder_flags=_set_flags(module, builder_config),
+        network_flags=network_flags,
+        workspace=config.workspace,
+        workspace_api=workspace_api,
+        profiles=tuple(p.as_json() for p in config.profiles),  # type: ignore[attr-defined]
+        inputs={name: list(shape) for name, shape in inputs.items()},
+        timing_cache=timing,
+        seconds=time.monotonic() - started,
+        plan_size=len(data),
+        plan_info=_plan_info(data),
+        log=said,
+    )
+    return BuildResult(data, report)
+
+
+def _source(model: ModelSource) -> str | bytes | Callable[[Any], None]:
+    if isinstance(model, (bytes, bytearray, memoryview)):
+        return bytes(model)
+    if isinstance(model, (str, os.PathLike)):
+        return os.fspath(model)  # type: ignore[arg-type]
+    if callable(model):
+        return model
+    raise BuildError(
+        f"model={model!r}: give an ONNX file path, ONNX bytes, or a function that defines "
+        "the network."
+    )
+
+
+def _network_flags(trt: Any, builder: Any, precision: PrecisionPlan) -> tuple[str, ...]:
+    names = []
+    # Breakpoint: 10.0 removed implicit batch (and Builder.max_batch_size with it); before,
+    # a network without EXPLICIT_BATCH is implicit batch, which the ONNX parser refuses.
+    if hasattr(builder, "max_batch_size") and hasattr(
+        trt.NetworkDefinitionCreationFlag, "EXPLICIT_BATCH"
+    ):
+        names.append("EXPLICIT_BATCH")
+    if precision.strongly_typed:
+        names.append("STRONGLY_TYPED")
+    return tuple(names)
+
+
+def _define(
+    trt: Any,
+    builder: Any,
+    network: Any,
+    source: str | bytes | Callable[[Any], None],
+    precision: PrecisionPlan,
+    config: BuildConfig,
+    scratch: str,
+) -> str | None:
+    if callable(source):
+        source(network)
+        if network.num_outputs == 0:
+            raise BuildError(
+                "The network function marked no output; call network.mark_output(tensor)."
+            )
+        return None
+    converted_with = None
+    if precision.convert is not None:
+        source, converted_with = _converted(source, precision.convert, config, scratch)
+    parser = trt.OnnxParser(network, _trtlog.logger_for(trt))
+    parse_into(parser, source)
+    return converted_with
+
+
+def _converted(source: str | bytes, target: str, config: BuildConfig, scratch: str) -> tuple[str, str]:
+    try:
+        import onnx
+    except ImportError:
+        raise BuildError(
+            f"precision={target!r} on this TensorRT converts the ONNX model, which needs the "
+            "onnx package: `pip install 'trtcompat[build]'`."
+        ) from None
+    if isinstance(source, str):
+        if not os.path.isfile(source):
+            raise BuildError(f"No ONNX model at {source!r}.")
+        model = onnx.load(source)  # with its external data
+    else:
+        model = onnx.load_from_string(source)
+    converted, how = convert_model(model, target, keep_io_types=config.keep_io_types)
+    path = os.path.join(scratch, f"model.{target}.onnx")
+    # External data keeps models past protobuf's 2 GiB limit writable; the parser reads it
+    # back from the file's folder.
+    onnx.save_model(
+        converted, path, save_as_external_data=True, location="weights.bin", size_threshold=1024
+    )
+    return path, how
+
+
+def _apply_precision(trt: Any, config: Any, precision: PrecisionPlan) -> None:
+    for name in precision.clear_flags:
+        config.clear_flag(getattr(trt.BuilderFlag, name))
+    for name in precision.set_flags:
+        config.set_flag(getattr(trt.BuilderFlag, name))
+
+
+def _set_flags(trt: Any, config: Any) -> tuple[str, ...]:
+    return tuple(
+        name for name, flag in trt.BuilderFlag.__members__.items() if config.get_flag(flag)
+    )
+
+
+def _plan_info(data: bytes) -> dict[str, Any] | None:
+    try:
+        return plan_info(data).as_dict()
+    except PlanFormatError:
+        return None
+
+
+def _build(
+    trt: Any,
+    builder: Any,
+    network: Any,
+    config: Any,
+    progress: ProgressCallback | None,
+    started: float,
+) -> Any:
+    if progress is None:
+        return builder.build_serialized_network(network, config)
+    if hasattr(trt, "IProgressMonitor") and hasattr(config, "progress_monitor"):
+        monitor = _monitor(trt, progress, started)
+        config.progress_monitor = monitor
+        try:
+            plan = builder.build_serialized_network(network, config)
+        finally:
+            config.progress_monitor = None
+        if monitor.failure is not None:
+            raise monitor.failure
+        return plan
+    done = threading.Event()
+
+    def tick() -> None:
+        while not done.wait(ELAPSED_INTERVAL):
+            progress(BuildProgress("building", None, None, time.monotonic() - started, "elapsed"))
+
+    ticker = threading.Thread(target=tick, name="trtcompat-build-progress", daemon=True)
+    ticker.start()
+    try:
+        return builder.build_serialized_network(network, config)
+    finally:
+        done.set()
+        ticker.join()
+
+
+def _monitor(trt: Any, progress: ProgressCallback, started: float) -> Any:
+    class Monitor(trt.IProgressMonitor):  # type: ignore[name-defined,misc]
+        """Forwards TensorRT's progress to the caller; an exception there cancels the build
+        (TensorRT stops when step_complete returns False) and is raised after it."""
+
+        def __init__(self) -> None:
+            trt.IProgressMonitor.__init__(self)
+            self.failure: BaseException | None = None
+            self.steps: dict[str, int] = {}
+
+        def _send(self, phase: str, step: int | None, event: str) -> bool:
+            if self.failure is not None:
+                return False
+            try:
+                progress(
+                    BuildProgress(phase, step, self.steps.get(phase), time.monotonic() - started, event)
+                )
+            except BaseException as err:  # raised again once TensorRT has stopped
+                self.failure = err
+                return False
+            return True
+
+        def phase_start(self, phase_name: str, parent_phase: str | None, num_steps: int) -> None:
+            self.steps[phase_name] = int(num_steps)
+            self._send(phase_name, None, "start")
+
+        def step_complete(self, phase_name: str, step: int) -> bool:
+            return self._send(phase_name, int(step), "step")
+
+        def phase_finish(self, phase_name: str) -> None:
+            self._send(phase_name, None, "finish")
+
+    return Monitor()
