@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
 from onnx import TensorProto, helper, numpy_helper
 
 OPSET = [helper.make_opsetid("", 17)]
@@ -35,9 +34,7 @@ def with_custom_op() -> Any:
     nodes = [helper.make_node("Relu", ["x"], ["r"], name="relu"),
              helper.make_node("FancyNorm", ["r"], ["y"], name="fancy", domain="com.example")]  # fmt: skip
     graph = helper.make_graph(nodes, "custom", [x], [y])
-    return helper.make_model(
-        graph, opset_imports=[*OPSET, helper.make_opsetid("com.example", 1)]
-    )
+    return helper.make_model(graph, opset_imports=[*OPSET, helper.make_opsetid("com.example", 1)])
 
 
 def quantized() -> Any:

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import onnx
 import pytest
+from _onnx_models import RANGE, expected, quantized, scale_relu, two_inputs, with_custom_op
 
 import trtcompat
 from trtcompat import (
@@ -24,10 +25,7 @@ from trtcompat import (
     TrtCompatWarning,
     build_plan,
 )
-from trtcompat.build import BuildProgress, build_target, builder
-from trtcompat.build import _convert
-
-from _onnx_models import RANGE, expected, quantized, scale_relu, two_inputs, with_custom_op
+from trtcompat.build import BuildProgress, _convert, build_target, builder
 
 X = np.array([[1.0, -1.0, 2.0], [3.0, 3.0, -3.0]], dtype=np.float32)
 CONFIG = BuildConfig(profiles=[RANGE])
@@ -74,7 +72,7 @@ def test_a_network_function_builds(era: str, trt: ModuleType) -> None:
 
     result = build_plan(define)
     engine = trtcompat.load_engine(result.plan)
-    out_name = [t.name for t in trtcompat.io_tensors(engine) if not t.is_input][0]
+    out_name = next(t.name for t in trtcompat.io_tensors(engine) if not t.is_input)
     out = _run(result.plan, {"a": X, "b": np.ones_like(X)})[out_name]
     np.testing.assert_array_equal(out, np.maximum(X + 1, 0))
 
@@ -162,7 +160,9 @@ def test_bf16_on_11_goes_through_modelopt_autocast(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(_convert, "_modelopt_autocast", lambda: AutoCast)
     with fake_tensorrt("11"):
-        report = build_plan(_bytes(scale_relu()), BuildConfig(precision="bf16", profiles=[RANGE])).report
+        report = build_plan(
+            _bytes(scale_relu()), BuildConfig(precision="bf16", profiles=[RANGE])
+        ).report
     assert calls == [("bf16", True)]
     assert report.converted_with is not None and "AutoCast" in report.converted_with
 
@@ -239,7 +239,10 @@ def test_an_unknown_precision_is_refused() -> None:
     [
         ((), r"dynamic inputs \(x \(-1, 3\)\) and the config gives no optimization profile"),
         ([{"z": ((1, 3), (1, 3), (1, 3))}], r"names \['z'\], which the model has no input for"),
-        ([{"x": ((1,), (2,), (4,))}], r"min shape \(1,\) has rank 1; the input \(-1, 3\) has rank 2"),
+        (
+            [{"x": ((1,), (2,), (4,))}],
+            r"min shape \(1,\) has rank 1; the input \(-1, 3\) has rank 2",
+        ),
         ([{"x": ((1, 4), (2, 4), (4, 4))}], r"changes dimension\(s\) \[1\], which the model fixes"),
         ([RANGE, {}], r"Profile 1 gives no range for the dynamic input\(s\) \['x'\]"),
     ],
@@ -298,7 +301,9 @@ def test_a_missing_model_file_is_named(era: str, tmp_path: Any) -> None:
 FEATURES = {
     "version_compatible": (BuildConfig(version_compatible=True), "8.6", "VERSION_COMPATIBLE"),
     "exclude_lean_runtime": (
-        BuildConfig(version_compatible=True, exclude_lean_runtime=True), "8.6", "EXCLUDE_LEAN_RUNTIME"
+        BuildConfig(version_compatible=True, exclude_lean_runtime=True),
+        "8.6",
+        "EXCLUDE_LEAN_RUNTIME",
     ),
     "hardware_compatibility": (BuildConfig(hardware_compatibility="ampere+"), "8.6", None),
     "optimization_level": (BuildConfig(optimization_level=5), "8.6", None),
@@ -331,7 +336,9 @@ def test_same_compute_capability_needs_10_12(era: str) -> None:
     if era == "10" or era == "11":
         build_plan(_bytes(scale_relu()), config)
     else:
-        with pytest.raises(BuildFeatureError, match=r"SAME_COMPUTE_CAPABILITY, which TensorRT 10.12"):
+        with pytest.raises(
+            BuildFeatureError, match=r"SAME_COMPUTE_CAPABILITY, which TensorRT 10.12"
+        ):
             build_plan(_bytes(scale_relu()), config)
 
 
@@ -346,7 +353,9 @@ def test_exclude_lean_runtime_needs_version_compatible() -> None:
 
 
 def test_workspace_through_the_memory_pool(era: str) -> None:
-    report = build_plan(_bytes(scale_relu()), BuildConfig(workspace=1 << 20, profiles=[RANGE])).report
+    report = build_plan(
+        _bytes(scale_relu()), BuildConfig(workspace=1 << 20, profiles=[RANGE])
+    ).report
     assert (report.workspace, report.workspace_api) == (1 << 20, "set_memory_pool_limit")
 
 
@@ -447,12 +456,17 @@ def test_a_failed_build_quotes_tensorrt(
         self._logger.log(trt.ILogger.Severity.ERROR, "[builder.cpp] out of tactics")
 
     monkeypatch.setattr(trt.Builder, "build_serialized_network", refuse)
-    with pytest.raises(BuildError, match=r"could not build the plan. TensorRT said:\n  \[ERROR\] \[builder.cpp\] out of tactics") as caught:
+    with pytest.raises(
+        BuildError,
+        match=r"could not build the plan. TensorRT said:\n  \[ERROR\] \[builder.cpp\] out of tactics",
+    ) as caught:
         build_plan(_bytes(scale_relu()), CONFIG)
     assert caught.value.trt_log == ("[ERROR] [builder.cpp] out of tactics",)
 
 
-def test_report_names_tensorrt_and_gpu(era: str, trt: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_report_names_tensorrt_and_gpu(
+    era: str, trt: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TRTCOMPAT_FAKE_GPU", "NVIDIA H100 80GB HBM3:9.0")
     report = build_plan(_bytes(scale_relu()), CONFIG).report
     assert (report.tensorrt_version, report.gpu_name, report.compute_capability) == (

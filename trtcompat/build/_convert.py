@@ -71,7 +71,7 @@ def convert_model(model: Any, precision: str, *, keep_io_types: bool) -> tuple[A
 
 def _modelopt_autocast() -> Any:
     try:
-        from modelopt.onnx import autocast  # type: ignore[import-not-found]
+        from modelopt.onnx import autocast
     except ImportError:
         return None
     return autocast if hasattr(autocast, "convert_to_f16") else None

@@ -123,9 +123,7 @@ def _load_plugins(trt: Any, config: Any, build: BuildConfig) -> None:
             raise BuildError(f"Plugin library {path!r} does not load: {err}.") from None
     if build.version_compatible:
         if not hasattr(config, "plugins_to_serialize"):
-            raise _missing(
-                trt, "plugins", "IBuilderConfig", "plugins_to_serialize", build.plugins
-            )
+            raise _missing(trt, "plugins", "IBuilderConfig", "plugins_to_serialize", build.plugins)
         # A version-compatible plan runs on another TensorRT's lean runtime, which needs the
         # plugins inside the plan.
         config.plugins_to_serialize = list(build.plugins)

@@ -117,9 +117,7 @@ def add_profiles(
                         f"Profile {index}, input {name!r}: {label} shape {tuple(given)} has "
                         f"rank {len(given)}; the input {shape} has rank {len(shape)}."
                     )
-                fixed = [
-                    i for i, (d, g) in enumerate(zip(shape, given)) if d != -1 and d != g
-                ]
+                fixed = [i for i, (d, g) in enumerate(zip(shape, given)) if d != -1 and d != g]
                 if fixed:
                     raise ProfileError(
                         f"Profile {index}, input {name!r}: {label} shape {tuple(given)} "

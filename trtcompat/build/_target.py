@@ -99,11 +99,13 @@ def _cuda_device() -> tuple[str | None, str | None]:
     context = ctypes.c_void_p()
     # TensorRT builds on the calling thread's current device: the current context's device
     # where one is current, else device 0 (what the runtime API makes current first).
-    if lib.cuCtxGetCurrent(ctypes.byref(context)) != 0 or not context.value or (
-        lib.cuCtxGetDevice(ctypes.byref(device)) != 0
-    ):
-        if lib.cuDeviceGet(ctypes.byref(device), 0) != 0:
-            return None, None
+    current = (
+        lib.cuCtxGetCurrent(ctypes.byref(context)) == 0
+        and context.value
+        and lib.cuCtxGetDevice(ctypes.byref(device)) == 0
+    )
+    if not current and lib.cuDeviceGet(ctypes.byref(device), 0) != 0:
+        return None, None
     name = ctypes.create_string_buffer(256)
     major, minor = ctypes.c_int(), ctypes.c_int()
     if (

@@ -4,6 +4,7 @@ atomically (temporary file, fsync, rename), so a crash never leaves half a cache
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import warnings
@@ -84,8 +85,6 @@ def save_timing_cache(config: Any, path: str) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise

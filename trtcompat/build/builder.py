@@ -81,7 +81,8 @@ def build_plan(
         too_old = False
     if too_old:
         raise UnsupportedTensorRTError(
-            f"TensorRT {version} is older than {MINIMUM_SUPPORTED}, the oldest trtcompat builds with."
+            f"TensorRT {version} is older than {MINIMUM_SUPPORTED}, the oldest release "
+            "trtcompat builds with."
         )
     source = _source(model)
     precision = plan_precision(module, config.precision, from_onnx=not callable(source))
@@ -157,7 +158,7 @@ def _source(model: ModelSource) -> str | bytes | Callable[[Any], None]:
     if isinstance(model, (bytes, bytearray, memoryview)):
         return bytes(model)
     if isinstance(model, (str, os.PathLike)):
-        return os.fspath(model)  # type: ignore[arg-type]
+        return os.fspath(model)
     if callable(model):
         return model
     raise BuildError(
@@ -203,7 +204,9 @@ def _define(
     return converted_with
 
 
-def _converted(source: str | bytes, target: str, config: BuildConfig, scratch: str) -> tuple[str, str]:
+def _converted(
+    source: str | bytes, target: str, config: BuildConfig, scratch: str
+) -> tuple[str, str]:
     try:
         import onnx
     except ImportError:
@@ -283,7 +286,7 @@ def _build(
 
 
 def _monitor(trt: Any, progress: ProgressCallback, started: float) -> Any:
-    class Monitor(trt.IProgressMonitor):  # type: ignore[name-defined,misc]
+    class Monitor(trt.IProgressMonitor):  # type: ignore[misc]
         """Forwards TensorRT's progress to the caller; an exception there cancels the build
         (TensorRT stops when step_complete returns False) and is raised after it."""
 
@@ -297,7 +300,9 @@ def _monitor(trt: Any, progress: ProgressCallback, started: float) -> Any:
                 return False
             try:
                 progress(
-                    BuildProgress(phase, step, self.steps.get(phase), time.monotonic() - started, event)
+                    BuildProgress(
+                        phase, step, self.steps.get(phase), time.monotonic() - started, event
+                    )
                 )
             except BaseException as err:  # raised again once TensorRT has stopped
                 self.failure = err

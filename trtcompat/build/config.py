@@ -174,14 +174,15 @@ class BuildConfig:
             )
         put("precision", precision)
         put("profiles", _profiles(self.profiles))
-        if self.workspace is not None:
-            if isinstance(self.workspace, bool) or not isinstance(self.workspace, int) or (
-                self.workspace <= 0
-            ):
-                raise BuildError(
-                    f"workspace={self.workspace!r}: give the limit in bytes as a positive int "
-                    "(e.g. 1 << 30), or None for TensorRT's default."
-                )
+        if self.workspace is not None and (
+            isinstance(self.workspace, bool)
+            or not isinstance(self.workspace, int)
+            or self.workspace <= 0
+        ):
+            raise BuildError(
+                f"workspace={self.workspace!r}: give the limit in bytes as a positive int "
+                "(e.g. 1 << 30), or None for TensorRT's default."
+            )
         if self.timing_cache is not None:
             put("timing_cache", os.fspath(self.timing_cache))
         level = self.hardware_compatibility
@@ -201,7 +202,9 @@ class BuildConfig:
                 "(3 is its default)."
             )
         if self.dla_core is not None and (
-            isinstance(self.dla_core, bool) or not isinstance(self.dla_core, int) or self.dla_core < 0
+            isinstance(self.dla_core, bool)
+            or not isinstance(self.dla_core, int)
+            or self.dla_core < 0
         ):
             raise BuildError(f"dla_core={self.dla_core!r}: give a DLA core index (0, 1) or None.")
         if self.exclude_lean_runtime and not self.version_compatible:

@@ -13,18 +13,21 @@ built, 2 for a usage error or a build that failed (the reason on stderr).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
 import sys
 import tempfile
 from collections.abc import Sequence
+from typing import Tuple
 
 from ..errors import TrtCompatError
 
 __all__ = ["main", "parse_shapes"]
 
 _SHAPE = re.compile(r"^(?P<name>.+):\[(?P<dims>[0-9,\s]*)\]$")
+Shape = Tuple[int, ...]
 _UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
 
 
@@ -53,7 +56,7 @@ def _bytes(text: str) -> int:
     return int(found.group(1)) * _UNITS[found.group(2).upper()]
 
 
-def _profiles(args: argparse.Namespace) -> list[dict[str, tuple[tuple[int, ...], ...]]]:
+def _profiles(args: argparse.Namespace) -> list[dict[str, tuple[Shape, Shape, Shape]]]:
     lists = [args.trt_min_shapes or [], args.trt_opt_shapes or [], args.trt_max_shapes or []]
     count = max(len(x) for x in lists)
     profiles = []
@@ -62,7 +65,11 @@ def _profiles(args: argparse.Namespace) -> list[dict[str, tuple[tuple[int, ...],
         profile = {}
         for name in sorted({*low, *opt, *high}):
             default = opt.get(name) or low.get(name) or high[name]
-            profile[name] = (low.get(name, default), opt.get(name, default), high.get(name, default))
+            profile[name] = (
+                low.get(name, default),
+                opt.get(name, default),
+                high.get(name, default),
+            )
         profiles.append(profile)
     return profiles
 
@@ -105,9 +112,7 @@ def _parser() -> argparse.ArgumentParser:
         choices=("ampere+", "same_compute_capability"),
         help="hardware compatibility level (8.6+ / 10.12+)",
     )
-    parser.add_argument(
-        "--builder-optimization-level", type=int, metavar="0-5", help="(8.6+)"
-    )
+    parser.add_argument("--builder-optimization-level", type=int, metavar="0-5", help="(8.6+)")
     parser.add_argument("--dla-core", type=int, help="build for this DLA core (GPU fallback)")
     parser.add_argument("--refit", action="store_true", help="a refittable plan")
     parser.add_argument("--strip-weights", action="store_true", help="a weight-stripped plan")
@@ -127,10 +132,8 @@ def _write_atomically(path: str, data: bytes) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 

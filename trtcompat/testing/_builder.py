@@ -27,7 +27,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from .._versions import Version, has_member, parse_version
+from packaging.version import Version
+
+from .._versions import has_member, parse_version
 from ._eras import ERAS, Era
 from ._onnx_engine import OnnxCompute
 from ._spec import EngineSpec, TensorSpec, plan_from_spec
@@ -118,15 +120,21 @@ def _builder_enums(era_key: str) -> dict[str, type[enum.Enum]]:
     version = parse_version(ERAS[era_key].version)
     enums: dict[str, type[enum.Enum]] = {
         "BuilderFlag": enum.IntEnum(  # type: ignore[dict-item]
-            "BuilderFlag", [(n, i) for i, n in enumerate(_offered("BuilderFlag", _BUILDER_FLAGS, version))]
+            "BuilderFlag",
+            [(n, i) for i, n in enumerate(_offered("BuilderFlag", _BUILDER_FLAGS, version))],
         ),
         "NetworkDefinitionCreationFlag": enum.IntEnum(  # type: ignore[dict-item]
             "NetworkDefinitionCreationFlag",
-            [(n, v) for n, v in _NETWORK_FLAGS if has_member("NetworkDefinitionCreationFlag", n, version)],
+            [
+                (n, v)
+                for n, v in _NETWORK_FLAGS
+                if has_member("NetworkDefinitionCreationFlag", n, version)
+            ],
         ),
         "DeviceType": enum.IntEnum("DeviceType", [(n, i) for i, n in enumerate(_DEVICE_TYPES)]),  # type: ignore[dict-item]
         "ErrorCode": enum.IntEnum(  # type: ignore[dict-item]
-            "ErrorCode", [(n, i) for i, n in enumerate(_offered("ErrorCode", _ERROR_CODES, version))]
+            "ErrorCode",
+            [(n, i) for i, n in enumerate(_offered("ErrorCode", _ERROR_CODES, version))],
         ),
         "ElementWiseOperation": enum.IntEnum(  # type: ignore[dict-item]
             "ElementWiseOperation", [(n, i) for i, n in enumerate(_ELEMENTWISE)]
@@ -135,12 +143,15 @@ def _builder_enums(era_key: str) -> dict[str, type[enum.Enum]]:
             "ActivationType", [(n, i) for i, n in enumerate(_ACTIVATIONS)]
         ),
         "LayerType": enum.IntEnum(  # type: ignore[dict-item]
-            "LayerType", [(n, i) for i, n in enumerate(_offered("LayerType", _LAYER_TYPES, version))]
+            "LayerType",
+            [(n, i) for i, n in enumerate(_offered("LayerType", _LAYER_TYPES, version))],
         ),
     }
     pools = _offered("MemoryPoolType", _POOLS, version)
     if pools:
-        enums["MemoryPoolType"] = enum.IntEnum("MemoryPoolType", [(n, i) for i, n in enumerate(pools)])  # type: ignore[assignment]
+        enums["MemoryPoolType"] = enum.IntEnum(
+            "MemoryPoolType", [(n, i) for i, n in enumerate(pools)]
+        )  # type: ignore[assignment]
     levels = _offered("HardwareCompatibilityLevel", _HARDWARE_LEVELS, version)
     if "AMPERE_PLUS" in levels:
         enums["HardwareCompatibilityLevel"] = enum.IntEnum(  # type: ignore[assignment]
@@ -226,11 +237,11 @@ def _network_class(mod: types.ModuleType, version: Version) -> type:
         self._mod = mod
         self._flags = int(flags)
         self._builder = builder
-        self._inputs: list[Any] = []
-        self._outputs: list[Any] = []
-        self._layers: list[Any] = []
-        self._onnx: Any = None  # the parsed model (OnnxParser) ...
-        self._nodes: list[tuple[str, list[str], str]] = []  # ... or the layers added here
+        self._inputs = []
+        self._outputs = []
+        self._layers = []
+        self._onnx = None  # the parsed model (OnnxParser) ...
+        self._nodes = []  # ... or the layers added here
         self.name = "Unnamed Network 0"
 
     def _flag_set(self: Any, flag_name: str) -> bool:
@@ -264,10 +275,10 @@ def _network_class(mod: types.ModuleType, version: Version) -> type:
         self._nodes.append((op, [t.name for t in inputs], out.name))
         return layer
 
-    def add_identity(self: Any, input: Any) -> Any:  # noqa: A002  (pybind name)
+    def add_identity(self: Any, input: Any) -> Any:
         return self._add_layer("IDENTITY", "Identity", [input], input._shape)
 
-    def add_activation(self: Any, input: Any, type: Any) -> Any:  # noqa: A002
+    def add_activation(self: Any, input: Any, type: Any) -> Any:
         return self._add_layer("ACTIVATION", _ONNX_OP_OF[type.name], [input], input._shape)
 
     def add_elementwise(self: Any, input1: Any, input2: Any, op: Any) -> Any:
@@ -338,9 +349,11 @@ def _parser_class(mod: types.ModuleType, version: Version) -> type:
     def __init__(self: Any, network: Any, logger: Any) -> None:
         self._network = network
         self._logger = logger
-        self._errors: list[Any] = []
+        self._errors = []
 
-    def _error(self: Any, code: str, desc: str, node: int = -1, name: str = "", op: str = "") -> None:
+    def _error(
+        self: Any, code: str, desc: str, node: int = -1, name: str = "", op: str = ""
+    ) -> None:
         self._errors.append(mod.ParserError(getattr(mod.ErrorCode, code), desc, node, name, op))
         self._logger.log(mod.ILogger.Severity.ERROR, f"ModelImporter.cpp: {desc}")
 
@@ -375,9 +388,12 @@ def _parser_class(mod: types.ModuleType, version: Version) -> type:
                 continue
             dtype = _trt_dtype(mod, value.type.tensor_type.elem_type)
             if dtype is None:
-                self._error("UNSUPPORTED_NODE_DATATYPE" if hasattr(mod.ErrorCode, "UNSUPPORTED_NODE_DATATYPE") else "INVALID_VALUE",
-                            f"Input {value.name}: this TensorRT has no DataType for ONNX type "
-                            f"{value.type.tensor_type.elem_type}.")  # fmt: skip
+                code = "UNSUPPORTED_NODE_DATATYPE"  # Breakpoint: 9.3 added this ErrorCode
+                self._error(
+                    code if hasattr(mod.ErrorCode, code) else "INVALID_VALUE",
+                    f"Input {value.name}: this TensorRT has no DataType for ONNX type "
+                    f"{value.type.tensor_type.elem_type}.",
+                )
                 return False
             network.add_input(value.name, dtype, _dims(value))
         known = {v.name: v for v in (*inferred.graph.value_info, *inferred.graph.output)}
@@ -385,12 +401,18 @@ def _parser_class(mod: types.ModuleType, version: Version) -> type:
             layer_type = _LAYER_OF_OP.get(node.op_type, "PLUGIN_V2")
             layer_type = layer_type if hasattr(mod.LayerType, layer_type) else "PLUGIN_V2"
             outputs = [
-                mod.ITensor(network, out, _trt_dtype(mod, _elem(known.get(out))) or mod.DataType.FLOAT,
-                            _dims(known[out]) if out in known else ())
+                mod.ITensor(
+                    network,
+                    out,
+                    _trt_dtype(mod, _elem(known.get(out))) or mod.DataType.FLOAT,
+                    _dims(known[out]) if out in known else (),
+                )
                 for out in node.output
-            ]  # fmt: skip
+            ]
             network._layers.append(
-                mod.ILayer(getattr(mod.LayerType, layer_type), node.name or f"node_{index}", [], outputs)
+                mod.ILayer(
+                    getattr(mod.LayerType, layer_type), node.name or f"node_{index}", [], outputs
+                )
             )
         for value in inferred.graph.output:
             dtype = _trt_dtype(mod, _elem(value)) or mod.DataType.FLOAT
@@ -417,7 +439,9 @@ def _parser_class(mod: types.ModuleType, version: Version) -> type:
         try:
             proto = onnx.load(model)
         except Exception as err:
-            self._error("MODEL_DESERIALIZE_FAILED", f"Failed to parse ONNX model from {model}: {err}")
+            self._error(
+                "MODEL_DESERIALIZE_FAILED", f"Failed to parse ONNX model from {model}: {err}"
+            )
             return False
         return bool(self._load(proto))
 
@@ -459,20 +483,20 @@ def _dims(value: Any) -> tuple[int, ...]:
 
 def _profile_class() -> type:
     def __init__(self: Any) -> None:
-        self._shapes: dict[str, tuple[tuple[int, ...], ...]] = {}
-        self._values: dict[str, tuple[tuple[int, ...], ...]] = {}
+        self._shapes = {}
+        self._values = {}
         self.extra_memory_target = 1.0
 
-    def set_shape(self: Any, input: str, min: Any, opt: Any, max: Any) -> None:  # noqa: A002
+    def set_shape(self: Any, input: str, min: Any, opt: Any, max: Any) -> None:
         self._shapes[input] = tuple(tuple(int(d) for d in s) for s in (min, opt, max))
 
-    def get_shape(self: Any, input: str) -> list[Any]:  # noqa: A002
+    def get_shape(self: Any, input: str) -> list[Any]:
         return [list(s) for s in self._shapes.get(input, ())]
 
-    def set_shape_input(self: Any, input: str, min: Any, opt: Any, max: Any) -> None:  # noqa: A002
+    def set_shape_input(self: Any, input: str, min: Any, opt: Any, max: Any) -> None:
         self._values[input] = tuple(tuple(int(d) for d in s) for s in (min, opt, max))
 
-    def get_shape_input(self: Any, input: str) -> list[Any]:  # noqa: A002
+    def get_shape_input(self: Any, input: str) -> list[Any]:
         return [list(s) for s in self._values.get(input, ())]
 
     members = {
@@ -559,11 +583,12 @@ def _gpu_tag() -> str:
 def _config_class(mod: types.ModuleType, era: Era, version: Version) -> type:
     def __init__(self: Any, builder: Any) -> None:
         self._builder = builder
-        defaults = ("TF32",) if has_member("BuilderFlag", "TF32", version) else ()
-        self._flags = {getattr(mod.BuilderFlag, n) for n in defaults}
-        self._pools: dict[Any, int] = {}
-        self._profiles: list[Any] = []
-        self._cache: Any = None
+        # TF32 is on in a new builder config of every release that has it.
+        on = ("TF32",) if has_member("BuilderFlag", "TF32", version) else ()
+        self._flags = {getattr(mod.BuilderFlag, n) for n in on}
+        self._pools = {}
+        self._profiles = []
+        self._cache = None
         self._workspace = 1 << 30
         defaults: dict[str, Any] = {
             "DLA_core": -1,
@@ -681,7 +706,9 @@ def _builder_class(mod: types.ModuleType, era: Era, version: Version) -> type:
         if problem:
             self._log("ERROR", problem)
             return None
-        self._log("INFO", f"[MemUsageChange] Init builder kernel library (fake TensorRT {era.version})")
+        self._log(
+            "INFO", f"[MemUsageChange] Init builder kernel library (fake TensorRT {era.version})"
+        )
         monitor = getattr(config, "progress_monitor", None)
         steps = ("Building engine", ("Parsing network", "Building kernels", "Serializing"))
         if monitor is not None:
@@ -689,7 +716,9 @@ def _builder_class(mod: types.ModuleType, era: Era, version: Version) -> type:
         started = time.monotonic()
         for index, _phase in enumerate(steps[1]):
             if delay:
-                time.sleep(max(0.0, started + delay * (index + 1) / len(steps[1]) - time.monotonic()))
+                time.sleep(
+                    max(0.0, started + delay * (index + 1) / len(steps[1]) - time.monotonic())
+                )
             if monitor is not None and not monitor.step_complete(steps[0], index):
                 monitor.phase_finish(steps[0])
                 self._log("ERROR", "[builder.cpp] Build was cancelled by the progress monitor.")
@@ -700,7 +729,9 @@ def _builder_class(mod: types.ModuleType, era: Era, version: Version) -> type:
         if config._cache is not None:
             digest = hashlib.sha256(plan).hexdigest()[:16]
             config._cache._entries[digest] = f"tactics of {network.name}"
-        self._log("INFO", f"Engine generation completed in {time.monotonic() - started:.3f} seconds.")
+        self._log(
+            "INFO", f"Engine generation completed in {time.monotonic() - started:.3f} seconds."
+        )
         log_path = os.environ.get("TRTCOMPAT_FAKE_BUILD_LOG")
         if log_path:
             line = f"{time.time():.6f} pid={os.getpid()} trt={era.version} network={network.name}\n"
@@ -723,7 +754,9 @@ def _builder_class(mod: types.ModuleType, era: Era, version: Version) -> type:
         "create_optimization_profile": lambda self: mod.IOptimizationProfile(),
         "build_serialized_network": build_serialized_network,
         "build_engine": build_engine,
-        "is_network_supported": lambda self, network, config: not _check_build(mod, era, network, config),
+        "is_network_supported": lambda self, network, config: (
+            not _check_build(mod, era, network, config)
+        ),
         "platform_has_tf32": property(lambda self: fake_gpu()[1] >= (8, 0)),
         "platform_has_fast_fp16": property(lambda self: True),
         "platform_has_fast_int8": property(lambda self: True),
@@ -784,7 +817,9 @@ def _plan(mod: types.ModuleType, era: Era, network: Any, config: Any) -> bytes:
     model = network._onnx if network._onnx is not None else _network_model(network)
     tensors = []
     for tensor in network._inputs:
-        profiles = tuple(p._shapes[tensor.name] for p in config._profiles if tensor.name in p._shapes)
+        profiles = tuple(
+            p._shapes[tensor.name] for p in config._profiles if tensor.name in p._shapes
+        )
         tensors.append(
             TensorSpec(tensor.name, tensor.dtype.name, tensor._shape, True,
                        profiles=profiles if -1 in tensor._shape else ())
