@@ -60,3 +60,13 @@ def two_inputs() -> Any:
 
 
 RANGE = {"x": ((1, 3), (2, 3), (4, 3))}
+
+
+def images_model() -> Any:
+    """output = images * 2, images of shape (N, 3, 224, 224): the README's model.onnx."""
+    images = helper.make_tensor_value_info("images", TensorProto.FLOAT, ["N", 3, 224, 224])
+    output = helper.make_tensor_value_info("output", TensorProto.FLOAT, ["N", 3, 224, 224])
+    two = numpy_helper.from_array(np.array(2.0, dtype=np.float32), "two")
+    node = helper.make_node("Mul", ["images", "two"], ["output"])
+    graph = helper.make_graph([node], "readme", [images], [output], [two])
+    return helper.make_model(graph, opset_imports=OPSET)

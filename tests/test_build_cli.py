@@ -134,3 +134,12 @@ def test_build_runs_as_a_command_on_a_fake(model: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["tensorrt_version"].startswith("11.") and report["workspace"] == 64 << 20
+
+
+def test_the_docs_name_every_report_key() -> None:
+    from trtcompat import BuildReport
+
+    docs = (Path(__file__).parents[1] / "docs" / "CLI.md").read_text()
+    section = docs.split("## `build`", 1)[1]
+    missing = [f for f in BuildReport.__dataclass_fields__ if f"`{f}`" not in section]
+    assert missing == []
