@@ -50,6 +50,18 @@ def quantized() -> Any:
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 19)])
 
 
+def half_inside() -> Any:
+    """y = float32(float16(x) * 2): fp32 I/O, an fp16 computation inside."""
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])
+    two = numpy_helper.from_array(np.array(2.0, dtype=np.float16), "two")
+    nodes = [helper.make_node("Cast", ["x"], ["h"], to=TensorProto.FLOAT16, name="to_half"),
+             helper.make_node("Mul", ["h", "two"], ["m"], name="mul"),
+             helper.make_node("Cast", ["m"], ["y"], to=TensorProto.FLOAT, name="to_float")]  # fmt: skip
+    graph = helper.make_graph(nodes, "half_inside", [x], [y], [two])
+    return helper.make_model(graph, opset_imports=OPSET)
+
+
 def two_inputs() -> Any:
     """z = a + b, a of shape (N, 4), b of shape (N, 4)."""
     a = helper.make_tensor_value_info("a", TensorProto.FLOAT, ["N", 4])

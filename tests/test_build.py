@@ -12,7 +12,15 @@ from typing import Any
 import numpy as np
 import onnx
 import pytest
-from _onnx_models import RANGE, expected, quantized, scale_relu, two_inputs, with_custom_op
+from _onnx_models import (
+    RANGE,
+    expected,
+    half_inside,
+    quantized,
+    scale_relu,
+    two_inputs,
+    with_custom_op,
+)
 
 import trtcompat
 from trtcompat import (
@@ -219,6 +227,18 @@ def test_model_precision_is_strongly_typed(era: str) -> None:
     report = build_plan(_bytes(scale_relu()), config).report
     # 10.x opts in with the flag; 11.x is strongly typed always (its flag is deprecated).
     assert ("STRONGLY_TYPED" in report.network_flags) == (era == "10")
+
+
+def test_fp32_of_a_model_computing_in_fp16_is_refused_where_strongly_typed(era: str) -> None:
+    if era == "11":  # the model's fp16 would be built as is: below the fp32 asked for
+        with pytest.raises(PrecisionError, match=r"computes tensor 'h' in HALF.*precision='model'"):
+            build_plan(_bytes(half_inside()))
+        return
+    # weakly typed releases build fp32 layers unless a precision flag allows lower ones
+    assert "FP16" not in build_plan(_bytes(half_inside())).report.builder_flags
+    if era == "10":
+        report = build_plan(_bytes(half_inside()), BuildConfig(precision="model")).report
+        assert report.precision_applied == "model"
 
 
 def test_explicit_batch_only_where_implicit_batch_exists(era: str) -> None:

@@ -11,7 +11,10 @@ from typing import Any
 from .. import _trtlog
 from ..errors import BuildError, OnnxParseError, ProfileError
 
-__all__ = ["add_profiles", "has_qdq", "network_inputs", "parse_into"]
+__all__ = ["add_profiles", "has_qdq", "network_inputs", "parse_into", "reduced_tensor"]
+
+#: DataType members below float32 precision.
+_REDUCED = ("HALF", "BF16", "FP8", "INT8", "INT4", "FP4")
 
 
 def parse_into(parser: Any, source: str | bytes) -> None:
@@ -70,6 +73,20 @@ def has_qdq(network: Any) -> bool:
         if kind in ("QUANTIZE", "DEQUANTIZE"):
             return True
     return False
+
+
+def reduced_tensor(network: Any) -> tuple[str, str] | None:
+    """``(tensor name, DataType name)`` of the first network input or layer output of a type
+    below float32 (HALF, BF16, FP8, INT8, ...), or None where the network has none."""
+    tensors = [network.get_input(i) for i in range(network.num_inputs)]
+    for index in range(network.num_layers):
+        layer = network.get_layer(index)
+        tensors.extend(layer.get_output(j) for j in range(layer.num_outputs))
+    for tensor in tensors:
+        kind = getattr(tensor.dtype, "name", "")
+        if kind in _REDUCED:
+            return str(tensor.name), kind
+    return None
 
 
 def add_profiles(

@@ -19,11 +19,11 @@ from typing import Any, Union
 
 from .. import _trtlog
 from .._versions import MINIMUM_SUPPORTED, parse_version
-from ..errors import BuildError, PlanFormatError, UnsupportedTensorRTError
+from ..errors import BuildError, PlanFormatError, PrecisionError, UnsupportedTensorRTError
 from ..plan import plan_info
 from ._convert import convert_model
 from ._features import apply_features, apply_workspace, requested_features
-from ._network import add_profiles, has_qdq, network_inputs, parse_into
+from ._network import add_profiles, has_qdq, network_inputs, parse_into, reduced_tensor
 from ._precision import PrecisionPlan, plan_precision, qdq_missing_error
 from ._target import build_module, gpu_identity
 from ._timing_cache import attach_timing_cache, save_timing_cache
@@ -103,6 +103,8 @@ def build_plan(
         inputs = network_inputs(network)
         if precision.needs_qdq and not has_qdq(network):
             raise qdq_missing_error(module, precision.requested)
+        if precision.applied in ("fp32", "tf32") and not hasattr(module.BuilderFlag, "FP16"):
+            _refuse_reduced_types(module, network, precision.applied)
         _apply_precision(module, builder_config, precision)
         add_profiles(builder, builder_config, inputs, tuple(config.profiles))  # type: ignore[arg-type]
         cache_use = (
@@ -228,6 +230,20 @@ def _converted(
         converted, path, save_as_external_data=True, location="weights.bin", size_threshold=1024
     )
     return path, how
+
+
+def _refuse_reduced_types(trt: Any, network: Any, precision: str) -> None:
+    # A strongly typed release computes in the model's own types: a model holding fp16 (or
+    # int8 ...) tensors would give a plan below the precision asked for.
+    found = reduced_tensor(network)
+    if found is not None:
+        name, kind = found
+        raise PrecisionError(
+            f"precision={precision!r}, but the model computes tensor {name!r} in {kind}, and "
+            f"TensorRT {getattr(trt, '__version__', 'unknown')} builds strongly typed "
+            "networks only (the model's types, no fp32 fallback). Use precision='model' to "
+            "build the model's own types, or give an fp32 model."
+        )
 
 
 def _apply_precision(trt: Any, config: Any, precision: PrecisionPlan) -> None:
