@@ -13,9 +13,11 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from types import ModuleType
-from typing import Any, Union
+
+# typing.Callable: the aliases below are evaluated at run time (3.8 cannot subscript
+# collections.abc.Callable).
+from typing import Any, Callable, Union
 
 from .. import _trtlog
 from .._versions import MINIMUM_SUPPORTED, parse_version

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
-from typing import Any, Tuple
+
+# typing's generics: these aliases and the base class are evaluated at run time, where
+# collections.abc's cannot be subscripted before Python 3.9.
+from typing import Any, Mapping, Sequence, Tuple
 
 from ..errors import BuildError, PrecisionError, ProfileError
 
