@@ -390,6 +390,44 @@ def test_workspace_through_max_workspace_size_where_only_that_exists() -> None:
     assert config.max_workspace_size == 1 << 20
 
 
+def test_settings_are_read_back_from_the_builder_config(era: str) -> None:
+    config = BuildConfig(hardware_compatibility="ampere+", optimization_level=5, profiles=[RANGE])
+    if era == "8.4":
+        with pytest.raises(BuildFeatureError):
+            build_plan(_bytes(scale_relu()), config)
+        settings = build_plan(_bytes(scale_relu()), CONFIG).report.settings
+        assert settings == {"default_device_type": "GPU", "DLA_core": -1}
+        return
+    settings = build_plan(_bytes(scale_relu()), config).report.settings
+    assert settings["hardware_compatibility_level"] == "AMPERE_PLUS"
+    assert settings["builder_optimization_level"] == 5
+
+
+def test_plugin_libraries_are_loaded_and_serialized_into_version_compatible_plans(
+    era: str,
+) -> None:
+    import _ctypes  # a shared library every CPython has
+
+    library = _ctypes.__file__
+    plain = build_plan(_bytes(scale_relu()), BuildConfig(plugins=[library], profiles=[RANGE]))
+    assert "plugins" in plain.report.flags_requested
+    config = BuildConfig(plugins=[library], version_compatible=True, profiles=[RANGE])
+    if era == "8.4":
+        with pytest.raises(BuildFeatureError, match=r"TensorRT 8.6 added"):
+            build_plan(_bytes(scale_relu()), config)
+        return
+    assert plain.report.settings["plugins_to_serialize"] == []
+    report = build_plan(_bytes(scale_relu()), config).report
+    assert report.settings["plugins_to_serialize"] == [library]
+
+
+def test_a_plugin_that_does_not_load_is_named(era: str, tmp_path: Any) -> None:
+    fake = tmp_path / "libplugin.so"
+    fake.write_bytes(b"not a shared library")
+    with pytest.raises(BuildError, match=r"Plugin library '.*libplugin.so' does not load"):
+        build_plan(_bytes(scale_relu()), BuildConfig(plugins=[str(fake)], profiles=[RANGE]))
+
+
 def test_plugins_must_exist(era: str, tmp_path: Any) -> None:
     missing = str(tmp_path / "libnothing.so")
     with pytest.raises(BuildError, match=r"Plugin library '.*libnothing.so' does not exist"):

@@ -144,6 +144,7 @@ def build_plan(
         converted_with=converted_with,
         flags_requested=requested_features(config),
         builder_flags=_set_flags(module, builder_config),
+        settings=_settings(builder_config),
         network_flags=network_flags,
         workspace=config.workspace,
         workspace_api=workspace_api,
@@ -259,6 +260,30 @@ def _set_flags(trt: Any, config: Any) -> tuple[str, ...]:
     return tuple(
         name for name, flag in trt.BuilderFlag.__members__.items() if config.get_flag(flag)
     )
+
+
+#: Builder-config attributes the report reads back (those the release has).
+_SETTINGS = (
+    "hardware_compatibility_level",
+    "builder_optimization_level",
+    "default_device_type",
+    "DLA_core",
+    "plugins_to_serialize",
+)
+
+
+def _settings(config: Any) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name in _SETTINGS:
+        if not hasattr(config, name):
+            continue
+        value = getattr(config, name)
+        if isinstance(value, (list, tuple)):
+            value = [str(v) for v in value]
+        elif not isinstance(value, (int, str, type(None))) or hasattr(value, "name"):
+            value = getattr(value, "name", str(value))
+        found[name] = value
+    return found
 
 
 def _plan_info(data: bytes) -> dict[str, Any] | None:

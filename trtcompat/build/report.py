@@ -44,6 +44,10 @@ class BuildReport:
             typed release, or None.
         flags_requested: The config's options that are on (``"version_compatible"``, ...).
         builder_flags: Every ``BuilderFlag`` set on the config when the build ran.
+        settings: The other builder-config settings as TensorRT held them when the build
+            ran, for those the release has: ``hardware_compatibility_level``,
+            ``builder_optimization_level``, ``default_device_type``, ``DLA_core``,
+            ``plugins_to_serialize`` (enum members by name).
         network_flags: The ``NetworkDefinitionCreationFlag`` names the network was made with.
         workspace: The workspace limit set (bytes) and ``workspace_api`` the call used
             (``"set_memory_pool_limit"`` or ``"max_workspace_size"``), or None.
@@ -66,6 +70,7 @@ class BuildReport:
     converted_with: str | None
     flags_requested: tuple[str, ...]
     builder_flags: tuple[str, ...]
+    settings: dict[str, Any]
     network_flags: tuple[str, ...]
     workspace: int | None
     workspace_api: str | None
