@@ -218,6 +218,13 @@ def test_int8_with_qdq_nodes_builds(era: str) -> None:
     np.testing.assert_array_equal(out, np.clip(np.round(X / 0.5), -128, 127) * 0.5)
 
 
+def test_the_qdq_nodes_must_quantize_to_the_type_asked_for(era: str) -> None:
+    # 8.4 has no FP8 flag at all: refused before the model is read
+    match = r"FP8, which TensorRT 8.6 added" if era == "8.4" else r"quantize to INT8, not FP8"
+    with pytest.raises(PrecisionError, match=match):
+        build_plan(_bytes(quantized()), BuildConfig(precision="fp8"))
+
+
 def test_model_precision_is_strongly_typed(era: str) -> None:
     config = BuildConfig(precision="model", profiles=[RANGE])
     if era in ("8.4", "8.6"):

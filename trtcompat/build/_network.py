@@ -11,7 +11,7 @@ from typing import Any
 from .. import _trtlog
 from ..errors import BuildError, OnnxParseError, ProfileError
 
-__all__ = ["add_profiles", "has_qdq", "network_inputs", "parse_into", "reduced_tensor"]
+__all__ = ["add_profiles", "network_inputs", "parse_into", "quantized_types", "reduced_tensor"]
 
 #: DataType members below float32 precision.
 _REDUCED = ("HALF", "BF16", "FP8", "INT8", "INT4", "FP4")
@@ -66,13 +66,21 @@ def network_inputs(network: Any) -> dict[str, tuple[int, ...]]:
     return found
 
 
-def has_qdq(network: Any) -> bool:
-    """Whether the network holds a Quantize or Dequantize layer (explicit quantization)."""
+def quantized_types(network: Any) -> set[str] | None:
+    """The DataType names the network's Quantize layers produce (``{"INT8"}``), or None where
+    it has no Quantize or Dequantize layer at all (no explicit quantization)."""
+    found: set[str] | None = None
     for index in range(network.num_layers):
-        kind = getattr(network.get_layer(index).type, "name", "")
-        if kind in ("QUANTIZE", "DEQUANTIZE"):
-            return True
-    return False
+        layer = network.get_layer(index)
+        kind = getattr(layer.type, "name", "")
+        if kind not in ("QUANTIZE", "DEQUANTIZE"):
+            continue
+        found = found if found is not None else set()
+        if kind == "QUANTIZE":
+            found.update(
+                getattr(layer.get_output(j).dtype, "name", "") for j in range(layer.num_outputs)
+            )
+    return found
 
 
 def reduced_tensor(network: Any) -> tuple[str, str] | None:

@@ -25,7 +25,7 @@ from ..errors import BuildError, PlanFormatError, PrecisionError, UnsupportedTen
 from ..plan import plan_info
 from ._convert import convert_model
 from ._features import apply_features, apply_workspace, requested_features
-from ._network import add_profiles, has_qdq, network_inputs, parse_into, reduced_tensor
+from ._network import add_profiles, network_inputs, parse_into, quantized_types, reduced_tensor
 from ._precision import PrecisionPlan, plan_precision, qdq_missing_error
 from ._target import build_module, gpu_identity
 from ._timing_cache import attach_timing_cache, save_timing_cache
@@ -103,8 +103,8 @@ def build_plan(
     with tempfile.TemporaryDirectory(prefix="trtcompat-build-") as scratch:
         converted_with = _define(module, builder, network, source, precision, config, scratch)
         inputs = network_inputs(network)
-        if precision.needs_qdq and not has_qdq(network):
-            raise qdq_missing_error(module, precision.requested)
+        if precision.needs_qdq:
+            _check_quantization(module, network, precision.requested)
         if precision.applied in ("fp32", "tf32") and not hasattr(module.BuilderFlag, "FP16"):
             _refuse_reduced_types(module, network, precision.applied)
         _apply_precision(module, builder_config, precision)
@@ -233,6 +233,20 @@ def _converted(
         converted, path, save_as_external_data=True, location="weights.bin", size_threshold=1024
     )
     return path, how
+
+
+def _check_quantization(trt: Any, network: Any, precision: str) -> None:
+    types = quantized_types(network)
+    if types is None:
+        raise qdq_missing_error(trt, precision)
+    wanted = {"int8": "INT8", "fp8": "FP8"}[precision]
+    if wanted not in types:
+        raise PrecisionError(
+            f"precision={precision!r}, but the model's Q/DQ nodes quantize to "
+            f"{', '.join(sorted(types)) or 'no known type'}, not {wanted}: build it with the "
+            "precision its quantization has, or quantize it to that type (ModelOpt's "
+            f"--quantize_mode {precision})."
+        )
 
 
 def _refuse_reduced_types(trt: Any, network: Any, precision: str) -> None:
