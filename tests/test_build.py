@@ -501,17 +501,24 @@ def test_progress_from_the_monitor_or_elapsed_time(
         assert all(b.elapsed > a.elapsed for a, b in zip(events, events[1:]))
 
 
-def test_an_exception_in_progress_cancels_and_is_raised(era: str) -> None:
+def test_an_exception_in_progress_is_raised_and_cancels_where_tensorrt_can(
+    era: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     class Stop(Exception):
         pass
 
     def stop(event: BuildProgress) -> None:
-        if event.event == "step":
-            raise Stop
+        raise Stop(event.event)
 
-    if era in ("10", "11"):
-        with pytest.raises(Stop):
-            build_plan(_bytes(scale_relu()), CONFIG, progress=stop)
+    log = tmp_path / "builds.log"
+    monkeypatch.setenv("TRTCOMPAT_FAKE_BUILD_LOG", str(log))
+    monkeypatch.setenv("TRTCOMPAT_FAKE_BUILD_SECONDS", "0.2")
+    monkeypatch.setattr(builder, "ELAPSED_INTERVAL", 0.02)
+    monitored = era in ("10", "11")  # IProgressMonitor: step_complete returns False
+    with pytest.raises(Stop, match="start" if monitored else "elapsed"):
+        build_plan(_bytes(scale_relu()), CONFIG, progress=stop)
+    # cancelled: no build finished; without a monitor the build ran to its end
+    assert log.exists() != monitored
 
 
 def test_a_failed_build_quotes_tensorrt(

@@ -143,3 +143,20 @@ def test_the_docs_name_every_report_key() -> None:
     section = docs.split("## `build`", 1)[1]
     missing = [f for f in BuildReport.__dataclass_fields__ if f"`{f}`" not in section]
     assert missing == []
+
+
+def test_polygraphy_spellings_of_the_options(
+    model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from trtcompat.testing import fake_tensorrt
+
+    argv = ["build", str(model), "-o", str(tmp_path / "m.plan"), *SHAPES, "--json", "-q",
+            "--strongly-typed", "--hardware-compatibility-level", "ampere_plus", "--refittable",
+            "--strip-plan", "--builder-optimization-level", "4"]  # fmt: skip
+    with fake_tensorrt("10"):
+        assert main(argv) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["precision_applied"] == "model" and "STRONGLY_TYPED" in report["network_flags"]
+    assert {"REFIT", "STRIP_PLAN"} <= set(report["builder_flags"])
+    assert report["settings"]["hardware_compatibility_level"] == "AMPERE_PLUS"
+    assert report["settings"]["builder_optimization_level"] == 4

@@ -61,7 +61,9 @@ def build_plan(
         trt: The TensorRT module to build with; the installed one by default.
         progress: Called with a :class:`BuildProgress` as the build goes: TensorRT's
             progress monitor where the release has one (9.3+), else every second with the
-            elapsed time (from a helper thread).
+            elapsed time (from a helper thread). An exception it raises is raised by
+            ``build_plan``: at once where the monitor can cancel the build, else when the
+            build ends.
 
     Returns:
         The plan and a :class:`BuildReport`.
@@ -328,18 +330,29 @@ def _build(
             raise monitor.failure
         return plan
     done = threading.Event()
+    failures: list[BaseException] = []
 
     def tick() -> None:
         while not done.wait(ELAPSED_INTERVAL):
-            progress(BuildProgress("building", None, None, time.monotonic() - started, "elapsed"))
+            try:
+                progress(
+                    BuildProgress("building", None, None, time.monotonic() - started, "elapsed")
+                )
+            except BaseException as err:  # raised in the caller's thread after the build
+                failures.append(err)
+                return
 
     ticker = threading.Thread(target=tick, name="trtcompat-build-progress", daemon=True)
     ticker.start()
     try:
-        return builder.build_serialized_network(network, config)
+        # Without a progress monitor TensorRT cannot be stopped: the build runs to its end.
+        plan = builder.build_serialized_network(network, config)
     finally:
         done.set()
         ticker.join()
+    if failures:
+        raise failures[0]
+    return plan
 
 
 def _monitor(trt: Any, progress: ProgressCallback, started: float) -> Any:

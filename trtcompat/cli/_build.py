@@ -99,6 +99,13 @@ def _parser() -> argparse.ArgumentParser:
             f"--{name}", dest="precision", action="store_const", const=name, help=f"build {name}"
         )
     precision.add_argument(
+        "--strongly-typed",
+        dest="precision",
+        action="store_const",
+        const="model",
+        help="the model's own types (same as --precision model)",
+    )
+    precision.add_argument(
         "--precision",
         choices=("fp32", "tf32", "fp16", "bf16", "int8", "fp8", "model"),
         help="the precision by name (default fp32; 'model': the model's own types)",
@@ -109,13 +116,17 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--exclude-lean-runtime", action="store_true", help="(8.6+)")
     parser.add_argument(
         "--hardware-compatibility",
-        choices=("ampere+", "same_compute_capability"),
-        help="hardware compatibility level (8.6+ / 10.12+)",
+        "--hardware-compatibility-level",
+        dest="hardware_compatibility",
+        choices=("none", "ampere+", "ampere_plus", "same_compute_capability"),
+        help="hardware compatibility level (ampere+: 8.6+, same_compute_capability: 10.12+)",
     )
     parser.add_argument("--builder-optimization-level", type=int, metavar="0-5", help="(8.6+)")
     parser.add_argument("--dla-core", type=int, help="build for this DLA core (GPU fallback)")
-    parser.add_argument("--refit", action="store_true", help="a refittable plan")
-    parser.add_argument("--strip-weights", action="store_true", help="a weight-stripped plan")
+    parser.add_argument("--refit", "--refittable", action="store_true", help="a refittable plan")
+    parser.add_argument(
+        "--strip-weights", "--strip-plan", action="store_true", help="a weight-stripped plan"
+    )
     parser.add_argument("--plugins", nargs="+", default=[], help="plugin libraries to load")
     parser.add_argument("--json", action="store_true", help="print the build report as JSON")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
@@ -161,7 +172,11 @@ def main(argv: Sequence[str]) -> int:
             timing_cache=args.timing_cache,
             version_compatible=args.version_compatible,
             exclude_lean_runtime=args.exclude_lean_runtime,
-            hardware_compatibility=args.hardware_compatibility,
+            hardware_compatibility=(
+                None
+                if args.hardware_compatibility in (None, "none")
+                else args.hardware_compatibility
+            ),
             optimization_level=args.builder_optimization_level,
             dla_core=args.dla_core,
             refit=args.refit,
