@@ -321,11 +321,10 @@ def _build(
         return builder.build_serialized_network(network, config)
     if hasattr(trt, "IProgressMonitor") and hasattr(config, "progress_monitor"):
         monitor = _monitor(trt, progress, started)
+        # The config is this build's own and goes with it: the monitor is not reset (pybind
+        # may not take None for it).
         config.progress_monitor = monitor
-        try:
-            plan = builder.build_serialized_network(network, config)
-        finally:
-            config.progress_monitor = None
+        plan = builder.build_serialized_network(network, config)
         if monitor.failure is not None:
             raise monitor.failure
         return plan
