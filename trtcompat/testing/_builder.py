@@ -31,7 +31,7 @@ from packaging.version import Version
 
 from .._versions import has_member, parse_version
 from ._eras import ERAS, Era
-from ._onnx_engine import OnnxCompute
+from ._onnx_engine import OnnxLaunch
 from ._spec import EngineSpec, TensorSpec, plan_from_spec
 
 __all__ = ["add_builder", "fake_gpu"]
@@ -828,7 +828,7 @@ def _plan(mod: types.ModuleType, era: Era, network: Any, config: Any) -> bytes:
         tensors.append(TensorSpec(tensor.name, tensor.dtype.name, tensor._shape, False))
     spec = EngineSpec(
         tuple(tensors),
-        compute=OnnxCompute(model.SerializeToString(), reduced),
+        launch=OnnxLaunch(model.SerializeToString(), reduced),
         num_profiles=max(1, len(config._profiles)),
         name=network.name,
     )

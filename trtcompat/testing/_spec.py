@@ -147,8 +147,8 @@ def plan_from_spec(spec: EngineSpec, version: str) -> bytes:
     The callables stay in this process (a registry keyed by the plan), as a real plan's
     kernels stay in the library that built it.
     """
-    payload = _compute_payload(spec)
-    portable = (spec.compute is None or payload is not None) and spec.launch is None
+    payload = _launch_payload(spec)
+    portable = spec.compute is None and (spec.launch is None or payload is not None)
     with _LOCK:
         key = f"{len(_REGISTRY)}"
         if not portable:
@@ -162,7 +162,7 @@ def plan_from_spec(spec: EngineSpec, version: str) -> bytes:
     if portable:
         body["spec"] = _to_json(spec)  # nothing callable: the plan carries the whole engine
         if payload is not None:
-            body["spec"]["compute"] = payload
+            body["spec"]["launch"] = payload
     return PLAN_MAGIC + json.dumps(body).encode()
 
 
@@ -185,17 +185,17 @@ def _from_json(body: Mapping[str, Any]) -> EngineSpec:
         fields["shape"] = tuple(fields["shape"])
         fields["profiles"] = tuple(shapes_of(p) for p in fields["profiles"])
         tensors.append(TensorSpec(**fields))
-    compute = None
-    if "compute" in body:  # a compute that travels (an ONNX model: testing/_onnx_engine.py)
-        from ._onnx_engine import compute_from_payload
+    launch = None
+    if "launch" in body:  # a launch that travels (an ONNX model: testing/_onnx_engine.py)
+        from ._onnx_engine import launch_from_payload
 
-        compute = compute_from_payload(body["compute"])
-    return EngineSpec(tuple(tensors), compute, **{f: body[f] for f in _SPEC_FIELDS})
+        launch = launch_from_payload(body["launch"])
+    return EngineSpec(tuple(tensors), None, launch, **{f: body[f] for f in _SPEC_FIELDS})
 
 
-def _compute_payload(spec: EngineSpec) -> dict[str, Any] | None:
-    # A compute with plan_payload() (OnnxCompute) is data, not code: its plan travels.
-    payload = getattr(spec.compute, "plan_payload", None)
+def _launch_payload(spec: EngineSpec) -> dict[str, Any] | None:
+    # A launch with plan_payload() (OnnxLaunch) is data, not code: its plan travels.
+    payload = getattr(spec.launch, "plan_payload", None)
     return None if payload is None else dict(payload())
 
 
