@@ -99,3 +99,18 @@ def test_fake_builder_has_what_build_plan_decides_on_exactly_where_real_has_it(
 @pytest.mark.parametrize("era", ERAS)
 def test_progress_monitor_exists_where_the_release_has_it(era: str) -> None:
     assert hasattr(make_module(era), "IProgressMonitor") == bool(real(era, "IProgressMonitor"))
+
+
+@pytest.mark.parametrize("era", ERAS)
+def test_deprecated_builder_members_warn_from_the_release_that_deprecated_them(era: str) -> None:
+    # pyCore.cpp wraps Builder.max_batch_size (8.4+) and IBuilderConfig.max_workspace_size
+    # (8.4+) in utils::deprecateMember; both are gone in 10.0.
+    module = make_module(era)
+    builder = module.Builder(module.Logger())
+    config = builder.create_builder_config()
+    for obj, member in ((builder, "max_batch_size"), (config, "max_workspace_size")):
+        if era in ("10", "11"):
+            assert not hasattr(type(obj), member)
+            continue
+        with pytest.warns(DeprecationWarning, match=f"{member} is deprecated"):
+            getattr(obj, member)

@@ -16,7 +16,7 @@ from trtcompat.backends import Backend
 from trtcompat.testing import ERAS, fake_tensorrt
 
 sys.path.insert(0, str(Path(__file__).parents[1]))  # tests/_onnx_models.py
-from _onnx_models import RANGE, expected, scale_relu  # noqa: E402
+from _onnx_models import RANGE, expected, scale_relu
 
 pytestmark = pytest.mark.gpu
 

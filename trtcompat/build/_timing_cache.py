@@ -1,6 +1,12 @@
 """The timing cache of a build: loaded from a path, refused with a warning when TensorRT says
 it belongs to another release or GPU (the build goes on with an empty one), and saved back
-atomically (temporary file, fsync, rename), so a crash never leaves half a cache."""
+atomically (temporary file, fsync, rename), so a crash never leaves half a cache.
+
+From 10.16 the pybind sources wrap the timing-cache bindings (``IBuilderConfig``'s
+``create/set/get_timing_cache``, ``ITimingCache.serialize``) in deprecation warnings, with no
+replacement in TensorRT itself; a caller who asks for a timing cache gets it, without
+warnings about trtcompat's own calls (:func:`_quiet`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,8 @@ import contextlib
 import os
 import tempfile
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +40,14 @@ class TimingCacheUse:
     refused: str | None
 
 
+@contextmanager
+def _quiet() -> Iterator[None]:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=DeprecationWarning, message=r".*timing_cache")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, message=r"serialize")
+        yield
+
+
 def attach_timing_cache(config: Any, path: str) -> TimingCacheUse:
     """Gives ``config`` the cache at ``path`` (an empty one where there is none or TensorRT
     refuses it, with a :class:`~trtcompat.TrtCompatWarning`)."""
@@ -46,12 +62,13 @@ def attach_timing_cache(config: Any, path: str) -> TimingCacheUse:
     cache = None
     if blob:
         start = _trtlog.mark()
-        cache = config.create_timing_cache(blob)
+        with _quiet():
+            cache = config.create_timing_cache(blob)
         said = _trtlog.lines_since(start)
         if cache is None or _trtlog.errors_in(said):
             refused = " ".join(said) or "TensorRT could not read it"
             cache = None
-        elif not config.set_timing_cache(cache, False):
+        elif not _set(config, cache):
             refused = " ".join(_trtlog.lines_since(start)) or (
                 "TensorRT says it was made by another TensorRT or GPU"
             )
@@ -64,18 +81,25 @@ def attach_timing_cache(config: Any, path: str) -> TimingCacheUse:
             stacklevel=3,
         )
     if cache is None:
-        cache = config.create_timing_cache(b"")
-        if not config.set_timing_cache(cache, False):
+        with _quiet():
+            cache = config.create_timing_cache(b"")
+        if not _set(config, cache):
             raise BuildError(f"TensorRT refused an empty timing cache for {path!r}.")
     return TimingCacheUse(path, bool(blob) and refused is None, refused)
 
 
+def _set(config: Any, cache: Any) -> bool:
+    with _quiet():
+        return bool(config.set_timing_cache(cache, False))
+
+
 def save_timing_cache(config: Any, path: str) -> None:
     """Writes the config's cache to ``path`` atomically."""
-    cache = config.get_timing_cache()
-    if cache is None:
-        return
-    data = bytes(cache.serialize())
+    with _quiet():
+        cache = config.get_timing_cache()
+        if cache is None:
+            return
+        data = bytes(cache.serialize())
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".timing-cache-", dir=directory)
     try:

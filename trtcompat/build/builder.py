@@ -178,7 +178,8 @@ def _network_flags(trt: Any, builder: Any, precision: PrecisionPlan) -> tuple[st
     names = []
     # Breakpoint: 10.0 removed implicit batch (and Builder.max_batch_size with it); before,
     # a network without EXPLICIT_BATCH is implicit batch, which the ONNX parser refuses.
-    if hasattr(builder, "max_batch_size") and hasattr(
+    # Asked of the class: the property's getter warns (deprecated from 8.4).
+    if hasattr(type(builder), "max_batch_size") and hasattr(
         trt.NetworkDefinitionCreationFlag, "EXPLICIT_BATCH"
     ):
         names.append("EXPLICIT_BATCH")

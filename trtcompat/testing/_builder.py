@@ -23,12 +23,14 @@ import json
 import os
 import time
 import types
+import warnings
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
 from packaging.version import Version
 
+from .._api_changes import CHANGES
 from .._versions import has_member, parse_version
 from ._eras import ERAS, Era
 from ._onnx_engine import OnnxLaunch
@@ -188,7 +190,29 @@ def add_builder(mod: types.ModuleType, era: Era, name: str) -> None:
 
 
 def _members(cls: str, version: Version, members: dict[str, Any]) -> dict[str, Any]:
-    return {n: m for n, m in members.items() if n.startswith("_") or has_member(cls, n, version)}
+    offered = {n: m for n, m in members.items() if n.startswith("_") or has_member(cls, n, version)}
+    return {n: _warning(cls, n, version, m) for n, m in offered.items()}
+
+
+def _warning(cls: str, member: str, version: Version, value: Any) -> Any:
+    # The bindings NVIDIA wraps in utils::deprecateMember warn on each use (a property on get
+    # and set), from the release the version table says deprecated them.
+    deprecated = CHANGES.get(cls, {}).get(member, (None, None, None, None))[1]
+    if deprecated is None or version < parse_version(deprecated) or member.startswith("_"):
+        return value
+
+    def warned(function: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            warnings.warn(f"{member} is deprecated.", DeprecationWarning, stacklevel=2)
+            return function(*args, **kwargs)
+
+        return call
+
+    if isinstance(value, property):
+        return property(
+            warned(value.fget) if value.fget else None, warned(value.fset) if value.fset else None
+        )
+    return warned(value) if callable(value) else value
 
 
 # -- network ---------------------------------------------------------------------------------
@@ -690,9 +714,9 @@ def _config_class(mod: types.ModuleType, era: Era, version: Version) -> type:
 def _builder_class(mod: types.ModuleType, era: Era, version: Version) -> type:
     def __init__(self: Any, logger: Any) -> None:
         self._logger = logger
-        for attribute in ("max_threads", "max_batch_size"):
-            if has_member("Builder", attribute, version):
-                setattr(self, attribute, 1)
+        self._max_batch_size = 1
+        if has_member("Builder", "max_threads", version):
+            self.max_threads = 1
 
     def _log(self: Any, severity: str, message: str) -> None:
         self._logger.log(getattr(mod.ILogger.Severity, severity), message)
@@ -742,8 +766,14 @@ def _builder_class(mod: types.ModuleType, era: Era, version: Version) -> type:
                 os.close(fd)
         return mod.IHostMemory(plan)
 
+    def _get_batch(self: Any) -> int:
+        return int(self._max_batch_size)
+
+    def _set_batch(self: Any, value: int) -> None:
+        self._max_batch_size = int(value)
+
     def build_engine(self: Any, network: Any, config: Any) -> Any:
-        plan = build_serialized_network(self, network, config)
+        plan = build_serialized_network(self, network, config)  # the undecorated function
         return None if plan is None else mod.Runtime(self._logger).deserialize_cuda_engine(plan)
 
     members = {
@@ -763,6 +793,7 @@ def _builder_class(mod: types.ModuleType, era: Era, version: Version) -> type:
         "num_DLA_cores": property(lambda self: 0),
         "max_DLA_batch_size": property(lambda self: 1),
         "logger": property(lambda self: self._logger),
+        "max_batch_size": property(_get_batch, _set_batch),
         "reset": lambda self: None,
     }
     return type("Builder", (), _members("Builder", version, members))
