@@ -346,6 +346,9 @@ def _parser_error_class(version: Version) -> type:
         self._node_name, self._op = node_name, op
 
     def __str__(self: Any) -> str:
+        # pyOnnx.cpp's parser_error_str; 9.3+ names the node and its operator as well
+        if not has_member("ParserError", "node_name", version):
+            return f"In node {self._node} (importModel): {self._code.name}: {self._desc}"
         return (
             f"In node {self._node} with name: {self._node_name} and operator: {self._op} "
             f"(importModel): {self._code.name}: {self._desc}"
