@@ -582,3 +582,26 @@ def test_config_json_is_canonical_and_round_trips(tmp_path: Any) -> None:
 def test_config_from_json_refuses_unknown_keys() -> None:
     with pytest.raises(BuildError, match=r"unknown keys \['fp16_mode'\]"):
         BuildConfig.from_json('{"fp16_mode": true}')
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("workspace", 0, r"workspace=0: give a positive number of bytes"),
+        ("workspace", True, r"workspace=True: give a positive number of bytes"),
+        ("workspace", "1G", r"workspace='1G': give a positive number of bytes"),
+        ("dla_core", -1, r"dla_core=-1: give a DLA core index"),
+        ("optimization_level", 6, r"optimization_level=6: TensorRT's levels are 0-5"),
+        ("hardware_compatibility", "volta+", r"hardware_compatibility='volta\+': use one of"),
+        ("plugins", "libplugin.so", r"plugins='libplugin.so': give a sequence of library paths"),
+    ],
+)
+def test_config_values_are_checked(field: str, value: Any, message: str) -> None:
+    with pytest.raises(BuildError, match=message):
+        BuildConfig(**{field: value})
+
+
+def test_config_takes_numpy_integers_and_stores_ints() -> None:
+    config = BuildConfig(workspace=np.int64(1 << 20), dla_core=np.int32(0))
+    assert type(config.workspace) is int and type(config.dla_core) is int
+    assert BuildConfig.from_json(config.to_json()) == config

@@ -103,7 +103,8 @@ def build_plan(
     flags = sum(1 << int(getattr(module.NetworkDefinitionCreationFlag, f)) for f in network_flags)
     network = builder.create_network(flags)
     with tempfile.TemporaryDirectory(prefix="trtcompat-build-") as scratch:
-        converted_with = _define(module, builder, network, source, precision, config, scratch)
+        # The parser owns the weights it imported: it lives until the plan is built.
+        parser, converted_with = _define(module, network, source, precision, config, scratch)
         inputs = network_inputs(network)
         if precision.needs_qdq:
             _check_quantization(module, network, precision.requested)
@@ -117,6 +118,7 @@ def build_plan(
             else None
         )
         plan = _build(module, builder, network, builder_config, progress, started)
+        del parser
     said = _trtlog.lines_since(start)
     if plan is None:
         errors = _trtlog.errors_in(said)
@@ -190,26 +192,27 @@ def _network_flags(trt: Any, builder: Any, precision: PrecisionPlan) -> tuple[st
 
 def _define(
     trt: Any,
-    builder: Any,
     network: Any,
     source: str | bytes | Callable[[Any], None],
     precision: PrecisionPlan,
     config: BuildConfig,
     scratch: str,
-) -> str | None:
+) -> tuple[Any, str | None]:
+    """Fills ``network``; returns the parser (None for a network function) and the converter
+    used, if any."""
     if callable(source):
         source(network)
         if network.num_outputs == 0:
             raise BuildError(
                 "The network function marked no output; call network.mark_output(tensor)."
             )
-        return None
+        return None, None
     converted_with = None
     if precision.convert is not None:
         source, converted_with = _converted(source, precision.convert, config, scratch)
     parser = trt.OnnxParser(network, _trtlog.logger_for(trt))
     parse_into(parser, source)
-    return converted_with
+    return parser, converted_with
 
 
 def _converted(

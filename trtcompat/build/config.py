@@ -8,6 +8,7 @@ build is, never what it builds).
 from __future__ import annotations
 
 import json
+import operator
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
@@ -117,6 +118,18 @@ def _profiles(value: Any) -> tuple[Profile, ...]:
         ) from None
 
 
+def _positive_int(name: str, value: Any, *, allow_zero: bool = False) -> int:
+    # Any integer type (numpy's included) but bool; the JSON form holds plain ints.
+    try:
+        number: int | None = operator.index(value)
+    except TypeError:
+        number = None
+    if isinstance(value, bool) or number is None or number < (0 if allow_zero else 1):
+        wanted = "a DLA core index (0, 1)" if allow_zero else "a positive number of bytes (1 << 30)"
+        raise BuildError(f"{name}={value!r}: give {wanted}, or None.")
+    return number
+
+
 @dataclass(frozen=True)
 class BuildConfig:
     """What to build: precision, shapes, memory and compatibility options.
@@ -177,15 +190,8 @@ class BuildConfig:
             )
         put("precision", precision)
         put("profiles", _profiles(self.profiles))
-        if self.workspace is not None and (
-            isinstance(self.workspace, bool)
-            or not isinstance(self.workspace, int)
-            or self.workspace <= 0
-        ):
-            raise BuildError(
-                f"workspace={self.workspace!r}: give the limit in bytes as a positive int "
-                "(e.g. 1 << 30), or None for TensorRT's default."
-            )
+        if self.workspace is not None:
+            put("workspace", _positive_int("workspace", self.workspace))
         if self.timing_cache is not None:
             put("timing_cache", os.fspath(self.timing_cache))
         level = self.hardware_compatibility
@@ -204,12 +210,8 @@ class BuildConfig:
                 f"optimization_level={self.optimization_level!r}: TensorRT's levels are 0-5 "
                 "(3 is its default)."
             )
-        if self.dla_core is not None and (
-            isinstance(self.dla_core, bool)
-            or not isinstance(self.dla_core, int)
-            or self.dla_core < 0
-        ):
-            raise BuildError(f"dla_core={self.dla_core!r}: give a DLA core index (0, 1) or None.")
+        if self.dla_core is not None:
+            put("dla_core", _positive_int("dla_core", self.dla_core, allow_zero=True))
         if self.exclude_lean_runtime and not self.version_compatible:
             raise BuildError(
                 "exclude_lean_runtime=True applies to version-compatible plans only; set "
