@@ -38,6 +38,8 @@ class PrecisionPlan:
         convert: ``"fp16"`` / ``"bf16"``: convert the ONNX model before parsing (strongly
             typed releases).
         needs_qdq: The network must hold Q/DQ layers (int8, fp8).
+        weakly_typed: Whether the release still has weakly typed networks (builder precision
+            flags); False on 11.x, where every network computes in the model's own types.
     """
 
     requested: str
@@ -47,6 +49,7 @@ class PrecisionPlan:
     strongly_typed: bool
     convert: str | None
     needs_qdq: bool
+    weakly_typed: bool
 
 
 def _version(trt: Any) -> str:
@@ -77,13 +80,13 @@ def plan_precision(trt: Any, precision: str, *, from_onnx: bool) -> PrecisionPla
     version = _version(trt)
     if precision == "fp32":
         # TF32 is on by default in every release's builder config: fp32 means it off.
-        return PrecisionPlan(precision, "fp32", (), clear_tf32, False, None, False)
+        return PrecisionPlan(precision, "fp32", (), clear_tf32, False, None, False, weakly_typed)
     if precision == "tf32":
         if not hasattr(flags, "TF32"):
             raise PrecisionError(
                 f"precision='tf32' needs BuilderFlag.TF32, which TensorRT {version} lacks."
             )
-        return PrecisionPlan(precision, "tf32", ("TF32",), (), False, None, False)
+        return PrecisionPlan(precision, "tf32", ("TF32",), (), False, None, False, weakly_typed)
     if precision == "model":
         if weakly_typed and not hasattr(trt.NetworkDefinitionCreationFlag, "STRONGLY_TYPED"):
             raise PrecisionError(
@@ -93,7 +96,7 @@ def plan_precision(trt: Any, precision: str, *, from_onnx: bool) -> PrecisionPla
                 f"it, the installed TensorRT is {version}. Use precision='fp32' or 'fp16' "
                 "here, or build on a newer TensorRT."
             )
-        return PrecisionPlan(precision, "model", (), (), weakly_typed, None, False)
+        return PrecisionPlan(precision, "model", (), (), weakly_typed, None, False, weakly_typed)
     if precision in ("int8", "fp8"):
         if weakly_typed:
             flag = _FLAG_OF[precision]
@@ -103,8 +106,8 @@ def plan_precision(trt: Any, precision: str, *, from_onnx: bool) -> PrecisionPla
                     f"{_release_adding('BuilderFlag', flag)} added; the installed TensorRT is "
                     f"{version}."
                 )
-            return PrecisionPlan(precision, precision, (flag,), (), False, None, True)
-        return PrecisionPlan(precision, precision, (), (), False, None, True)
+            return PrecisionPlan(precision, precision, (flag,), (), False, None, True, weakly_typed)
+        return PrecisionPlan(precision, precision, (), (), False, None, True, weakly_typed)
     # fp16, bf16
     flag = _FLAG_OF[precision]
     if weakly_typed:
@@ -115,14 +118,14 @@ def plan_precision(trt: Any, precision: str, *, from_onnx: bool) -> PrecisionPla
                 f"{version} and trtcompat never builds a lower precision than asked. Use "
                 "precision='fp16' or 'fp32', or build on a newer TensorRT."
             )
-        return PrecisionPlan(precision, precision, (flag,), (), False, None, False)
+        return PrecisionPlan(precision, precision, (flag,), (), False, None, False, weakly_typed)
     if not from_onnx:
         raise PrecisionError(
             f"precision={precision!r} on TensorRT {version} (strongly typed networks only) "
             "needs an ONNX model to convert; a network defined through the API carries its "
             "own types: give its tensors the types you want and use precision='model'."
         )
-    return PrecisionPlan(precision, precision, (), (), False, precision, False)
+    return PrecisionPlan(precision, precision, (), (), False, precision, False, weakly_typed)
 
 
 def qdq_missing_error(trt: Any, precision: str) -> PrecisionError:

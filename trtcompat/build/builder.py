@@ -108,7 +108,7 @@ def build_plan(
         inputs = network_inputs(network)
         if precision.needs_qdq:
             _check_quantization(module, network, precision.requested)
-        if precision.applied in ("fp32", "tf32") and not hasattr(module.BuilderFlag, "FP16"):
+        if precision.applied in ("fp32", "tf32") and not precision.weakly_typed:
             _refuse_reduced_types(module, network, precision.applied)
         _apply_precision(module, builder_config, precision)
         add_profiles(builder, builder_config, inputs, tuple(config.profiles))  # type: ignore[arg-type]
