@@ -133,7 +133,8 @@ def qdq_missing_error(trt: Any, precision: str) -> PrecisionError:
     mode = "int8" if precision == "int8" else "fp8"
     return PrecisionError(
         f"precision={precision!r} needs a model with Q/DQ (QuantizeLinear / DequantizeLinear) "
-        f"nodes: TensorRT {_version(trt)} is given no calibrator by trtcompat, and without "
-        "Q/DQ scales TensorRT would build the layers in a higher precision than asked. "
+        f"nodes (the model has none): trtcompat gives TensorRT {_version(trt)} no calibrator "
+        "(11.x has none at all), and without Q/DQ scales no layer would be built in "
+        f"{precision}. "
         f"{_QUANTIZATION.format(mode=mode)}; build that model with precision={precision!r}."
     )
