@@ -176,8 +176,9 @@ class _Config:
             return
         object.__setattr__(self, key, value)
 
-    def set_memory_pool_limit(self, pool: str, size: int) -> None:
-        self.limits[pool] = size
+    def set_memory_pool_limit(self, pool: Any, size: int) -> None:
+        # the fakes' MemoryPoolType member (they have the builder enums) or the stand-in's str
+        self.limits[getattr(pool, "name", pool)] = size
 
 
 def _load(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _onnx_models import images_model
 
 from trtcompat.testing import ERAS, EngineSpec, TensorSpec, build_plan, fake_tensorrt
 
@@ -62,7 +63,7 @@ def test_the_readme_has_python_to_run() -> None:
 @pytest.mark.parametrize("kind", sorted(SPECS))
 @pytest.mark.parametrize("era", ERAS)
 @pytest.mark.parametrize(
-    "document", ["README.md", "docs/CLI.md"]
+    "document", ["README.md", "docs/CLI.md", "docs/BUILD.md"]
 )
 def test_python_blocks_run_verbatim(
     document: str, era: str, kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -70,6 +71,7 @@ def test_python_blocks_run_verbatim(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("TRTCOMPAT_BACKEND", "host")  # no GPU here; the code names no backend
     (tmp_path / "model.plan").write_bytes(build_plan(SPECS[kind], era))
+    (tmp_path / "model.onnx").write_bytes(images_model().SerializeToString())  # build_plan's
     with fake_tensorrt(era):
         for number, block in enumerate(_blocks(document)):
             namespace: dict[str, object] = {"__name__": f"readme_block_{number}"}

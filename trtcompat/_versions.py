@@ -30,6 +30,9 @@ __all__ = [
     "families_for",
     "parse_version",
     "offered",
+    "added_in",
+    "removed_in",
+    "has_member",
 ]
 
 TRT_8_0 = Version("8.0")
@@ -122,3 +125,34 @@ def families_for(version: Version) -> tuple[str, ...]:
     ('tensors',)
     """
     return tuple(span.family for span in FAMILIES if span.contains(version))
+
+
+def added_in(cls: str, member: str) -> Version | None:
+    """The first release with ``cls.member`` (any class of the table, builder classes
+    included), or ``None`` where it is as old as 8.0.
+
+    >>> str(added_in("BuilderFlag", "VERSION_COMPATIBLE"))
+    '8.6'
+    """
+    when = CHANGES.get(cls, {}).get(member, (None, None, None, None))[0]
+    return None if when is None else Version(when)
+
+
+def removed_in(cls: str, member: str) -> Version | None:
+    """The first release without ``cls.member``, or ``None`` where the newest still has it.
+
+    >>> str(removed_in("BuilderFlag", "FP16"))
+    '11.0'
+    """
+    when = CHANGES.get(cls, {}).get(member, (None, None, None, None))[3]
+    return None if when is None else Version(when)
+
+
+def has_member(cls: str, member: str, version: Version) -> bool:
+    """Whether release ``version`` has ``cls.member``, for any class of the table.
+
+    >>> has_member("IBuilderConfig", "max_workspace_size", parse_version("10.0.1"))
+    False
+    """
+    added, removed = added_in(cls, member), removed_in(cls, member)
+    return (added is None or added <= version) and (removed is None or version < removed)

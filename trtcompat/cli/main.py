@@ -1,5 +1,5 @@
-"""The ``trtcompat`` command line: ``doctor``, ``demo``, ``inspect ENGINE``, ``plans PATH`` and
-``scan PATH``."""
+"""The ``trtcompat`` command line: ``doctor``, ``demo``, ``inspect ENGINE``, ``plans PATH``,
+``scan PATH`` and ``build MODEL.onnx -o MODEL.plan``."""
 
 from __future__ import annotations
 
@@ -68,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("inspect", help="ENGINE: a plan's I/O tensors, profiles, device memory")
     sub.add_parser("plans", help="PATH: which TensorRT built each plan in a directory or file")
     sub.add_parser("scan", help="PATH: removed or deprecated TensorRT APIs in Python code")
+    sub.add_parser("build", help="MODEL.onnx -o MODEL.plan: build a plan on any TensorRT 8-11")
     return parser
 
 
@@ -107,6 +108,10 @@ def _dispatch(args: list[str]) -> int:
         from ._plans import main as plans_main
 
         return plans_main(args[1:])
+    if args and args[0] == "build":
+        from ._build import main as build_main
+
+        return build_main(args[1:])
     parsed = _parser().parse_args(args)
     code: int = parsed.func(parsed)
     return code

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .._dtypes import BITS
+from ._builder import add_builder
 from ._context import ContextCore
 from ._context_members import CONTEXT_MEMBERS, PROFILE_RO, PROFILE_RW
 from ._engine import (
@@ -159,6 +160,7 @@ def make_module(era_key: str, name: str = "tensorrt") -> types.ModuleType:
         mod.IExecutionContext._output_allocator_base = mod.IOutputAllocator
     mod.nptype = _nptype(era)  # type: ignore[attr-defined]
     mod.volume = lambda iterable: math.prod(iterable)  # type: ignore[attr-defined]
+    add_builder(mod, era, name)
     return mod
 
 

@@ -172,7 +172,8 @@ def plan_from_spec(spec: EngineSpec, version: str) -> bytes:
     The callables stay in this process (a registry keyed by the plan), as a real plan's
     kernels stay in the library that built it.
     """
-    portable = spec.compute is None and spec.launch is None
+    payload = _launch_payload(spec)
+    portable = spec.compute is None and (spec.launch is None or payload is not None)
     with _LOCK:
         key = f"{len(_REGISTRY)}"
         if not portable:
@@ -184,6 +185,8 @@ def plan_from_spec(spec: EngineSpec, version: str) -> bytes:
     }
     if portable:
         body["spec"] = _to_json(spec)  # nothing callable: the plan carries the whole engine
+        if payload is not None:
+            body["spec"]["launch"] = payload
     return encode_plan(json.dumps(body).encode(), version)
 
 
@@ -206,7 +209,18 @@ def _from_json(body: Mapping[str, Any]) -> EngineSpec:
         fields["shape"] = tuple(fields["shape"])
         fields["profiles"] = tuple(shapes_of(p) for p in fields["profiles"])
         tensors.append(TensorSpec(**fields))
-    return EngineSpec(tuple(tensors), **{f: body[f] for f in _SPEC_FIELDS})
+    launch = None
+    if "launch" in body:  # a launch that travels (an ONNX model: testing/_onnx_engine.py)
+        from ._onnx_engine import launch_from_payload
+
+        launch = launch_from_payload(body["launch"])
+    return EngineSpec(tuple(tensors), None, launch, **{f: body[f] for f in _SPEC_FIELDS})
+
+
+def _launch_payload(spec: EngineSpec) -> dict[str, Any] | None:
+    # A launch with plan_payload() (OnnxLaunch) is data, not code: its plan travels.
+    payload = getattr(spec.launch, "plan_payload", None)
+    return None if payload is None else dict(payload())
 
 
 def spec_from_plan(data: bytes) -> tuple[str, EngineSpec]:
