@@ -237,6 +237,17 @@ def test_help_has_every_command_and_no_markup(capsys: pytest.CaptureFixture[str]
         assert "Needs no GPU" in capsys.readouterr().out or command == "doctor"
 
 
+def test_the_fakes_command_line_help_is_plain_text(capsys: pytest.CaptureFixture[str]) -> None:
+    from trtcompat.testing.__main__ import main as testing_main
+
+    with pytest.raises(SystemExit) as stop:
+        testing_main(["-h"])
+    assert stop.value.code == 0
+    out = capsys.readouterr().out
+    assert "python -m trtcompat.testing write-plan: writes a fake plan file" in out
+    assert "``" not in out and "::" not in out and ":func:" not in out
+
+
 def test_doctor_json_with_a_fake(era: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["doctor", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
