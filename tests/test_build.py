@@ -189,7 +189,7 @@ def test_fp16_on_11_without_a_converter_raises(monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(builtins, "__import__", no_converter)
     monkeypatch.setattr(_convert, "_modelopt_autocast", lambda: None)
-    with fake_tensorrt("11"), pytest.raises(PrecisionError, match=r"trtcompat\[build\]"):
+    with fake_tensorrt("11"), pytest.raises(PrecisionError, match=r"trtcompat.s `build` extra \(onnxconverter-common\)"):
         build_plan(_bytes(scale_relu()), BuildConfig(precision="fp16", profiles=[RANGE]))
 
 

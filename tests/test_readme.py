@@ -85,6 +85,11 @@ def test_the_readme_has_two_setup_commands_and_ci_runs_the_test_one() -> None:
     commands = re.findall(r"```bash\n(.+?)\n```", setup)
     assert len(commands) == 2 and commands[0].endswith("nox -s demo")
     assert commands[1].endswith("nox -t cpu")
+    # nox needs the checkout's noxfile.py: the first command clones and enters it, the second
+    # (run where the first left off) is the same venv + nox line with the CI tag
+    clone = "git clone <repository URL> trtcompat && cd trtcompat && "
+    assert commands[0] == clone + commands[1].replace("nox -t cpu", "nox -s demo")
+    assert setup.index(commands[0]) < setup.index(commands[1])
     ci_run = (ROOT / ".ci" / "run").read_text().splitlines()
     ci = [line for line in ci_run if "nox" in line and not line.startswith("#")]
     assert ci == [commands[1]]

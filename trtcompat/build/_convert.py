@@ -48,7 +48,7 @@ def convert_model(model: Any, precision: str, *, keep_io_types: bool) -> tuple[A
     autocast = _modelopt_autocast()
     if autocast is None:
         need = (
-            "`pip install 'trtcompat[build]'` (onnxconverter-common) or "
+            "trtcompat's `build` extra (onnxconverter-common) or "
             "`pip install 'nvidia-modelopt[onnx]'`"
             if precision == "fp16"
             else "`pip install 'nvidia-modelopt[onnx]'` (ModelOpt AutoCast; Python 3.10+)"

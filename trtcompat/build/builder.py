@@ -223,7 +223,7 @@ def _converted(
     except ImportError:
         raise BuildError(
             f"precision={target!r} on this TensorRT converts the ONNX model, which needs the "
-            "onnx package: `pip install 'trtcompat[build]'`."
+            "onnx package: trtcompat's `build` extra."
         ) from None
     if isinstance(source, str):
         if not os.path.isfile(source):

@@ -20,14 +20,18 @@ _DESCRIPTION = (
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from ._doctor import doctor_report, format_report, usable
+    from ._doctor import backend_problem, doctor_report, format_report, usable
 
     report = doctor_report()
     print(json.dumps(report, indent=2) if args.json else format_report(report))
-    if not usable(report):
-        print("trtcompat doctor: no usable TensorRT (see above).", file=sys.stderr)
-        return 1
-    return 0
+    # 1 whenever Runner(engine) could not run here: no TensorRT, or no memory backend.
+    problems = [] if usable(report) else ["no usable TensorRT"]
+    backend = backend_problem(report)
+    if backend is not None:
+        problems.append(backend)
+    for problem in problems:
+        print(f"trtcompat doctor: {problem} (see above).", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -52,8 +56,10 @@ def _parser() -> argparse.ArgumentParser:
         help="TensorRT, API families, Runtime creation, backends, GPUs; exit 1 if unusable",
         description="Show the TensorRT module trtcompat would use (and modules that are "
         "installed but fail to import), whether it can create a Runtime, the memory backends "
-        "with their versions, and each GPU's name, compute capability and memory with the "
-        "driver version. Exits 1 when no usable TensorRT is found.",
+        "with their versions and whether each reached a CUDA device, the backend Runner would "
+        "use (TRTCOMPAT_BACKEND or autodetection), and each GPU's name, compute capability "
+        "and memory with the driver version. Exits 1 when no usable TensorRT is found or "
+        "Runner would get no memory backend.",
     )
     doctor.add_argument("--json", action="store_true", help="print JSON (keys: docs/CLI.md)")
     doctor.set_defaults(func=_doctor)

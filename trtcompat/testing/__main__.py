@@ -74,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The command line; returns the exit status."""
     parser = argparse.ArgumentParser(
         prog="python -m trtcompat.testing",
-        description=__doc__,
+        description=(__doc__ or "").replace("``", "").replace("::", ":"),  # reST -> plain
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)
