@@ -10,6 +10,7 @@ from typing import Any
 from . import _detect, _trtlog
 from ._dispatch import family_for
 from ._family import Shape
+from ._planprefix import split_prefix
 from .discovery import runtime_info
 from .errors import EngineLoadError, PlanFormatError, RuntimeCreationError
 from .iotensor import IOTensor
@@ -98,7 +99,7 @@ def _read_plan(source: str | os.PathLike[str] | bytes | bytearray | memoryview) 
         raise EngineLoadError(f"Expected a plan path or bytes; got {type(source).__name__}.")
     if not data:
         raise EngineLoadError(f"The plan in {where} is empty (0 bytes).")
-    return data
+    return split_prefix(data)[1]  # TensorRT refuses Ultralytics' metadata prefix
 
 
 def load_engine(

@@ -21,6 +21,7 @@ __all__ = [
     "LayoutError",
     "MissingInputError",
     "PlanFormatError",
+    "PlanStoreError",
     "PlanTruncatedError",
     "ProfileError",
     "RuntimeCreationError",
@@ -156,6 +157,14 @@ class ExecutionError(TrtCompatError, RuntimeError):
 
 class ClosedError(TrtCompatError, RuntimeError):
     """A buffer set or Runner used after ``close()``."""
+
+
+class PlanStoreError(TrtCompatError, OSError):
+    """A :class:`trtcompat.PlanStore` could not store or find a plan: a read-only or full
+    store, a lock that was not granted in time, or a model the store cannot key.
+
+    Nothing half-written is left in the store when it is raised.
+    """
 
 
 class TrtCompatWarning(UserWarning):
