@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .backends import get_backend
+from .build.store import PlanStore
 from .discovery import RuntimeInfo, runtime_info
 from .engine import (
     create_runtime,
@@ -36,6 +37,7 @@ from .errors import (
     LayoutError,
     MissingInputError,
     PlanFormatError,
+    PlanStoreError,
     PlanTruncatedError,
     ProfileError,
     RuntimeCreationError,
@@ -70,6 +72,8 @@ __all__ = [
     "MissingInputError",
     "PlanFormatError",
     "PlanInfo",
+    "PlanStore",
+    "PlanStoreError",
     "PlanTruncatedError",
     "ProfileError",
     "RuntimeCreationError",

@@ -1,5 +1,5 @@
-"""The ``trtcompat`` command line: ``doctor``, ``demo``, ``inspect ENGINE``, ``plans DIR`` and
-``scan PATH``."""
+"""The ``trtcompat`` command line: ``doctor``, ``demo``, ``inspect ENGINE``, ``plans DIR``,
+``scan PATH`` and ``store list|prune|path``."""
 
 from __future__ import annotations
 
@@ -67,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("inspect", help="ENGINE: a plan's I/O tensors, profiles, device memory")
     sub.add_parser("plans", help="DIR: which TensorRT built each plan in DIR")
     sub.add_parser("scan", help="PATH: removed or deprecated TensorRT APIs in Python code")
+    sub.add_parser("store", help="list | prune | path: the plan store (trtcompat.PlanStore)")
     return parser
 
 
@@ -87,6 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ._plans import main as plans_main
 
         return plans_main(args[1:])
+    if args and args[0] == "store":
+        from ._store import main as store_main
+
+        return store_main(args[1:])
     parsed = _parser().parse_args(args)
     code: int = parsed.func(parsed)
     return code
