@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "trtcompat"
-PACKAGES = ("_family", "runtime", "cli", "backends", "migrate", "testing", "legacy")
+PACKAGES = ("_family", "runtime", "cli", "backends", "migrate", "testing", "legacy", "build")
 CORE = {
     "errors",
     "_compat",
@@ -18,6 +18,8 @@ CORE = {
     "_dtypes",
     "iotensor",
     "_trtlog",
+    "_gpus",
+    "_planprefix",
 }
 UPPER = CORE | {
     "plan",
@@ -39,10 +41,12 @@ ALLOWED: dict[str, set[str]] = {
     "_versions": {"_api_changes", "_compat"},
     "_detect": {"errors"},
     "_trtlog": set(),
+    "_gpus": set(),
+    "_planprefix": set(),
     "discovery": {"_detect", "_versions", "_compat", "errors"},
     "_dtypes": {"errors"},
     "iotensor": {"_dtypes", "_compat", "errors"},
-    "plan": {"errors"},
+    "plan": {"_planprefix", "errors"},
     "_family": {"_dtypes", "iotensor", "_trtlog", "errors"},
     "_dispatch": {"_family", "_versions", "_detect", "discovery", "errors"},
     "engine": {
@@ -53,6 +57,7 @@ ALLOWED: dict[str, set[str]] = {
         "discovery",
         "plan",
         "iotensor",
+        "_planprefix",
         "errors",
     },
     "backends": {"errors"},
@@ -60,10 +65,12 @@ ALLOWED: dict[str, set[str]] = {
     "legacy": {"_dispatch", "_family", "engine", "iotensor", "errors"},
     "migrate": {"_api_changes", "legacy"},
     "testing": UPPER - {"legacy"},
-    "cli": UPPER | {"testing", "migrate", "_version"},
+    # build: the core, _family capability checks, plan and engine (PlanStore.load).
+    "build": CORE | {"discovery", "_family", "plan", "engine"},
+    "cli": UPPER | {"testing", "migrate", "_version", "build"},
     "__main__": {"cli"},
     # legacy, testing, migrate and cli are attributes loaded on first access (PEP 562).
-    "trtcompat": UPPER | {"_version", "testing", "migrate", "cli"},
+    "trtcompat": UPPER | {"_version", "testing", "migrate", "cli", "build"},
 }
 
 
