@@ -18,7 +18,6 @@ CORE = {
     "_dtypes",
     "iotensor",
     "_trtlog",
-    "_gpus",
     "_planprefix",
 }
 UPPER = CORE | {
@@ -41,7 +40,6 @@ ALLOWED: dict[str, set[str]] = {
     "_versions": {"_api_changes", "_compat"},
     "_detect": {"errors"},
     "_trtlog": set(),
-    "_gpus": set(),
     "_planprefix": set(),
     "discovery": {"_detect", "_versions", "_compat", "errors"},
     "_dtypes": {"errors"},

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from trtcompat import _gpus
 from trtcompat.cli import main
 
 
@@ -180,8 +179,9 @@ def test_python_dash_m() -> None:
 def test_doctor_reads_the_kernel_driver_version(
     line: str, version: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from trtcompat.cli import _doctor
 
     proc = tmp_path / "version"
     proc.write_text(line)
-    monkeypatch.setattr(_gpus, "_KERNEL_DRIVER", str(proc))
-    assert _gpus._kernel_driver() == version
+    monkeypatch.setattr(_doctor, "_KERNEL_DRIVER", str(proc))
+    assert _doctor._kernel_driver() == version
