@@ -9,6 +9,7 @@ under the entry's lock removes.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import uuid
@@ -93,18 +94,14 @@ def publish(path: str, data: bytes, *, durable: bool = True) -> None:
 def remember(path: str, data: bytes) -> None:
     """Publishes a cache file that may be lost (not ``fsync``-ed); a failure is ignored, so
     a read-only or full store only forgets."""
-    try:
+    with contextlib.suppress(OSError):
         publish(path, data, durable=False)
-    except OSError:
-        pass
 
 
 def remove(path: str) -> None:
     """Removes ``path`` if it exists."""
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-    except FileNotFoundError:
-        pass
 
 
 def __dir__() -> list[str]:

@@ -9,6 +9,7 @@ Triton export.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -187,17 +188,22 @@ class PlanStore:
     def _model_digest(self, model: Model, model_id: str | None) -> tuple[str, str]:
         if isinstance(model, (bytes, bytearray, memoryview)):
             if model_id is not None:
-                raise PlanStoreError("model_id= is only for network functions; bytes are keyed by content.")
+                raise PlanStoreError(
+                    f"model_id={model_id!r} is only for network functions; bytes are keyed "
+                    f"by their content. Leave model_id out."
+                )
             return _digest.bytes_digest(bytes(model)), "<bytes>"
         if isinstance(model, (str, os.PathLike)):
             if model_id is not None:
-                raise PlanStoreError("model_id= is only for network functions; files are keyed by content.")
+                raise PlanStoreError(
+                    f"model_id={model_id!r} is only for network functions; ONNX files are "
+                    f"keyed by their content. Leave model_id out."
+                )
             path = os.path.abspath(os.fspath(model))
             index = self._dir(_DIGESTS)
-            try:
+            # A read-only store: the digest is computed, not remembered.
+            with contextlib.suppress(OSError):
                 _publish.ensure_dir(index)
-            except OSError:
-                pass  # a read-only store: the digest is computed, not remembered
             return _digest.model_digest(path, index), path
         if callable(model):
             if not model_id:
@@ -284,10 +290,8 @@ class PlanStore:
     def _touch(self, key: str) -> None:
         # Last use is the sidecar's mtime: a hit writes no data, and a read-only store
         # still serves hits (it only stops recording them).
-        try:
+        with contextlib.suppress(OSError):
             os.utime(self._paths(key)[1])
-        except OSError:
-            pass
 
     def plan_for(
         self, model: Model, config: _Config | None = None, *, model_id: str | None = None
@@ -325,7 +329,9 @@ class PlanStore:
 
         return load_engine(self._get(model, config, model_id)[1], runtime)
 
-    def _get(self, model: Model, config: _Config | None, model_id: str | None) -> tuple[Path, bytes]:
+    def _get(
+        self, model: Model, config: _Config | None, model_id: str | None
+    ) -> tuple[Path, bytes]:
         fields, source, config = self._key_fields(model, config, model_id)
         key = _key_of(fields)
         version = fields["tensorrt"]["version"]
@@ -527,10 +533,10 @@ class PlanStore:
         total = sum(e.size for e in entries)
         for entry in entries:
             stale = unused_for is not None and now - entry.last_used > unused_for
-            if (limit is not None and total > limit) or stale:
-                if self.remove(entry.key):
-                    removed.append(entry)
-                    total -= entry.size
+            over = limit is not None and total > limit
+            if (over or stale) and self.remove(entry.key):
+                removed.append(entry)
+                total -= entry.size
         return removed
 
     def _evict(self, limit: int, keep: str) -> None:
