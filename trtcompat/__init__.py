@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .backends import get_backend
-from .build.store import PlanStore
 from .discovery import RuntimeInfo, runtime_info
 from .engine import (
     create_runtime,
@@ -103,18 +102,26 @@ __all__ = [
 
 
 #: Subpackages imported on first attribute access (PEP 562), not by ``import trtcompat``.
-_LAZY = ("cli", "legacy", "migrate", "testing")
+_LAZY = ("build", "cli", "legacy", "migrate", "testing")
+#: Public names of those subpackages, loaded with them on first access.
+_LAZY_NAMES = {
+    "PlanStore": "build",
+}
 
 if TYPE_CHECKING:
+    from . import build as build
     from . import cli as cli
     from . import legacy as legacy
     from . import migrate as migrate
     from . import testing as testing
+    from .build import PlanStore as PlanStore
 else:
     # Only at run time: a module __getattr__ would make mypy accept any attribute name.
     def __getattr__(name: str) -> Any:
         if name in _LAZY:
             return importlib.import_module(f".{name}", __name__)
+        if name in _LAZY_NAMES:
+            return getattr(importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
