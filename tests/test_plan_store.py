@@ -426,6 +426,20 @@ def test_triton_export_of_a_hardware_compatible_plan_is_the_default(
     assert (folder / "3" / "model.ampere_plus.plan").read_bytes() == plan.read_bytes()
 
 
+def test_triton_export_needs_no_tensorrt_when_the_build_is_named(
+    tmp_path: Path, model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with fake_tensorrt("10"):
+        plan = _store(tmp_path / "s").plan_for(model, Config())
+    monkeypatch.setenv("TRTCOMPAT_TRT_MODULE", "no_such_tensorrt_module")
+    with pytest.raises(trtcompat.TensorRTNotFoundError):
+        trtcompat.runtime_info()
+    folder = _store(tmp_path / "s").export_triton(
+        tmp_path / "repo", "m", model, Config(), tensorrt_version="10.16.1.11"
+    )
+    assert (folder / "1" / "model.8.6.plan").read_bytes() == plan.read_bytes()
+
+
 def test_triton_export_without_plans_is_a_typed_error(tmp_path: Path, model: Path, fake10: Any) -> None:
     _store(tmp_path / "s").plan_for(model, Config())
     with pytest.raises(PlanStoreError, match=r"holds no plan of .* for TensorRT 9\.9\.9\.9"):

@@ -37,7 +37,8 @@ STORE_FORMAT = 1
 #: The environment variable that names the default store root.
 ENV_ROOT = "TRTCOMPAT_PLAN_STORE"
 
-Model = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, Callable[..., Any]]
+# Strings: collections.abc.Callable cannot be subscripted at run time on Python 3.8.
+Model = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, "Callable[..., Any]"]
 
 _PLANS, _LOCKS, _DIGESTS = "plans", "locks", "digests"
 #: Hardware-compatibility levels under which a plan still depends on the exact GPU.
@@ -586,8 +587,11 @@ class PlanStore:
             PlanStoreError: the store holds no plan for them, or the repository cannot be
                 written.
         """
-        fields, source, _ = self._key_fields(model, config, model_id)
-        wanted = tensorrt_version or fields["tensorrt"]["version"]
+        # No TensorRT or GPU needed when the TensorRT build is named: export runs anywhere.
+        digest, source = self._model_digest(model, model_id)
+        config = config if config is not None else _default_config()
+        fields = {"model": digest, "config": dict(config.key_fields())}
+        wanted = tensorrt_version or runtime_info().version
         cc_files: dict[str, str] = {}
         default: str | None = None
         copies: dict[str, Path] = {}
