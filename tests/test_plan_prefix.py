@@ -14,7 +14,7 @@ import trtcompat as tc
 from trtcompat._planprefix import is_prefixed_plan_file, split_prefix
 from trtcompat.cli import main
 from trtcompat.plan import MAGIC
-from trtcompat.testing import EngineSpec, TensorSpec, build_plan, fake_tensorrt
+from trtcompat.testing import ERAS, EngineSpec, TensorSpec, build_plan, fake_tensorrt
 
 META = {"description": "Ultralytics YOLO11n model", "stride": 32, "names": {"0": "person"},
         "imgsz": [640, 640], "author": "Zoë"}
@@ -64,9 +64,11 @@ def test_plan_info_reports_the_metadata_and_reads_the_plan_after_it(tmp_path: Pa
     assert bare.prefix_metadata is None and bare.plan_offset == 0
     assert is_prefixed_plan_file(str(path), MAGIC)
     assert not is_prefixed_plan_file(str(tmp_path / "missing"), MAGIC)
+    (tmp_path / "other.bin").write_bytes((8).to_bytes(4, "little") + b"[1, 2.0]ftrt")
+    assert not is_prefixed_plan_file(str(tmp_path / "other.bin"), MAGIC)
 
 
-@pytest.mark.parametrize("era", ["8.6", "10", "11"])
+@pytest.mark.parametrize("era", ERAS)
 def test_load_engine_loads_a_prefixed_plan(tmp_path: Path, era: str) -> None:
     x, y = TensorSpec("images", np.float32, (1, 3), True), TensorSpec("output0", np.float32, (1, 3), False)
     with fake_tensorrt(era):

@@ -51,7 +51,10 @@ def is_prefixed_plan_file(path: str, magic: bytes, limit: int = 1 << 24) -> bool
             length = int.from_bytes(handle.read(PREFIX_LENGTH_BYTES), "little", signed=True)
             if not 1 < length <= limit:
                 return False
-            block = handle.read(length + len(magic))
+            block = handle.read(1)
+            if block != b"{":  # not JSON: do not read up to `limit` bytes of some other file
+                return False
+            block += handle.read(length - 1 + len(magic))
     except OSError:
         return False
     metadata, rest = split_prefix(length.to_bytes(4, "little", signed=True) + block)
