@@ -445,3 +445,43 @@ def test_triton_export_without_plans_is_a_typed_error(tmp_path: Path, model: Pat
     with pytest.raises(PlanStoreError, match=r"holds no plan of .* for TensorRT 9\.9\.9\.9"):
         _store(tmp_path / "s").export_triton(tmp_path / "repo", "m", model, Config(), tensorrt_version="9.9.9.9")
     assert not (tmp_path / "repo").exists()
+
+
+def test_an_entry_being_built_is_not_evicted(tmp_path: Path, fake10: Any) -> None:
+    import filelock
+
+    models = [onnx_model(tmp_path, np.full(2, i, np.float32), external=False, name=f"m{i}") for i in range(2)]
+    store = _store(tmp_path / "s")
+    plans = [store.plan_for(m, Config()) for m in models]
+    busy = filelock.FileLock(str(tmp_path / "s" / "locks" / f"{plans[0].stem}.lock"))
+    with busy:  # another process is rebuilding models[0]
+        assert store.remove(plans[0].stem) is False
+        removed = store.prune(0)
+    assert [e.plan for e in removed] == [plans[1]]
+    assert plans[0].exists() and not plans[1].exists()
+
+
+def test_models_the_store_cannot_key_are_typed_errors(tmp_path: Path, fake10: Any) -> None:
+    store = _store(tmp_path / "s")
+    with pytest.raises(PlanStoreError, match=r"Cannot read the model '.*missing\.onnx' to key its plan: No such file"):
+        store.plan_for(tmp_path / "missing.onnx", Config())
+    (tmp_path / "notes.onnx").write_bytes(b"\xff\xff not protobuf")
+    with pytest.raises(PlanStoreError, match=r"notes\.onnx' is not an ONNX model the `onnx` package can read"):
+        store.plan_for(tmp_path / "notes.onnx", Config())
+    with pytest.raises(PlanStoreError, match=r"model_id='x' is only for network functions; bytes are keyed"):
+        store.plan_for(b"onnx bytes", Config(), model_id="x")
+    with pytest.raises(PlanStoreError, match=r"Expected an ONNX path, ONNX bytes or a network function; got int"):
+        store.plan_for(3, Config())  # type: ignore[arg-type]
+    with pytest.raises(PlanStoreError, match=r"max_bytes must be a non-negative int or None; got -1"):
+        PlanStore(tmp_path / "s", max_bytes=-1)
+    assert not (tmp_path / "s" / "plans").exists()
+
+
+def test_without_filelock_a_miss_is_a_typed_error_and_a_hit_still_works(
+    tmp_path: Path, model: Path, fake10: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _store(tmp_path / "s").plan_for(model, Config())
+    monkeypatch.setitem(sys.modules, "filelock", None)  # import filelock raises ImportError
+    assert _store(tmp_path / "s").plan_for(model, Config()) == path
+    with pytest.raises(PlanStoreError, match=r"needs the `filelock` package.*pip install 'trtcompat\[store\]'"):
+        _store(tmp_path / "s").plan_for(model, Config("fp16"))

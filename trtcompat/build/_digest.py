@@ -140,6 +140,8 @@ def model_digest(path: str, index_dir: str | None) -> str:
             external = os.path.join(folder, location)
             externals.append({"path": external, "identity": _identity(external)})
             combined.update(b"\0" + location.encode() + b"\0" + file_digest(external).encode())
+    except PlanStoreError:
+        raise  # an OSError too, already worded
     except OSError as err:
         raise PlanStoreError(
             f"Cannot read the model {err.filename!r} to key its plan: {err.strerror}."

@@ -343,13 +343,7 @@ class PlanStore:
         return self._build(key, fields, source, model, config, problem)
 
     def _lock(self, key: str, timeout: float | None) -> BaseFileLock:
-        try:
-            import filelock
-        except ImportError:
-            raise PlanStoreError(
-                "Building into the plan store needs the `filelock` package (one build per "
-                "plan across processes). Install it with `pip install trtcompat[store]`."
-            ) from None
+        filelock = _filelock()
         path = os.path.join(self._dir(_LOCKS), key + ".lock")
         # Open it ourselves first: a read-only store fails here with a clear errno, where
         # some filelock releases would retry forever.
@@ -366,8 +360,7 @@ class PlanStore:
         config: _Config,
         problem: str | None,
     ) -> tuple[Path, bytes]:
-        import filelock
-
+        filelock = _filelock()
         version = fields["tensorrt"]["version"]
         try:
             for name in (_PLANS, _LOCKS, _DIGESTS):
@@ -380,6 +373,8 @@ class PlanStore:
                 f"{self._lock_timeout} s (lock {os.path.join(self._dir(_LOCKS), key)}.lock). "
                 f"Wait longer (lock_timeout=) or check that process."
             ) from None
+        except PlanStoreError:
+            raise
         except OSError as err:
             raise _publish.store_error(err, "build a plan into the store", str(self._root)) from err
         try:
@@ -496,13 +491,14 @@ class PlanStore:
     def remove(self, key: str) -> bool:
         """Removes entry ``key`` unless a process is building it now; whether it was
         removed."""
-        import filelock
-
+        filelock = _filelock()
         try:
             lock = self._lock(key, 0)
             lock.acquire()
         except filelock.Timeout:
             return False
+        except PlanStoreError:
+            raise
         except OSError as err:
             raise _publish.store_error(err, "remove a plan", str(self._root)) from err
         try:
@@ -654,6 +650,18 @@ def _header_problem(data: bytes, version: str) -> str | None:
             f"installed {version}"
         )
     return None
+
+
+def _filelock() -> Any:
+    try:
+        import filelock
+    except ImportError:
+        raise PlanStoreError(
+            "Building into (or removing from) the plan store needs the `filelock` package: "
+            "one build per plan across processes. Install it with "
+            "`pip install 'trtcompat[store]'`."
+        ) from None
+    return filelock
 
 
 def _default_config() -> _Config:
