@@ -57,7 +57,7 @@ def _external_locations(path: str) -> list[str]:
         raise PlanStoreError(
             f"The plan store needs the `onnx` package to find the external-data files of "
             f"{path!r} (their weights are part of the store key). Install it with "
-            f"`pip install trtcompat[store]`."
+            f"`pip install 'trtcompat[store]'`."
         ) from None
     try:
         model = onnx.load(path, load_external_data=False)

@@ -349,7 +349,8 @@ class PlanStore:
         # some filelock releases would retry forever.
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
         os.close(fd)
-        return filelock.FileLock(path, timeout=-1 if timeout is None else timeout)
+        lock: BaseFileLock = filelock.FileLock(path, timeout=-1 if timeout is None else timeout)
+        return lock
 
     def _build(
         self,
