@@ -180,6 +180,8 @@ def test_hit_does_not_read_the_model(
     assert builder.calls == []
     model_files = {str(model), str(model.with_suffix(".weights"))}
     assert not model_files & set(opened), opened
+    # Nor the plan: it is the file that was checked and published (same identity).
+    assert not [p for p in opened if p.endswith(".plan")], opened
     # Touching the model (new mtime) makes the store hash it again.
     monkeypatch.undo()
     os.utime(model, ns=(1, 1))
@@ -485,3 +487,18 @@ def test_without_filelock_a_miss_is_a_typed_error_and_a_hit_still_works(
     assert _store(tmp_path / "s").plan_for(model, Config()) == path
     with pytest.raises(PlanStoreError, match=r"needs the `filelock` package.*pip install 'trtcompat\[store\]'"):
         _store(tmp_path / "s").plan_for(model, Config("fp16"))
+
+
+def test_a_copied_store_is_checked_by_reading_its_plans(tmp_path: Path, model: Path, fake10: Any) -> None:
+    import shutil
+
+    path = _store(tmp_path / "s").plan_for(model, Config())
+    shutil.copytree(tmp_path / "s", tmp_path / "copy")  # new inodes: not the published files
+    builder = CountingBuilder()
+    copied = _store(tmp_path / "copy", builder).plan_for(model, Config())
+    assert copied.read_bytes() == path.read_bytes() and builder.calls == []
+    # A same-size plan of another build in the copy is caught by the header check.
+    copied.write_bytes(sectioned_plan((10, 16, 1, 10), ((1, CountingBuilder().payload + b"1"),)))
+    with pytest.warns(TrtCompatWarning, match="not the installed 10.16.1.11"):
+        _store(tmp_path / "copy", builder).plan_for(model, Config())
+    assert len(builder.calls) == 1

@@ -260,9 +260,13 @@ class PlanStore:
         base = os.path.join(self._dir(_PLANS), key)
         return base + ".plan", base + ".json"
 
-    def _valid(self, key: str, version: str) -> tuple[bytes | None, str | None]:
-        """``(plan bytes, None)`` for a valid entry, ``(None, why)`` for a damaged one,
-        ``(None, None)`` for none."""
+    def _valid(
+        self, key: str, version: str, *, want_bytes: bool
+    ) -> tuple[bool, bytes | None, str | None]:
+        """``(True, plan bytes or None, None)`` for a valid entry, ``(False, None, why)`` for
+        a damaged one, ``(False, None, None)`` for none. The plan is read and its header
+        checked only when ``want_bytes`` or when the file is not the one published (another
+        size, mtime, ctime, inode or device than the sidecar recorded)."""
         plan_path, sidecar_path = self._paths(key)
         try:
             with open(sidecar_path, encoding="utf-8") as handle:
@@ -270,23 +274,26 @@ class PlanStore:
             expected = int(sidecar["plan_size"])
         except FileNotFoundError:
             if os.path.exists(plan_path):
-                return None, "its plan has no sidecar (a build stopped before publishing it)"
-            return None, None
+                return False, None, "its plan has no sidecar (a build stopped before publishing it)"
+            return False, None, None
         except (OSError, ValueError, KeyError, TypeError) as err:
-            return None, f"its sidecar is unreadable ({type(err).__name__}: {err})"
+            return False, None, f"its sidecar is unreadable ({type(err).__name__}: {err})"
         try:
+            published = _file_identity(plan_path) == sidecar.get("plan_identity")
+            if published and not want_bytes:
+                return True, None, None  # checked before it was published, unchanged since
             with open(plan_path, "rb") as handle:
                 data = handle.read()
         except FileNotFoundError:
-            return None, None  # evicted while we looked: a plain miss
+            return False, None, None  # evicted while we looked: a plain miss
         except OSError as err:
-            return None, f"its plan is unreadable ({err.strerror})"
+            return False, None, f"its plan is unreadable ({err.strerror})"
         if len(data) != expected:
-            return None, f"its plan has {len(data)} bytes, the sidecar says {expected}"
+            return False, None, f"its plan has {len(data)} bytes, the sidecar says {expected}"
         problem = _header_problem(data, version)
         if problem:
-            return None, problem
-        return data, None
+            return False, None, problem
+        return True, data, None
 
     def _touch(self, key: str) -> None:
         # Last use is the sidecar's mtime: a hit writes no data, and a read-only store
@@ -313,7 +320,7 @@ class PlanStore:
             TensorRTNotFoundError: no TensorRT is installed.
             BuildError: the build failed (from :func:`trtcompat.build_plan`).
         """
-        return self._get(model, config, model_id)[0]
+        return self._get(model, config, model_id, want_bytes=False)[0]
 
     def load(
         self,
@@ -328,16 +335,18 @@ class PlanStore:
         checked."""
         from ..engine import load_engine
 
-        return load_engine(self._get(model, config, model_id)[1], runtime)
+        data = self._get(model, config, model_id, want_bytes=True)[1]
+        assert data is not None  # want_bytes: the checked bytes, never a path to read again
+        return load_engine(data, runtime)
 
     def _get(
-        self, model: Model, config: _Config | None, model_id: str | None
-    ) -> tuple[Path, bytes]:
+        self, model: Model, config: _Config | None, model_id: str | None, *, want_bytes: bool
+    ) -> tuple[Path, bytes | None]:
         fields, source, config = self._key_fields(model, config, model_id)
         key = _key_of(fields)
         version = fields["tensorrt"]["version"]
-        data, problem = self._valid(key, version)
-        if data is not None:
+        valid, data, problem = self._valid(key, version, want_bytes=want_bytes)
+        if valid:
             self._touch(key)
             return Path(self._paths(key)[0]), data
         return self._build(key, fields, source, model, config, problem)
@@ -360,7 +369,7 @@ class PlanStore:
         model: Model,
         config: _Config,
         problem: str | None,
-    ) -> tuple[Path, bytes]:
+    ) -> tuple[Path, bytes | None]:
         filelock = _filelock()
         version = fields["tensorrt"]["version"]
         try:
@@ -379,8 +388,8 @@ class PlanStore:
         except OSError as err:
             raise _publish.store_error(err, "build a plan into the store", str(self._root)) from err
         try:
-            data, again = self._valid(key, version)
-            if data is not None:  # another process built it while we waited
+            valid, data, again = self._valid(key, version, want_bytes=True)
+            if valid:  # another process built it while we waited
                 self._touch(key)
                 return Path(self._paths(key)[0]), data
             problem = again or problem
@@ -435,6 +444,8 @@ class PlanStore:
             # The plan first, then the sidecar that makes it an entry: a crash in between
             # leaves a plan without a sidecar, which the next build replaces.
             _publish.publish(plan_path, data)
+            # A hit whose plan is still this very file needs no second header check.
+            sidecar["plan_identity"] = _file_identity(plan_path)
             _publish.publish(sidecar_path, json.dumps(sidecar, indent=1).encode())
         except OSError as err:
             _publish.remove(sidecar_path)
@@ -625,6 +636,11 @@ class PlanStore:
         except OSError as err:
             raise _publish.store_error(err, "write the Triton repository", str(repository)) from err
         return model_dir
+
+
+def _file_identity(path: str) -> list[int]:
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
 
 
 def _key_of(fields: Mapping[str, Any]) -> str:
