@@ -314,8 +314,8 @@ def _report(big: dict[str, Any], raced: dict[str, Any], killed: dict[str, Any]) 
         "Baseline, written by hand and run in the same process: sha256 of the 1 GiB file with "
         f"1 MiB reads, page cache warm: {hash_ms:,.0f} ms (median of 3). The hit is "
         f"{hash_ms / med:,.0f}x faster than hashing the model once. It reads "
-        f"{read_share:.4f}% of the model's size: the digest index entry, the sidecar, the plan "
-        "and the .pyc files of modules the call imports first.",
+        f"{read_share:.4f}% of the model's size: the digest index entry and the sidecar (the "
+        "plan is only stat-ed: it is still the file that was checked and published).",
         f"Target <= 5 ms: {'met' if med <= 5 else 'NOT met'} (median).",
         "",
         "On a GPU machine, the first call also asks the CUDA driver for the compute capability "
