@@ -91,3 +91,13 @@ def test_plans_command_finds_and_triages_prefixed_plans(
     rows = json.loads(capsys.readouterr().out)["plans"]
     assert [(r["path"], r["verdict"]) for r in rows] == [(str(tmp_path / "yolo.bin"), "yes")]
     assert rows[0]["header"]["prefix_metadata"] == META
+
+
+def test_inspect_reads_a_prefixed_plan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    x, y = TensorSpec("images", np.float32, (1, 3), True), TensorSpec("output0", np.float32, (1, 3), False)
+    path = tmp_path / "yolo11n.engine"
+    with fake_tensorrt("10"):
+        path.write_bytes(ultralytics_file(META, build_plan(EngineSpec((x, y)), "10")))
+        assert main(["inspect", str(path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [t["name"] for t in report["tensors"]] == ["images", "output0"]
