@@ -18,6 +18,7 @@ CORE = {
     "_dtypes",
     "iotensor",
     "_trtlog",
+    "_planprefix",
 }
 UPPER = CORE | {
     "plan",
@@ -39,10 +40,11 @@ ALLOWED: dict[str, set[str]] = {
     "_versions": {"_api_changes", "_compat"},
     "_detect": {"errors"},
     "_trtlog": set(),
+    "_planprefix": set(),
     "discovery": {"_detect", "_versions", "_compat", "errors"},
     "_dtypes": {"errors"},
     "iotensor": {"_dtypes", "_compat", "errors"},
-    "plan": {"errors"},
+    "plan": {"_planprefix", "errors"},
     "_family": {"_dtypes", "iotensor", "_trtlog", "errors"},
     "_dispatch": {"_family", "_versions", "_detect", "discovery", "errors"},
     "engine": {
@@ -53,6 +55,7 @@ ALLOWED: dict[str, set[str]] = {
         "discovery",
         "plan",
         "iotensor",
+        "_planprefix",
         "errors",
     },
     "backends": {"errors"},
@@ -60,7 +63,8 @@ ALLOWED: dict[str, set[str]] = {
     "legacy": {"_dispatch", "_family", "engine", "iotensor", "errors"},
     "migrate": {"_api_changes", "legacy"},
     # build/ (plans from ONNX) sits beside runtime/: the core, the capability checks and plan.
-    "build": CORE | {"plan", "_family", "_dispatch", "discovery"},
+    # build: the core, capability checks, plan, and engine (PlanStore.load).
+    "build": CORE | {"plan", "_family", "_dispatch", "discovery", "engine"},
     "testing": UPPER - {"legacy"},
     "cli": UPPER | {"testing", "migrate", "_version", "build"},
     "__main__": {"cli"},

@@ -63,7 +63,7 @@ def test_the_readme_has_python_to_run() -> None:
 @pytest.mark.parametrize("kind", sorted(SPECS))
 @pytest.mark.parametrize("era", ERAS)
 @pytest.mark.parametrize(
-    "document", ["README.md", "docs/CLI.md", "docs/BUILD.md"]
+    "document", ["README.md", "docs/CLI.md", "docs/BUILD.md", "docs/PLAN_STORE.md"]
 )
 def test_python_blocks_run_verbatim(
     document: str, era: str, kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

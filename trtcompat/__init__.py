@@ -41,6 +41,7 @@ from .errors import (
     OnnxParseError,
     OptionError,
     PlanFormatError,
+    PlanStoreError,
     PlanTruncatedError,
     PrecisionError,
     ProfileError,
@@ -83,6 +84,8 @@ __all__ = [
     "OptionError",
     "PlanFormatError",
     "PlanInfo",
+    "PlanStore",
+    "PlanStoreError",
     "PlanTruncatedError",
     "PrecisionError",
     "ProfileError",
@@ -121,6 +124,7 @@ _LAZY_NAMES = {
     "BuildReport": "build",
     "BuildResult": "build",
     "build_plan": "build",
+    "PlanStore": "build",
 }
 
 if TYPE_CHECKING:
@@ -132,6 +136,7 @@ if TYPE_CHECKING:
     from .build import BuildConfig as BuildConfig
     from .build import BuildReport as BuildReport
     from .build import BuildResult as BuildResult
+    from .build import PlanStore as PlanStore
     from .build import build_plan as build_plan
 else:
     # Only at run time: a module __getattr__ would make mypy accept any attribute name.

@@ -10,6 +10,7 @@ from typing import Any
 from . import _detect, _trtlog
 from ._dispatch import family_for
 from ._family import Shape
+from ._planprefix import split_prefix
 from .discovery import runtime_info
 from .errors import EngineLoadError, PlanFormatError, RuntimeCreationError
 from .iotensor import IOTensor
@@ -86,22 +87,25 @@ def _creation_error(
 def _read_plan(
     source: str | os.PathLike[str] | bytes | bytearray | memoryview,
 ) -> tuple[bytes, str | None]:
+    path: str | None = None
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
         try:
             with open(path, "rb") as handle:
-                return handle.read(), path
+                data = handle.read()
         except OSError as err:
             raise EngineLoadError(f"Cannot read plan file {path!r}: {err.strerror}.") from err
-    # bytes, or any buffer: what engine.serialize() and build_serialized_network() return
-    # is an IHostMemory, which has the buffer protocol but no len() and is no bytes.
-    try:
-        return bytes(memoryview(source)), None
-    except TypeError:
-        raise EngineLoadError(
-            f"Expected a plan path, bytes or a buffer (such as engine.serialize()'s "
-            f"IHostMemory); got {type(source).__name__}."
-        ) from None
+    else:
+        # bytes, or any buffer: what engine.serialize() and build_serialized_network() return
+        # is an IHostMemory, which has the buffer protocol but no len() and is no bytes.
+        try:
+            data = bytes(memoryview(source))
+        except TypeError:
+            raise EngineLoadError(
+                f"Expected a plan path, bytes or a buffer (such as engine.serialize()'s "
+                f"IHostMemory); got {type(source).__name__}."
+            ) from None
+    return split_prefix(data)[1], path  # TensorRT refuses Ultralytics' metadata prefix
 
 
 def load_engine(

@@ -27,6 +27,7 @@ __all__ = [
     "MissingInputError",
     "OptionError",
     "PlanFormatError",
+    "PlanStoreError",
     "PlanTruncatedError",
     "ProfileError",
     "RuntimeCreationError",
@@ -223,6 +224,14 @@ class BuildFeatureError(BuildError, NotImplementedError):
         self.feature = feature
         self.added_in = added_in
         self.removed_in = removed_in
+
+
+class PlanStoreError(TrtCompatError, OSError):
+    """A :class:`trtcompat.PlanStore` could not store or find a plan: a read-only or full
+    store, a lock that was not granted in time, or a model the store cannot key.
+
+    Nothing half-written is left in the store when it is raised.
+    """
 
 
 class TrtCompatWarning(UserWarning):

@@ -15,6 +15,7 @@ import struct
 from dataclasses import dataclass
 from typing import Any, Union
 
+from ._planprefix import split_prefix
 from .errors import PlanFormatError, PlanTruncatedError
 
 __all__ = [
@@ -80,6 +81,10 @@ class PlanInfo:
         version_compatible: Whether built with ``VERSION_COMPATIBLE``; no header field for
             it is known, so always ``None`` for now.
         hardware_compatible: Whether built hardware-compatible; likewise always ``None``.
+        prefix_metadata: The JSON object of a metadata prefix written before the plan
+            (Ultralytics exports), or ``None``; ``size`` and the fields above describe the
+            plan after it.
+        plan_offset: Where the plan starts in the file (0 without a prefix).
     """
 
     __slots__ = (
@@ -88,7 +93,9 @@ class PlanInfo:
         "header_format",
         "magic",
         "path",
+        "plan_offset",
         "platform_tag",
+        "prefix_metadata",
         "section_count",
         "sections",
         "serialization_version",
@@ -109,6 +116,8 @@ class PlanInfo:
     serialization_version: int | None
     version_compatible: bool | None
     hardware_compatible: bool | None
+    prefix_metadata: dict[str, object] | None
+    plan_offset: int
 
     @property
     def version(self) -> str | None:
@@ -141,6 +150,8 @@ class PlanInfo:
             "serialization_version": self.serialization_version,
             "version_compatible": self.version_compatible,
             "hardware_compatible": self.hardware_compatible,
+            "prefix_metadata": self.prefix_metadata,
+            "plan_offset": self.plan_offset,
         }
 
 
@@ -201,6 +212,8 @@ def plan_info(source: Source, *, path: str | None = None) -> PlanInfo:
     """
     data, read_from = _read(source)
     path = read_from or path
+    prefix, plan = split_prefix(data)  # Ultralytics' metadata block before the plan
+    offset, data = len(data) - len(plan), plan
     where = repr(path) if path else "the given bytes"
     if not data:
         raise PlanFormatError(f"The plan in {where} is empty (0 bytes).")
@@ -248,6 +261,8 @@ def plan_info(source: Source, *, path: str | None = None) -> PlanInfo:
         serialization_version=serialization,
         version_compatible=None,
         hardware_compatible=None,
+        prefix_metadata=prefix,
+        plan_offset=offset,
     )
 
 

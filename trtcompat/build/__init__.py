@@ -11,6 +11,7 @@ from ._target import BuildTarget, build_target
 from .builder import ModelSource, build_plan
 from .config import PRECISIONS, BuildConfig, Profile
 from .report import BuildProgress, BuildReport, BuildResult
+from .store import PlanStore, StoreEntry
 
 __all__ = [
     "PRECISIONS",
@@ -20,7 +21,9 @@ __all__ = [
     "BuildResult",
     "BuildTarget",
     "ModelSource",
+    "PlanStore",
     "Profile",
+    "StoreEntry",
     "build_plan",
     "build_target",
 ]

@@ -155,7 +155,8 @@ JSON keys (--json):
   header              the plan header: {path, size, magic, header_format,
                       tensorrt_version, tensorrt_build, platform_tag, declared_size,
                       section_count, sections, serialization_version,
-                      version_compatible, hardware_compatible}
+                      version_compatible, hardware_compatible, prefix_metadata,
+                      plan_offset}
 Without TensorRT installed, only path and header are printed.
 Exit status: 0; 2 when the plan cannot be read (the reason on stderr).
 Details: docs/CLI.md, section "inspect --json"."""

@@ -27,6 +27,7 @@ import os
 import sys
 from typing import Any
 
+from .._planprefix import is_prefixed_plan_file
 from ..errors import PlanFormatError, TrtCompatError
 from ..plan import MAGIC, PlanInfo, built_by, load_problem, plan_info
 
@@ -63,7 +64,7 @@ def _candidates(root: str) -> list[str]:
                 continue
             try:
                 with open(path, "rb") as handle:
-                    if handle.read(4) == MAGIC:
+                    if handle.read(4) == MAGIC or is_prefixed_plan_file(path, MAGIC):
                         found.append(path)
             except OSError:
                 continue

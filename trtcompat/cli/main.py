@@ -1,5 +1,5 @@
 """The ``trtcompat`` command line: ``doctor``, ``demo``, ``inspect ENGINE``, ``plans PATH``,
-``scan PATH`` and ``build MODEL.onnx -o MODEL.plan``."""
+``scan PATH``, ``build MODEL.onnx -o MODEL.plan`` and ``store list|prune|path``."""
 
 from __future__ import annotations
 
@@ -75,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("plans", help="PATH: which TensorRT built each plan in a directory or file")
     sub.add_parser("scan", help="PATH: removed or deprecated TensorRT APIs in Python code")
     sub.add_parser("build", help="MODEL.onnx -o MODEL.plan: build a plan on any TensorRT 8-11")
+    sub.add_parser("store", help="list | prune | path: the plan store (trtcompat.PlanStore)")
     return parser
 
 
@@ -118,6 +119,10 @@ def _dispatch(args: list[str]) -> int:
         from ._build import main as build_main
 
         return build_main(args[1:])
+    if args and args[0] == "store":
+        from ._store import main as store_main
+
+        return store_main(args[1:])
     parsed = _parser().parse_args(args)
     code: int = parsed.func(parsed)
     return code
