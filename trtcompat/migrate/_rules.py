@@ -14,8 +14,9 @@ __all__ = ["RULES", "RULES_BY_ID", "Rule", "applies_to_target", "select_rules"]
 
 # ``on``: attr (attribute read, write or call), store (assignment only), member (of a tensorrt
 # module, through its alias), import (legacy cuda-python module), seq (``len(engine)``,
-# ``engine["x"]``), volume (``volume()``/``prod()`` of an engine shape). See _analysis.py for
-# how receivers are classified and when ``strict`` matters.
+# ``engine["x"]``), volume (``volume()``/``prod()`` of an engine shape), hazard (a use of
+# ``names`` that behaves differently across releases, as ``check`` says). See _analysis.py
+# for how receivers are classified and when ``strict`` matters.
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Rule:
         api: The API as TensorRT names it.
         names: The attribute, member or module names the scanner matches.
         on: How the scanner matches it (``attr``, ``store``, ``member``, ``import``, ``seq``,
-            ``volume``).
+            ``volume``, ``hazard``).
         receivers: Object kinds the attribute belongs to.
         strict: The receiver must look like one of ``receivers`` (generic names).
         deprecated_in: Release that deprecated it (None: never formally deprecated).
@@ -36,6 +37,12 @@ class Rule:
         trtcompat: The trtcompat equivalent.
         fix: When ``--fix`` rewrites it; empty when it never does.
         why: Why the rewrite is limited (or impossible), in one or two sentences.
+        strategy: The name of the fix strategy that rewrites it (a key of
+            ``_fixes.STRATEGIES``, or ``consumed`` / ``cuda_bindings_import``, which the
+            scanner applies); empty for manual rules.
+        check: For ``on="hazard"``: what makes a use of ``names`` a hazard
+            (``no_arguments``: called without arguments; ``string_compare``: compared with a
+            string literal).
     """
 
     id: str
@@ -50,11 +57,13 @@ class Rule:
     trtcompat: str
     fix: str
     why: str
+    strategy: str = ""
+    check: str = ""
 
     @property
     def fixable(self) -> bool:
         """Whether ``--fix`` can rewrite at least some uses."""
-        return bool(self.fix)
+        return bool(self.strategy)
 
 
 _E, _C, _EC = ("engine",), ("context",), ("engine", "context")
@@ -77,24 +86,27 @@ RULES: tuple[Rule, ...] = (
          "trtcompat.io_tensors(engine) (keyed by name)",
          'only as the argument of a fixed call: `set_binding_shape(e.get_binding_index("x"), s)`',
          "The index usually addresses a bindings list; that list must become "
-         "set_tensor_address calls."),
+         "set_tensor_address calls.", strategy="consumed"),
     Rule("TRT004", "ICudaEngine.binding_is_input", ("binding_is_input",), "attr", _E, False,
          "8.5", "10.0", "engine.get_tensor_mode(name) == trt.TensorIOMode.INPUT",
          "IOTensor.is_input", _NAME + " and `import tensorrt` is at module level",
-         "An integer index has no tensor-era meaning."),
+         "An integer index has no tensor-era meaning.", strategy="is_input"),
     Rule("TRT005", "ICudaEngine/IExecutionContext.get_binding_shape", ("get_binding_shape",),
          "attr", _EC, False, "8.5", "10.0", "engine/context.get_tensor_shape(name)",
-         "IOTensor.shape / trtcompat.tensor_shape(context, name)", _NAME, _IDX),
+         "IOTensor.shape / trtcompat.tensor_shape(context, name)", _NAME, _IDX,
+         strategy="tensor_name_rename"),
     Rule("TRT006", "ICudaEngine.get_binding_dtype", ("get_binding_dtype",), "attr", _E, False,
-         "8.5", "10.0", "engine.get_tensor_dtype(name)", "IOTensor.dtype", _NAME, _IDX),
+         "8.5", "10.0", "engine.get_tensor_dtype(name)", "IOTensor.dtype", _NAME, _IDX,
+         strategy="tensor_name_rename"),
     Rule("TRT007", "ICudaEngine.get_binding_format/_format_desc/_vectorized_dim/"
          "_bytes_per_component/_components_per_element",
          ("get_binding_format", "get_binding_format_desc", "get_binding_vectorized_dim",
           "get_binding_bytes_per_component", "get_binding_components_per_element"), "attr", _E,
          False, "8.5", "10.0", "engine.get_tensor_format(name[, profile]) and siblings",
-         "IOTensor.dtype / IOTensor.shape", _NAME, _IDX),
+         "IOTensor.dtype / IOTensor.shape", _NAME, _IDX, strategy="tensor_name_rename"),
     Rule("TRT008", "ICudaEngine.get_location", ("get_location",), "attr", _E, True, "8.5",
-         "10.0", "engine.get_tensor_location(name)", "IOTensor.location", _NAME, _IDX),
+         "10.0", "engine.get_tensor_location(name)", "IOTensor.location", _NAME, _IDX,
+         strategy="tensor_name_rename"),
     Rule("TRT009", "ICudaEngine.is_shape_binding / is_execution_binding",
          ("is_shape_binding", "is_execution_binding"), "attr", _E, False, "8.5", "10.0",
          "engine.is_shape_inference_io(name) / engine.get_tensor_location(name)",
@@ -104,7 +116,7 @@ RULES: tuple[Rule, ...] = (
          "8.5", "10.0", "engine.get_tensor_profile_shape(name, profile) (argument order reversed)",
          "trtcompat.allocate_buffers(engine) sizes from the profile max",
          "when both arguments are positional and the binding is certainly a tensor name "
-         "(the arguments are swapped)", _IDX),
+         "(the arguments are swapped)", _IDX, strategy="swap_profile_args"),
     Rule("TRT011", "ICudaEngine.get_profile_shape_input", ("get_profile_shape_input",), "attr",
          _E, False, "8.5", "10.0", "engine.get_tensor_profile_values(profile, name)",
          "trtcompat.io_tensors(engine) + Runner", "",
@@ -139,9 +151,11 @@ RULES: tuple[Rule, ...] = (
          "(C++ enqueueV2 was deprecated in 8.5; Python never warned)."),
     Rule("TRT023", "IExecutionContext.set_binding_shape", ("set_binding_shape",), "attr", _C,
          False, "8.5", "10.0", "context.set_input_shape(name, shape)",
-         "trtcompat.set_input_shape(context, name, shape)", _NAME, _IDX),
+         "trtcompat.set_input_shape(context, name, shape)", _NAME, _IDX,
+         strategy="tensor_name_rename"),
     Rule("TRT024", "IExecutionContext.get_strides", ("get_strides",), "attr", _C, True, "8.5",
-         "10.0", "context.get_tensor_strides(name)", "IOTensor + numpy strides", _NAME, _IDX),
+         "10.0", "context.get_tensor_strides(name)", "IOTensor + numpy strides", _NAME, _IDX,
+         strategy="tensor_name_rename"),
     Rule("TRT025", "IExecutionContext.set_shape_input", ("set_shape_input",), "attr", _C, False,
          "8.5", "10.0", "context.set_tensor_address(name, host_ptr) (values read at enqueue)",
          "trtcompat.Runner(engine).infer(feed) (host memory for shape tensors)", "",
@@ -160,17 +174,20 @@ RULES: tuple[Rule, ...] = (
     Rule("TRT030", "ICudaEngine.device_memory_size", ("device_memory_size",), "attr", _E, False,
          "10.1", "11.0", "engine.device_memory_size_v2", "trtcompat.Runner(engine)",
          "always (device_memory_size_v2 exists from 10.1)",
-         "The fixed code needs TensorRT >= 10.1; _v2 also counts the weight-streaming budget."),
+         "The fixed code needs TensorRT >= 10.1; _v2 also counts the weight-streaming budget.",
+         strategy="v2_attribute"),
     Rule("TRT031", "ICudaEngine.get_device_memory_size_for_profile",
          ("get_device_memory_size_for_profile",), "attr", _E, False, "10.1", "11.0",
          "engine.get_device_memory_size_for_profile_v2(profile)", "trtcompat.Runner(engine)",
-         "always (the _v2 method exists from 10.1)", "The fixed code needs TensorRT >= 10.1."),
+         "always (the _v2 method exists from 10.1)", "The fixed code needs TensorRT >= 10.1.",
+         strategy="v2_method"),
     Rule("TRT032", "ICudaEngine.create_execution_context_without_device_memory",
          ("create_execution_context_without_device_memory",), "attr", _E, False, "10.0", "11.0",
          "engine.create_execution_context(trt.ExecutionContextAllocationStrategy.USER_MANAGED)",
          "trtcompat.Runner(engine)",
          "when called without arguments and a tensorrt module is imported at module level",
-         "The fixed code needs TensorRT >= 10.0; memory is still set with set_device_memory."),
+         "The fixed code needs TensorRT >= 10.0; memory is still set with set_device_memory.",
+         strategy="user_managed_context"),
     Rule("TRT033", "ICudaEngine.weight_streaming_budget / minimum_weight_streaming_budget",
          ("weight_streaming_budget", "minimum_weight_streaming_budget"), "attr", _E, False,
          "10.1", "11.0", "weight_streaming_budget_v2 / get_weight_streaming_automatic_budget()",
@@ -183,7 +200,7 @@ RULES: tuple[Rule, ...] = (
          "config.set_memory_pool_limit(trt.MemoryPoolType.WORKSPACE, size)", "—",
          "for a plain `config.max_workspace_size = X` statement when `import tensorrt` is at "
          "module level", "Reads and chained assignments are left alone; the fixed code needs "
-         "TensorRT >= 8.4."),
+         "TensorRT >= 8.4.", strategy="memory_pool_limit"),
     Rule("TRT041", "IBuilder.build_engine", ("build_engine",), "attr", ("builder",), True,
          "8.0", "10.0", "builder.build_serialized_network(network, config) + "
          "Runtime.deserialize_cuda_engine", "trtcompat.load_engine(plan)", "",
@@ -256,7 +273,8 @@ RULES: tuple[Rule, ...] = (
          "the _nd property (kernel_size_nd, stride_nd, padding_nd, dilation_nd, "
          "window_size_nd, pre_padding_nd, post_padding_nd; all in 8.0)", "—",
          "always, where the receiver is a layer (the _nd properties exist from 8.0)",
-         "The _nd properties hold Dims; assigning a tuple works for both."),
+         "The _nd properties hold Dims; assigning a tuple works for both.",
+         strategy="nd_attribute"),
     Rule("TRT082", "INetworkDefinition.has_explicit_precision / "
          "NetworkDefinitionCreationFlag.EXPLICIT_PRECISION",
          ("has_explicit_precision", "NetworkDefinitionCreationFlag.EXPLICIT_PRECISION"),
@@ -348,7 +366,7 @@ RULES: tuple[Rule, ...] = (
          "trtcompat backends ('cuda_python' handles both layouts)",
          "for single-line `from cuda import ...` and `import cuda.X as Y` statements",
          "`import cuda.cudart` without an alias is used as cuda.cudart.X everywhere; the fixed "
-         "code needs cuda-python >= 12.6.1."),
+         "code needs cuda-python >= 12.6.1.", strategy="cuda_bindings_import"),
     Rule("TRT060", "volume() of an engine shape that may hold -1", ("volume", "prod"), "volume",
          _E, False, None, None,
          "size from engine.get_tensor_profile_shape(name, profile)[2] (max) or "
@@ -360,12 +378,13 @@ RULES: tuple[Rule, ...] = (
          "builder.create_network(1 << int(trt.NetworkDefinitionCreationFlag.EXPLICIT_BATCH)) "
          "on 8.x; create_network(0) from 10.0", "—", "",
          "No flags means implicit batch on 8.x and explicit batch from 10.0: the same line "
-         "builds a different network."),
+         "builds a different network.", check="no_arguments"),
     Rule("TRT062", "trt.__version__ compared as a string", ("__version__",), "hazard",
          ("trt",), False, None, None,
          "compare parsed versions: packaging.version.parse(trt.__version__) >= Version('8.5') "
          "or int(trt.__version__.split('.')[0]) >= 10", "—", "",
-         "'10.0' < '8.0' and '10.0'[0] == '1': string comparisons break from TensorRT 10."),
+         "'10.0' < '8.0' and '10.0'[0] == '1': string comparisons break from TensorRT 10.",
+         check="string_compare"),
 )
 
 # fmt: on

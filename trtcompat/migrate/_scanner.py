@@ -242,8 +242,9 @@ class _Visitor(ast.NodeVisitor):
         than ``min_trt``; with ``to="trtcompat"`` runtime findings get trtcompat fixes instead.
         """
         done = []
-        for (line, col, rule_id), finding in sorted(self.found.items()):
-            if rule_id == "TRT003" and (line, col) in self.consumed and not finding.guarded:
+        for (line, col, _), finding in sorted(self.found.items()):
+            consumable = finding.rule.strategy == "consumed"
+            if consumable and (line, col) in self.consumed and not finding.guarded:
                 finding = replace(finding, fix=FixSpec("consumed"))
             if (line, col) in self.defaulted:
                 finding = replace(finding, fix=None, guarded=True)
@@ -303,8 +304,8 @@ class _Visitor(ast.NodeVisitor):
                 self._add(node, line, col, rule, fname)
         elif fname == "getattr" and isinstance(func, ast.Name):
             self._getattr(node)
-        elif fname == "create_network" and isinstance(func, ast.Attribute):
-            self._create_network(node, func)
+        elif isinstance(func, ast.Attribute):
+            self._no_arguments(node, func)
         self.generic_visit(node)
 
     def _getattr(self, node: ast.Call) -> None:
@@ -325,42 +326,51 @@ class _Visitor(ast.NodeVisitor):
                     key = (finding.lineno, self._col(finding.lineno, finding.col_offset + 1))
                     self.defaulted.add(key)
 
-    def _create_network(self, node: ast.Call, func: ast.Attribute) -> None:
-        # No flags: implicit batch on 8.x, explicit batch from 10.0.
-        if node.args or node.keywords:
+    def _hazards(self, name: str, check: str) -> list[Rule]:
+        return [rule for rule in self._rules("hazard", name) if rule.check == check]
+
+    def _no_arguments(self, node: ast.Call, func: ast.Attribute) -> None:
+        # A hazard when called bare (create_network(): implicit batch on 8.x, explicit from 10).
+        rules = self._hazards(func.attr, "no_arguments")
+        if node.args or node.keywords or not rules:
             return
         kind = receiver_kind(func.value, self.facts)
-        if kind == "builder" or (kind is None and self.facts.imports_trt):
-            line = func.end_lineno or func.lineno
-            col = (func.end_col_offset or 0) - len(func.attr)
-            for rule in self._rules("hazard", "create_network"):
-                self._add(node, line, col, rule, "create_network", None, kind)
+        line = func.end_lineno or func.lineno
+        col = (func.end_col_offset or 0) - len(func.attr)
+        for rule in rules:
+            if kind in rule.receivers or (kind is None and self.facts.imports_trt):
+                self._add(node, line, col, rule, func.attr, None, kind)
 
     def visit_Compare(self, node: ast.Compare) -> None:
         operands = [node.left, *node.comparators]
-        texts = [o for o in operands if self._version_text(o)]
         strings = [o for o in operands if isinstance(o, ast.Constant) and isinstance(o.value, str)]
-        if texts and strings:
-            first = texts[0]
-            for rule in self._rules("hazard", "__version__"):
-                self._add(node, first.lineno, first.col_offset, rule, "__version__")
+        for rule in (r for rules in self.by_name.values() for r in rules):
+            if rule.on != "hazard" or rule.check != "string_compare" or not strings:
+                continue
+            for name in rule.names:
+                texts = [o for o in operands if self._module_text(o, name)]
+                if texts:
+                    self._add(node, texts[0].lineno, texts[0].col_offset, rule, name)
         self.generic_visit(node)
 
-    def _version_text(self, expr: ast.expr, depth: int = 0) -> bool:
-        """Whether ``expr`` is (a piece of) a tensorrt ``__version__`` string."""
-        if isinstance(expr, ast.Attribute) and expr.attr == "__version__":
+    def _module_text(self, expr: ast.expr, member: str, depth: int = 0) -> bool:
+        """Whether ``expr`` is (a piece of) a tensorrt module's string ``member``
+        (``trt.__version__``, ``trt.__version__.split(".")[0]``, a name assigned one)."""
+        if isinstance(expr, ast.Attribute) and expr.attr == member:
             return dotted(expr.value) in self.facts.modules
         if isinstance(expr, ast.Subscript):
-            return self._version_text(expr.value, depth)
+            return self._module_text(expr.value, member, depth)
         if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
-            return expr.func.attr in ("split", "strip", "partition") and self._version_text(
-                expr.func.value, depth
+            return expr.func.attr in ("split", "strip", "partition") and self._module_text(
+                expr.func.value, member, depth
             )
         if isinstance(expr, ast.Name):
-            if expr.id == "__version__" and self.facts.members.get("__version__"):
+            if expr.id == member and self.facts.members.get(member):
                 return True
             return depth < 1 and any(
-                how == "assign" and value is not None and self._version_text(value, depth + 1)
+                how == "assign"
+                and value is not None
+                and self._module_text(value, member, depth + 1)
                 for how, value in self.facts.bindings(expr, expr.id)
             )
         return False
