@@ -9,7 +9,10 @@ Two strategies, the first that applies wins for each unguarded runtime finding:
    engine)``). Contexts made from a wrapped engine are legacy contexts, so their binding calls
    are served too. Only members the views serve are covered
    (``trtcompat.legacy.ENGINE_MEMBERS`` / ``CONTEXT_MEMBERS``).
-2. A context the file cannot trace to its engine: the statement-level calls that have a
+2. A context the file cannot trace to its engine, in a file that neither wraps an engine itself
+   nor works with several optimization profiles (there a context may be a wrapped one, or its
+   bindings list may hold K * n per-profile slots: the call stays on the legacy surface): the
+   statement-level calls that have a
    trtcompat function (``execute_async_v2`` / ``execute_async`` -> ``trtcompat.execute``,
    ``set_binding_shape(name, shape)`` -> ``trtcompat.set_input_shape``) and
    ``get_binding_shape(name)`` -> ``trtcompat.tensor_shape``.
@@ -23,10 +26,7 @@ import ast
 from typing import Tuple
 
 from trtcompat.legacy import CONTEXT_MEMBERS, ENGINE_MEMBERS
-from trtcompat.migrate._analysis import (
-    FileFacts,
-    dotted,
-)
+from trtcompat.migrate._analysis import FileFacts, dotted, receiver_kind
 from trtcompat.migrate._fixes import FixSpec, tensor_name
 
 __all__ = ["EXECUTE_PARAMS", "RUNTIME_KINDS", "plan_trtcompat"]
@@ -221,14 +221,43 @@ def plan_trtcompat(
     untouchable = {
         edit for (edits, _), item in zip(wanted, items) if item[3] for edit in edits or ()
     }
+    wrapped = [
+        edits is not None and served and not untouchable.intersection(edits)
+        for edits, served in wanted
+    ]
+    # In a file that works with several profiles (or wraps engines itself), a context it cannot
+    # trace may hold a per-profile bindings list (K * n slots): its calls stay on the legacy
+    # surface, whose profile arithmetic the program already does right. (trtcompat.execute
+    # reads a K * n list as TensorRT 8 does too, for the lists other files pass in.)
+    legacy_surface = _wraps_or_profiles(tree, facts)
     plans: list[FixSpec | None] = []
-    for (edits, served), (kind, symbol, node, guarded) in zip(wanted, items):
+    for (edits, _), is_wrapped, (kind, symbol, node, guarded) in zip(wanted, wrapped, items):
         spec: FixSpec | None = None
         if guarded:
             pass
-        elif edits is not None and served and not untouchable.intersection(edits):
-            spec = FixSpec("wrapped", edits=edits)
-        elif kind == "context":
+        elif is_wrapped:
+            spec = FixSpec("wrapped", edits=edits or ())
+        elif kind == "context" and not legacy_surface:
             spec = _per_call(symbol, node, facts)
         plans.append(spec)
     return plans
+
+
+# Signs that a file's engines have several optimization profiles (per-profile bindings).
+_PROFILE_NAMES = frozenset(
+    {"active_optimization_profile", "set_optimization_profile_async", "num_optimization_profiles"}
+)
+
+
+def _wraps_or_profiles(tree: ast.Module, facts: FileFacts) -> bool:
+    """Whether the file already wraps an engine with ``trtcompat.legacy.wrap``, or works with
+    several optimization profiles (its binding lists may be per-profile)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and receiver_kind(node, facts) == "legacy_engine":
+            return True
+        if isinstance(node, ast.Attribute) and node.attr in _PROFILE_NAMES:
+            return True
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if "[profile" in node.value:
+                return True
+    return False
