@@ -128,7 +128,8 @@ RULES: tuple[Rule, ...] = (
          "IOTensor.shape (batch prepended for implicit-batch engines); "
          "trtcompat.execute(context, bindings, stream, batch_size=None)", "",
          "Explicit-batch engines report 1; implicit-batch code needs a new shape strategy."),
-    Rule("TRT013", "len(ICudaEngine) / ICudaEngine[str]", ("len", "getitem"), "seq", _E, True,
+    Rule("TRT013", "len(ICudaEngine) / ICudaEngine[str]", ("__len__", "__getitem__(str)"), "seq",
+         _E, True,
          "8.5", "10.0", "engine.num_io_tensors / use the tensor name",
          "len(trtcompat.io_tensors(engine))", "",
          "len(engine) raises TypeError from 10.0 and engine['x'] no longer returns an index."),

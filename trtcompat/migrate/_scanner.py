@@ -383,16 +383,10 @@ class _Visitor(ast.NodeVisitor):
 
     def _seq(self, node: ast.expr, engine: ast.expr) -> None:
         if receiver_kind(engine, self.facts) == "engine":
-            symbol = "len" if isinstance(node, ast.Call) else "getitem"
-            for rule in self._rules("seq", symbol):
-                self._add(
-                    node,
-                    node.lineno,
-                    node.col_offset,
-                    rule,
-                    "len(engine)" if symbol == "len" else "engine[str]",
-                    kind="engine",
-                )
+            name = "__len__" if isinstance(node, ast.Call) else "__getitem__(str)"
+            symbol = "len(engine)" if isinstance(node, ast.Call) else "engine[str]"
+            for rule in self._rules("seq", name):
+                self._add(node, node.lineno, node.col_offset, rule, symbol, kind="engine")
 
     def _engine_shape(self, arg: ast.expr, depth: int = 0) -> bool:
         if (

@@ -67,6 +67,10 @@ NOT_SCANNED: dict[str, str] = {
 }
 
 
+# What ``len(engine)`` / ``engine["x"]`` call, as the table names them (an overload by type).
+_SEQ_MEMBERS = {"len(engine)": "__len__", "engine[str]": "__getitem__(str)"}
+
+
 def _member_key(name: str) -> tuple[str, str]:
     head, _, tail = name.partition(".")
     return (head, tail) if tail else ("tensorrt", head)
@@ -103,6 +107,7 @@ def versions(
         receiver could be any of several classes that lost the member. A known layer that
         never had the member gives no versions (the use is not a TensorRT API).
     """
+    name = _SEQ_MEMBERS.get(name, name) if rule.on == "seq" else name
     if is_member_name(name):
         cls, member = _member_key(name)
         change = CHANGES.get(cls, {}).get(member)
@@ -152,7 +157,7 @@ def covered_entries(rules: Iterable[Rule] = RULES) -> set[str]:
                 if cls == "tensorrt":  # a whole enum or class
                     covered.update(f"{member}.{m}" for m in CHANGES.get(member, {}))
             elif rule.on == "seq":
-                covered.update(f"{cls}.__{name}__" for cls in KIND_CLASSES["engine"])
+                covered.update(f"{cls}.{name}" for cls in KIND_CLASSES["engine"])
             else:
                 for kind in rule.receivers:
                     covered.update(f"{cls}.{name}" for cls in KIND_CLASSES.get(kind, ()))
