@@ -88,7 +88,7 @@ def test_assignment_gives_the_receiver_kind() -> None:
 def test_members_only_through_a_tensorrt_alias() -> None:
     assert _ids("config.set_flag(BuilderFlag.FP16)\n") == []
     assert _ids("import tensorrt as t\nconfig.set_flag(t.BuilderFlag.FP16)\n") == ["TRT042"]
-    assert _ids("from tensorrt import BuilderFlag as F\nx = F.INT8\n") == ["TRT042"]
+    assert _ids("from tensorrt import BuilderFlag as F\nx = F.INT8\n") == ["TRT049"]
     assert _ids("import mylib as trt\nx = trt.BuilderFlag.FP16\n") == []
 
 

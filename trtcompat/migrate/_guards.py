@@ -80,10 +80,11 @@ def _string_compare(test: ast.expr) -> bool:
     )
 
 
-def _test_guards(test: ast.expr, in_body: bool, member: str) -> bool:
-    """Whether the ``in_body`` (True) or ``else`` (False) branch of ``test`` guards ``member``."""
+def _test_guards(test: ast.expr, in_body: bool, member: str, versions: bool = True) -> bool:
+    """Whether the ``in_body`` (True) or ``else`` (False) branch of ``test`` guards ``member``
+    (``versions`` False: version checks do not count)."""
     if is_version_check(test):
-        return not _string_compare(test)
+        return versions and not _string_compare(test)
     probe = _hasattr_name(test)
     if probe is not None:
         name, negated = probe
@@ -92,11 +93,13 @@ def _test_guards(test: ast.expr, in_body: bool, member: str) -> bool:
     return in_body and _implicit_batch(test)
 
 
-def _branch_guards(parent: ast.If | ast.IfExp, child: ast.AST, member: str) -> bool:
+def _branch_guards(
+    parent: ast.If | ast.IfExp, child: ast.AST, member: str, versions: bool = True
+) -> bool:
     if child is parent.test:
         return False
     in_body = child is parent.body or (isinstance(parent.body, list) and child in parent.body)
-    return _test_guards(parent.test, in_body, member)
+    return _test_guards(parent.test, in_body, member, versions)
 
 
 def _leaves(body: list[ast.stmt]) -> bool:
@@ -104,7 +107,7 @@ def _leaves(body: list[ast.stmt]) -> bool:
     return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise))
 
 
-def _after_early_exit(parent: ast.AST, child: ast.AST, member: str) -> bool:
+def _after_early_exit(parent: ast.AST, child: ast.AST, member: str, versions: bool = True) -> bool:
     """Whether ``child`` follows an ``if TEST: ... return`` in the same block whose ``else``
     (the code after it) is a guarded branch: ``if trt_major >= 10: return new(); old()``."""
     for name in ("body", "orelse", "finalbody"):
@@ -115,19 +118,21 @@ def _after_early_exit(parent: ast.AST, child: ast.AST, member: str) -> bool:
             if (
                 isinstance(earlier, ast.If)
                 and _leaves(earlier.body)
-                and _test_guards(earlier.test, False, member)
+                and _test_guards(earlier.test, False, member, versions)
             ):
                 return True
     return False
 
 
-def is_guarded(node: ast.AST, member: str, facts: FileFacts) -> bool:
+def is_guarded(node: ast.AST, member: str, facts: FileFacts, versions: bool = True) -> bool:
     """Whether the use of ``member`` at ``node`` sits on a compatibility path.
 
     Args:
         node: The matched node.
         member: The matched name (``max_workspace_size``, ``BuilderFlag.FP16``, ...).
         facts: The file's facts (for parents).
+        versions: Whether version checks count (False: only the guards that skip the use
+            silently wherever the member is missing: hasattr, try/except, implicit batch).
 
     Returns:
         True inside a hasattr / try-except AttributeError / implicit-batch / version guard,
@@ -136,9 +141,11 @@ def is_guarded(node: ast.AST, member: str, facts: FileFacts) -> bool:
     member = member.rsplit(".", 1)[-1]
     child, parent = node, facts.parents.get(id(node))
     while parent is not None:
-        if isinstance(parent, (ast.If, ast.IfExp)) and _branch_guards(parent, child, member):
+        if isinstance(parent, (ast.If, ast.IfExp)) and _branch_guards(
+            parent, child, member, versions
+        ):
             return True
-        if _after_early_exit(parent, child, member):
+        if _after_early_exit(parent, child, member, versions):
             return True
         if (
             isinstance(parent, ast.Try)

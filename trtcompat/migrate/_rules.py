@@ -70,6 +70,12 @@ _E, _C, _EC = ("engine",), ("context",), ("engine", "context")
 _NAME = "when the argument is certainly a tensor name (a string literal, "
 _NAME += '`X.get_binding_index("lit")`, or the variable of `for n in engine`)'
 _IDX = "Binding indices are replicated per optimization profile in 8.x; a name is needed."
+# The trtcompat spelling of a precision (the plan-lifecycle builder, docs/BUILD.md).
+_PLAN = 'trtcompat.build_plan(model, trtcompat.BuildConfig(precision="{}"))'
+_QDQ = (
+    "explicit quantization: Q/DQ nodes in the model (ModelOpt PTQ with a calibration set), "
+    "a strongly typed network"
+)
 
 # fmt: off
 RULES: tuple[Rule, ...] = (
@@ -206,27 +212,46 @@ RULES: tuple[Rule, ...] = (
          "8.0", "10.0", "builder.build_serialized_network(network, config) + "
          "Runtime.deserialize_cuda_engine", "trtcompat.load_engine(plan)", "",
          "build_serialized_network returns a serialized plan (IHostMemory), not an engine."),
-    Rule("TRT042", "BuilderFlag weak-typing flags",
-         ("BuilderFlag.FP16", "BuilderFlag.INT8", "BuilderFlag.FP8", "BuilderFlag.BF16",
-          "BuilderFlag.INT4", "BuilderFlag.FP4", "BuilderFlag.OBEY_PRECISION_CONSTRAINTS",
-          "BuilderFlag.PREFER_PRECISION_CONSTRAINTS"), "member",
-         ("trt",), True, "10.12", "11.0",
-         "strongly typed network (NetworkDefinitionCreationFlag.STRONGLY_TYPED): casts via "
-         "ModelOpt AutoCast, Q/DQ nodes for INT8/FP8/INT4/FP4", "—", "",
-         "Precision moves into the model (ONNX casts / Q/DQ); not a source edit."),
+    Rule("TRT042", "BuilderFlag.FP16 / BF16 (weak typing)",
+         ("BuilderFlag.FP16", "BuilderFlag.BF16"), "member", ("trt",), True, "10.12", "11.0",
+         "a strongly typed network whose model carries FP16/BF16 types: convert the ONNX "
+         "model with ModelOpt AutoCast (NVIDIA's 10.x->11.x migration guide)",
+         _PLAN.format("fp16"), "",
+         "11.0 builds strongly typed networks only: the flag is gone and the precision moves "
+         "into the model."),
     Rule("TRT043", "IInt8Calibrator family",
          ("IInt8Calibrator", "IInt8EntropyCalibrator", "IInt8EntropyCalibrator2",
           "IInt8MinMaxCalibrator", "IInt8LegacyCalibrator", "CalibrationAlgoType"), "member",
-         ("trt",), True, "10.1", "11.0", "explicit quantization with Q/DQ nodes (ModelOpt)", "—",
-         "", "Implicit quantization was removed; calibration moves out of the build script."),
+         ("trt",), True, "10.1", "11.0", _QDQ, _PLAN.format("int8") + " (a Q/DQ model)", "",
+         "Implicit quantization was removed; calibration moves out of the build script."),
     Rule("TRT044", "IBuilderConfig.int8_calibrator", ("int8_calibrator",), "attr",
-         ("config",), False, "10.1", "11.0", "explicit quantization with Q/DQ nodes (ModelOpt)",
-         "—", "", "Implicit quantization was removed."),
+         ("config",), False, "10.1", "11.0", _QDQ,
+         _PLAN.format("int8") + " (a Q/DQ model)", "", "Implicit quantization was removed."),
     Rule("TRT045", "IBuilder.platform_has_fast_fp16 / _int8 / platform_has_tf32",
          ("platform_has_fast_fp16", "platform_has_fast_int8", "platform_has_tf32"), "attr",
          ("builder",), False, "10.5", "11.0",
-         "query the device from CUDA (compute capability) / strong typing", "—", "",
-         "The answer comes from CUDA, not TensorRT."),
+         "the GPU's compute capability from CUDA; with strong typing the model's types decide",
+         _PLAN.format("fp16") + " (raises PrecisionError where the GPU or release cannot)",
+         "", "The answer comes from CUDA, not TensorRT."),
+    Rule("TRT049", "BuilderFlag.INT8 / FP8 / INT4 / FP4 (implicit quantization)",
+         ("BuilderFlag.INT8", "BuilderFlag.FP8", "BuilderFlag.INT4", "BuilderFlag.FP4"),
+         "member", ("trt",), True, "10.12", "11.0", _QDQ,
+         _PLAN.format("int8") + ' or precision="fp8" (a Q/DQ model); precision="model" for '
+         "INT4/FP4 Q/DQ models", "",
+         "11.0 quantizes explicitly only: the quantized types come from the model's Q/DQ nodes."),
+    Rule("TRT076", "BuilderFlag.OBEY_PRECISION_CONSTRAINTS / PREFER_PRECISION_CONSTRAINTS",
+         ("BuilderFlag.OBEY_PRECISION_CONSTRAINTS", "BuilderFlag.PREFER_PRECISION_CONSTRAINTS"),
+         "member", ("trt",), True, "10.12", "11.0",
+         "a strongly typed network: the model's types are obeyed; ICastLayer (network.add_cast) "
+         "where a type must change", _PLAN.format("model"), "",
+         "Per-layer precision constraints have no meaning once the network is strongly typed."),
+    Rule("TRT063", "A precision flag behind a hasattr / try / getattr guard",
+         ("BuilderFlag.FP16", "BuilderFlag.BF16", "BuilderFlag.INT8", "BuilderFlag.FP8",
+          "BuilderFlag.INT4", "BuilderFlag.FP4"), "hazard", ("trt",), True, None, None,
+         "decide the precision for 11.x explicitly (a strongly typed model), not by whether "
+         "the flag exists", _PLAN.format("fp16") + " (raises PrecisionError, never drops it)",
+         "", "Precision silently dropped on 11: the guard skips the flag there and the build "
+         "runs in FP32 without a word (rf-detr#1453).", check="dropped_when_guarded"),
     Rule("TRT046", "BuilderFlag.STRICT_TYPES", ("BuilderFlag.STRICT_TYPES",), "member", ("trt",),
          True, "8.2", "10.0", "BuilderFlag.OBEY_PRECISION_CONSTRAINTS (10.x), strong typing (11)",
          "—", "", "Its successor is itself removed in 11.0."),
@@ -247,6 +272,19 @@ RULES: tuple[Rule, ...] = (
          "builder.build_serialized_network(network, config)", "—", "",
          "These lived on IBuilder in TensorRT 7; 8.0 moved them to IBuilderConfig "
          "(TensorRT 8.0 release notes, 'Removed' section)."),
+    Rule("TRT074", "ICudaEngine.max_workspace_size (TensorRT 7)", ("max_workspace_size",),
+         "attr", ("engine",), True, None, "8.0",
+         "nothing on the engine: engine.device_memory_size_v2 (10.1+) / device_memory_size is "
+         "what it needs to run; the workspace limit is a build setting, "
+         "config.set_memory_pool_limit(trt.MemoryPoolType.WORKSPACE, size)",
+         "trtcompat.Runner(engine) (allocates the engine's device memory)", "",
+         "A TensorRT 7 engine property; 8.0 has no engine-side workspace."),
+    Rule("TRT075", "IResizeLayer.align_corners (TensorRT 7)", ("align_corners",), "attr",
+         ("layer",), True, None, "8.0",
+         "layer.coordinate_transformation = trt.ResizeCoordinateTransformation.ALIGN_CORNERS "
+         "(8.0+)", "—", "",
+         "align_corners=True maps to ALIGN_CORNERS; False to ASYMMETRIC (TensorRT 7's default "
+         "behaviour) or HALF_PIXEL, which the model decides."),
     Rule("TRT071", "IBuilderConfig.min_timing_iterations", ("min_timing_iterations",), "attr",
          ("config",), False, "8.4", "10.0", "config.avg_timing_iterations", "—", "",
          "Only the average iteration count is configurable from 10.0."),

@@ -64,6 +64,8 @@ def status_for(rule: Rule, deprecated: str | None, removed: str | None, target: 
         ``deprecated`` when it warns by ``target``, ``hazard`` for rules that are neither,
         None when ``target`` still has it without a deprecation.
     """
+    if rule.on == "hazard":
+        return "hazard"  # behaves differently across releases, whatever the name's dates
     if removed is not None:
         major = _major(removed)
         if major is None or major <= target:
@@ -140,7 +142,7 @@ class _Visitor(ast.NodeVisitor):
         self.by_name: dict[tuple[str, str], list[Rule]] = {}
         for rule in rules:
             for name in rule.names:
-                on = "member" if is_member_name(name) else rule.on
+                on = "member" if is_member_name(name) and rule.on != "hazard" else rule.on
                 if name.startswith("tensorrt."):
                     name = name[len("tensorrt.") :]
                 self.by_name.setdefault((on, name), []).append(rule)
@@ -163,12 +165,14 @@ class _Visitor(ast.NodeVisitor):
         fix: FixSpec | None = None,
         kind: str | None = None,
         layer: str = "",
+        guarded: bool | None = None,
     ) -> bool:
         deprecated, removed, api = versions(rule, symbol, kind, layer)
         status = status_for(rule, deprecated, removed, self.target)
         if status is None:
             return False
-        guarded = is_guarded(node, symbol, self.facts)
+        if guarded is None:
+            guarded = is_guarded(node, symbol, self.facts)
         col = self._col(line, byte_col)
         key = (line, col, rule.id)
         if key not in self.found:
@@ -291,6 +295,9 @@ class _Visitor(ast.NodeVisitor):
             return
         for rule in self._rules("member", member):
             self._add(node, line, col, rule, member)
+        for rule in self._hazards(member, "dropped_when_guarded"):
+            if is_guarded(node, member, self.facts, versions=False):
+                self._add(node, line, col, rule, member, guarded=False)
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func

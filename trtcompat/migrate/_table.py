@@ -25,6 +25,8 @@ __all__ = [
     "versions",
 ]
 
+# The oldest release the table examines: names removed by then are only the rules' to date.
+FIRST_BRANCH = "8.0"
 _LAYERS = tuple(sorted({"ILayer", *(c for c in CHANGES if c.endswith("Layer"))}))
 # ``_analysis.layer_key`` of each layer class: IRNNv2Layer -> "rnnv2".
 _LAYER_BY_KEY = {cls[1 : -len("Layer")].lower(): cls for cls in _LAYERS if cls != "ILayer"}
@@ -113,7 +115,9 @@ def versions(
         change = CHANGES.get(cls, {}).get(member)
         if change is None or (rule.on == "store" and change[2] is None):
             return rule.deprecated_in, rule.removed_in, rule.api
-        return change[1], change[2] if rule.on == "store" else change[3], f"{cls}.{member}"
+        gone = change[2] if rule.on == "store" else change[3]
+        deprecated = _deprecated(change[1], gone, rule) if cls == "tensorrt" else change[1]
+        return deprecated, gone, f"{cls}.{member}"
     classes = _classes(rule, kind, layer)
     found = []
     for cls in classes:
@@ -122,6 +126,9 @@ def versions(
             found.append((cls, change))
     if not found:
         if classes and classes[-1] == "ILayer":
+            if rule.removed_in is not None and at_least(rule.removed_in, FIRST_BRANCH):
+                # Removed before the table's first release (TensorRT 7 names): the rule's.
+                return rule.deprecated_in, rule.removed_in, f"{classes[0]}.{name}"
             return None, None, f"{classes[0]}.{name}"
         return rule.deprecated_in, rule.removed_in, rule.api
     if len(found) > 1 and classes[-1] == "ILayer" and found[0][0] != "ILayer":
@@ -129,6 +136,16 @@ def versions(
     gone = [change[2] if rule.on == "store" else change[3] for _, change in found]
     owners = "|".join(cls for cls, _ in found)
     return _oldest(c[1] for _, c in found), _oldest(gone), f"{owners}.{name}"
+
+
+def _deprecated(table: str | None, removed: str | None, rule: Rule) -> str | None:
+    """A module-level class's deprecation: the table's, else the rule's where the class went
+    when the rule says. A pybind class cannot warn, so the sources mark none on classes that
+    NVIDIA's headers and release notes deprecate (``IInt8EntropyCalibrator2`` in 10.1);
+    members keep the table's (their binding warns, or the code runs silently)."""
+    if table is not None or removed is None or removed != rule.removed_in:
+        return table
+    return rule.deprecated_in
 
 
 def _oldest(releases: Iterable[str | None]) -> str | None:
