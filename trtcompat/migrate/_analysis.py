@@ -15,6 +15,8 @@ Bare ``self`` / ``cls`` receivers are never TensorRT objects (they are the user'
 from __future__ import annotations
 
 import ast
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -22,6 +24,7 @@ __all__ = [
     "FileFacts",
     "analyse",
     "dotted",
+    "import_alias",
     "layer_key",
     "receiver_kind",
     "receiver_layer",
@@ -95,6 +98,13 @@ class FileFacts:
         parents: ``id(node)`` mapped to the parent node.
         scopes: Scope node id mapped to {name: [binding expressions]} (``None`` for a binding
             that is neither a ``for`` nor an assignment, e.g. a parameter).
+        guard_helpers: Functions (of the file or the scanned tree) that return a version
+            comparison or a hasattr probe: a branch they decide is guarded.
+        maybe_helpers: Functions that return such a check among other statements: a branch
+            they decide is possibly guarded.
+        defined: Every function name the file and the scanned tree define.
+        import_floor: The oldest TensorRT an import's requirement names
+            (``mod.lazy_import("tensorrt>=8.5")`` -> ``"8.5"``), else None.
     """
 
     imports_trt: bool = False
@@ -107,6 +117,10 @@ class FileFacts:
     local_kinds: dict[tuple[int, str], str] = field(default_factory=dict)
     parents: dict[int, ast.AST] = field(default_factory=dict)
     scopes: dict[int, dict[str, list[tuple[str, ast.expr | None]]]] = field(default_factory=dict)
+    guard_helpers: frozenset[str] = frozenset()
+    maybe_helpers: frozenset[str] = frozenset()
+    defined: frozenset[str] = frozenset()
+    import_floor: str | None = None
 
     def scope_of(self, node: ast.AST) -> ast.AST:
         """The nearest enclosing function (or the module) of ``node``."""
@@ -213,6 +227,30 @@ def receiver_kind(expr: ast.expr, facts: FileFacts) -> str | None:
     return None
 
 
+# Calls that import a module by name: importlib.import_module("tensorrt"),
+# __import__("tensorrt"), Polygraphy's mod.lazy_import("tensorrt>=8.5").
+_IMPORTERS = frozenset({"import_module", "__import__", "lazy_import"})
+_REQUIREMENT = re.compile(r"\s*([A-Za-z_][\w.]*)\s*(?:>=\s*(\d+(?:\.\d+)*))?")
+
+
+def import_alias(value: ast.expr | None) -> tuple[str, str | None] | None:
+    """``(module, oldest release required)`` for a call that imports a tensorrt module by name
+    (``importlib.import_module("tensorrt")``, ``mod.lazy_import("tensorrt>=8.5")``), else None."""
+    if not isinstance(value, ast.Call) or not value.args:
+        return None
+    func = value.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    first = value.args[0]
+    if name not in _IMPORTERS or not isinstance(first, ast.Constant):
+        return None
+    if not isinstance(first.value, str):
+        return None
+    match = _REQUIREMENT.match(first.value)
+    if match is None or match.group(1).split(".")[0] not in TRT_MODULES:
+        return None
+    return match.group(1), match.group(2)
+
+
 def _record_import(node: ast.Import | ast.ImportFrom, facts: FileFacts, top: bool) -> None:
     if isinstance(node, ast.Import):
         for alias in node.names:
@@ -234,6 +272,31 @@ def _record_import(node: ast.Import | ast.ImportFrom, facts: FileFacts, top: boo
         for alias in node.names:
             if alias.name != "*":
                 facts.members[alias.asname or alias.name] = alias.name
+
+
+def _record_star(node: ast.ImportFrom, facts: FileFacts, stars: Mapping[str, frozenset[str]]) -> None:
+    # from torch2trt.torch2trt import *: the tensorrt aliases that module binds come along.
+    if node.module and any(alias.name == "*" for alias in node.names):
+        aliases = stars.get(node.module, frozenset())
+        if aliases:
+            facts.imports_trt = True
+            facts.modules.update(aliases)
+
+
+def _record_import_call(target: ast.expr, value: ast.expr, facts: FileFacts, top: bool) -> None:
+    # trt = importlib.import_module("tensorrt") / mod.lazy_import("tensorrt>=8.5")
+    found = import_alias(value)
+    if found is None or not isinstance(target, ast.Name):
+        return
+    module, floor = found
+    facts.imports_trt = True
+    facts.modules.add(target.id)
+    if floor is not None:
+        facts.import_floor = floor
+    if top and module == module.split(".")[0]:
+        facts.fix_alias = facts.fix_alias or target.id
+        if module == "tensorrt":
+            facts.builder_alias = facts.builder_alias or target.id
 
 
 def _bind(facts: FileFacts, scope: ast.AST, name: str, how: str, value: ast.expr | None) -> None:
@@ -259,11 +322,13 @@ def _record_target(facts: FileFacts, target: ast.expr, value: ast.expr | None) -
             facts.kinds[name] = kind
 
 
-def analyse(tree: ast.Module) -> FileFacts:
+def analyse(tree: ast.Module, stars: Mapping[str, frozenset[str]] | None = None) -> FileFacts:
     """Collect the facts of one module.
 
     Args:
         tree: The parsed module.
+        stars: The tensorrt aliases each module of the scanned tree binds at its top level, by
+            dotted module name (what ``from module import *`` brings in).
 
     Returns:
         The file's facts.
@@ -280,8 +345,12 @@ def analyse(tree: ast.Module) -> FileFacts:
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             _record_import(node, facts, id(node) in top_level)
+            if isinstance(node, ast.ImportFrom):
+                _record_star(node, facts, stars or {})
         elif isinstance(node, ast.Assign):
             assignments.extend((target, node.value) for target in node.targets)
+            for target in node.targets:
+                _record_import_call(target, node.value, facts, id(node) in top_level)
             for target in node.targets:
                 name = dotted(target)
                 if name is not None:

@@ -12,32 +12,48 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Collection
 
 from trtcompat.migrate._analysis import FileFacts
 
-__all__ = ["is_guarded", "is_version_check"]
+__all__ = [
+    "MAYBE_GUARD_NAME",
+    "hasattr_probe",
+    "is_guarded",
+    "is_version_check",
+    "possibly_guarded",
+]
 
 _VERSION_CALLS = frozenset({"parse", "Version", "LooseVersion", "parse_version"})
 # Names of version predicates and constants: trt_version, TRT_MAJOR, is_trt10, trt8, ...
 _VERSION_NAME = re.compile(r"version|trt_?\d|trt_?major", re.I)
+# Names of functions that read like a switch between TensorRT APIs: where the scanned tree does
+# not define one (its body cannot be read), a branch it decides is possibly guarded.
+MAYBE_GUARD_NAME = re.compile(r"api|_v\d|v\d_|legacy|trt|tensorrt|compat", re.I)
 
 
-def is_version_check(test: ast.expr) -> bool:
-    """Whether a condition looks at a version (``trt.__version__``, ``Version(...)``, ...)."""
+def _called(node: ast.Call) -> str:
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name if isinstance(name, str) else ""
+
+
+def is_version_check(test: ast.expr, helpers: Collection[str] = ()) -> bool:
+    """Whether a condition looks at a version (``trt.__version__``, ``Version(...)``, ...) or
+    calls one of ``helpers`` (functions of the scanned tree that return such a check)."""
     for node in ast.walk(test):
         if isinstance(node, ast.Attribute) and node.attr == "__version__":
             return True
         if isinstance(node, ast.Call):
-            func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            if name in _VERSION_CALLS or _VERSION_NAME.search(name or ""):
+            name = _called(node)
+            if name in _VERSION_CALLS or _VERSION_NAME.search(name) or name in helpers:
                 return True
         if isinstance(node, ast.Name) and _VERSION_NAME.search(node.id):
             return True
     return False
 
 
-def _hasattr_name(test: ast.expr) -> tuple[str, bool] | None:
+def hasattr_probe(test: ast.expr) -> tuple[str, bool] | None:
     """``("member", negated)`` for ``[not] hasattr(x, "member")``."""
     negated = False
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
@@ -80,12 +96,14 @@ def _string_compare(test: ast.expr) -> bool:
     )
 
 
-def _test_guards(test: ast.expr, in_body: bool, member: str, versions: bool = True) -> bool:
+def _test_guards(
+    test: ast.expr, in_body: bool, member: str, versions: bool = True, helpers: Collection[str] = ()
+) -> bool:
     """Whether the ``in_body`` (True) or ``else`` (False) branch of ``test`` guards ``member``
     (``versions`` False: version checks do not count)."""
-    if is_version_check(test):
+    if is_version_check(test, helpers):
         return versions and not _string_compare(test)
-    probe = _hasattr_name(test)
+    probe = hasattr_probe(test)
     if probe is not None:
         name, negated = probe
         old_branch = in_body != negated  # the branch where hasattr(...) is True
@@ -94,12 +112,16 @@ def _test_guards(test: ast.expr, in_body: bool, member: str, versions: bool = Tr
 
 
 def _branch_guards(
-    parent: ast.If | ast.IfExp, child: ast.AST, member: str, versions: bool = True
+    parent: ast.If | ast.IfExp,
+    child: ast.AST,
+    member: str,
+    versions: bool = True,
+    helpers: Collection[str] = (),
 ) -> bool:
     if child is parent.test:
         return False
     in_body = child is parent.body or (isinstance(parent.body, list) and child in parent.body)
-    return _test_guards(parent.test, in_body, member, versions)
+    return _test_guards(parent.test, in_body, member, versions, helpers)
 
 
 def _leaves(body: list[ast.stmt]) -> bool:
@@ -107,7 +129,13 @@ def _leaves(body: list[ast.stmt]) -> bool:
     return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise))
 
 
-def _after_early_exit(parent: ast.AST, child: ast.AST, member: str, versions: bool = True) -> bool:
+def _after_early_exit(
+    parent: ast.AST,
+    child: ast.AST,
+    member: str,
+    versions: bool = True,
+    helpers: Collection[str] = (),
+) -> bool:
     """Whether ``child`` follows an ``if TEST: ... return`` in the same block whose ``else``
     (the code after it) is a guarded branch: ``if trt_major >= 10: return new(); old()``."""
     for name in ("body", "orelse", "finalbody"):
@@ -118,7 +146,7 @@ def _after_early_exit(parent: ast.AST, child: ast.AST, member: str, versions: bo
             if (
                 isinstance(earlier, ast.If)
                 and _leaves(earlier.body)
-                and _test_guards(earlier.test, False, member, versions)
+                and _test_guards(earlier.test, False, member, versions, helpers)
             ):
                 return True
     return False
@@ -139,13 +167,14 @@ def is_guarded(node: ast.AST, member: str, facts: FileFacts, versions: bool = Tr
         or after an early ``return`` / ``raise`` under one.
     """
     member = member.rsplit(".", 1)[-1]
+    helpers = facts.guard_helpers
     child, parent = node, facts.parents.get(id(node))
     while parent is not None:
         if isinstance(parent, (ast.If, ast.IfExp)) and _branch_guards(
-            parent, child, member, versions
+            parent, child, member, versions, helpers
         ):
             return True
-        if _after_early_exit(parent, child, member, versions):
+        if _after_early_exit(parent, child, member, versions, helpers):
             return True
         if (
             isinstance(parent, ast.Try)
@@ -153,5 +182,39 @@ def is_guarded(node: ast.AST, member: str, facts: FileFacts, versions: bool = Tr
             and any(_catches_attribute_error(h) for h in parent.handlers)
         ):
             return True
+        child, parent = parent, facts.parents.get(id(parent))
+    return False
+
+
+def _maybe_switch(test: ast.expr, facts: FileFacts) -> bool:
+    """Whether a condition calls a function that may switch between TensorRT APIs: a helper
+    of the tree that returns a version check among other statements, or a function the tree
+    does not define whose name reads like a switch (``_should_use_v3_api``)."""
+    for node in ast.walk(test):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _called(node)
+        if name in facts.maybe_helpers:
+            return True
+        if name and name not in facts.defined and MAYBE_GUARD_NAME.search(name):
+            return True
+    return False
+
+
+def possibly_guarded(node: ast.AST, facts: FileFacts) -> bool:
+    """Whether the use at ``node`` sits in a branch (or after an early exit) decided by a
+    condition the scanner cannot read (:func:`_maybe_switch`): possibly guarded."""
+    child, parent = node, facts.parents.get(id(node))
+    while parent is not None:
+        if isinstance(parent, (ast.If, ast.IfExp)) and child is not parent.test:
+            if _maybe_switch(parent.test, facts):
+                return True
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(parent, name, None)
+            if isinstance(block, list) and child in block:
+                for earlier in block[: block.index(child)]:
+                    if isinstance(earlier, ast.If) and _leaves(earlier.body):
+                        if _maybe_switch(earlier.test, facts):
+                            return True
         child, parent = parent, facts.parents.get(id(parent))
     return False

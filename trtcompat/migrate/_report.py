@@ -17,6 +17,7 @@ __all__ = ["SCHEMA_VERSION", "finding_dict", "rules_table", "to_json", "to_text"
 
 # 2: "needs" added; "api" may name several classes ("A|B.member") where the receiver's class
 # is not known. Consumers that split "api" into class and member must expect the "|".
+# Later additions (compatible, same version): "possibly_guarded", "by_name".
 SCHEMA_VERSION = 2
 
 
@@ -46,6 +47,8 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "note": rule.why,
         "status": finding.status,
         "guarded": finding.guarded,
+        "possibly_guarded": finding.possibly,
+        "by_name": finding.by_name,
     }
 
 
@@ -97,7 +100,12 @@ def _line(finding: Finding) -> str:
         removed = f"deprecated in {finding.deprecated_in}"
     else:
         removed = "hazard"
-    hint = "guarded" if finding.guarded else "fixable" if finding.fixable else "manual"
+    if finding.guarded:
+        hint = "possibly guarded" if finding.possibly else "guarded"
+    else:
+        hint = "fixable" if finding.fixable else "manual"
+    if finding.by_name:
+        hint += "; by name, check"
     if finding.needs is not None and not finding.guarded:
         hint += (
             f", needs TensorRT {finding.needs}"

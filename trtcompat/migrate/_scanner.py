@@ -23,7 +23,8 @@ from trtcompat.migrate._analysis import (
 )
 from trtcompat.migrate._astcompat import alias_positions, subscript_key
 from trtcompat.migrate._fixes import FixSpec, plan_fix
-from trtcompat.migrate._guards import is_guarded
+from trtcompat.migrate._guards import is_guarded, possibly_guarded
+from trtcompat.migrate._project import Project, function_names, guard_helpers
 from trtcompat.migrate._rules import RULES, Rule
 from trtcompat.migrate._table import at_least, fix_needs, is_member_name, versions
 from trtcompat.migrate._totrtcompat import RUNTIME_KINDS, plan_trtcompat
@@ -97,6 +98,10 @@ class Finding:
         needs: The oldest TensorRT release the fix needs: a fixable finding's fix, or, for one
             that ``min_trt`` left unfixed, the ``--min-trt`` that lets ``--fix`` rewrite it.
             None when there is no fix or it runs on every TensorRT.
+        possibly: Guarded only possibly: in a branch decided by a function the scanner cannot
+            read (``guarded`` is True too: reported, never rewritten, not failing).
+        by_name: Found through a string (``getattr(trt.BuilderFlag, "FP16")``,
+            ``try_set_flag("FP16")``): reported as "by name, check".
     """
 
     path: str
@@ -111,6 +116,8 @@ class Finding:
     status: str = "removed"
     guarded: bool = False
     needs: str | None = None
+    possibly: bool = False
+    by_name: bool = False
 
     @property
     def fixable(self) -> bool:
@@ -166,13 +173,17 @@ class _Visitor(ast.NodeVisitor):
         kind: str | None = None,
         layer: str = "",
         guarded: bool | None = None,
+        by_name: bool = False,
     ) -> bool:
         deprecated, removed, api = versions(rule, symbol, kind, layer)
         status = status_for(rule, deprecated, removed, self.target)
         if status is None:
             return False
+        possibly = False
         if guarded is None:
             guarded = is_guarded(node, symbol, self.facts)
+            possibly = not guarded and possibly_guarded(node, self.facts)
+            guarded = guarded or possibly
         col = self._col(line, byte_col)
         key = (line, col, rule.id)
         if key not in self.found:
@@ -189,6 +200,8 @@ class _Visitor(ast.NodeVisitor):
                 removed,
                 status,
                 guarded,
+                possibly=possibly,
+                by_name=by_name,
             )
         return not guarded
 
@@ -283,15 +296,20 @@ class _Visitor(ast.NodeVisitor):
     def visit_Name(self, node: ast.Name) -> None:
         self._member(node, node.id, node.lineno, node.col_offset)
 
+    def _member_path(self, name: str | None) -> str | None:
+        """``BuilderFlag.FP16`` for ``trt.BuilderFlag.FP16`` (or an imported member), else None."""
+        head, _, rest = (name or "").partition(".")
+        if head in self.facts.modules and rest:
+            return rest
+        if head in self.facts.members:
+            return ".".join(filter(None, (self.facts.members[head], rest)))
+        return None
+
     def _member(self, node: ast.expr, name: str | None, line: int, col: int) -> None:
         if name is None or not isinstance(getattr(node, "ctx", None), ast.Load):
             return
-        head, _, rest = name.partition(".")
-        if head in self.facts.modules and rest:
-            member = rest
-        elif head in self.facts.members:
-            member = ".".join(filter(None, (self.facts.members[head], rest)))
-        else:
+        member = self._member_path(name)
+        if member is None:
             return
         for rule in self._rules("member", member):
             self._add(node, line, col, rule, member)
@@ -311,9 +329,31 @@ class _Visitor(ast.NodeVisitor):
                 self._add(node, line, col, rule, fname)
         elif fname == "getattr" and isinstance(func, ast.Name):
             self._getattr(node)
-        elif isinstance(func, ast.Attribute):
-            self._no_arguments(node, func)
+        else:
+            if isinstance(func, ast.Attribute):
+                self._no_arguments(node, func)
+            self._flag_call(node, func)
         self.generic_visit(node)
+
+    def _by_name(self, node: ast.Call, owner: str, literal: ast.Constant) -> None:
+        # A member named by a string: getattr(trt.BuilderFlag, "FP16"), try_set_flag("FP16").
+        member = f"{owner}.{literal.value}"
+        line, col = literal.lineno, literal.col_offset
+        for rule in self._rules("member", member):
+            self._add(node, line, col, rule, member, by_name=True)
+        for rule in self._hazards(member, "dropped_when_guarded"):
+            if is_guarded(node, member, self.facts, versions=False):
+                self._add(node, line, col, rule, member, guarded=False, by_name=True)
+
+    def _flag_call(self, node: ast.Call, func: ast.expr) -> None:
+        # try_set_flag("FP16") (Polygraphy), config.set_flag("FP16"): a BuilderFlag by name.
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if not self.facts.imports_trt or "flag" not in str(name).lower() or not node.args:
+            return
+        first = node.args[0]
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            if first.value.isidentifier() and first.value.isupper():
+                self._by_name(node, "BuilderFlag", first)
 
     def _getattr(self, node: ast.Call) -> None:
         # getattr(obj, "member"[, default]) reads the member as obj.member does.
@@ -321,6 +361,10 @@ class _Visitor(ast.NodeVisitor):
             return
         name = node.args[1].value
         if not isinstance(name, str):
+            return
+        owner = self._member_path(dotted(node.args[0]))
+        if owner is not None and len(node.args) == 2:
+            self._by_name(node, owner, node.args[1])
             return
         for rule in self._rules("attr", name):
             if self._confident(rule, node.args[0], node, name):
@@ -454,6 +498,7 @@ def scan_source(
     target: int = NEWEST,
     to: str = "trtcompat",
     min_trt: str | None = None,
+    project: Project | None = None,
 ) -> FileResult:
     """Scan one file's source.
 
@@ -467,6 +512,8 @@ def scan_source(
             (other fixes are native, within ``min_trt``); ``"tensorrt"``: native fixes only.
         min_trt: The oldest TensorRT the fixed code must still run on: a native fix that
             needs newer stays a finding (None: no limit; ``to="trtcompat"`` means ``"8.0"``).
+        project: What the other files of the scanned tree say (guard helpers, star-imported
+            aliases); None: this file alone.
 
     Returns:
         The findings, or the parse error (the scanner never raises for bad input).
@@ -492,7 +539,13 @@ def scan_source(
             path, error=f"{type(err).__name__}: {err.args[0] if err.args else err}{where}"
         )
     lines = text.splitlines()
-    visitor = _Visitor(path, lines, analyse(tree), rules, target)
+    project = project if project is not None else Project()
+    facts = analyse(tree, project.star_aliases)
+    helpers = guard_helpers([tree], project.helpers)
+    facts.guard_helpers = frozenset(name for name, how in helpers.items() if how == "guard")
+    facts.maybe_helpers = frozenset(name for name, how in helpers.items() if how == "possible")
+    facts.defined = project.defined | function_names(tree)
+    visitor = _Visitor(path, lines, facts, rules, target)
     visitor.visit(tree)
     if to not in ("trtcompat", "tensorrt"):
         raise ValueError(f"to={to!r}: expected 'trtcompat' or 'tensorrt'")

@@ -16,7 +16,8 @@ import tokenize
 from collections.abc import Sequence
 
 from trtcompat.migrate._linelength import line_length
-from trtcompat.migrate._paths import iter_python_files, scan_paths
+from trtcompat.migrate._paths import iter_python_files, read_project, scan_paths
+from trtcompat.migrate._project import Project
 from trtcompat.migrate._report import SCHEMA_VERSION, to_json, to_text
 from trtcompat.migrate._rules import Rule, select_rules
 from trtcompat.migrate._scanner import FileResult, scan_source
@@ -131,6 +132,7 @@ def _apply(
     write: bool,
     mode: tuple[str, str | None],
     length: int | None,
+    project: Project,
 ) -> tuple[list[FileResult], dict[str, int], list[str]]:
     from trtcompat.migrate._codemod import FixError, fix_source
 
@@ -151,7 +153,7 @@ def _apply(
         except FixError as err:
             final.append(FileResult(result.path, result.findings, f"FixError: {err}"))
             continue
-        after = scan_source(new, result.path, rules, target, *mode)
+        after = scan_source(new, result.path, rules, target, *mode, project)
         fixed[result.path] = len(result.findings) - len(after.findings)
         diffs.extend(
             difflib.unified_diff(
@@ -191,12 +193,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"trtcompat scan: error: {err}", file=sys.stderr)
         return 2
     mode = (args.to, args.min_trt)
-    results = scan_paths(files, rules, args.target, *mode)
+    project = read_project(files)
+    results = scan_paths(files, rules, args.target, *mode, project)
     fixed: dict[str, int] | None = None
     if args.fix or args.diff:
         try:
             results, fixed, diffs = _apply(
-                results, rules, args.target, write=not args.diff, mode=mode, length=args.line_length
+                results,
+                rules,
+                args.target,
+                write=not args.diff,
+                mode=mode,
+                length=args.line_length,
+                project=project,
             )
         except ImportError as err:
             print(f"trtcompat scan: error: {err}", file=sys.stderr)
