@@ -255,11 +255,15 @@ def test_guards_report_guarded_and_never_fix() -> None:
         "    config.max_workspace_size = n\n"
         "config.max_workspace_size = n\n"
     )
+    # The hasattr probe shows the file runs where set_memory_pool_limit is missing (before
+    # 8.4): the unguarded line is fixed only with --min-trt 8.4, never silently.
     findings = scan_source(source, to="tensorrt").findings
-    assert [(f.line, f.guarded, f.fixable) for f in findings] == [
-        (5, True, False),
-        (6, False, True),
+    assert [(f.line, f.guarded, f.fixable, f.needs) for f in findings] == [
+        (5, True, False, None),
+        (6, False, False, "8.4"),
     ]
+    findings = scan_source(source, to="tensorrt", min_trt="8.4").findings
+    assert [(f.line, f.guarded, f.fixable) for f in findings] == [(5, True, False), (6, False, True)]
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,8 @@ from trtcompat.migrate._fixes import FixSpec, plan_fix
 from trtcompat.migrate._guards import is_guarded, possibly_guarded
 from trtcompat.migrate._project import Project, function_names, guard_helpers
 from trtcompat.migrate._rules import RULES, Rule
-from trtcompat.migrate._table import at_least, fix_needs, is_member_name, versions
+from trtcompat.migrate._floor import Floor, file_floor
+from trtcompat.migrate._table import FIRST_BRANCH, at_least, fix_needs, is_member_name, versions
 from trtcompat.migrate._totrtcompat import RUNTIME_KINDS, plan_trtcompat
 
 __all__ = [
@@ -256,8 +257,12 @@ class _Visitor(ast.NodeVisitor):
         """The findings, their fixes chosen for ``--to`` and ``--min-trt``.
 
         Native fixes record the oldest TensorRT they need and are dropped where that is newer
-        than ``min_trt``; with ``to="trtcompat"`` runtime findings get trtcompat fixes instead.
+        than ``min_trt`` or than what the file shows it supports (:mod:`._floor`, used when
+        ``--min-trt`` is not given); with ``to="trtcompat"`` runtime findings get trtcompat
+        fixes instead.
         """
+        floor = self._floor(tree) if min_trt is None else Floor()
+        least = min_trt if min_trt is not None else "8.0" if to == "trtcompat" else None
         done = []
         for (line, col, _), finding in sorted(self.found.items()):
             consumable = finding.rule.strategy == "consumed"
@@ -269,7 +274,7 @@ class _Visitor(ast.NodeVisitor):
             if fix is not None and fix.kind != "consumed":
                 needs = fix_needs(fix.kind, fix.new, finding.rule.receivers)
                 fix = replace(fix, needs=needs)
-                allowed = min_trt is None or at_least(needs, min_trt)
+                allowed = (least is None or at_least(needs, least)) and floor.allows(needs)
                 finding = replace(finding, fix=fix if allowed else None, needs=needs)
             done.append(finding)
         if to != "trtcompat":
@@ -292,6 +297,16 @@ class _Visitor(ast.NodeVisitor):
                 # No native runtime rewrite in this mode, whatever --min-trt says.
                 done[i] = replace(finding, fix=None, needs=None)
         return done
+
+    def _floor(self, tree: ast.Module) -> Floor:
+        trt7 = [
+            f.line
+            for f in self.found.values()
+            if not f.guarded
+            and (f.removed_in or "x")[0].isdigit()  # TensorRT's releases, not cuda-python's
+            and at_least(f.removed_in, FIRST_BRANCH)
+        ]
+        return file_floor(tree, self.facts, trt7)
 
     def visit_Name(self, node: ast.Name) -> None:
         self._member(node, node.id, node.lineno, node.col_offset)
@@ -511,7 +526,9 @@ def scan_source(
         to: ``"trtcompat"``: runtime fixes become trtcompat calls that run on every TensorRT
             (other fixes are native, within ``min_trt``); ``"tensorrt"``: native fixes only.
         min_trt: The oldest TensorRT the fixed code must still run on: a native fix that
-            needs newer stays a finding (None: no limit; ``to="trtcompat"`` means ``"8.0"``).
+            needs newer stays a finding (None: the oldest the file's own version checks,
+            hasattr probes, import requirement or TensorRT 7 names show, else no limit;
+            ``to="trtcompat"`` also means ``"8.0"``).
         project: What the other files of the scanned tree say (guard helpers, star-imported
             aliases); None: this file alone.
 
@@ -549,6 +566,5 @@ def scan_source(
     visitor.visit(tree)
     if to not in ("trtcompat", "tensorrt"):
         raise ValueError(f"to={to!r}: expected 'trtcompat' or 'tensorrt'")
-    floor = min_trt if min_trt is not None or to == "tensorrt" else "8.0"
-    findings = [f for f in visitor.finish(tree, to, floor) if not _suppressed(lines, f)]
+    findings = [f for f in visitor.finish(tree, to, min_trt) if not _suppressed(lines, f)]
     return FileResult(path, findings)
