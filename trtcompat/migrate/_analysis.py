@@ -274,7 +274,9 @@ def _record_import(node: ast.Import | ast.ImportFrom, facts: FileFacts, top: boo
                 facts.members[alias.asname or alias.name] = alias.name
 
 
-def _record_star(node: ast.ImportFrom, facts: FileFacts, stars: Mapping[str, frozenset[str]]) -> None:
+def _record_star(
+    node: ast.ImportFrom, facts: FileFacts, stars: Mapping[str, frozenset[str]]
+) -> None:
     # from torch2trt.torch2trt import *: the tensorrt aliases that module binds come along.
     if node.module and any(alias.name == "*" for alias in node.names):
         aliases = stars.get(node.module, frozenset())

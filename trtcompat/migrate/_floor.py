@@ -117,12 +117,13 @@ def file_floor(tree: ast.Module, facts: FileFacts, trt7_lines: Iterable[int] = (
     candidates: list[tuple[str, str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Compare) and is_version_check(node, facts.guard_helpers):
-            candidates.extend((r, f"a version check on line {node.lineno}") for r in _compared(node))
+            where = f"a version check on line {node.lineno}"
+            candidates.extend((release, where) for release in _compared(node))
         elif isinstance(node, ast.Call):
-            probe = hasattr_probe(node)
-            added = _added(probe[0]) if probe is not None else None
+            probed = (hasattr_probe(node) or ("", False))[0]
+            added = _added(probed) if probed else None
             if added is not None:
-                candidates.append((added, f"hasattr(..., {probe[0]!r}) on line {node.lineno}"))
+                candidates.append((added, f"hasattr(..., {probed!r}) on line {node.lineno}"))
     for line in trt7_lines:
         candidates.append((FIRST_BRANCH, f"a TensorRT 7 name on line {line}"))
     below, reason = _oldest(candidates)

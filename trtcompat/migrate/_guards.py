@@ -206,15 +206,16 @@ def possibly_guarded(node: ast.AST, facts: FileFacts) -> bool:
     condition the scanner cannot read (:func:`_maybe_switch`): possibly guarded."""
     child, parent = node, facts.parents.get(id(node))
     while parent is not None:
-        if isinstance(parent, (ast.If, ast.IfExp)) and child is not parent.test:
-            if _maybe_switch(parent.test, facts):
-                return True
+        test = parent.test if isinstance(parent, (ast.If, ast.IfExp)) else None
+        if test is not None and child is not test and _maybe_switch(test, facts):
+            return True
         for name in ("body", "orelse", "finalbody"):
             block = getattr(parent, name, None)
             if isinstance(block, list) and child in block:
                 for earlier in block[: block.index(child)]:
-                    if isinstance(earlier, ast.If) and _leaves(earlier.body):
-                        if _maybe_switch(earlier.test, facts):
-                            return True
+                    if not isinstance(earlier, ast.If) or not _leaves(earlier.body):
+                        continue
+                    if _maybe_switch(earlier.test, facts):
+                        return True
         child, parent = parent, facts.parents.get(id(parent))
     return False

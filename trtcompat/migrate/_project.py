@@ -71,7 +71,9 @@ def function_names(tree: ast.AST) -> set[str]:
     }
 
 
-def guard_helpers(trees: Iterable[ast.AST], known: Mapping[str, str] | None = None) -> dict[str, str]:
+def guard_helpers(
+    trees: Iterable[ast.AST], known: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """The guard helpers among the functions of ``trees`` (see :class:`Project`).
 
     Helpers that return another helper's answer are found by repeating until nothing changes.

@@ -10,10 +10,9 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from trtcompat.migrate._rules import RULES
 from trtcompat.migrate._scanner import FileResult, Finding
 
-__all__ = ["SCHEMA_VERSION", "finding_dict", "rules_table", "to_json", "to_text"]
+__all__ = ["SCHEMA_VERSION", "finding_dict", "to_json", "to_text"]
 
 # 2: "needs" added; "api" may name several classes ("A|B.member") where the receiver's class
 # is not known. Consumers that split "api" into class and member must expect the "|".
@@ -158,28 +157,3 @@ def to_text(
         summary += f"; {errors} file(s) could not be scanned"
     lines.append(summary + ".")
     return "\n".join(lines) + "\n"
-
-
-def rules_table() -> str:
-    """The rule table of docs/MIGRATION.md, rendered from :data:`RULES` (a test keeps them equal).
-
-    Returns:
-        A Markdown table, one row per rule.
-    """
-    rows = [
-        "| id | API | deprecated | removed | replacement | trtcompat | `--fix` | why |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for rule in RULES:
-        cells = (
-            rule.id,
-            rule.api,
-            rule.deprecated_in or "-",
-            rule.removed_in or "never (hazard)",
-            rule.replacement,
-            rule.trtcompat,
-            rule.fix or "manual",
-            rule.why,
-        )
-        rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    return "\n".join(rows) + "\n"

@@ -23,10 +23,10 @@ from trtcompat.migrate._analysis import (
 )
 from trtcompat.migrate._astcompat import alias_positions, subscript_key
 from trtcompat.migrate._fixes import FixSpec, plan_fix
+from trtcompat.migrate._floor import Floor, file_floor
 from trtcompat.migrate._guards import is_guarded, possibly_guarded
 from trtcompat.migrate._project import Project, function_names, guard_helpers
 from trtcompat.migrate._rules import RULES, Rule
-from trtcompat.migrate._floor import Floor, file_floor
 from trtcompat.migrate._table import FIRST_BRANCH, at_least, fix_needs, is_member_name, versions
 from trtcompat.migrate._totrtcompat import RUNTIME_KINDS, plan_trtcompat
 
@@ -352,7 +352,7 @@ class _Visitor(ast.NodeVisitor):
 
     def _by_name(self, node: ast.Call, owner: str, literal: ast.Constant) -> None:
         # A member named by a string: getattr(trt.BuilderFlag, "FP16"), try_set_flag("FP16").
-        member = f"{owner}.{literal.value}"
+        member = f"{owner}.{literal.value!s}"
         line, col = literal.lineno, literal.col_offset
         for rule in self._rules("member", member):
             self._add(node, line, col, rule, member, by_name=True)
@@ -366,9 +366,10 @@ class _Visitor(ast.NodeVisitor):
         if not self.facts.imports_trt or "flag" not in str(name).lower() or not node.args:
             return
         first = node.args[0]
-        if isinstance(first, ast.Constant) and isinstance(first.value, str):
-            if first.value.isidentifier() and first.value.isupper():
-                self._by_name(node, "BuilderFlag", first)
+        name = first.value if isinstance(first, ast.Constant) else None
+        if isinstance(name, str) and name.isidentifier() and name.isupper():
+            assert isinstance(first, ast.Constant)
+            self._by_name(node, "BuilderFlag", first)
 
     def _getattr(self, node: ast.Call) -> None:
         # getattr(obj, "member"[, default]) reads the member as obj.member does.

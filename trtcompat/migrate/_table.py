@@ -115,9 +115,9 @@ def versions(
         change = CHANGES.get(cls, {}).get(member)
         if change is None or (rule.on == "store" and change[2] is None):
             return rule.deprecated_in, rule.removed_in, rule.api
-        gone = change[2] if rule.on == "store" else change[3]
-        deprecated = _deprecated(change[1], gone, rule) if cls == "tensorrt" else change[1]
-        return deprecated, gone, f"{cls}.{member}"
+        removed_at = change[2] if rule.on == "store" else change[3]
+        deprecated = _deprecated(change[1], removed_at, rule) if cls == "tensorrt" else change[1]
+        return deprecated, removed_at, f"{cls}.{member}"
     classes = _classes(rule, kind, layer)
     found = []
     for cls in classes:

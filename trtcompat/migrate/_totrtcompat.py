@@ -29,7 +29,7 @@ from trtcompat.legacy import CONTEXT_MEMBERS, ENGINE_MEMBERS
 from trtcompat.migrate._analysis import FileFacts, dotted, receiver_kind
 from trtcompat.migrate._fixes import FixSpec, tensor_name
 
-__all__ = ["EXECUTE_PARAMS", "RUNTIME_KINDS", "plan_trtcompat"]
+__all__ = ["EXECUTE_PARAMS", "PER_CALL", "RUNTIME_KINDS", "plan_trtcompat"]
 
 RUNTIME_KINDS = frozenset({"engine", "context"})
 _ENGINE_MAKERS = frozenset({"deserialize_cuda_engine"})
@@ -164,6 +164,15 @@ def _execute_args(symbol: str, call: ast.Call) -> dict[str, ast.expr] | None:
     return None if "input_consumed" in given else given
 
 
+# The trtcompat function each per-call rewrite writes, by the 8.x call it replaces.
+PER_CALL = {
+    "execute_async_v2": "trtcompat.execute",
+    "execute_async": "trtcompat.execute",
+    "set_binding_shape": "trtcompat.set_input_shape",
+    "get_binding_shape": "trtcompat.tensor_shape",
+}
+
+
 def _per_call(symbol: str, node: ast.AST, facts: FileFacts) -> FixSpec | None:
     """A trtcompat function for one call on a context the file cannot trace."""
     if not isinstance(node, ast.Attribute):
@@ -176,12 +185,13 @@ def _per_call(symbol: str, node: ast.AST, facts: FileFacts) -> FixSpec | None:
         given = _execute_args(symbol, call)
         usable = given is not None and {"bindings", "stream_handle"} <= set(given)
         return FixSpec("tc_execute", new="execute") if usable else None
+    new = PER_CALL.get(symbol, "").rpartition(".")[2]
     if symbol == "set_binding_shape" and statement and len(call.args) == 2 and not call.keywords:
         ok, unwrap = tensor_name(call.args[0], facts)
-        return FixSpec("tc_call", new="set_input_shape", arg=0 if unwrap else -1) if ok else None
+        return FixSpec("tc_call", new=new, arg=0 if unwrap else -1) if ok else None
     if symbol == "get_binding_shape" and len(call.args) == 1 and not call.keywords:
         ok, unwrap = tensor_name(call.args[0], facts)
-        return FixSpec("tc_call", new="tensor_shape", arg=0 if unwrap else -1) if ok else None
+        return FixSpec("tc_call", new=new, arg=0 if unwrap else -1) if ok else None
     return None
 
 
@@ -257,7 +267,6 @@ def _wraps_or_profiles(tree: ast.Module, facts: FileFacts) -> bool:
             return True
         if isinstance(node, ast.Attribute) and node.attr in _PROFILE_NAMES:
             return True
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if "[profile" in node.value:
-                return True
+        if isinstance(node, ast.Constant) and "[profile" in str(node.value):
+            return True
     return False
