@@ -103,7 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_release,
         metavar="X.Y",
         help="oldest TensorRT the fixed code must still run on: a fix that needs newer is "
-        "left as a finding (default: 8.0 with --to trtcompat, no limit with --to tensorrt)",
+        "left as a finding (default: the oldest each file's own version checks, hasattr "
+        "probes or import requirement show, and 8.0 with --to trtcompat)",
     )
     parser.add_argument(
         "--line-length",
