@@ -103,6 +103,10 @@ def _test_guards(
     (``versions`` False: version checks do not count)."""
     if is_version_check(test, helpers):
         return versions and not _string_compare(test)
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) and in_body:
+        # `if fp16 and hasattr(trt.BuilderFlag, "FP16"):` - the body runs only where each
+        # conjunct holds, so a conjunct that guards the body guards it.
+        return any(_test_guards(part, True, member, versions, helpers) for part in test.values)
     probe = hasattr_probe(test)
     if probe is not None:
         name, negated = probe

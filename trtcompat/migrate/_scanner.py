@@ -350,14 +350,17 @@ class _Visitor(ast.NodeVisitor):
             self._flag_call(node, func)
         self.generic_visit(node)
 
-    def _by_name(self, node: ast.Call, owner: str, literal: ast.Constant) -> None:
-        # A member named by a string: getattr(trt.BuilderFlag, "FP16"), try_set_flag("FP16").
+    def _by_name(
+        self, node: ast.Call, owner: str, literal: ast.Constant, defaulted: bool = False
+    ) -> None:
+        # A member named by a string: getattr(trt.BuilderFlag, "FP16"), try_set_flag("FP16");
+        # getattr(..., default) expects it may be gone (guarded, and a dropped precision).
         member = f"{owner}.{literal.value!s}"
         line, col = literal.lineno, literal.col_offset
         for rule in self._rules("member", member):
-            self._add(node, line, col, rule, member, by_name=True)
+            self._add(node, line, col, rule, member, guarded=defaulted or None, by_name=True)
         for rule in self._hazards(member, "dropped_when_guarded"):
-            if is_guarded(node, member, self.facts, versions=False):
+            if defaulted or is_guarded(node, member, self.facts, versions=False):
                 self._add(node, line, col, rule, member, guarded=False, by_name=True)
 
     def _flag_call(self, node: ast.Call, func: ast.expr) -> None:
@@ -379,8 +382,8 @@ class _Visitor(ast.NodeVisitor):
         if not isinstance(name, str):
             return
         owner = self._member_path(dotted(node.args[0]))
-        if owner is not None and len(node.args) == 2:
-            self._by_name(node, owner, node.args[1])
+        if owner is not None:
+            self._by_name(node, owner, node.args[1], defaulted=len(node.args) == 3)
             return
         for rule in self._rules("attr", name):
             if self._confident(rule, node.args[0], node, name):
