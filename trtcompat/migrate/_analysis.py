@@ -275,9 +275,11 @@ def _record_import(node: ast.Import | ast.ImportFrom, facts: FileFacts, top: boo
 
 
 def _record_star(
-    node: ast.ImportFrom, facts: FileFacts, stars: Mapping[str, frozenset[str]]
+    node: ast.Import | ast.ImportFrom, facts: FileFacts, stars: Mapping[str, frozenset[str]]
 ) -> None:
     # from torch2trt.torch2trt import *: the tensorrt aliases that module binds come along.
+    if not isinstance(node, ast.ImportFrom):
+        return
     if node.module and any(alias.name == "*" for alias in node.names):
         aliases = stars.get(node.module, frozenset())
         if aliases:
@@ -324,6 +326,37 @@ def _record_target(facts: FileFacts, target: ast.expr, value: ast.expr | None) -
             facts.kinds[name] = kind
 
 
+def _top_level(tree: ast.Module) -> set[int]:
+    """Ids of the module's own statements (and those of a top-level ``try``)."""
+    top = {id(stmt) for stmt in tree.body}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Try):
+            top.update(id(s) for s in stmt.body)
+    return top
+
+
+def _note_assign(
+    node: ast.Assign, facts: FileFacts, top: bool
+) -> list[tuple[ast.expr, ast.expr]]:
+    for target in node.targets:
+        _record_import_call(target, node.value, facts, top)
+        name = dotted(target)
+        if name is not None:
+            facts.layers.setdefault(name, set()).add(layer_key(node.value))
+    return [(target, node.value) for target in node.targets]
+
+
+def _note_binding(node: ast.Name, facts: FileFacts) -> None:
+    owner = facts.parents.get(id(node))
+    value: ast.expr | None = None
+    how = "other"
+    if isinstance(owner, (ast.For, ast.comprehension)) and owner.target is node:
+        how, value = "for", owner.iter
+    elif isinstance(owner, ast.Assign) and node in owner.targets:
+        how, value = "assign", owner.value
+    _bind(facts, facts.scope_of(node), node.id, how, value)
+
+
 def analyse(tree: ast.Module, stars: Mapping[str, frozenset[str]] | None = None) -> FileFacts:
     """Collect the facts of one module.
 
@@ -339,35 +372,18 @@ def analyse(tree: ast.Module, stars: Mapping[str, frozenset[str]] | None = None)
     for parent in ast.walk(tree):
         for child in ast.iter_child_nodes(parent):
             facts.parents[id(child)] = parent
-    top_level = {id(stmt) for stmt in tree.body}
-    for stmt in tree.body:
-        if isinstance(stmt, ast.Try):
-            top_level.update(id(s) for s in stmt.body)
+    top_level = _top_level(tree)
     assignments: list[tuple[ast.expr, ast.expr]] = []
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             _record_import(node, facts, id(node) in top_level)
-            if isinstance(node, ast.ImportFrom):
-                _record_star(node, facts, stars or {})
+            _record_star(node, facts, stars or {})
         elif isinstance(node, ast.Assign):
-            assignments.extend((target, node.value) for target in node.targets)
-            for target in node.targets:
-                _record_import_call(target, node.value, facts, id(node) in top_level)
-            for target in node.targets:
-                name = dotted(target)
-                if name is not None:
-                    facts.layers.setdefault(name, set()).add(layer_key(node.value))
+            assignments.extend(_note_assign(node, facts, id(node) in top_level))
         elif isinstance(node, ast.withitem) and node.optional_vars is not None:
             assignments.append((node.optional_vars, node.context_expr))
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            owner = facts.parents.get(id(node))
-            value: ast.expr | None = None
-            how = "other"
-            if isinstance(owner, (ast.For, ast.comprehension)) and owner.target is node:
-                how, value = "for", owner.iter
-            elif isinstance(owner, ast.Assign) and node in owner.targets:
-                how, value = "assign", owner.value
-            _bind(facts, facts.scope_of(node), node.id, how, value)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            _note_binding(node, facts)
         elif isinstance(node, ast.arg):
             _bind(facts, facts.scope_of(node), node.arg, "other", None)
     # Twice: a context's kind depends on its engine's, whichever assignment the walk met first.

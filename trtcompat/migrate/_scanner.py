@@ -263,25 +263,31 @@ class _Visitor(ast.NodeVisitor):
         """
         floor = self._floor(tree) if min_trt is None else Floor()
         least = min_trt if min_trt is not None else "8.0" if to == "trtcompat" else None
-        done = []
-        for (line, col, _), finding in sorted(self.found.items()):
-            consumable = finding.rule.strategy == "consumed"
-            if consumable and (line, col) in self.consumed and not finding.guarded:
-                finding = replace(finding, fix=FixSpec("consumed"))
-            if (line, col) in self.defaulted:
-                finding = replace(finding, fix=None, guarded=True)
-            fix = finding.fix
-            if fix is not None and fix.kind != "consumed":
-                needs = fix_needs(fix.kind, fix.new, finding.rule.receivers)
-                fix = replace(fix, needs=needs)
-                allowed = (least is None or at_least(needs, least)) and floor.allows(needs)
-                finding = replace(finding, fix=fix if allowed else None, needs=needs)
-            done.append(finding)
-        if to != "trtcompat":
-            return done
-        keys = sorted(self.found)
+        done = [
+            self._native(key, finding, least, floor) for key, finding in sorted(self.found.items())
+        ]
+        return self._trtcompat(tree, done) if to == "trtcompat" else done
+
+    def _native(
+        self, key: tuple[int, int, str], finding: Finding, least: str | None, floor: Floor
+    ) -> Finding:
+        """One finding with its native fix, kept only where the release it needs is allowed."""
+        where = key[:2]
+        if finding.rule.strategy == "consumed" and where in self.consumed and not finding.guarded:
+            finding = replace(finding, fix=FixSpec("consumed"))
+        if where in self.defaulted:
+            finding = replace(finding, fix=None, guarded=True)
+        fix = finding.fix
+        if fix is None or fix.kind == "consumed":
+            return finding
+        needs = fix_needs(fix.kind, fix.new, finding.rule.receivers)
+        allowed = (least is None or at_least(needs, least)) and floor.allows(needs)
+        return replace(finding, fix=replace(fix, needs=needs) if allowed else None, needs=needs)
+
+    def _trtcompat(self, tree: ast.Module, done: list[Finding]) -> list[Finding]:
+        """Runtime findings get trtcompat fixes (or none) instead of native ones."""
         items = []
-        for key, finding in zip(keys, done):
+        for key, finding in zip(sorted(self.found), done):
             node, kind = self.nodes[key]
             items.append((kind or "", finding.symbol, node, finding.guarded))
         plans = plan_trtcompat(tree, self.facts, self.lines, items)
