@@ -89,20 +89,23 @@ def guard_helpers(
     while changed:
         changed = False
         for func in functions:
-            if helpers.get(func.name) == "guard":
-                continue
-            body = _body(func)
-            returns = [n for n in ast.walk(func) if isinstance(n, ast.Return)]
-            if len(body) == 1 and isinstance(body[0], ast.Return):
-                found = "guard" if _answers(body[0].value, helpers) else None
-            elif any(_answers(r.value, helpers) for r in returns):
-                found = "possible"
-            else:
-                found = None
-            if found is not None and helpers.get(func.name) != found:
+            found = _helper_kind(func, helpers)
+            if found is not None and helpers.get(func.name) not in (found, "guard"):
                 helpers[func.name] = found
                 changed = True
     return helpers
+
+
+def _helper_kind(
+    func: ast.FunctionDef | ast.AsyncFunctionDef, helpers: Mapping[str, str]
+) -> str | None:
+    """``"guard"`` for a function that only returns a check, ``"possible"`` for one that
+    returns a check among other statements, else None."""
+    body = _body(func)
+    if len(body) == 1 and isinstance(body[0], ast.Return):
+        return "guard" if _answers(body[0].value, helpers) else None
+    returns = [n for n in ast.walk(func) if isinstance(n, ast.Return)]
+    return "possible" if any(_answers(r.value, helpers) for r in returns) else None
 
 
 def _module_names(path: str) -> list[str]:

@@ -111,13 +111,7 @@ def versions(
     """
     name = _SEQ_MEMBERS.get(name, name) if rule.on == "seq" else name
     if is_member_name(name):
-        cls, member = _member_key(name)
-        change = CHANGES.get(cls, {}).get(member)
-        if change is None or (rule.on == "store" and change[2] is None):
-            return rule.deprecated_in, rule.removed_in, rule.api
-        removed_at = change[2] if rule.on == "store" else change[3]
-        deprecated = _deprecated(change[1], removed_at, rule) if cls == "tensorrt" else change[1]
-        return deprecated, removed_at, f"{cls}.{member}"
+        return _module_versions(rule, name)
     classes = _classes(rule, kind, layer)
     found = []
     for cls in classes:
@@ -125,17 +119,33 @@ def versions(
         if change is not None and not (rule.on == "store" and change[2] is None):
             found.append((cls, change))
     if not found:
-        if classes and classes[-1] == "ILayer":
-            if rule.removed_in is not None and at_least(rule.removed_in, FIRST_BRANCH):
-                # Removed before the table's first release (TensorRT 7 names): the rule's.
-                return rule.deprecated_in, rule.removed_in, f"{classes[0]}.{name}"
-            return None, None, f"{classes[0]}.{name}"
-        return rule.deprecated_in, rule.removed_in, rule.api
+        return _undated(rule, name, classes)
     if len(found) > 1 and classes[-1] == "ILayer" and found[0][0] != "ILayer":
         found = found[:1]  # the layer's own member
     gone = [change[2] if rule.on == "store" else change[3] for _, change in found]
     owners = "|".join(cls for cls, _ in found)
     return _oldest(c[1] for _, c in found), _oldest(gone), f"{owners}.{name}"
+
+
+def _module_versions(rule: Rule, name: str) -> tuple[str | None, str | None, str]:
+    """:func:`versions` of a module-level name or enum value (``BuilderFlag.FP16``)."""
+    cls, member = _member_key(name)
+    change = CHANGES.get(cls, {}).get(member)
+    if change is None or (rule.on == "store" and change[2] is None):
+        return rule.deprecated_in, rule.removed_in, rule.api
+    removed_at = change[2] if rule.on == "store" else change[3]
+    deprecated = _deprecated(change[1], removed_at, rule) if cls == "tensorrt" else change[1]
+    return deprecated, removed_at, f"{cls}.{member}"
+
+
+def _undated(rule: Rule, name: str, classes: list[str]) -> tuple[str | None, str | None, str]:
+    """:func:`versions` of a member no class of the receiver lists in the table."""
+    if classes and classes[-1] == "ILayer":
+        if rule.removed_in is not None and at_least(rule.removed_in, FIRST_BRANCH):
+            # Removed before the table's first release (TensorRT 7 names): the rule's.
+            return rule.deprecated_in, rule.removed_in, f"{classes[0]}.{name}"
+        return None, None, f"{classes[0]}.{name}"  # a layer that never had it
+    return rule.deprecated_in, rule.removed_in, rule.api
 
 
 def _deprecated(table: str | None, removed: str | None, rule: Rule) -> str | None:

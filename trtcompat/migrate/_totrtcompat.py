@@ -113,6 +113,19 @@ class _Planner:
             edits.append((line, self._col(line, col), "wrap"))
         return tuple(edits)
 
+    def wrap_edits(
+        self, kind: str, symbol: str, node: ast.AST
+    ) -> tuple[tuple[Edit, ...] | None, bool]:
+        """``(edits that wrap the finding's engine or None, whether the view serves it)``."""
+        recv = _receiver(node)
+        if recv is None or kind not in RUNTIME_KINDS:
+            return None, False
+        symbol = {"len(engine)": "__len__", "engine[str]": "__getitem__"}.get(symbol, symbol)
+        serves = ENGINE_MEMBERS if kind == "engine" else CONTEXT_MEMBERS
+        engine = recv if kind == "engine" else self.context_engine(recv)
+        edits = self.engine_edits(engine) if engine is not None else None
+        return edits, symbol in serves
+
     def context_engine(self, context: ast.expr) -> ast.expr | None:
         """The engine every assignment of ``context`` makes it from, if there is one."""
         values = self._values(context)
@@ -216,18 +229,7 @@ def plan_trtcompat(
         One entry per item (None for guarded ones).
     """
     planner = _Planner(tree, facts, lines)
-    wanted: list[tuple[tuple[Edit, ...] | None, bool]] = []
-    for kind, symbol, node, _ in items:
-        recv = _receiver(node)
-        symbol = {"len(engine)": "__len__", "engine[str]": "__getitem__"}.get(symbol, symbol)
-        edits = None
-        served = False
-        if recv is not None and kind in RUNTIME_KINDS:
-            serves = ENGINE_MEMBERS if kind == "engine" else CONTEXT_MEMBERS
-            engine = recv if kind == "engine" else planner.context_engine(recv)
-            edits = planner.engine_edits(engine) if engine is not None else None
-            served = symbol in serves
-        wanted.append((edits, served))
+    wanted = [planner.wrap_edits(kind, symbol, node) for kind, symbol, node, _ in items]
     untouchable = {
         edit for (edits, _), item in zip(wanted, items) if item[3] for edit in edits or ()
     }
