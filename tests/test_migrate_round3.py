@@ -311,3 +311,17 @@ def test_every_hazard_names_a_check_the_scanner_performs() -> None:
         "dropped_when_guarded",
     }
     assert all(f'"{rule.check}"' in source for rule in hazards)
+
+
+def test_a_file_older_than_trtcompat_gets_no_trtcompat_fix() -> None:
+    # rf-detr style: `if int(trt.__version__.split(".")[0]) >= 8: ... else: <7.x code>` shows
+    # the file runs on 7.x, where trtcompat.legacy does not: the engine is not wrapped.
+    findings = scan_source((CORPUS / "rfdetr_export.py").read_bytes()).findings
+    (memory,) = [f for f in findings if f.rule.id == "TRT030"]
+    assert (memory.fixable, memory.needs) == (False, "8.0")
+    (memory,) = [
+        f
+        for f in scan_source((CORPUS / "rfdetr_export.py").read_bytes(), min_trt="8.0").findings
+        if f.rule.id == "TRT030"
+    ]
+    assert memory.fixable and memory.fix is not None and memory.fix.kind == "wrapped"

@@ -43,6 +43,8 @@ __all__ = [
 _IGNORE = re.compile(r"#\s*trtcompat:\s*ignore(?:\[([A-Za-z0-9_, ]+)\])?")
 _CUDA_LEGACY = {"cudart": "runtime", "cuda": "driver", "nvrtc": "nvrtc"}
 NEWEST = 11
+# The oldest TensorRT trtcompat (and so a --to trtcompat runtime fix) runs on.
+TRTCOMPAT_OLDEST = "8.0"
 # Depth to which a name is followed through its assignments (``s = shape; volume(s)``).
 VOLUME_DEPTH = 3
 
@@ -262,11 +264,11 @@ class _Visitor(ast.NodeVisitor):
         fixes instead.
         """
         floor = self._floor(tree) if min_trt is None else Floor()
-        least = min_trt if min_trt is not None else "8.0" if to == "trtcompat" else None
+        least = min_trt if min_trt is not None else TRTCOMPAT_OLDEST if to == "trtcompat" else None
         done = [
             self._native(key, finding, least, floor) for key, finding in sorted(self.found.items())
         ]
-        return self._trtcompat(tree, done) if to == "trtcompat" else done
+        return self._trtcompat(tree, done, floor) if to == "trtcompat" else done
 
     def _native(
         self, key: tuple[int, int, str], finding: Finding, least: str | None, floor: Floor
@@ -284,8 +286,10 @@ class _Visitor(ast.NodeVisitor):
         allowed = (least is None or at_least(needs, least)) and floor.allows(needs)
         return replace(finding, fix=replace(fix, needs=needs) if allowed else None, needs=needs)
 
-    def _trtcompat(self, tree: ast.Module, done: list[Finding]) -> list[Finding]:
-        """Runtime findings get trtcompat fixes (or none) instead of native ones."""
+    def _trtcompat(self, tree: ast.Module, done: list[Finding], floor: Floor) -> list[Finding]:
+        """Runtime findings get trtcompat fixes (or none) instead of native ones; none where
+        the file shows it runs on a TensorRT older than trtcompat's (a 7.x file)."""
+        usable = floor.allows(TRTCOMPAT_OLDEST)
         items = []
         for key, finding in zip(sorted(self.found), done):
             node, kind = self.nodes[key]
@@ -295,7 +299,9 @@ class _Visitor(ast.NodeVisitor):
             finding = done[i]
             if finding.guarded:
                 continue
-            if plan is not None:
+            if plan is not None and not usable:
+                done[i] = replace(finding, fix=None, needs=TRTCOMPAT_OLDEST)
+            elif plan is not None:
                 done[i] = replace(finding, fix=plan, needs=plan.needs)
             elif finding.fix is not None and finding.fix.kind == "consumed":
                 done[i] = replace(finding, fix=None)  # its call is not rewritten natively
