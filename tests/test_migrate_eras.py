@@ -255,9 +255,10 @@ def _addresses(*arrays: np.ndarray) -> list[int]:
     return [int(a.ctypes.data) for a in arrays]
 
 
-@pytest.mark.parametrize("era", ERAS)
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # 8.x's binding calls warn
-def test_both_spellings_run_a_per_profile_bindings_list_at_profile_1(era: str) -> None:
+def test_both_spellings_run_a_per_profile_bindings_list_at_profile_1(
+    era: str, trt: types.ModuleType
+) -> None:
     # The legacy call on a wrapped context (what --fix keeps in a per-profile file) and
     # trtcompat.execute (what it writes for an untraced context) both read an 8.x list of
     # every profile's slots as TensorRT 8 did: the active profile's. Before, execute bound the
@@ -265,7 +266,6 @@ def test_both_spellings_run_a_per_profile_bindings_list_at_profile_1(era: str) -
     import trtcompat
     from trtcompat._dispatch import family_for
 
-    trt = make_module(era)
     batch = np.arange(18, dtype=np.float32).reshape(6, 3)
     spellings = ["legacy", "execute_wrapped", "execute_raw"]
     if family_for(build_engine(_PROFILES, era, trt)).NAME == "tensors":

@@ -325,3 +325,18 @@ def test_a_file_older_than_trtcompat_gets_no_trtcompat_fix() -> None:
         if f.rule.id == "TRT030"
     ]
     assert memory.fixable and memory.fix is not None and memory.fix.kind == "wrapped"
+
+
+@pytest.mark.parametrize(
+    ("condition", "possibly"),
+    [
+        ("util.use_v3_api()", True),
+        ("is_legacy_tensorrt()", True),
+        ("load_trt_engine(path)", False),  # takes arguments: not a switch
+        ("enable_fp16()", False),  # reads like no API switch
+    ],
+)
+def test_which_unknown_calls_make_a_branch_possibly_guarded(condition: str, possibly: bool) -> None:
+    source = f"import tensorrt as trt\nif {condition}:\n    n = engine.num_bindings\n"
+    (finding,) = scan_source(source).findings
+    assert (finding.guarded, finding.possibly) == (possibly, possibly)

@@ -193,14 +193,17 @@ def is_guarded(node: ast.AST, member: str, facts: FileFacts, versions: bool = Tr
 def _maybe_switch(test: ast.expr, facts: FileFacts) -> bool:
     """Whether a condition calls a function that may switch between TensorRT APIs: a helper
     of the tree that returns a version check among other statements, or a function the tree
-    does not define whose name reads like a switch (``_should_use_v3_api``)."""
+    does not define, called without arguments, whose name reads like a switch
+    (``_should_use_v3_api()``)."""
     for node in ast.walk(test):
         if not isinstance(node, ast.Call):
             continue
         name = _called(node)
         if name in facts.maybe_helpers:
             return True
-        if name and name not in facts.defined and MAYBE_GUARD_NAME.search(name):
+        # A switch takes no arguments (`use_v3_api()`); `load_trt_engine(path)` is no switch.
+        bare = not node.args and not node.keywords
+        if bare and name and name not in facts.defined and MAYBE_GUARD_NAME.search(name):
             return True
     return False
 
