@@ -340,3 +340,18 @@ def test_which_unknown_calls_make_a_branch_possibly_guarded(condition: str, poss
     source = f"import tensorrt as trt\nif {condition}:\n    n = engine.num_bindings\n"
     (finding,) = scan_source(source).findings
     assert (finding.guarded, finding.possibly) == (possibly, possibly)
+
+
+@pytest.mark.parametrize(
+    ("probe", "floor_shown"),
+    [
+        ('hasattr(config, "set_memory_pool_limit")', True),
+        ('hasattr(trt, "MemoryPoolType")', True),
+        ('hasattr(model, "set_memory_pool_limit")', False),  # not a TensorRT object
+        ('hasattr(x, "shape")', False),
+    ],
+)
+def test_only_probes_of_tensorrt_objects_show_a_floor(probe: str, floor_shown: bool) -> None:
+    source = f"import tensorrt as trt\nif {probe}:\n    pass\nconfig.max_workspace_size = 1\n"
+    (finding,) = scan_source(source, to="tensorrt").findings
+    assert finding.fixable is not floor_shown and finding.needs == "8.4"

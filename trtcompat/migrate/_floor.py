@@ -5,8 +5,9 @@ already requires. The file shows what it supports through:
 
 - its version checks: ``if trt.__version__ >= "8.4"`` / ``trt_major < 10`` run code on both
   sides of the release compared, so the file supports releases below it;
-- its ``hasattr`` probes of names the table dates: ``hasattr(config, "set_memory_pool_limit")``
-  means releases without it (before 8.4) are supported;
+- its ``hasattr`` probes of TensorRT objects (a tensorrt alias, or a receiver of a known kind)
+  for names the table dates: ``hasattr(config, "set_memory_pool_limit")`` means releases
+  without it (before 8.4) are supported;
 - an import's requirement: ``mod.lazy_import("tensorrt>=8.5")`` needs 8.5 at least;
 - unguarded TensorRT 7 names (removed by 8.0, the table's first release): a TensorRT 7 file.
 
@@ -22,9 +23,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from trtcompat._api_changes import CHANGES
-from trtcompat.migrate._analysis import FileFacts
+from trtcompat.migrate._analysis import FileFacts, dotted, receiver_kind
 from trtcompat.migrate._guards import hasattr_probe, is_version_check
-from trtcompat.migrate._table import FIRST_BRANCH, at_least
+from trtcompat.migrate._table import FIRST_BRANCH, KIND_CLASSES, at_least
 
 __all__ = ["Floor", "file_floor"]
 
@@ -90,12 +91,23 @@ def _compared(node: ast.Compare) -> list[str]:
     return found
 
 
-def _added(name: str) -> str | None:
-    """The release that added ``name``, where every class the table lists it on added it."""
-    added = [members[name][0] for members in CHANGES.values() if name in members]
-    if not added or any(a is None for a in added):
-        return None
-    return min((a for a in added if a is not None), key=lambda r: tuple(map(int, r.split("."))))
+def _owners(probed: ast.expr, facts: FileFacts) -> tuple[str, ...]:
+    """The classes a ``hasattr`` probe's object can be: ``trt`` / ``trt.BuilderFlag`` through
+    a tensorrt alias, or a receiver of a known kind (``config``, ``engine``, ...)."""
+    name = dotted(probed) or ""
+    head, _, rest = name.partition(".")
+    if head in facts.modules:
+        return (rest or "tensorrt",)
+    return KIND_CLASSES.get(receiver_kind(probed, facts) or "", ())
+
+
+def _added(name: str, classes: tuple[str, ...]) -> str | None:
+    """The release that added ``name`` to the first of ``classes`` the table lists it on."""
+    for cls in classes:
+        change = CHANGES.get(cls, {}).get(name)
+        if change is not None:
+            return change[0]
+    return None
 
 
 def _oldest(candidates: Iterable[tuple[str, str]]) -> tuple[str | None, str]:
@@ -121,7 +133,7 @@ def file_floor(tree: ast.Module, facts: FileFacts, trt7_lines: Iterable[int] = (
             candidates.extend((release, where) for release in _compared(node))
         elif isinstance(node, ast.Call):
             probed = (hasattr_probe(node) or ("", False))[0]
-            added = _added(probed) if probed else None
+            added = _added(probed, _owners(node.args[0], facts)) if probed else None
             if added is not None:
                 candidates.append((added, f"hasattr(..., {probed!r}) on line {node.lineno}"))
     for line in trt7_lines:
