@@ -6,6 +6,7 @@ strategy and matcher are fields of the rule (issue 25, item 7)."""
 from __future__ import annotations
 
 import ast
+import json
 import pathlib
 
 import pytest
@@ -273,12 +274,18 @@ def test_a_file_that_shows_no_floor_is_fixed_as_before() -> None:
     assert finding.fixable and finding.needs == "8.4"
 
 
-def test_the_cli_reports_the_min_trt_that_fixes_a_refused_fix(
+def test_the_cli_reports_the_min_trt_that_fixes_a_refused_fix_and_why(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     main(["--to", "tensorrt", str(CORPUS / "diffusion_engine.py")])
     out = capsys.readouterr().out
-    assert "[manual; --min-trt 10.0 fixes it]" in out and "[manual; --min-trt 10.1 fixes it]" in out
+    why = "(held back by a version check on line 20)"
+    assert f"[manual; --min-trt 10.0 fixes it {why}]" in out
+    assert f"[manual; --min-trt 10.1 fixes it {why}]" in out
+    main(["--json", "--to", "tensorrt", str(CORPUS / "trt7_build.py")])
+    report = json.loads(capsys.readouterr().out)
+    held = [(f["rule"], f["needs"], f["held_back"]) for f in report["findings"] if f["held_back"]]
+    assert held == [("TRT040", "8.4", "a TensorRT 7 name on line 11")]
 
 
 # -- rules carry their strategy and matcher (issue 25, item 7) --------------------------------

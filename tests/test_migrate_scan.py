@@ -201,6 +201,7 @@ def test_json_report(capsys: pytest.CaptureFixture[str]) -> None:
         "guarded",
         "possibly_guarded",
         "by_name",
+        "held_back",
     }
     assert all(set(f) == keys for f in report["findings"])
     # The schema document's example and tables name the same keys and version.

@@ -48,6 +48,14 @@ class Floor:
     required: str | None = None
     reason: str = ""
 
+    def why(self, needs: str | None) -> str:
+        """What holds back a fix that needs ``needs`` ("" when nothing does)."""
+        if needs is None or self.allows(needs):
+            return ""
+        if self.below is not None and not _older(needs, self.below):
+            return self.reason
+        return f"the import's requirement tensorrt>={self.required}"
+
     def allows(self, needs: str | None) -> bool:
         """Whether code that needs release ``needs`` (None: any) runs everywhere the file does."""
         if needs is None:

@@ -16,7 +16,7 @@ __all__ = ["SCHEMA_VERSION", "finding_dict", "to_json", "to_text"]
 
 # 2: "needs" added; "api" may name several classes ("A|B.member") where the receiver's class
 # is not known. Consumers that split "api" into class and member must expect the "|".
-# Later additions (compatible, same version): "possibly_guarded", "by_name".
+# Later additions (compatible, same version): "possibly_guarded", "by_name", "held_back".
 SCHEMA_VERSION = 2
 
 
@@ -48,6 +48,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "guarded": finding.guarded,
         "possibly_guarded": finding.possibly,
         "by_name": finding.by_name,
+        "held_back": finding.held_back,
     }
 
 
@@ -111,6 +112,8 @@ def _line(finding: Finding) -> str:
             if finding.fixable
             else f"; --min-trt {finding.needs} fixes it"
         )
+        if finding.held_back and not finding.fixable:
+            hint += f" (held back by {finding.held_back})"
     tc = f"; trtcompat: {rule.trtcompat}" if rule.trtcompat != "—" else ""
     return (
         f"{finding.path}:{finding.line}:{finding.col}: {rule.id} {finding.symbol} ({removed}) "

@@ -105,6 +105,8 @@ class Finding:
             read (``guarded`` is True too: reported, never rewritten, not failing).
         by_name: Found through a string (``getattr(trt.BuilderFlag, "FP16")``,
             ``try_set_flag("FP16")``): reported as "by name, check".
+        held_back: Why ``--fix`` left a fix out: the ``--min-trt`` given, or what in the file
+            shows it runs on releases older than the fix needs ("a version check on line 11").
     """
 
     path: str
@@ -121,6 +123,7 @@ class Finding:
     needs: str | None = None
     possibly: bool = False
     by_name: bool = False
+    held_back: str | None = None
 
     @property
     def fixable(self) -> bool:
@@ -283,8 +286,11 @@ class _Visitor(ast.NodeVisitor):
         if fix is None or fix.kind == "consumed":
             return finding
         needs = fix_needs(fix.kind, fix.new, finding.rule.receivers)
-        allowed = (least is None or at_least(needs, least)) and floor.allows(needs)
-        return replace(finding, fix=replace(fix, needs=needs) if allowed else None, needs=needs)
+        if least is not None and not at_least(needs, least):
+            return replace(finding, fix=None, needs=needs, held_back=f"--min-trt {least}")
+        if not floor.allows(needs):
+            return replace(finding, fix=None, needs=needs, held_back=floor.why(needs))
+        return replace(finding, fix=replace(fix, needs=needs), needs=needs)
 
     def _trtcompat(self, tree: ast.Module, done: list[Finding], floor: Floor) -> list[Finding]:
         """Runtime findings get trtcompat fixes (or none) instead of native ones; none where
@@ -300,14 +306,16 @@ class _Visitor(ast.NodeVisitor):
             if finding.guarded:
                 continue
             if plan is not None and not usable:
-                done[i] = replace(finding, fix=None, needs=TRTCOMPAT_OLDEST)
+                done[i] = replace(
+                    finding, fix=None, needs=TRTCOMPAT_OLDEST, held_back=floor.why(TRTCOMPAT_OLDEST)
+                )
             elif plan is not None:
-                done[i] = replace(finding, fix=plan, needs=plan.needs)
+                done[i] = replace(finding, fix=plan, needs=plan.needs, held_back=None)
             elif finding.fix is not None and finding.fix.kind == "consumed":
                 done[i] = replace(finding, fix=None)  # its call is not rewritten natively
             elif set(finding.rule.receivers) <= RUNTIME_KINDS:
                 # No native runtime rewrite in this mode, whatever --min-trt says.
-                done[i] = replace(finding, fix=None, needs=None)
+                done[i] = replace(finding, fix=None, needs=None, held_back=None)
         return done
 
     def _floor(self, tree: ast.Module) -> Floor:
