@@ -362,3 +362,20 @@ def test_only_probes_of_tensorrt_objects_show_a_floor(probe: str, floor_shown: b
     source = f"import tensorrt as trt\nif {probe}:\n    pass\nconfig.max_workspace_size = 1\n"
     (finding,) = scan_source(source, to="tensorrt").findings
     assert finding.fixable is not floor_shown and finding.needs == "8.4"
+
+
+@pytest.mark.parametrize(
+    "star", ["from torch2trt.torch2trt import *", "from ..torch2trt import *", "from torch2trt import *"]
+)
+def test_star_imports_resolve_by_dotted_module_path(tmp_path: pathlib.Path, star: str) -> None:
+    package = tmp_path / "torch2trt"
+    (package / "converters").mkdir(parents=True)
+    (package / "__init__.py").write_text("from .torch2trt import *\n")
+    (package / "torch2trt.py").write_text("import tensorrt as trt\n")
+    (package / "converters" / "narrow.py").write_text(f"{star}\nmode = trt.SliceMode.WRAP\n")
+    results = {pathlib.Path(r.path).name: r.findings for r in scan_paths([str(tmp_path)])}
+    assert [(f.rule.id, f.symbol) for f in results["narrow.py"]] == [("TRT094", "SliceMode")]
+    # A star import of a module that binds no tensorrt alias brings none.
+    (package / "converters" / "narrow.py").write_text("from os.path import *\nm = trt.SliceMode\n")
+    results = {pathlib.Path(r.path).name: r.findings for r in scan_paths([str(tmp_path)])}
+    assert results["narrow.py"] == []
