@@ -46,7 +46,10 @@ def _distinct(values: Iterable[str | None]) -> list[str | None]:
 def rule_dates(rule: Rule) -> tuple[list[str | None], list[str | None]]:
     """The distinct ``deprecated_in`` / ``removed_in`` a scan reports for the rule's names
     (receiver unknown: the earliest among the classes that had it)."""
-    dates = [versions(rule, _SEQ.get(name, name), None) for name in rule.names]
+    owner = rule.api.split(".")[0]
+    # A rule about one layer class (IResizeLayer.align_corners) is dated on that class.
+    layer = owner[1 : -len("Layer")].lower() if owner.endswith("Layer") and owner != "ILayer" else ""
+    dates = [versions(rule, _SEQ.get(name, name), None, layer) for name in rule.names]
     return _distinct(d[0] for d in dates), _distinct(d[1] for d in dates)
 
 
