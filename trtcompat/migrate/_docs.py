@@ -48,7 +48,8 @@ def rule_dates(rule: Rule) -> tuple[list[str | None], list[str | None]]:
     (receiver unknown: the earliest among the classes that had it)."""
     owner = rule.api.split(".")[0]
     # A rule about one layer class (IResizeLayer.align_corners) is dated on that class.
-    layer = owner[1 : -len("Layer")].lower() if owner.endswith("Layer") and owner != "ILayer" else ""
+    one_layer = owner.endswith("Layer") and owner != "ILayer"
+    layer = owner[1 : -len("Layer")].lower() if one_layer else ""
     dates = [versions(rule, _SEQ.get(name, name), None, layer) for name in rule.names]
     return _distinct(d[0] for d in dates), _distinct(d[1] for d in dates)
 
