@@ -38,6 +38,8 @@ def test_a_per_profile_file_keeps_its_untraced_context_on_the_legacy_surface() -
     assert "trtcompat.execute(" not in fixed  # before: execute(context, [0] * offset + ...)
     assert "context.execute_async_v2(" in fixed
     assert fixed.count("engine = trtcompat.legacy.wrap(engine)") == 2
+    (call,) = [f for f in scan_source(source).findings if f.rule.id == "TRT022"]
+    assert not call.fixable and "legacy surface" in (call.held_back or "")
     # A single-profile file of the same shape still gets trtcompat.execute.
     untraced = (CORPUS / "untraced_context.py").read_bytes()
     fixed = fix_source(untraced, scan_source(untraced).findings)[0].decode()

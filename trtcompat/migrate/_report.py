@@ -104,16 +104,16 @@ def _line(finding: Finding) -> str:
         hint = "possibly guarded" if finding.possibly else "guarded"
     else:
         hint = "fixable" if finding.fixable else "manual"
-    if finding.by_name:
-        hint += "; by name, check"
     if finding.needs is not None and not finding.guarded:
         hint += (
             f", needs TensorRT {finding.needs}"
             if finding.fixable
             else f"; --min-trt {finding.needs} fixes it"
         )
-        if finding.held_back and not finding.fixable:
-            hint += f" (held back by {finding.held_back})"
+    if finding.held_back and not finding.fixable and not finding.guarded:
+        hint += f" (held back by {finding.held_back})"
+    if finding.by_name:
+        hint += "; by name, check"
     tc = f"; trtcompat: {rule.trtcompat}" if rule.trtcompat != "—" else ""
     return (
         f"{finding.path}:{finding.line}:{finding.col}: {rule.id} {finding.symbol} ({removed}) "

@@ -301,7 +301,7 @@ class _Visitor(ast.NodeVisitor):
             node, kind = self.nodes[key]
             items.append((kind or "", finding.symbol, node, finding.guarded))
         plans = plan_trtcompat(tree, self.facts, self.lines, items)
-        for i, plan in enumerate(plans):
+        for i, (plan, held) in enumerate(plans):
             finding = done[i]
             if finding.guarded:
                 continue
@@ -315,7 +315,7 @@ class _Visitor(ast.NodeVisitor):
                 done[i] = replace(finding, fix=None)  # its call is not rewritten natively
             elif set(finding.rule.receivers) <= RUNTIME_KINDS:
                 # No native runtime rewrite in this mode, whatever --min-trt says.
-                done[i] = replace(finding, fix=None, needs=None, held_back=None)
+                done[i] = replace(finding, fix=None, needs=None, held_back=held or None)
         return done
 
     def _floor(self, tree: ast.Module) -> Floor:

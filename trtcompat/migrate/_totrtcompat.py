@@ -29,7 +29,7 @@ from trtcompat.legacy import CONTEXT_MEMBERS, ENGINE_MEMBERS
 from trtcompat.migrate._analysis import FileFacts, dotted, receiver_kind
 from trtcompat.migrate._fixes import FixSpec, tensor_name
 
-__all__ = ["EXECUTE_PARAMS", "PER_CALL", "RUNTIME_KINDS", "plan_trtcompat"]
+__all__ = ["EXECUTE_PARAMS", "LEGACY_SURFACE", "PER_CALL", "RUNTIME_KINDS", "plan_trtcompat"]
 
 RUNTIME_KINDS = frozenset({"engine", "context"})
 _ENGINE_MAKERS = frozenset({"deserialize_cuda_engine"})
@@ -213,7 +213,7 @@ def plan_trtcompat(
     facts: FileFacts,
     lines: list[str],
     items: list[tuple[str, str, ast.AST, bool]],
-) -> list[FixSpec | None]:
+) -> list[tuple[FixSpec | None, str]]:
     """The trtcompat fix of each runtime finding (None: not a runtime fix).
 
     An engine that a guarded finding also uses is never wrapped: its code already has a
@@ -226,7 +226,8 @@ def plan_trtcompat(
         items: ``(receiver kind, matched symbol, matched node, guarded)`` per finding.
 
     Returns:
-        One entry per item (None for guarded ones).
+        One ``(fix or None, why a per-call fix was held back or "")`` per item (no fix for
+        guarded ones).
     """
     planner = _Planner(tree, facts, lines)
     wanted = [planner.wrap_edits(kind, symbol, node) for kind, symbol, node, _ in items]
@@ -242,17 +243,27 @@ def plan_trtcompat(
     # surface, whose profile arithmetic the program already does right. (trtcompat.execute
     # reads a K * n list as TensorRT 8 does too, for the lists other files pass in.)
     legacy_surface = _wraps_or_profiles(tree, facts)
-    plans: list[FixSpec | None] = []
+    plans: list[tuple[FixSpec | None, str]] = []
     for (edits, _), is_wrapped, (kind, symbol, node, guarded) in zip(wanted, wrapped, items):
         spec: FixSpec | None = None
+        held = ""
         if guarded:
             pass
         elif is_wrapped:
             spec = FixSpec("wrapped", edits=edits or ())
-        elif kind == "context" and not legacy_surface:
+        elif kind == "context":
             spec = _per_call(symbol, node, facts)
-        plans.append(spec)
+            if spec is not None and legacy_surface:
+                spec, held = None, LEGACY_SURFACE
+        plans.append((spec, held))
     return plans
+
+
+# Why a per-call rewrite was held back (the finding's ``held_back``).
+LEGACY_SURFACE = (
+    "this file's optimization profiles (or its own trtcompat.legacy.wrap): a context it cannot "
+    "trace stays on the legacy surface, which a wrapped engine's contexts serve"
+)
 
 
 # Signs that a file's engines have several optimization profiles (per-profile bindings).
