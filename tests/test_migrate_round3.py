@@ -79,7 +79,8 @@ def test_possibly_guarded_does_not_fail_and_is_said(
         "    n = engine.num_bindings\n"
     )
     assert main([str(runner)]) == 0
-    assert "[possibly guarded]" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "[possibly guarded]" in out and "(1 guarded, 1 of them possibly)" in out
     assert main(["--fail-on-guarded", str(runner)]) == 1
 
 

@@ -139,24 +139,32 @@ def to_text(
         if result.error is not None:
             lines.append(f"{result.path}: cannot scan: {result.error}")
         lines.extend(_line(f) for f in result.findings)
-    total = sum(len(r.findings) for r in results)
-    fixable = sum(f.fixable for r in results for f in r.findings)
-    guarded = sum(f.guarded for r in results for f in r.findings)
-    with_findings = sum(1 for r in results if r.findings)
     if fixed is not None:
         changed = sum(1 for count in fixed.values() if count)
         lines.append(f"Fixed {sum(fixed.values())} finding(s) in {changed} file(s).")
-    summary = (
-        f"{total} finding(s) in {with_findings} of {len(results)} file(s), target TensorRT {target}"
-    )
-    if guarded:
-        summary += f" ({guarded} guarded)"
-    if total and fixed is None:
-        summary += f"; {fixable} fixable with --fix"
-    elif total:
-        summary += " left to migrate by hand (see docs/MIGRATION.md)"
+    summary = _summary(results, target, fixed is not None)
     errors = sum(1 for r in results if r.error is not None)
     if errors:
         summary += f"; {errors} file(s) could not be scanned"
     lines.append(summary + ".")
     return "\n".join(lines) + "\n"
+
+
+def _summary(results: Sequence[FileResult], target: int, after_fix: bool) -> str:
+    findings = [f for r in results for f in r.findings]
+    with_findings = sum(1 for r in results if r.findings)
+    summary = (
+        f"{len(findings)} finding(s) in {with_findings} of {len(results)} file(s), "
+        f"target TensorRT {target}"
+    )
+    guarded = sum(f.guarded for f in findings)
+    possibly = sum(f.possibly for f in findings)
+    if possibly:
+        summary += f" ({guarded} guarded, {possibly} of them possibly)"
+    elif guarded:
+        summary += f" ({guarded} guarded)"
+    if findings and not after_fix:
+        summary += f"; {sum(f.fixable for f in findings)} fixable with --fix"
+    elif findings:
+        summary += " left to migrate by hand (see docs/MIGRATION.md)"
+    return summary
