@@ -186,26 +186,35 @@ PER_CALL = {
 }
 
 
+# Positional arguments of the per-call rewrites that take a tensor name, and whether the call
+# must be a statement (its 8.x result, a bool, has no trtcompat equivalent).
+_NAME_CALLS = {"set_binding_shape": (2, True), "get_binding_shape": (1, False)}
+
+
 def _per_call(symbol: str, node: ast.AST, facts: FileFacts) -> FixSpec | None:
     """A trtcompat function for one call on a context the file cannot trace."""
-    if not isinstance(node, ast.Attribute):
-        return None
-    call = _statement_call(node, facts)
+    call = _statement_call(node, facts) if isinstance(node, ast.Attribute) else None
     if call is None:
         return None
     statement = isinstance(facts.parents.get(id(call)), ast.Expr)
-    if symbol in ("execute_async_v2", "execute_async") and statement:
-        given = _execute_args(symbol, call)
-        usable = given is not None and {"bindings", "stream_handle"} <= set(given)
-        return FixSpec("tc_execute", new="execute") if usable else None
-    new = PER_CALL.get(symbol, "").rpartition(".")[2]
-    if symbol == "set_binding_shape" and statement and len(call.args) == 2 and not call.keywords:
-        ok, unwrap = tensor_name(call.args[0], facts)
-        return FixSpec("tc_call", new=new, arg=0 if unwrap else -1) if ok else None
-    if symbol == "get_binding_shape" and len(call.args) == 1 and not call.keywords:
-        ok, unwrap = tensor_name(call.args[0], facts)
-        return FixSpec("tc_call", new=new, arg=0 if unwrap else -1) if ok else None
-    return None
+    if symbol in EXECUTE_PARAMS:
+        return _execute_fix(symbol, call) if statement else None
+    return _name_fix(symbol, call, statement, facts)
+
+
+def _execute_fix(symbol: str, call: ast.Call) -> FixSpec | None:
+    given = _execute_args(symbol, call)
+    usable = given is not None and {"bindings", "stream_handle"} <= set(given)
+    return FixSpec("tc_execute", new="execute") if usable else None
+
+
+def _name_fix(symbol: str, call: ast.Call, statement: bool, facts: FileFacts) -> FixSpec | None:
+    count, needs_statement = _NAME_CALLS.get(symbol, (-1, False))
+    if len(call.args) != count or call.keywords or (needs_statement and not statement):
+        return None
+    ok, unwrap = tensor_name(call.args[0], facts)
+    new = PER_CALL[symbol].rpartition(".")[2]
+    return FixSpec("tc_call", new=new, arg=0 if unwrap else -1) if ok else None
 
 
 def plan_trtcompat(
@@ -231,13 +240,7 @@ def plan_trtcompat(
     """
     planner = _Planner(tree, facts, lines)
     wanted = [planner.wrap_edits(kind, symbol, node) for kind, symbol, node, _ in items]
-    untouchable = {
-        edit for (edits, _), item in zip(wanted, items) if item[3] for edit in edits or ()
-    }
-    wrapped = [
-        edits is not None and served and not untouchable.intersection(edits)
-        for edits, served in wanted
-    ]
+    wrapped = _wrapped(wanted, [guarded for *_, guarded in items])
     # In a file that works with several profiles (or wraps engines itself), a context it cannot
     # trace may hold a per-profile bindings list (K * n slots): its calls stay on the legacy
     # surface, whose profile arithmetic the program already does right. (trtcompat.execute
@@ -245,17 +248,14 @@ def plan_trtcompat(
     legacy_surface = _wraps_or_profiles(tree, facts)
     plans: list[tuple[FixSpec | None, str]] = []
     for (edits, _), is_wrapped, (kind, symbol, node, guarded) in zip(wanted, wrapped, items):
-        spec: FixSpec | None = None
-        held = ""
         if guarded:
-            pass
+            plans.append((None, ""))
         elif is_wrapped:
-            spec = FixSpec("wrapped", edits=edits or ())
-        elif kind == "context":
-            spec = _per_call(symbol, node, facts)
-            if spec is not None and legacy_surface:
-                spec, held = None, LEGACY_SURFACE
-        plans.append((spec, held))
+            plans.append((FixSpec("wrapped", edits=edits or ()), ""))
+        else:
+            spec = _per_call(symbol, node, facts) if kind == "context" else None
+            held = spec is not None and legacy_surface
+            plans.append((None, LEGACY_SURFACE) if held else (spec, ""))
     return plans
 
 
@@ -264,6 +264,19 @@ LEGACY_SURFACE = (
     "this file's optimization profiles (or its own trtcompat.legacy.wrap): a context it cannot "
     "trace stays on the legacy surface, which a wrapped engine's contexts serve"
 )
+
+
+def _wrapped(
+    wanted: list[tuple[tuple[Edit, ...] | None, bool]], guarded: list[bool]
+) -> list[bool]:
+    """Which findings the wrap serves: an engine a guarded finding also uses stays unwrapped."""
+    untouchable = {
+        edit for (edits, _), held in zip(wanted, guarded) if held for edit in edits or ()
+    }
+    return [
+        edits is not None and served and not untouchable.intersection(edits)
+        for edits, served in wanted
+    ]
 
 
 # Signs that a file's engines have several optimization profiles (per-profile bindings).
