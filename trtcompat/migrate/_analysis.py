@@ -251,20 +251,25 @@ def import_alias(value: ast.expr | None) -> tuple[str, str | None] | None:
     return match.group(1), match.group(2)
 
 
+def _record_module_alias(alias: ast.alias, facts: FileFacts, top: bool) -> None:
+    # import tensorrt [as trt] / import tensorrt.plugin: a module alias (not a submodule's).
+    root = alias.name.split(".")[0]
+    if root not in TRT_MODULES:
+        return
+    facts.imports_trt = True
+    local = alias.asname or root
+    if alias.asname is None or alias.name == root:
+        facts.modules.add(local)
+        if top and alias.name == root:
+            facts.fix_alias = facts.fix_alias or local
+            if root == "tensorrt":
+                facts.builder_alias = facts.builder_alias or local
+
+
 def _record_import(node: ast.Import | ast.ImportFrom, facts: FileFacts, top: bool) -> None:
     if isinstance(node, ast.Import):
         for alias in node.names:
-            root = alias.name.split(".")[0]
-            if root not in TRT_MODULES:
-                continue
-            facts.imports_trt = True
-            local = alias.asname or root
-            if alias.asname is None or alias.name == root:
-                facts.modules.add(local)
-                if top and alias.name == root:
-                    facts.fix_alias = facts.fix_alias or local
-                    if root == "tensorrt":
-                        facts.builder_alias = facts.builder_alias or local
+            _record_module_alias(alias, facts, top)
         return
     root = (node.module or "").split(".")[0]
     if node.level == 0 and root in TRT_MODULES:

@@ -222,11 +222,16 @@ def main(argv: list[str] | None = None) -> int:
             else to_text(results, args.target, fixed)
         )
         sys.stdout.write(report if report.endswith("\n") else report + "\n")
-    failed = any(
-        r.error is not None or any(args.fail_on_guarded or not f.guarded for f in r.findings)
+    return 1 if _failed(results, args.fail_on_guarded) else 0
+
+
+def _failed(results: Sequence[FileResult], fail_on_guarded: bool) -> bool:
+    """Whether the exit status is 1: a file could not be scanned, or a finding remains that is
+    not guarded (any finding with ``--fail-on-guarded``)."""
+    return any(
+        r.error is not None or any(fail_on_guarded or not f.guarded for f in r.findings)
         for r in results
     )
-    return 1 if failed else 0
 
 
 def __dir__() -> list[str]:
