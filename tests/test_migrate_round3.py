@@ -11,7 +11,7 @@ import pathlib
 
 import pytest
 
-from trtcompat.migrate import RULES, main, scan_paths, scan_source
+from trtcompat.migrate import RULES, main, scan_paths, scan_source, select_rules
 from trtcompat.migrate._fixes import SCANNER_STRATEGIES, STRATEGIES
 from trtcompat.migrate._scanner import Finding
 
@@ -382,3 +382,14 @@ def test_star_imports_resolve_by_dotted_module_path(tmp_path: pathlib.Path, star
     (package / "converters" / "narrow.py").write_text("from os.path import *\nm = trt.SliceMode\n")
     results = {pathlib.Path(r.path).name: r.findings for r in scan_paths([str(tmp_path)])}
     assert results["narrow.py"] == []
+
+
+def test_the_dropped_precision_hazard_is_for_a_target_that_removed_the_flag() -> None:
+    source = (
+        "import tensorrt as trt\n"
+        'if hasattr(trt.BuilderFlag, "FP16"):\n    config.set_flag(trt.BuilderFlag.FP16)\n'
+    )
+    on_11 = scan_source(source, target=11).findings
+    on_10 = scan_source(source, rules=select_rules(10), target=10).findings
+    assert [f.rule.id for f in on_11] == ["TRT042", "TRT063"]
+    assert [f.rule.id for f in on_10] == ["TRT042"]  # the flag still works on 10.x

@@ -348,9 +348,20 @@ class _Visitor(ast.NodeVisitor):
             return
         for rule in self._rules("member", member):
             self._add(node, line, col, rule, member)
+        self._dropped(node, line, col, member)
+
+    def _dropped(
+        self, node: ast.AST, line: int, col: int, member: str, defaulted: bool = False,
+        by_name: bool = False,
+    ) -> None:
+        # A use behind a guard that skips it silently where the member is gone: a hazard for a
+        # target that removed it (a precision flag on 11).
         for rule in self._hazards(member, "dropped_when_guarded"):
-            if is_guarded(node, member, self.facts, versions=False):
-                self._add(node, line, col, rule, member, guarded=False)
+            removed = _major(versions(rule, member, None)[1])
+            if removed is None or removed > self.target:
+                continue
+            if defaulted or is_guarded(node, member, self.facts, versions=False):
+                self._add(node, line, col, rule, member, guarded=False, by_name=by_name)
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
@@ -379,9 +390,7 @@ class _Visitor(ast.NodeVisitor):
         line, col = literal.lineno, literal.col_offset
         for rule in self._rules("member", member):
             self._add(node, line, col, rule, member, guarded=defaulted or None, by_name=True)
-        for rule in self._hazards(member, "dropped_when_guarded"):
-            if defaulted or is_guarded(node, member, self.facts, versions=False):
-                self._add(node, line, col, rule, member, guarded=False, by_name=True)
+        self._dropped(node, line, col, member, defaulted, by_name=True)
 
     def _flag_call(self, node: ast.Call, func: ast.expr) -> None:
         # try_set_flag("FP16") (Polygraphy), config.set_flag("FP16"): a BuilderFlag by name.
