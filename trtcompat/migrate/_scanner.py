@@ -268,15 +268,22 @@ class _Visitor(ast.NodeVisitor):
         """
         floor = self._floor(tree) if min_trt is None else Floor()
         least = min_trt if min_trt is not None else TRTCOMPAT_OLDEST if to == "trtcompat" else None
+        label = f"--min-trt {least}" if min_trt is not None else f"the default --min-trt {least}"
         done = [
-            self._native(key, finding, least, floor) for key, finding in sorted(self.found.items())
+            self._native(key, finding, (least, label), floor)
+            for key, finding in sorted(self.found.items())
         ]
         return self._trtcompat(tree, done, floor) if to == "trtcompat" else done
 
     def _native(
-        self, key: tuple[int, int, str], finding: Finding, least: str | None, floor: Floor
+        self,
+        key: tuple[int, int, str],
+        finding: Finding,
+        least: tuple[str | None, str],
+        floor: Floor,
     ) -> Finding:
-        """One finding with its native fix, kept only where the release it needs is allowed."""
+        """One finding with its native fix, kept only where the release it needs is allowed
+        (``least``: the oldest release the fixed code must run on, and how to say it)."""
         where = key[:2]
         if finding.rule.strategy == "consumed" and where in self.consumed and not finding.guarded:
             finding = replace(finding, fix=FixSpec("consumed"))
@@ -286,8 +293,8 @@ class _Visitor(ast.NodeVisitor):
         if fix is None or fix.kind == "consumed":
             return finding
         needs = fix_needs(fix.kind, fix.new, finding.rule.receivers)
-        if least is not None and not at_least(needs, least):
-            return replace(finding, fix=None, needs=needs, held_back=f"--min-trt {least}")
+        if least[0] is not None and not at_least(needs, least[0]):
+            return replace(finding, fix=None, needs=needs, held_back=least[1])
         if not floor.allows(needs):
             return replace(finding, fix=None, needs=needs, held_back=floor.why(needs))
         return replace(finding, fix=replace(fix, needs=needs), needs=needs)
