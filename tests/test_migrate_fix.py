@@ -284,7 +284,7 @@ def test_needs_is_reported_for_fixes_made_and_withheld(capsys: pytest.CaptureFix
     assert pairs == [(False, None), (False, "8.4"), (True, None)]
     report = json.loads(_json_of(source, capsys))
     assert [f["needs"] for f in report["findings"]] == [None, "8.4", None]
-    assert "[manual; --min-trt 8.4 fixes it]" in _text_of(
+    assert "[manual; --min-trt 8.4 fixes it (held back by --min-trt 8.2)]" in _text_of(
         source, capsys, "--to", "tensorrt", "--min-trt", "8.2"
     )
     assert "[fixable, needs TensorRT 10.1]" in _text_of(source, capsys, "--to", "tensorrt")

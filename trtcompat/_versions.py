@@ -74,7 +74,8 @@ def _column(index: int) -> dict[str, dict[str, Version]]:
     for cls in RUNTIME_CLASSES:
         for member, change in CHANGES.get(cls, {}).items():
             when = change[index]
-            if when is not None:
+            # ``__getitem__(str)`` is one overload of a member that stays: not a member.
+            if when is not None and "(" not in member:
                 table.setdefault(cls, {})[member] = Version(when)
     return table
 
