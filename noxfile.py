@@ -11,6 +11,7 @@
                                   11.x) imported on CPU over stub libraries: the fakes, the
                                   version table and trtcompat checked against them
     nox -s "oracle(10.3.0)"       one release
+    nox -s cuda_python            each cuda-python major without a GPU driver, on CPU
 
 See docs/MATRIX.md.
 """
@@ -39,6 +40,12 @@ MATRIX = ci.load_matrix()
 #: ones between). The oldest gets the lowest numpy / ml_dtypes pyproject.toml allows there.
 OLDEST, NEWEST = "3.8", "3.13"
 LOWEST_PINNED = ("numpy", "ml_dtypes")
+#: The cuda-python extra the oldest Python's suite runs with: what `pip install
+#: "trtcompat[cuda]"` resolves there (cuda-python 12.3, which raises without a driver).
+OLDEST_CUDA_MAJOR = "12"
+#: The other cuda-python lines checked without a driver, (Python, major): 11.8 (raises like
+#: 12.3, on TensorRT 8's Python), 12.9 and 13.x (return cudaErrorInsufficientDriver).
+CUDA_PYTHON_ROWS = [(OLDEST, "11"), (NEWEST, "12"), (NEWEST, "13")]
 
 # Under pyenv, `python3.8` is a shim that fails unless pyenv exposes 3.8: expose the
 # installed versions the sessions need (a no-op without pyenv or when they already run).
@@ -56,17 +63,34 @@ if _pyenv_version is not None:
 def tests(session: nox.Session) -> None:
     """Whole test suite against the fakes; GPU and real-TensorRT tests skip themselves.
 
-    On the oldest Python with the lowest numpy and ml_dtypes (from wheels), on the newest
-    with the newest releases.
+    On the oldest Python with the lowest numpy and ml_dtypes (from wheels) and the cuda-python
+    that the `cuda` extra resolves there (tests/real_cuda_python checks it without a driver),
+    on the newest with the newest releases.
     """
     # nox: tests/test_ngc_sessions.py runs nox end-to-end against fake engines.
     python = str(session.python)
-    pins = deps.lowest_pins(python, LOWEST_PINNED) if python == OLDEST else []
-    session.install("--only-binary=numpy,ml-dtypes", "-e", ".[test]", *pins)
+    oldest = python == OLDEST
+    pins = deps.lowest_pins(python, LOWEST_PINNED) if oldest else []
+    extras = f"test,cuda{OLDEST_CUDA_MAJOR}" if oldest else "test"
+    env = {"TRTCOMPAT_EXPECT_CUDA_PYTHON": OLDEST_CUDA_MAJOR} if oldest else {}
+    session.install("--only-binary=numpy,ml-dtypes", "-e", f".[{extras}]", *pins)
     session.run("python", "-c", "import sys, numpy, ml_dtypes; print('Python', "
                 "sys.version.split()[0], 'numpy', numpy.__version__, 'ml_dtypes', "
                 "ml_dtypes.__version__)", silent=False)
-    session.run("pytest", *session.posargs)
+    session.run("pytest", *session.posargs, env=env)
+
+
+@nox.session(venv_backend="venv", tags=["cpu"])
+@nox.parametrize(
+    ("python", "major"), CUDA_PYTHON_ROWS, ids=[f"cuda{m}-py{p}" for p, m in CUDA_PYTHON_ROWS]
+)
+def cuda_python(session: nox.Session, major: str) -> None:
+    """The cuda_python backend without a GPU driver, against the real cuda-python of one
+    major (the `cudaNN` extra): the default falls back, an explicit choice gets the typed
+    error with the library's words. Only tests/real_cuda_python (seconds)."""
+    session.install("-e", f".[cuda{major}]", "pytest")
+    session.run("pytest", "tests/real_cuda_python", *session.posargs,
+                env={"TRTCOMPAT_EXPECT_CUDA_PYTHON": major})
 
 
 @nox.session(tags=["cpu"])

@@ -29,10 +29,12 @@ CORPUS = Path(__file__).parent / "migrate_corpus"
 @contextmanager
 def samples_common(trt: types.ModuleType, pycuda: types.ModuleType | None = None) -> Iterator[Any]:
     """Imports the corpus's ``samples_common.py`` against ``trt`` (and ``pycuda``, default: a
-    host-memory stand-in). The fakes are runtimes; the script also reads one builder enum at
-    import time (``NetworkDefinitionCreationFlag``), which is added for the import."""
+    host-memory stand-in). The script also reads ``NetworkDefinitionCreationFlag.EXPLICIT_BATCH``
+    at import time, which 11.x removed (the fakes follow it): a stand-in enum holding it is put
+    in place for the import where the fake lacks it."""
     saved = {name: sys.modules.get(name) for name in ("pycuda", "pycuda.driver", "pycuda.autoinit")}
-    added = not hasattr(trt, "NetworkDefinitionCreationFlag")
+    original = getattr(trt, "NetworkDefinitionCreationFlag", None)
+    added = not hasattr(original, "EXPLICIT_BATCH")
     if added:
         trt.NetworkDefinitionCreationFlag = enum.IntEnum(  # type: ignore[attr-defined]
             "NetworkDefinitionCreationFlag", [("EXPLICIT_BATCH", 0)], start=0)
@@ -48,8 +50,10 @@ def samples_common(trt: types.ModuleType, pycuda: types.ModuleType | None = None
         spec.loader.exec_module(module)
         yield module
     finally:
-        if added:
+        if added and original is None:
             del trt.NetworkDefinitionCreationFlag
+        elif added:
+            trt.NetworkDefinitionCreationFlag = original  # type: ignore[attr-defined]
         for name, value in saved.items():
             if value is None:
                 sys.modules.pop(name, None)

@@ -50,3 +50,11 @@ def legacy_plan(serialization_version: int, version: Sequence[int], size: int = 
     """A TensorRT 8.2-8.5 style plan: serialization version as the u32 at byte 8 (#3073)."""
     head = b"ftrt" + struct.pack("<IIIQ", 0, serialization_version, 0, 0) + bytes(version)
     return head + bytes(4) + bytes(size - 32)
+
+
+def junk_engine_plan(release: str) -> bytes:
+    """A plan whose header is TensorRT ``release``'s (it passes every header check) but whose
+    engine is junk: only TensorRT (here the fake runtime) can refuse it."""
+    from trtcompat.testing._planfile import encode_plan
+
+    return encode_plan(b"not an engine", release)

@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "trtcompat"
-PACKAGES = ("_family", "runtime", "cli", "backends", "migrate", "testing", "legacy")
+PACKAGES = ("_family", "runtime", "cli", "backends", "migrate", "testing", "legacy", "build")
 CORE = {
     "errors",
     "_compat",
@@ -18,6 +18,7 @@ CORE = {
     "_dtypes",
     "iotensor",
     "_trtlog",
+    "_planprefix",
 }
 UPPER = CORE | {
     "plan",
@@ -39,10 +40,11 @@ ALLOWED: dict[str, set[str]] = {
     "_versions": {"_api_changes", "_compat"},
     "_detect": {"errors"},
     "_trtlog": set(),
+    "_planprefix": set(),
     "discovery": {"_detect", "_versions", "_compat", "errors"},
     "_dtypes": {"errors"},
     "iotensor": {"_dtypes", "_compat", "errors"},
-    "plan": {"errors"},
+    "plan": {"_planprefix", "errors"},
     "_family": {"_dtypes", "iotensor", "_trtlog", "errors"},
     "_dispatch": {"_family", "_versions", "_detect", "discovery", "errors"},
     "engine": {
@@ -53,17 +55,21 @@ ALLOWED: dict[str, set[str]] = {
         "discovery",
         "plan",
         "iotensor",
+        "_planprefix",
         "errors",
     },
     "backends": {"errors"},
     "runtime": {"_dispatch", "_family", "backends", "iotensor", "_dtypes", "_compat", "errors"},
     "legacy": {"_dispatch", "_family", "engine", "iotensor", "errors"},
     "migrate": {"_api_changes", "legacy"},
+    # build/ (plans from ONNX) sits beside runtime/: the core, the capability checks and plan.
+    # build: the core, capability checks, plan, and engine (PlanStore.load).
+    "build": CORE | {"plan", "_family", "_dispatch", "discovery", "engine"},
     "testing": UPPER - {"legacy"},
-    "cli": UPPER | {"testing", "migrate", "_version"},
+    "cli": UPPER | {"testing", "migrate", "_version", "build"},
     "__main__": {"cli"},
     # legacy, testing, migrate and cli are attributes loaded on first access (PEP 562).
-    "trtcompat": UPPER | {"_version", "testing", "migrate", "cli"},
+    "trtcompat": UPPER | {"_version", "testing", "migrate", "cli", "build"},
 }
 
 
@@ -117,3 +123,11 @@ def test_the_rules_are_not_vacuous() -> None:
     found = _imports()
     assert {"_family", "backends", "_dispatch"} <= found["runtime"]
     assert "_api_changes" in found["migrate"] and "errors" in found["_family"]
+
+
+def test_runtime_never_imports_build() -> None:
+    # A process that only runs plans never loads the builder side (DESIGN: "runtime/ never
+    # imports build/"); build/ does use the core.
+    found = _imports()
+    assert "build" not in ALLOWED["runtime"] and "build" not in found.get("runtime", set())
+    assert {"_versions", "errors", "plan"} <= found["build"]

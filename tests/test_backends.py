@@ -568,8 +568,10 @@ class _FakeCudart:
         return _Err.cudaSuccess, {2: b"out of memory"}.get(int(err), b"invalid argument")
 
 
-def _use_fake_cudart(monkeypatch: pytest.MonkeyPatch, *, old_layout: bool) -> _FakeCudart:
-    fake = _FakeCudart()
+def _use_fake_cudart(
+    monkeypatch: pytest.MonkeyPatch, *, old_layout: bool, fake: _FakeCudart | None = None
+) -> _FakeCudart:
+    fake = fake or _FakeCudart()
     cuda = types.ModuleType("cuda")
     if old_layout:  # cuda-python < 12.6.1: ``from cuda import cudart``, deprecated since
 
@@ -614,6 +616,42 @@ def test_cuda_python_backend_on_fake_runtime(
     )
     with pytest.raises(DeviceError, match=r"device 1 does not exist: 1 device\(s\)"):
         backends.get_backend("cuda_python", device=1)
+
+
+class _NoDriverCudart(_FakeCudart):
+    """cuda-python 11.8 to 12.8 without libcuda: the first call raises the dlopen failure,
+    every later one that a function is missing (measured; tests/real_cuda_python runs the
+    real ones)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.probes = 0
+
+    def cudaGetDeviceCount(self) -> tuple[_Err, int]:
+        self.probes += 1
+        if self.probes == 1:
+            raise RuntimeError("Failed to dlopen libcuda.so.1")
+        raise RuntimeError('Function "cuInit" not found')
+
+
+@pytest.mark.usefixtures("registry")
+def test_cuda_python_that_cannot_load_the_driver_is_unavailable_with_its_first_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake = _NoDriverCudart()
+    _use_fake_cudart(monkeypatch, old_layout=True, fake=fake)
+    for _ in range(2):
+        with pytest.raises(BackendUnavailableError) as info:
+            backends.get_backend("cuda_python")
+        assert str(info.value) == (
+            "Backend 'cuda_python' cannot use CUDA: cuda-python could not load the CUDA driver "
+            "(Failed to dlopen libcuda.so.1); check the NVIDIA driver with nvidia-smi"
+        )
+    assert fake.probes == 1  # the library is not asked again: it would only say "cuInit"
+    # the default skips it and, with no GPU on the machine, takes the host backend
+    monkeypatch.setattr(backends, "_installed", lambda name: name in ("cuda_python", "host"))
+    monkeypatch.setattr(backends, "_gpu_present", lambda: False)
+    assert backends.get_backend().name == "host"
 
 
 @pytest.mark.usefixtures("registry")

@@ -198,14 +198,6 @@ def _write(ctx: Ctx, name: str, data: bytes) -> str:
     return str(path)
 
 
-def _other_era(era: str) -> str:
-    return "10" if era != "10" else "8.4"
-
-
-def _refused_plan(ctx: Ctx) -> object:
-    return tc.load_engine(build_plan(STATIC, _other_era(ctx.era)))
-
-
 def _no_tensorrt(ctx: Ctx) -> object:
     from trtcompat import _detect
 
@@ -303,6 +295,25 @@ _LOAD_SAID = (
     r"Plans only load on the TensorRT version \(and GPU\) that built them, unless built "
     r"version-compatible\. The runtime said:\n  \[ERROR\] "
 )
+_OWN_RELEASE_SAID = (
+    r"This release built it, so the version is not the reason; a plan also only loads on "
+    r"the GPU model that built it, unless built hardware-compatible\. The runtime said:\n  "
+    r"\[ERROR\] "
+)
+_REFUSED_OWN = r"^TensorRT {version} refused the plan built by TensorRT \d+\.\d+\.\d+ \(\d+ bytes\)\. "
+_NEWER = (
+    r"^TensorRT {version} cannot load the plan in the given bytes \(\d+ bytes\): The plan was "
+    r"built by TensorRT 11\.4\.0, newer than the installed TensorRT \d+\.\d+\.\d+; plans never "
+    r"load on an older TensorRT, version-compatible or not\. Rebuild it with TensorRT "
+    r"\d+\.\d+\.\d+, or upgrade the runtime to 11\.4\.0 or newer\.$"
+)
+_BEFORE_8_6 = (
+    r"^TensorRT {version} cannot load the plan in '.*/old\.plan' \(\d+ bytes\): The plan was "
+    r"built by TensorRT 8\.4\.3 and the installed TensorRT is \d+\.\d+\.\d+; plans older than "
+    r"8\.6 cannot be version-compatible, so they only load on the exact release that built "
+    r"them\. Rebuild it with TensorRT \d+\.\d+\.\d+ \(with BuilderFlag\.VERSION_COMPATIBLE if it "
+    r"must outlive this release\)\.$"
+)
 _INPUTS_X = r"The inputs are 'x'\.$"
 _EXEC_TENSORS = (
     r"Tensors: input 'x' FLOAT shape \(2, 3\); output 'y' FLOAT shape \(2, 3\)\. "
@@ -317,20 +328,17 @@ CATALOG: tuple[Case, ...] = (
         lambda ctx: tc.load_engine(b"not a plan"),
         tc.EngineLoadError,
         RuntimeError,
-        r"^TensorRT {version} refused the plan \(10 bytes\)\. "
-        + _LOAD_SAID
-        + r"1: \[runtime\.cpp::deserializeCudaEngine\] The plan has no valid header "
-        r"\(magic tag mismatch\)\.$",
+        r"^The given bytes are not a TensorRT plan: they start with b'not ', a plan starts with "
+        r"b'ftrt'\. Check that the file is a serialized engine \(not ONNX, not a timing cache, "
+        r"not a Torch-TensorRT or Triton wrapper around one\)\.$",
     ),
     fails(
         "plan-truncated",
         lambda ctx: tc.load_engine(build_plan(STATIC, ctx.era)[:30]),
         tc.EngineLoadError,
         RuntimeError,
-        r"^TensorRT {version} refused the plan \(30 bytes\)\. "
-        + _LOAD_SAID
-        + r"1: \[runtime\.cpp::deserializeCudaEngine\] The plan is corrupt or was built in "
-        r"another process\.$",
+        r"^The plan in the given bytes is truncated: 30 bytes, shorter than the 32-byte plan "
+        r"header\. Copy or download the plan again\.$",
     ),
     fails(
         "plan-empty-bytes",
@@ -365,38 +373,42 @@ CATALOG: tuple[Case, ...] = (
         lambda ctx: tc.load_engine(42),  # type: ignore[arg-type]
         tc.EngineLoadError,
         RuntimeError,
-        r"^Expected a plan path or bytes; got int\.$",
+        r"^Expected a plan path, bytes or a buffer \(such as engine\.serialize\(\)'s IHostMemory\); got int\.$",
     ),
     fails(
-        "plan-built-by-another-version",
-        _refused_plan,
+        "plan-built-by-an-older-release",
+        lambda ctx: tc.load_engine(build_plan(STATIC, {"10": "8.6", "11": "10"}[ctx.era])),
         tc.EngineLoadError,
         RuntimeError,
-        r"^TensorRT {version} refused the plan \(\d+ bytes\)\. "
+        r"^TensorRT {version} refused the plan built by TensorRT \d+\.\d+\.\d+ \(\d+ bytes\)\. "
         + _LOAD_SAID
         + r"1: \[stdArchiveReader\.cpp\] The engine plan file is not compatible with this "
         r"version of TensorRT, expecting library version {version} got \d+\.\d+\.\d+\.\d+, "
         r"please rebuild\.$",
+        eras=("10", "11"),
     ),
     fails(
-        "plan-file-built-by-another-version",
-        lambda ctx: tc.load_engine(
-            _write(ctx, "old.plan", build_plan(STATIC, _other_era(ctx.era)))
-        ),
+        "plan-built-by-a-newer-release",
+        lambda ctx: tc.load_engine(build_plan(STATIC, "11")),
         tc.EngineLoadError,
         RuntimeError,
-        r"^TensorRT {version} refused the plan \(\d+ bytes\)\. "
-        + _LOAD_SAID
-        + r"1: \[stdArchiveReader\.cpp\] .* please rebuild\.$",
+        _NEWER,
+        eras=("8.4", "8.6", "10"),
+    ),
+    fails(
+        "plan-file-built-before-8.6",
+        lambda ctx: tc.load_engine(_write(ctx, "old.plan", build_plan(STATIC, "8.4"))),
+        tc.EngineLoadError,
+        RuntimeError,
+        _BEFORE_8_6,
+        eras=("8.6", "10", "11"),
     ),
     fails(
         "plan-dtype-the-runtime-lacks",
         lambda ctx: tc.load_engine(build_plan(BF16, ctx.era)),
         tc.EngineLoadError,
         RuntimeError,
-        r"^TensorRT {version} refused the plan \(\d+ bytes\)\. "
-        + _LOAD_SAID
-        + r"TensorRT {version} has no DataType BF16 \(x\)\.$",
+        _REFUSED_OWN + _OWN_RELEASE_SAID + r"TensorRT {version} has no DataType BF16 \(x\)\.$",
         eras=BINDING_ERAS,
     ),
     fails(
@@ -404,9 +416,7 @@ CATALOG: tuple[Case, ...] = (
         lambda ctx: tc.load_engine(build_plan(IMPLICIT, ctx.era)),
         tc.EngineLoadError,
         RuntimeError,
-        r"^TensorRT {version} refused the plan \(\d+ bytes\)\. "
-        + _LOAD_SAID
-        + r"TensorRT {version} cannot run implicit-batch engines\.$",
+        _REFUSED_OWN + _OWN_RELEASE_SAID + r"TensorRT {version} cannot run implicit-batch engines\.$",
         eras=TENSOR_ONLY_ERAS,
     ),
     fails(

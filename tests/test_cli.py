@@ -22,7 +22,7 @@ def test_doctor_text_without_tensorrt(capsys: pytest.CaptureFixture[str], monkey
     captured = capsys.readouterr()
     out = captured.out
     assert "TensorRT:        not found: No TensorRT Python module could be imported" in out
-    assert "memory backends: " in out and "host" in out
+    assert "memory backends: " in out and "  host: usable" in out
     assert captured.err == "trtcompat doctor: no usable TensorRT (see above).\n"
 
 
@@ -100,10 +100,119 @@ def test_doctor_backends_are_the_registrys(
     )
     assert main(["doctor", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["backends"] == {"cupy": {"versions": ["cupy-cuda12x 13.3.0"]}, "host": {"versions": []}}
+    assert list(report["backends"]) == list(backends.BACKEND_NAMES)
+    assert report["backends"]["cupy"]["versions"] == ["cupy-cuda12x 13.3.0"]
+    assert [n for n, facts in report["backends"].items() if facts["installed"]] == ["cupy", "host"]
     monkeypatch.undo()
     assert main(["doctor", "--json"]) in (0, 1)
-    assert list(json.loads(capsys.readouterr().out)["backends"]) == backends.available_backends()
+    report = json.loads(capsys.readouterr().out)
+    installed = [n for n, facts in report["backends"].items() if facts["installed"]]
+    assert installed == backends.available_backends()
+
+
+def _cupy_installed(monkeypatch: pytest.MonkeyPatch, probe: Any) -> None:
+    """cupy on disk (as available_backends sees it) whose get_backend does ``probe``."""
+    from trtcompat.cli import _doctor
+
+    monkeypatch.setattr(_doctor, "available_backends", lambda: ["cupy", "host"])
+    monkeypatch.setattr(
+        _doctor, "_distributions_of", lambda modules: {"cupy": ["cupy-cuda12x 13.3.0"]}
+    )
+    monkeypatch.setattr(_doctor, "_probe", lambda name: probe(name) if name == "cupy" else "host")
+
+
+@pytest.mark.usefixtures("era")
+def test_doctor_says_installed_but_not_usable_when_no_device_is_reached(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trtcompat.errors import BackendUnavailableError
+
+    said = "Backend 'cupy' cannot use CUDA: cudaErrorInsufficientDriver; check the NVIDIA driver"
+
+    def no_driver(name: str) -> str:
+        raise BackendUnavailableError(said)
+
+    _cupy_installed(monkeypatch, no_driver)
+    assert main(["doctor", "--json"]) == 0  # Runner still gets the host backend
+    facts = json.loads(capsys.readouterr().out)["backends"]
+    assert facts["cupy"] == {"versions": ["cupy-cuda12x 13.3.0"], "installed": True,
+                             "usable": False, "error": said}
+    assert facts["host"] == {"versions": [], "installed": True, "usable": True, "error": None}
+    assert facts["torch"] == {"versions": [], "installed": False, "usable": False, "error": None}
+    assert main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert f"  cupy (cupy-cuda12x 13.3.0): installed, not usable: {said}\n" in out
+    assert "  torch: not installed\n" in out
+
+
+@pytest.mark.usefixtures("era")
+def test_doctor_says_usable_when_the_backend_reached_a_device(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _cupy_installed(monkeypatch, lambda name: name)
+    assert main(["doctor"]) == 0
+    assert "  cupy (cupy-cuda12x 13.3.0): installed, usable\n" in capsys.readouterr().out
+
+
+@pytest.mark.usefixtures("era")
+def test_doctor_reports_a_library_that_fails_in_an_unforeseen_way(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(name: str) -> str:
+        raise RuntimeError("cupy_backends.cuda.api.runtime.CUDARuntimeError: boom")
+
+    _cupy_installed(monkeypatch, broken)
+    assert main(["doctor", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["backends"]["cupy"]["error"] == (
+        "RuntimeError: cupy_backends.cuda.api.runtime.CUDARuntimeError: boom"
+    )
+
+
+@pytest.mark.usefixtures("era")
+@pytest.mark.parametrize("json_flag", [False, True])
+def test_doctor_reports_trtcompat_backend_that_does_not_resolve(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, json_flag: bool
+) -> None:
+    monkeypatch.setenv("TRTCOMPAT_BACKEND", "nonsense")
+    assert main(["doctor", "--json"] if json_flag else ["doctor"]) == 1
+    captured = capsys.readouterr()
+    said = ("Unknown backend 'nonsense' (from $TRTCOMPAT_BACKEND); valid names: pycuda, "
+            "cuda_python, cupy, torch, host")
+    if json_flag:
+        assert json.loads(captured.out)["backend"] == {
+            "env": "nonsense", "resolves_to": None, "error": said}
+    else:
+        assert f"Runner's backend: none (TRTCOMPAT_BACKEND='nonsense'): {said}\n" in captured.out
+    assert captured.err == (
+        "trtcompat doctor: TRTCOMPAT_BACKEND='nonsense' does not resolve to a usable backend "
+        "(see above).\n"
+    )
+
+
+@pytest.mark.usefixtures("era")
+def test_doctor_reports_the_backend_runner_would_use(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trtcompat import backends
+
+    backends._reset()
+    monkeypatch.setattr(backends, "_installed", lambda name: name == "host")
+    monkeypatch.setattr(backends, "_gpu_present", lambda: False)
+    assert main(["doctor", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["backend"] == {
+        "env": None, "resolves_to": "host", "error": None}
+    monkeypatch.setenv("TRTCOMPAT_BACKEND", "host")
+    assert main(["doctor"]) == 0
+    assert "Runner's backend: host (TRTCOMPAT_BACKEND='host')\n" in capsys.readouterr().out
+    # a GPU machine without any usable library: Runner() would raise, so doctor exits 1
+    backends._reset()
+    monkeypatch.delenv("TRTCOMPAT_BACKEND")
+    monkeypatch.setattr(backends, "_gpu_present", lambda: True)
+    assert main(["doctor"]) == 1
+    captured = capsys.readouterr()
+    assert "Runner's backend: none (TRTCOMPAT_BACKEND unset): This machine has a GPU but no " in captured.out
+    assert captured.err == "trtcompat doctor: no usable memory backend (see above).\n"
+    backends._reset()
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -128,12 +237,24 @@ def test_help_has_every_command_and_no_markup(capsys: pytest.CaptureFixture[str]
         assert "Needs no GPU" in capsys.readouterr().out or command == "doctor"
 
 
+def test_the_fakes_command_line_help_is_plain_text(capsys: pytest.CaptureFixture[str]) -> None:
+    from trtcompat.testing.__main__ import main as testing_main
+
+    with pytest.raises(SystemExit) as stop:
+        testing_main(["-h"])
+    assert stop.value.code == 0
+    out = capsys.readouterr().out
+    assert "python -m trtcompat.testing write-plan: writes a fake plan file" in out
+    assert "``" not in out and "::" not in out and ":func:" not in out
+
+
 def test_doctor_json_with_a_fake(era: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["doctor", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["tensorrt"]["module"] == "tensorrt"
     assert report["tensorrt"]["families"] == (["bindings"] if era == "8.4" else ["bindings", "tensors"] if era == "8.6" else ["tensors"])
-    assert report["backends"]["host"] == {"versions": []}
+    assert report["backends"]["host"] == {"versions": [], "installed": True, "usable": True,
+                                          "error": None}
     assert report["tensorrt"]["runtime"] == "created"
     assert set(report["gpu"]) == {"driver", "cuda_driver", "devices", "error"}
 

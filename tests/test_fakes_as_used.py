@@ -13,6 +13,7 @@ import pytest
 
 import trtcompat as tc
 from trtcompat.testing import ERAS, EngineSpec, TensorSpec, build_engine, era_info, fake_tensorrt
+from trtcompat.testing._planfile import decode_plan, encode_plan, plan_release
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -133,7 +134,9 @@ def test_a_plan_with_callables_names_why_it_cannot_travel() -> None:
         compute=lambda feed: {"y": feed["x"]},
     )
     # The registry of callables is per process; an unknown key is what another process sees.
-    plan = build_engine(spec, "10").serialize().replace(b'"key": "', b'"key": "elsewhere-')
+    built = bytes(build_engine(spec, "10").serialize())
+    body = decode_plan(built).replace(b'"key": "', b'"key": "elsewhere-')
+    plan = encode_plan(body, plan_release(built))
     with fake_tensorrt("10"), pytest.raises(
         tc.EngineLoadError,
         match="built in another process from an EngineSpec with compute= or launch=",

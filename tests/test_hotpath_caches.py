@@ -125,13 +125,14 @@ def test_execute_sets_addresses_only_when_they_change(host: Any, monkeypatch: An
         x.host[...] = 1.0
         tc.do_inference(context, bindings, [x], [y], stream)
         calls: list[str] = []
-        real = context.set_tensor_address
+        real = type(context).set_tensor_address
 
-        def counting(name: str, address: int) -> bool:
+        def counting(self: Any, name: str, address: int) -> bool:
             calls.append(name)
-            return bool(real(name, address))
+            return bool(real(self, name, address))
 
-        monkeypatch.setattr(context, "set_tensor_address", counting)
+        # On the class: TensorRT's contexts (and the fakes) take no instance attributes.
+        monkeypatch.setattr(type(context), "set_tensor_address", counting)
         tc.do_inference(context, bindings, [x], [y], stream)
         assert calls == []  # unchanged bindings on the same context: nothing re-set
         bindings[0] = bindings[0]  # same values: still nothing

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import numpy as np
 import pytest
 from _engines import IMPLICIT, OUTPUTS_FIRST, STATIC, TWO_PROFILES
 
-from trtcompat import cli
+from trtcompat import cli, plan_info
 from trtcompat.cli import _inspect as inspect_cmd
 from trtcompat.errors import InvalidEngineError
 from trtcompat.testing import ERAS, EngineSpec, TensorSpec, build_engine, build_plan, era_info
@@ -74,7 +75,28 @@ Profile 1:
   input  min     opt     max
   x      (5, 4)  (8, 4)  (16, 4)
   bias   (4,)    (4,)    (4,)
+
+Plan header:
+{_header_block(era, Path(path).stat().st_size)}
 """
+
+
+def _header_block(era: str, size: int) -> str:
+    # A fake plan has the header layout of its era's release (docs/TESTING.md).
+    version = era_info(era).version
+    major = version.split(".")[0]
+    short, build = version.rsplit(".", 1)
+    sectioned = major in ("10", "11")
+    serialization = {"8.4": "213"}.get(era, "unknown (not in the header)")
+    return "\n".join([
+        f"  Built by TensorRT: {short} (build {build})",
+        f"  Size: {size} bytes (header declares {size if sectioned else 'n/a'})",
+        "  Platform tag: 0",
+        f"  Sections: {'1 (end marker ok)' if sectioned else 'not found'}",
+        f"  Serialization version: {serialization}",
+        "  Version-compatible: unknown (not in the header)",
+        "  Hardware-compatible: unknown (not in the header)",
+    ])
 
 
 def test_table_columns(era: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -119,7 +141,9 @@ def test_json(era: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
             "x": {"min": [1, 2], "opt": [4, 2], "max": [8, 2]},
             "ids": {"min": [1], "opt": [4], "max": [8]},
         }}],
+        "header": plan_info(path).as_dict(),
     }
+    assert report["header"]["tensorrt_version"] == era_info(era).version.rsplit(".", 1)[0]
 
 
 def test_json_shape_tensor(era: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -183,35 +207,67 @@ def test_missing_and_empty(era: str, tmp_path: Path, capsys: pytest.CaptureFixtu
                   rf"in '{re.escape(str(empty))}' is empty \(0 bytes\)\.\n")
 
 
+_NOT_A_PLAN = (
+    r"{path!s} is not a TensorRT plan: it starts with b'\\x08\\x07no', a plan starts with "
+    r"b'ftrt'\. Check that the file is a serialized engine \(not ONNX, not a timing cache, "
+    r"not a Torch-TensorRT or Triton wrapper around one\)\.\n"
+)
+
+
 def test_not_a_plan(era: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The header reader's verdict, as plan_info and `trtcompat plans` give it.
     junk = tmp_path / "model.onnx"
     junk.write_bytes(b"\x08\x07not a plan")
-    version = re.escape(era_info(era).version)
-    _assert_error(capsys, [str(junk)], rf"trtcompat inspect .*model\.onnx: TensorRT {version} "
-                  r"refused the plan \(12 bytes\)\. Plans only load on the TensorRT version .*"
-                  r"The runtime said:\n  \[ERROR\] .*\(magic tag mismatch\)\.\n")
+    name = re.escape(str(junk))
+    _assert_error(capsys, [str(junk)], rf"trtcompat inspect {name}: "
+                  + _NOT_A_PLAN.format(path=re.escape(repr(str(junk)))))
+
+
+def test_not_a_plan_without_tensorrt(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRTCOMPAT_TRT_MODULE", "trtcompat_tests_no_such_module")
+    junk = tmp_path / "model.onnx"
+    junk.write_bytes(b"\x08\x07not a plan")
+    _assert_error(capsys, [str(junk)], rf"trtcompat inspect {re.escape(str(junk))}: "
+                  + _NOT_A_PLAN.format(path=re.escape(repr(str(junk)))))
 
 
 def test_plan_from_another_version(era: str, tmp_path: Path,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     other = "11" if era != "11" else "10"
     path = _plan(tmp_path, STATIC, other)
-    _assert_error(capsys, [path], rf"trtcompat inspect .*: TensorRT {re.escape(era_info(era).version)}"
-                  r" refused the plan .*not compatible with this version of TensorRT, expecting "
-                  rf"library version {re.escape(era_info(era).version)} got "
-                  rf"{re.escape(era_info(other).version)}, please rebuild\.\n")
+    mine, theirs = era_info(era).version, era_info(other).version
+    if other == "11":  # newer than the runtime: the header proves it, TensorRT is not asked
+        mine3, theirs3 = mine.rsplit(".", 1)[0], theirs.rsplit(".", 1)[0]
+        size = Path(path).stat().st_size
+        _assert_error(capsys, [path], re.escape(
+            f"trtcompat inspect {path}: TensorRT {mine} cannot load the plan in {path!r} "
+            f"({size} bytes): The plan was built by TensorRT {theirs3}, newer than the "
+            f"installed TensorRT {mine3}; plans never load on an older TensorRT, "
+            f"version-compatible or not. Rebuild it with TensorRT {mine3}, or upgrade the "
+            f"runtime to {theirs3} or newer.\n"))
+    else:  # older and 8.6+: may be version-compatible, so TensorRT decides
+        _assert_error(capsys, [path], rf"trtcompat inspect .*: TensorRT {re.escape(mine)}"
+                      r" refused the plan .*not compatible with this version of TensorRT, "
+                      rf"expecting library version {re.escape(mine)} got "
+                      rf"{re.escape(theirs)}, please rebuild\.\n")
 
 
-def test_no_tensorrt(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                     monkeypatch: pytest.MonkeyPatch) -> None:
-    # No fake installed, and discovery pointed at a module that cannot exist.
+def test_no_tensorrt_shows_a_fake_plans_header(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No fake installed, and discovery pointed at a module that cannot exist: a fake plan
+    # has the real header layout, so inspect shows what the header says, as for a real plan.
     monkeypatch.setenv("TRTCOMPAT_TRT_MODULE", "trtcompat_tests_no_such_module")
     plan = tmp_path / "model.plan"
     plan.write_bytes(build_plan(STATIC, "10"))
-    err = _assert_error(capsys, [str(plan)], r"trtcompat inspect .*model\.plan: No TensorRT Python"
-                        r" module could be imported: 'trtcompat_tests_no_such_module' \(from "
-                        r"TRTCOMPAT_TRT_MODULE\)\.\nInstall one TensorRT runtime:\n.*")
-    assert "pip install tensorrt-cu12" in err
+    code, out, err = _run(capsys, str(plan))
+    assert (code, err) == (0, "")
+    assert out == (
+        f"Plan: {plan}\n{textwrap.dedent(_header_block('10', plan.stat().st_size))}\n"
+        "TensorRT: none installed, so only the header was read (`trtcompat doctor` says why "
+        "and how to install one).\n"
+    )
 
 
 def test_usage(capsys: pytest.CaptureFixture[str]) -> None:

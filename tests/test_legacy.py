@@ -267,8 +267,8 @@ def test_bindings_are_replicated_per_profile(view: View) -> None:
             engine[6]
         with pytest.raises(IndexError):
             engine[-7]
-        with pytest.raises(IndexError):
-            engine.get_binding_name(6)
+        assert engine.get_binding_name(6) is None  # 8.x: nullptr (out of range) -> None
+        assert engine.get_binding_name(-1) is None
         assert engine.num_optimization_profiles == 2
 
 
@@ -369,7 +369,9 @@ def test_context_shapes_follow_the_active_profile(view: View) -> None:
         assert context.all_binding_shapes_specified is True
         assert tuple(context.get_binding_shape(0)) == (3, 4)
         assert tuple(context.get_binding_shape(2)) == (3, 4)
-        assert tuple(context.get_binding_shape(4)) == ()  # another profile's binding
+        # another profile's binding: TensorRT's Dims of nbDims -1
+        with pytest.raises(ValueError, match=r"__len__\(\) should return >= 0"):
+            tuple(context.get_binding_shape(4))
         context.active_optimization_profile = 1
         assert context.active_optimization_profile == 1
         assert context.set_binding_shape(3, (6, 4)) is True
@@ -481,7 +483,12 @@ def _outcome(call: Callable[[], Any]) -> Any:
 
 
 def _plain(value: Any) -> Any:
-    return tuple(value) if type(value).__name__ == "Dims" else value
+    if type(value).__name__ != "Dims":
+        return value
+    try:
+        return tuple(value)
+    except ValueError:
+        return "Dims(nbDims=-1)"  # what TensorRT answers for an invalid binding
 
 
 @pytest.mark.filterwarnings("ignore:.* is deprecated:DeprecationWarning")  # the native side

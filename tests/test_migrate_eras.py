@@ -24,7 +24,13 @@ from trtcompat.testing import ERAS, EngineSpec, TensorSpec, build_engine, make_m
 CORPUS = pathlib.Path(__file__).resolve().parent / "migrate_corpus"
 # The corpus files that are runtime code the fakes can run (the others build engines, need
 # torch, or are 10.x code already; the scan and fix tests cover them).
-RUNTIME_FILES = ("engine_info.py", "multi_profile.py", "samples_common.py")
+RUNTIME_FILES = (
+    "bert_profiles.py",
+    "engine_info.py",
+    "multi_profile.py",
+    "samples_common.py",
+    "untraced_context.py",
+)
 
 _SPEC = EngineSpec(
     (
@@ -46,6 +52,30 @@ _DYNAMIC = EngineSpec(
         TensorSpec("output", np.float32, (-1, 3), False),
     ),
     num_profiles=2,
+)
+
+# Two profiles whose batch ranges do not overlap: a batch of 6 runs on profile 1 only.
+_PROFILES = EngineSpec(
+    (
+        TensorSpec(
+            "input",
+            np.float32,
+            (-1, 3),
+            True,
+            profiles=(((1, 3), (2, 3), (4, 3)), ((5, 3), (6, 3), (8, 3))),
+        ),
+        TensorSpec("output", np.float32, (-1, 3), False),
+    ),
+    num_profiles=2,
+    compute=lambda feed: {"output": feed["input"] * 2 + 1},
+)
+
+_DYNAMIC_COMPUTE = EngineSpec(
+    (
+        TensorSpec("input", np.float32, (-1, 3), True, profiles=(((1, 3), (2, 3), (4, 3)),)),
+        TensorSpec("output", np.float32, (-1, 3), False),
+    ),
+    compute=lambda feed: {"output": feed["input"] * 2 + 1},
 )
 
 
@@ -131,7 +161,32 @@ def _samples(mod: types.ModuleType, trt: types.ModuleType, era: str, capsys: Any
     return [r.tolist() for r in result], _shape(mod.input_shape(engine)), printed
 
 
+def _bert(mod: types.ModuleType, trt: types.ModuleType, era: str) -> Any:
+    engine = build_engine(_PROFILES, era, trt)
+    batch = np.arange(18, dtype=np.float32).reshape(6, 3)
+    stream = sys.modules["pycuda.driver"].Stream()
+    profile, output = mod.infer(engine, batch, stream)
+    assert profile == 1 and np.array_equal(output, batch * 2 + 1), (era, profile, output)
+    return profile, output.tolist()
+
+
+def _untraced(mod: types.ModuleType, trt: types.ModuleType, era: str) -> Any:
+    # A context made elsewhere (here: by the test, as a caller of these helpers would).
+    engine = build_engine(_DYNAMIC_COMPUTE, era, trt)
+    context = engine.create_execution_context()
+    mod.set_shape(context, (3, 3))
+    shape = mod.shape_of(context)
+    batch = np.arange(9, dtype=np.float32).reshape(3, 3)
+    out = np.zeros_like(batch)
+    stream = sys.modules["pycuda.driver"].Stream()
+    mod.run(context, [int(batch.ctypes.data), int(out.ctypes.data)], stream)
+    assert np.array_equal(out, batch * 2 + 1), era
+    return shape, out.tolist()
+
+
 RUNNERS: dict[str, Callable[..., Any]] = {
+    "untraced_context.py": lambda mod, trt, era, capsys: _untraced(mod, trt, era),
+    "bert_profiles.py": lambda mod, trt, era, capsys: _bert(mod, trt, era),
     "engine_info.py": lambda mod, trt, era, capsys: _engine_info(mod, trt, era),
     "multi_profile.py": lambda mod, trt, era, capsys: _multi_profile(mod, trt, era),
     "samples_common.py": _samples,
@@ -194,3 +249,79 @@ def test_the_scanner_trusts_exactly_what_the_legacy_views_serve(cls: str, view: 
         else:
             assert reported, name
     assert len(engine) == 2 and engine["input"] == 0
+
+
+def _addresses(*arrays: np.ndarray) -> list[int]:
+    return [int(a.ctypes.data) for a in arrays]
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # 8.x's binding calls warn
+def test_both_spellings_run_a_per_profile_bindings_list_at_profile_1(
+    era: str, trt: types.ModuleType
+) -> None:
+    # The legacy call on a wrapped context (what --fix keeps in a per-profile file) and
+    # trtcompat.execute (what it writes for an untraced context) both read an 8.x list of
+    # every profile's slots as TensorRT 8 did: the active profile's. Before, execute bound the
+    # padding zeros to the tensors on 8.6 / 10 / 11 (ExecutionError).
+    import trtcompat
+    from trtcompat._dispatch import family_for
+
+    batch = np.arange(18, dtype=np.float32).reshape(6, 3)
+    spellings = ["legacy", "execute_wrapped", "execute_raw"]
+    if family_for(build_engine(_PROFILES, era, trt)).NAME == "tensors":
+        spellings.append("execute_compact")  # one slot per I/O tensor: the 8.5+ list
+    for spelling in spellings:
+        engine = build_engine(_PROFILES, era, trt)
+        context = trtcompat.legacy.wrap(engine).create_execution_context()
+        context.active_optimization_profile = 1
+        assert context.set_binding_shape(2, batch.shape)
+        out = np.zeros_like(batch)
+        padded = [0, 0, *_addresses(batch, out)]
+        raw = context.__wrapped__
+        if spelling == "legacy":
+            assert context.execute_async_v2(bindings=padded, stream_handle=0)
+        elif spelling == "execute_wrapped":
+            trtcompat.execute(context, padded, 0)
+        elif spelling == "execute_raw":
+            assert family_for(engine).active_profile(raw) == 1
+            trtcompat.execute(raw, padded, 0)
+        else:
+            trtcompat.execute(raw, _addresses(batch, out), 0)
+        assert np.array_equal(out, batch * 2 + 1), (era, spelling)
+
+
+# The fix kinds `--fix` (default --to trtcompat) writes into runtime code, and the corpus files
+# whose fixed code test_fixed_runtime_code_runs_on_every_era runs on every era's fake.
+RUNTIME_FIX_KINDS = {"wrapped", "tc_execute", "tc_call"}
+
+
+def test_every_runtime_fix_kind_runs_on_every_era_fake() -> None:
+    # The claim: the default fixes run on 8.0-11 by construction. The fakes' oldest era is 8.4
+    # (ERAS); each kind is run on all of them through a corpus file above.
+    exercised = {
+        f.fix.kind
+        for name in RUNTIME_FILES
+        for f in scan_source((CORPUS / name).read_bytes(), name).findings
+        if f.fix is not None
+    }
+    assert exercised >= RUNTIME_FIX_KINDS, RUNTIME_FIX_KINDS - exercised
+    assert ERAS[0] == "8.4" and set(ERAS) == {"8.4", "8.6", "10", "11"}
+
+
+def test_the_other_default_fixes_need_nothing_newer_than_8_0() -> None:
+    # Fixes outside the runtime (the layers' _nd fields, cuda-python imports, a workspace
+    # limit where --min-trt allows it) are native: under the default mode every one applied
+    # needs no release newer than 8.0, so it runs wherever the runtime fixes do.
+    from trtcompat.migrate import scan_paths
+    from trtcompat.migrate._table import at_least
+
+    kinds = set()
+    for result in scan_paths([str(CORPUS)]):
+        for f in result.findings:
+            if f.fix is None:
+                continue
+            kinds.add(f.fix.kind)
+            assert f.fix.kind in RUNTIME_FIX_KINDS or at_least(f.fix.needs, "8.0"), (
+                result.path, f.line, f.fix
+            )
+    assert kinds - RUNTIME_FIX_KINDS, "the corpus has no non-runtime fix to check"

@@ -29,6 +29,8 @@ HEAVY = (
     "ml_dtypes",
     "libcst",
     "pytest",
+    "onnx",
+    "onnxconverter_common",
 )
 
 
@@ -46,7 +48,14 @@ def _loaded_after(code: str) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize(
     "entry",
-    ["trtcompat", "trtcompat.testing", "trtcompat.backends", "trtcompat.migrate", "trtcompat.cli"],
+    [
+        "trtcompat",
+        "trtcompat.testing",
+        "trtcompat.backends",
+        "trtcompat.migrate",
+        "trtcompat.cli",
+        "trtcompat.build",
+    ],
 )
 def test_import_is_light(entry: str) -> None:
     assert _loaded_after(f"import {entry}")["heavy"] == []
@@ -55,15 +64,26 @@ def test_import_is_light(entry: str) -> None:
 def test_import_trtcompat_leaves_the_subpackages_and_ml_dtypes_alone() -> None:
     loaded = _loaded_after("import trtcompat")
     assert loaded["heavy"] == []
-    for lazy in ("trtcompat.legacy", "trtcompat.testing", "trtcompat.migrate", "trtcompat.cli"):
+    for lazy in (
+        "trtcompat.legacy",
+        "trtcompat.testing",
+        "trtcompat.migrate",
+        "trtcompat.cli",
+        "trtcompat.build",
+    ):
         assert lazy not in loaded["trtcompat"]
 
 
-@pytest.mark.parametrize("name", ["legacy", "testing", "migrate", "cli"])
+@pytest.mark.parametrize("name", ["legacy", "testing", "migrate", "cli", "build"])
 def test_subpackages_are_attributes_on_first_use(name: str) -> None:
     loaded = _loaded_after(f"import trtcompat\nassert trtcompat.{name}.__name__")
     assert f"trtcompat.{name}" in loaded["trtcompat"]
     assert loaded["heavy"] == []
+
+
+def test_build_plan_is_an_attribute_that_loads_build_without_onnx() -> None:
+    loaded = _loaded_after("import trtcompat\nassert callable(trtcompat.build_plan)")
+    assert "trtcompat.build" in loaded["trtcompat"] and loaded["heavy"] == []
 
 
 def test_an_unknown_attribute_is_an_attribute_error() -> None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import re
 import struct
 from pathlib import Path
 
 import pytest
+from _engines import STATIC
 from _plans import END_OF_PLAN, legacy_plan, sectioned_plan
 
 import trtcompat as tc
 from trtcompat.plan import PlanSection, load_problem
+from trtcompat.testing import build_plan
 
 
 def test_sectioned_plan_fields(tmp_path: Path) -> None:
@@ -64,27 +68,79 @@ def test_damaged_footer_or_table_is_not_sectioned() -> None:
     assert not tc.plan_info(bytes(data)).sectioned
 
 
-@pytest.mark.parametrize(
-    "data",
-    [b"", b"ftr", b"TRTCOMPAT-FAKE-PLAN/1\n{}", b"\x08\x01\x12\x00onnx", b"FTRT" + bytes(60)],
+_NOT_A_PLAN_TAIL = (
+    r", a plan starts with b'ftrt'\. Check that the file is a serialized engine \(not ONNX, "
+    r"not a timing cache, not a Torch-TensorRT or Triton wrapper around one\)\."
 )
-def test_not_a_plan(data: bytes) -> None:
-    with pytest.raises(tc.PlanFormatError, match=r"is not a TensorRT plan: it starts with") as err:
+
+
+@pytest.mark.parametrize(
+    ("data", "start"),
+    [
+        (b"ftr", r"b'ftr'"),
+        (b"TRTCOMPAT-FAKE-PLAN/1\n{}", r"b'TRTC'"),
+        (b"\x08\x01\x12\x00onnx", r"b'\\x08\\x01\\x12\\x00'"),
+        (b"FTRT" + bytes(60), r"b'FTRT'"),
+    ],
+)
+def test_not_a_plan(data: bytes, start: str, tmp_path: Path) -> None:
+    with pytest.raises(tc.PlanFormatError) as err:
         tc.plan_info(data)
+    assert re.fullmatch(
+        rf"The given bytes are not a TensorRT plan: they start with {start}{_NOT_A_PLAN_TAIL}",
+        str(err.value),
+    ), str(err.value)
     assert isinstance(err.value, ValueError) and not isinstance(err.value, tc.PlanTruncatedError)
+    path = tmp_path / "x.plan"
+    path.write_bytes(data)
+    with pytest.raises(tc.PlanFormatError) as err:
+        tc.plan_info(path)
+    assert re.fullmatch(
+        rf"{re.escape(repr(str(path)))} is not a TensorRT plan: it starts with {start}"
+        rf"{_NOT_A_PLAN_TAIL}",
+        str(err.value),
+    ), str(err.value)
+
+
+def test_empty() -> None:
+    with pytest.raises(tc.PlanFormatError) as err:
+        tc.plan_info(b"")
+    assert str(err.value) == "The plan in the given bytes is empty (0 bytes)."
 
 
 def test_truncated_header_and_body(tmp_path: Path) -> None:
-    with pytest.raises(tc.PlanTruncatedError, match=r"31 bytes, shorter than the 32-byte"):
+    with pytest.raises(tc.PlanTruncatedError) as err:
         tc.plan_info(sectioned_plan()[:31])
+    assert str(err.value) == (
+        "The plan in the given bytes is truncated: 31 bytes, shorter than the 32-byte plan "
+        "header. Copy or download the plan again."
+    )
     cut = sectioned_plan((10, 3, 0, 26))[:40]
     path = tmp_path / "cut.plan"
     path.write_bytes(cut)
-    with pytest.raises(
-        tc.PlanTruncatedError,
-        match=r"'.*cut\.plan' is truncated: its header declares 76 bytes, it has 40",
-    ):
+    declares = (
+        "is truncated: its header declares 76 bytes but it holds only 40. Copy or download "
+        "the plan again."
+    )
+    with pytest.raises(tc.PlanTruncatedError) as err:
         tc.plan_info(path)
+    assert str(err.value) == f"The plan in {str(path)!r} {declares}"
+    with pytest.raises(tc.PlanTruncatedError) as err:
+        tc.plan_info(cut)
+    assert str(err.value) == f"The plan in the given bytes {declares}"
+
+
+def test_load_engine_keeps_the_path_of_a_truncated_plan(era: str, tmp_path: Path) -> None:
+    # load_engine(path) reads the file once; the verdict still names the file.
+    path = tmp_path / "cut.plan"
+    path.write_bytes(sectioned_plan((10, 3, 0, 26))[:40])
+    with pytest.raises(tc.EngineLoadError) as err:
+        tc.load_engine(path)
+    assert str(err.value) == (
+        f"The plan in {str(path)!r} is truncated: its header declares 76 bytes but it holds "
+        f"only 40. Copy or download the plan again."
+    )
+    assert err.value.trt_log == ()
 
 
 def test_unreadable_and_wrong_type(tmp_path: Path) -> None:
@@ -174,3 +230,51 @@ def test_load_engine_names_the_building_version_when_tensorrt_refuses(
         tc.EngineLoadError, match=r"refused the plan built by TensorRT \d+\.\d+\.\d+"
     ):
         tc.load_engine(sectioned_plan(version))
+
+
+_TOO_OLD = (
+    "The plan was built by TensorRT 8.4.3 and the installed TensorRT is {runtime}; plans "
+    "older than 8.6 cannot be version-compatible, so they only load on the exact release "
+    "that built them. Rebuild it with TensorRT {runtime} (with BuilderFlag.VERSION_COMPATIBLE "
+    "if it must outlive this release)."
+)
+
+
+@pytest.mark.parametrize("runtime", ["8.6.1.6", "10.16.1.11", "11.4.0.106"])
+def test_an_8_4_plan_is_too_old_on_every_runtime(runtime: str) -> None:
+    # An 8.4 plan has no section table: on 11.x that once read as "damaged, copy again".
+    short = ".".join(runtime.split(".")[:3])
+    for plan in (legacy_plan(213, (8, 4, 3, 1)), build_plan(STATIC, "8.4")):
+        assert load_problem(tc.plan_info(plan), runtime) == _TOO_OLD.format(runtime=short)
+
+
+def test_an_8_6_plan_without_a_section_table_on_11() -> None:
+    problem = load_problem(tc.plan_info(legacy_plan(0, (8, 6, 1, 6))), "11.4.0.106")
+    assert problem == (
+        "The plan was built by TensorRT 8.6.1 and has no section table, which TensorRT "
+        "11.4.0 needs (plans of 10.0 and later have one): TensorRT 11.4.0 cannot load it. "
+        "Rebuild it with TensorRT 11.4.0."
+    )
+
+
+def test_a_damaged_10_plan_on_11_names_its_release() -> None:
+    data = bytearray(sectioned_plan((10, 16, 1, 11)))
+    data[-1] ^= 0xFF
+    assert load_problem(tc.plan_info(bytes(data)), "11.4.0.106") == (
+        "The plan's section table or end-of-plan marker is damaged (built by TensorRT "
+        "10.16.1): TensorRT 11.4.0.106 would refuse it. Copy the plan again from where it was "
+        "built."
+    )
+
+
+def test_plans_says_too_old_for_an_8_4_fake_plan_on_the_11_fake(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from trtcompat.cli import main
+    from trtcompat.testing import fake_tensorrt
+
+    (tmp_path / "old.plan").write_bytes(build_plan(STATIC, "8.4"))
+    with fake_tensorrt("11"):
+        assert main(["plans", str(tmp_path), "--json"]) == 1
+    row = json.loads(capsys.readouterr().out)["plans"][0]
+    assert (row["verdict"], row["reason"]) == ("no", _TOO_OLD.format(runtime="11.4.0"))

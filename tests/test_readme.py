@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _onnx_models import images_model
 
 from trtcompat.testing import ERAS, EngineSpec, TensorSpec, build_plan, fake_tensorrt
 
@@ -62,7 +63,7 @@ def test_the_readme_has_python_to_run() -> None:
 @pytest.mark.parametrize("kind", sorted(SPECS))
 @pytest.mark.parametrize("era", ERAS)
 @pytest.mark.parametrize(
-    "document", ["README.md", "docs/CLI.md"]
+    "document", ["README.md", "docs/CLI.md", "docs/BUILD.md", "docs/PLAN_STORE.md"]
 )
 def test_python_blocks_run_verbatim(
     document: str, era: str, kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -70,6 +71,7 @@ def test_python_blocks_run_verbatim(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("TRTCOMPAT_BACKEND", "host")  # no GPU here; the code names no backend
     (tmp_path / "model.plan").write_bytes(build_plan(SPECS[kind], era))
+    (tmp_path / "model.onnx").write_bytes(images_model().SerializeToString())  # build_plan's
     with fake_tensorrt(era):
         for number, block in enumerate(_blocks(document)):
             namespace: dict[str, object] = {"__name__": f"readme_block_{number}"}
@@ -83,6 +85,11 @@ def test_the_readme_has_two_setup_commands_and_ci_runs_the_test_one() -> None:
     commands = re.findall(r"```bash\n(.+?)\n```", setup)
     assert len(commands) == 2 and commands[0].endswith("nox -s demo")
     assert commands[1].endswith("nox -t cpu")
+    # nox needs the checkout's noxfile.py: the first command clones and enters it, the second
+    # (run where the first left off) is the same venv + nox line with the CI tag
+    clone = "git clone <repository URL> trtcompat && cd trtcompat && "
+    assert commands[0] == clone + commands[1].replace("nox -t cpu", "nox -s demo")
+    assert setup.index(commands[0]) < setup.index(commands[1])
     ci_run = (ROOT / ".ci" / "run").read_text().splitlines()
     ci = [line for line in ci_run if "nox" in line and not line.startswith("#")]
     assert ci == [commands[1]]

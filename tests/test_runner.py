@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -170,9 +171,31 @@ def test_graph_capture_needs_a_capable_backend(era: str, host: Any) -> None:
         tc.Runner(_engine(STATIC, era), backend=host, cuda_graph=True)
 
 
-def test_bad_outputs_kind(era: str) -> None:
-    with pytest.raises(ValueError, match=r"^outputs must be 'host' or 'device'; got 'gpu'\.$"):
-        tc.Runner(_engine(STATIC, era), backend="host", outputs="gpu")  # type: ignore[arg-type]
+@pytest.mark.parametrize("value", ["gpu", "bogus", None, 1])
+def test_bad_outputs_kind(era: str, value: Any) -> None:
+    with pytest.raises(
+        tc.OptionError,
+        match=rf"^Runner\(outputs={re.escape(repr(value))}\): outputs takes 'host' \(numpy "
+        r"arrays\) or 'device' \(the backend's device arrays, zero-copy\)\.$",
+    ):
+        tc.Runner(_engine(STATIC, era), backend="host", outputs=value)
+    assert issubclass(tc.OptionError, ValueError)  # what it raised before: still caught
+
+
+@pytest.mark.parametrize("value", ["best", "0", 1.0, True, None])
+def test_bad_profile_value(era: str, host: Any, value: Any) -> None:
+    with pytest.raises(
+        tc.ProfileError,
+        match=rf"^Runner\(profile={re.escape(repr(value))}\): profile takes an optimization "
+        r"profile index \(0\.\.1 for this engine\) or 'auto' \(for each call, a profile "
+        r"whose range holds its shapes\)\.$",
+    ):
+        tc.Runner(_engine(TWO_PROFILES, era), backend=host, profile=value)
+
+
+def test_numpy_integer_profile(era: str, host: Any) -> None:
+    with tc.Runner(_engine(TWO_PROFILES, era), backend=host, profile=np.int64(1)) as runner:
+        assert runner.profile == 1 and type(runner.profile) is int
 
 
 def test_pinned_input_and_output_views(era: str, host: Any) -> None:

@@ -13,7 +13,9 @@ branches in which it exists and how it is bound:
 
 where kind is ``def``, ``property``, ``property_readonly``, ``value``, or (under the
 pseudo-class ``tensorrt``, the module itself) ``function`` / ``class``, with ``*DEP*`` appended
-when the binding warns (``utils::deprecate*``) or the C++ enumerator is ``TRT_DEPRECATED_ENUM``.
+when the binding warns (``utils::deprecate*``) or the C++ enumerator is ``TRT_DEPRECATED_ENUM``;
+``alias`` for a module name bound to another class (``m.attr("ResizeMode") = ...``), and an extra
+``name(str)`` member for a dunder overload taking a string (``ICudaEngine.__getitem__(str)``).
 Branches where a member is absent are left out. ``trtcompat/_api_changes.py`` is generated from
 this file by ``tools/gen_api_changes.py``.
 
@@ -49,6 +51,12 @@ _MEMBER = re.compile(
     r"\(\s*\"(\w+)\"(?:\s*,\s*(\w+)::(\w+))?"
 )
 _MODULE_FN = re.compile(r"\bm\.def\(\s*\"(\w+)\"")
+# ``m.attr("ResizeMode") = m.attr("InterpolationMode")``: a deprecated module alias.
+_ALIAS = re.compile(r"\bm\.attr\(\s*\"(\w+)\"\s*\)\s*=")
+# An overload whose first argument after ``self`` is a string: ``engine["name"]``.
+_STR_OVERLOAD = re.compile(
+    r"^\.def\(\s*\"\w+\"\s*,\s*\[\]\s*\(\s*\w+\s*&\s*self\s*,\s*const std::string"
+)
 _DEP_ENUM = re.compile(r"\b(k\w+)\s+TRT_DEPRECATED_ENUM")
 _ENUM = re.compile(r"enum\s+class\s+(\w+)[^{;]*\{(.*?)\};", re.S)
 _KIND = {
@@ -117,6 +125,8 @@ def _surface(repo: str, branch: str) -> dict[str, dict[str, str]]:
         text = _strip_comments(_git(repo, "show", f"release/{branch}:{path}"))
         for fn in _MODULE_FN.finditer(text):
             classes.setdefault("tensorrt", {})[fn.group(1)] = "function"
+        for alias in _ALIAS.finditer(text):
+            classes.setdefault("tensorrt", {}).setdefault(alias.group(1), "alias")
         for match in _OPEN.finditer(text):
             cls = match.group(2)
             body = text[match.end() : _statement_end(text, match.start())]
@@ -130,6 +140,8 @@ def _surface(repo: str, branch: str) -> dict[str, dict[str, str]]:
                 if how == "def_property" and re.match(r"[^,]+,[^,]+,\s*nullptr", chunk):
                     kind = "property"  # write-only; still settable
                 deprecated = "utils::deprecate" in chunk or (scope, enumerator) in dep_enum
+                if name.startswith("__") and _STR_OVERLOAD.match(chunk):
+                    members[f"{name}(str)"] = kind  # an overload that can go on its own
                 if name in members and members[name].startswith(kind) and not deprecated:
                     continue  # an overload; keep the first binding's mark
                 members[name] = kind + ("*DEP*" if deprecated else "")

@@ -21,10 +21,6 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 SURFACES = ROOT / "tests" / "data" / "surfaces" / "tensorrt-all-members.json"
 IMPORTED = ROOT / "tests" / "data" / "surfaces" / "tensorrt-imported-members.json"
 
-#: Classes whose rows stay as the sources give them: ``trt.ResizeMode`` / ``trt.SliceMode``
-#: (aliases of InterpolationMode / SampleMode that 8.6.1 still has, removed in 10.0) are
-#: corrected on the migrate branch together with the scanner rules that read them.
-SOURCE_ONLY = frozenset({"ResizeMode", "SliceMode"})
 OUT = ROOT / "trtcompat" / "_api_changes.py"
 FORMS_OUT = ROOT / "trtcompat" / "testing" / "_real_forms.py"
 
@@ -39,7 +35,9 @@ deprecation marks). Class ``tensorrt`` holds the module's own names (functions a
 that has the member (None: 8.0 or older), whose binding warns or whose enumerator is
 deprecated (None: never, or not at its last release), where a settable property became
 read-only, and without it (None: still in 11.4). Members present and unchanged from 8.0 to
-11.4 are not listed.
+11.4 are not listed. A member named ``name(str)`` is one overload (``ICudaEngine.__getitem__``
+by tensor name), where the member itself stays; a class kept as a module alias of its
+successor (``ResizeMode``, ``SliceMode``) keeps its members until the alias goes.
 """
 
 from __future__ import annotations
@@ -51,20 +49,24 @@ CHANGES: dict[str, dict[str, tuple[str | None, str | None, str | None, str | Non
 def changes(document: dict) -> dict[str, dict[str, tuple]]:
     """``{cls: {member: (added, deprecated, readonly, removed)}}`` from the surfaces JSON."""
     branches = document["branches"]
+    module = document["members"].get("tensorrt", {})
     out: dict[str, dict[str, tuple]] = {}
     for cls, members in document["members"].items():
+        # A class kept as a module alias of its successor (``m.attr("ResizeMode") =
+        # m.attr("InterpolationMode")``, 8.5-9.3) still answers its members there.
+        aliased = {b for b, kind in module.get(cls, {}).items() if kind == "alias"}
         for member, kinds in members.items():
-            present = [b for b in branches if b in kinds]
+            present = [b for b in branches if b in kinds or (b in aliased and cls != "tensorrt")]
             first, last = present[0], present[-1]
             added = None if first == branches[0] else first
             removed = None if last == branches[-1] else branches[branches.index(last) + 1]
             deprecated = None
             for branch in reversed(present):
-                if not kinds[branch].endswith("*DEP*"):
+                if not kinds.get(branch, "alias").endswith("*DEP*"):
                     break
                 deprecated = branch
             readonly = None
-            shapes = [kinds[b].split("*")[0] for b in present]
+            shapes = [kinds.get(b, "alias").split("*")[0] for b in present]
             for before, after, branch in zip(shapes, shapes[1:], present[1:]):
                 if before == "property" and after == "property_readonly":
                     readonly = branch
@@ -107,20 +109,31 @@ def merge(source: dict, imported: dict) -> dict:
     lacks it, or the reverse), takes, in the source-only releases before the first imported one, the
     form the first imported release has: its absence there says nothing. Deprecation marks
     (``*DEP*``) come from the sources' branch of the same release, or the newest before it.
+    An overload entry (``__getitem__(str)``) and the old members of a class that became a
+    module alias (``ResizeMode``) keep the sources' dates.
     """
     branches = sorted(set(source["branches"]) | set(imported["branches"]), key=_version_key)
     first_imported = imported["branches"][0]
+    # Classes the sources show as a module alias of their successor in some release
+    # (``ResizeMode`` = InterpolationMode, 8.5-9.3): the sources name no members of an alias
+    # (``changes`` lends them its successor's), so their silence there is no disagreement,
+    # and their old members stay dated by the sources (pybind's own dunders excepted, which
+    # no source names).
+    aliases = {c for c, kinds in source["members"].get("tensorrt", {}).items()
+               if "alias" in kinds.values()}
     members: dict[str, dict[str, dict[str, str]]] = {}
     for cls in sorted(set(source["members"]) | set(imported["members"])):
         src = source["members"].get(cls, {})
         imp = imported["members"].get(cls, {})
         for member in sorted(set(src) | set(imp)):
-            use_imported = cls not in SOURCE_ONLY and not (cls == "tensorrt"
-                                                           and member in SOURCE_ONLY)
+            # ``name(str)`` is one overload: importing lists members, not overloads, so
+            # the sources speak for it in every release.
+            use_imported = "(" not in member
             imp_kinds = imp.get(member, {})
             src_kinds = src.get(member, {})
             both = set(source["branches"]) & set(imported["branches"])
-            if use_imported and any((b in src_kinds) != (b in imp_kinds) for b in both):
+            if (use_imported and cls not in aliases
+                    and any((b in src_kinds) != (b in imp_kinds) for b in both)):
                 # The sources and the imported module disagree about one release: the
                 # extractor misread this member (a pattern it cannot see, or a neighbour's
                 # binding), so its word on the other releases is dropped too.
@@ -134,7 +147,8 @@ def merge(source: dict, imported: dict) -> dict:
                     kind = imp_kinds.get(branch)
                     if kind is not None and _deprecated(marks, source["branches"], branch):
                         kind += "*DEP*"
-                elif not src_kinds and _version_key(branch) < _version_key(first_imported):
+                elif (not src_kinds and (cls not in aliases or member.startswith("__"))
+                      and _version_key(branch) < _version_key(first_imported)):
                     kind = imp_kinds.get(first_imported)
                 else:
                     kind = src_kinds.get(branch)

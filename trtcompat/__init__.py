@@ -1,9 +1,10 @@
 """trtcompat: one Python API over every TensorRT runtime a fleet runs (8.x, 10.x, 11.x,
 lean and dispatch).
 
-``import trtcompat`` imports numpy and nothing heavier: no TensorRT, CUDA, ml_dtypes or other
-array library (each is imported when first needed). The subpackages ``trtcompat.legacy``,
-``trtcompat.testing``, ``trtcompat.migrate`` and ``trtcompat.cli`` are imported on first
+``import trtcompat`` imports numpy and nothing heavier: no TensorRT, CUDA, onnx, ml_dtypes or
+other array library (each is imported when first needed). The subpackages ``trtcompat.build``,
+``trtcompat.legacy``, ``trtcompat.testing``, ``trtcompat.migrate`` and ``trtcompat.cli`` (and
+``build_plan``, ``BuildConfig``, ``BuildResult``, ``BuildReport``) are imported on first
 attribute access.
 """
 
@@ -27,6 +28,8 @@ from .engine import (
 from .errors import (
     BackendError,
     BackendUnavailableError,
+    BuildError,
+    BuildFeatureError,
     ClosedError,
     DeviceError,
     DTypeError,
@@ -35,8 +38,12 @@ from .errors import (
     InvalidEngineError,
     LayoutError,
     MissingInputError,
+    OnnxParseError,
+    OptionError,
     PlanFormatError,
+    PlanStoreError,
     PlanTruncatedError,
+    PrecisionError,
     ProfileError,
     RuntimeCreationError,
     ShapeError,
@@ -59,6 +66,11 @@ __all__ = [
     "HostDeviceMem",
     "Runner",
     "BackendUnavailableError",
+    "BuildConfig",
+    "BuildError",
+    "BuildFeatureError",
+    "BuildReport",
+    "BuildResult",
     "ClosedError",
     "DTypeError",
     "DeviceError",
@@ -68,9 +80,14 @@ __all__ = [
     "InvalidEngineError",
     "LayoutError",
     "MissingInputError",
+    "OnnxParseError",
+    "OptionError",
     "PlanFormatError",
     "PlanInfo",
+    "PlanStore",
+    "PlanStoreError",
     "PlanTruncatedError",
+    "PrecisionError",
     "ProfileError",
     "RuntimeCreationError",
     "RuntimeInfo",
@@ -83,6 +100,7 @@ __all__ = [
     "UnsupportedTensorRTError",
     "__version__",
     "allocate_buffers",
+    "build_plan",
     "create_runtime",
     "device_memory_size",
     "do_inference",
@@ -99,18 +117,34 @@ __all__ = [
 
 
 #: Subpackages imported on first attribute access (PEP 562), not by ``import trtcompat``.
-_LAZY = ("cli", "legacy", "migrate", "testing")
+_LAZY = ("build", "cli", "legacy", "migrate", "testing")
+#: Public names of those subpackages, loaded with them on first access.
+_LAZY_NAMES = {
+    "BuildConfig": "build",
+    "BuildReport": "build",
+    "BuildResult": "build",
+    "build_plan": "build",
+    "PlanStore": "build",
+}
 
 if TYPE_CHECKING:
+    from . import build as build
     from . import cli as cli
     from . import legacy as legacy
     from . import migrate as migrate
     from . import testing as testing
+    from .build import BuildConfig as BuildConfig
+    from .build import BuildReport as BuildReport
+    from .build import BuildResult as BuildResult
+    from .build import PlanStore as PlanStore
+    from .build import build_plan as build_plan
 else:
     # Only at run time: a module __getattr__ would make mypy accept any attribute name.
     def __getattr__(name: str) -> Any:
         if name in _LAZY:
             return importlib.import_module(f".{name}", __name__)
+        if name in _LAZY_NAMES:
+            return getattr(importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

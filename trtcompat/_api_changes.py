@@ -9,7 +9,9 @@ deprecation marks). Class ``tensorrt`` holds the module's own names (functions a
 that has the member (None: 8.0 or older), whose binding warns or whose enumerator is
 deprecated (None: never, or not at its last release), where a settable property became
 read-only, and without it (None: still in 11.4). Members present and unchanged from 8.0 to
-11.4 are not listed.
+11.4 are not listed. A member named ``name(str)`` is one overload (``ICudaEngine.__getitem__``
+by tensor name), where the member itself stays; a class kept as a module alias of its
+successor (``ResizeMode``, ``SliceMode``) keeps its members until the alias goes.
 """
 
 from __future__ import annotations
@@ -332,6 +334,7 @@ CHANGES: dict[str, dict[str, tuple[str | None, str | None, str | None, str | Non
         "stride": (None, "8.0", None, "10.0"),
     },
     "ICudaEngine": {
+        "__getitem__(str)": (None, None, None, "10.0"),
         "__len__": (None, None, None, "10.0"),
         "binding_is_input": (None, "8.5", None, "10.0"),
         "create_engine_inspector": ("8.2", None, None, None),
@@ -1101,8 +1104,11 @@ CHANGES: dict[str, dict[str, tuple[str | None, str | None, str | None, str | Non
         "weights_validation": ("9.3", None, None, None),
     },
     "ResizeMode": {
-        "LINEAR": (None, None, None, "8.5"),
-        "NEAREST": (None, None, None, "8.5"),
+        "CUBIC": ("8.5", None, None, "10.0"),
+        "LINEAR": (None, None, None, "10.0"),
+        "NEAREST": (None, None, None, "10.0"),
+        "__repr__": (None, None, None, "10.0"),
+        "__str__": (None, None, None, "10.0"),
     },
     "Runtime": {
         "dla_workspace_allocation_strategy": ("11.3", None, None, None),
@@ -1147,11 +1153,14 @@ CHANGES: dict[str, dict[str, tuple[str | None, str | None, str | None, str | Non
         "__str__": ("10.0", None, None, None),
     },
     "SliceMode": {
-        "CLAMP": ("8.2", None, None, "8.5"),
-        "DEFAULT": (None, None, None, "8.5"),
-        "FILL": ("8.2", None, None, "8.5"),
-        "REFLECT": ("8.2", None, None, "8.5"),
-        "WRAP": (None, None, None, "8.5"),
+        "CLAMP": ("8.2", None, None, "10.0"),
+        "DEFAULT": (None, None, None, "10.0"),
+        "FILL": ("8.2", None, None, "10.0"),
+        "REFLECT": ("8.2", None, None, "10.0"),
+        "STRICT_BOUNDS": ("8.5", None, None, "10.0"),
+        "WRAP": (None, None, None, "10.0"),
+        "__repr__": (None, None, None, "10.0"),
+        "__str__": (None, None, None, "10.0"),
     },
     "SubGraphCollection": {
         "__bool__": (None, None, None, "11.0"),
@@ -1350,13 +1359,13 @@ CHANGES: dict[str, dict[str, tuple[str | None, str | None, str | None, str | Non
         "RNNGateType": (None, None, None, "10.0"),
         "RNNInputMode": (None, None, None, "10.0"),
         "RNNOperation": (None, None, None, "10.0"),
-        "ResizeMode": (None, None, None, "8.5"),
+        "ResizeMode": (None, None, None, "10.0"),
         "RuntimePlatform": ("10.2", None, None, None),
         "SampleMode": ("8.5", None, None, None),
         "ScatterMode": ("8.2", None, None, None),
         "SeekPosition": ("10.7", None, None, None),
         "SerializationFlag": ("9.3", None, None, None),
-        "SliceMode": (None, None, None, "8.5"),
+        "SliceMode": (None, None, None, "10.0"),
         "SubGraphCollection": (None, None, None, "11.0"),
         "TempfileControlFlag": ("8.6", None, None, None),
         "TensorIOMode": ("8.5", None, None, None),

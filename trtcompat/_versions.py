@@ -31,7 +31,9 @@ __all__ = [
     "parse_version",
     "offered",
     "RELEASE_BUILDS",
-    "in_release",
+    "added_in",
+    "removed_in",
+    "has_member",
 ]
 
 TRT_8_0 = Version("8.0")
@@ -73,7 +75,8 @@ def _column(index: int) -> dict[str, dict[str, Version]]:
     for cls in RUNTIME_CLASSES:
         for member, change in CHANGES.get(cls, {}).items():
             when = change[index]
-            if when is not None:
+            # ``__getitem__(str)`` is one overload of a member that stays: not a member.
+            if when is not None and "(" not in member:
                 table.setdefault(cls, {})[member] = Version(when)
     return table
 
@@ -140,20 +143,32 @@ RELEASE_BUILDS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def in_release(cls: str, member: str, version: Version) -> bool:
-    """Whether release ``version`` has ``cls.member`` for any class of the table.
+def added_in(cls: str, member: str) -> Version | None:
+    """The first release with ``cls.member`` (any class of the table, builder classes
+    included), or ``None`` where it is as old as 8.0.
 
-    Like :func:`offered` (which covers the runtime classes), for enums and the module's own
-    names (class ``"tensorrt"``) too: a member the table does not list is in every release.
+    >>> str(added_in("BuilderFlag", "VERSION_COMPATIBLE"))
+    '8.6'
+    """
+    when = CHANGES.get(cls, {}).get(member, (None, None, None, None))[0]
+    return None if when is None else Version(when)
 
-    >>> in_release("DataType", "FP4", parse_version("10.3.0"))
+
+def removed_in(cls: str, member: str) -> Version | None:
+    """The first release without ``cls.member``, or ``None`` where the newest still has it.
+
+    >>> str(removed_in("BuilderFlag", "FP16"))
+    '11.0'
+    """
+    when = CHANGES.get(cls, {}).get(member, (None, None, None, None))[3]
+    return None if when is None else Version(when)
+
+
+def has_member(cls: str, member: str, version: Version) -> bool:
+    """Whether release ``version`` has ``cls.member``, for any class of the table.
+
+    >>> has_member("IBuilderConfig", "max_workspace_size", parse_version("10.0.1"))
     False
     """
-    change = CHANGES.get(cls, {}).get(member)
-    if change is None:
-        return True
-    added, _, _, removed = change
-    return (added is None or Version(added) <= version) and (
-        removed is None or version < Version(removed)
-    )
-
+    added, removed = added_in(cls, member), removed_in(cls, member)
+    return (added is None or added <= version) and (removed is None or version < removed)

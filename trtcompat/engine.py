@@ -10,10 +10,11 @@ from typing import Any
 from . import _detect, _trtlog
 from ._dispatch import family_for
 from ._family import Shape
+from ._planprefix import split_prefix
 from .discovery import runtime_info
 from .errors import EngineLoadError, PlanFormatError, RuntimeCreationError
 from .iotensor import IOTensor
-from .plan import MAGIC, PlanInfo, load_problem, plan_info
+from .plan import PlanInfo, built_by, describes_plans_of, load_problem, plan_info
 
 __all__ = [
     "create_runtime",
@@ -86,22 +87,28 @@ def _creation_error(
     )
 
 
-def _read_plan(source: str | os.PathLike[str] | bytes | bytearray | memoryview) -> bytes:
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        data = bytes(source)
-        where = "the given bytes"
-    elif isinstance(source, (str, os.PathLike)):
-        where = repr(os.fspath(source))
+def _read_plan(
+    source: str | os.PathLike[str] | bytes | bytearray | memoryview,
+) -> tuple[bytes, str | None]:
+    path: str | None = None
+    if isinstance(source, (str, os.PathLike)):
+        path = os.fspath(source)
         try:
-            with open(source, "rb") as handle:
+            with open(path, "rb") as handle:
                 data = handle.read()
         except OSError as err:
-            raise EngineLoadError(f"Cannot read plan file {where}: {err.strerror}.") from err
+            raise EngineLoadError(f"Cannot read plan file {path!r}: {err.strerror}.") from err
     else:
-        raise EngineLoadError(f"Expected a plan path or bytes; got {type(source).__name__}.")
-    if not data:
-        raise EngineLoadError(f"The plan in {where} is empty (0 bytes).")
-    return data
+        # bytes, or any buffer: what engine.serialize() and build_serialized_network() return
+        # is an IHostMemory, which has the buffer protocol but no len() and is no bytes.
+        try:
+            data = bytes(memoryview(source))
+        except TypeError:
+            raise EngineLoadError(
+                f"Expected a plan path, bytes or a buffer (such as engine.serialize()'s "
+                f"IHostMemory); got {type(source).__name__}."
+            ) from None
+    return split_prefix(data)[1], path  # TensorRT refuses Ultralytics' metadata prefix
 
 
 def load_engine(
@@ -110,19 +117,23 @@ def load_engine(
     """Deserializes a plan with the installed TensorRT (or the given ``trt.Runtime``).
 
     Args:
-        source: A path to a ``.plan``/``.engine`` file, or its bytes.
+        source: A path to a ``.plan``/``.engine`` file, or its bytes (any object with the
+            buffer protocol, such as the ``IHostMemory`` of ``engine.serialize()``).
         runtime: A ``Runtime`` to use; by default :func:`create_runtime` makes one.
 
     Returns:
         The ``ICudaEngine``.
 
     Raises:
-        EngineLoadError: unreadable or empty input, or TensorRT refused the plan; carries
-            ``trt_log`` (what TensorRT logged) and ``version``.
+        EngineLoadError: unreadable input; bytes that are no TensorRT plan, or a plan that is
+            truncated or that the installed TensorRT cannot load according to its header
+            (the verdict of :func:`plan_info` / :func:`load_problem`, before any Runtime is
+            created); or TensorRT refused the plan. Carries ``trt_log`` (what TensorRT
+            logged) and ``version``.
         RuntimeCreationError: TensorRT could not create a Runtime (no usable GPU or driver).
         TensorRTNotFoundError: no TensorRT is installed.
     """
-    data = _read_plan(source)
+    data, path = _read_plan(source)
     if runtime is None:
         version: str | None = runtime_info().version
         nothing = "(nothing reached trtcompat's logger)"
@@ -133,7 +144,7 @@ def load_engine(
             "(nothing reached trtcompat's logger: TensorRT logs to the logger of the first "
             "Runtime or Builder of the process, here the one you passed)"
         )
-    header = _check_header(data, version)  # before a Runtime: needs no GPU
+    header = _check_header(data, path, version)  # before a Runtime: needs no GPU
     if runtime is None:
         runtime = create_runtime()
     start = _trtlog.mark()
@@ -143,11 +154,20 @@ def load_engine(
         said = _trtlog.lines_since(start)
         text = "\n  ".join(said) if said else nothing
         built = f" built by TensorRT {header.version}" if header and header.version else ""
+        if header is not None and version is not None and built_by(header, version):
+            # Its own release: the version is not the reason; the GPU or the engine may be.
+            why = (
+                "This release built it, so the version is not the reason; a plan also only "
+                "loads on the GPU model that built it, unless built hardware-compatible."
+            )
+        else:
+            why = (
+                "Plans only load on the TensorRT version (and GPU) that built them, unless "
+                "built version-compatible."
+            )
         raise EngineLoadError(
             f"TensorRT {version or '(unknown version)'} refused the plan{built} "
-            f"({len(data)} bytes). "
-            f"Plans only load on the TensorRT version (and GPU) that built them, unless built "
-            f"version-compatible. The runtime said:\n  {text}",
+            f"({len(data)} bytes). {why} The runtime said:\n  {text}",
             trt_log=said,
             version=version,
         )
@@ -166,18 +186,25 @@ def device_memory_size(engine: Any) -> int | None:
     return None
 
 
-def _check_header(data: bytes, version: str | None) -> PlanInfo | None:
-    """Refuses, before TensorRT sees it, a real plan the header proves cannot load here."""
-    if data[:4] != MAGIC:
-        return None  # not a TensorRT plan (or a trtcompat.testing fake): TensorRT decides
+def _check_header(data: bytes, path: str | None, version: str | None) -> PlanInfo | None:
+    """Refuses, before TensorRT sees them, bytes the header proves are no plan (TensorRT
+    checks the same magic first) and a plan the header proves cannot load here; the verdict
+    is the one :func:`plan_info` and ``trtcompat plans`` give."""
+    if version is not None and not describes_plans_of(version):
+        if not data:  # TensorRT-RTX: its plans are not described by the header reader
+            where = repr(path) if path else "the given bytes"
+            raise EngineLoadError(f"The plan in {where} is empty (0 bytes).", version=version)
+        return None
     try:
-        info = plan_info(data)
+        info = plan_info(data, path=path)
     except PlanFormatError as err:
         raise EngineLoadError(str(err), version=version) from None
     problem = load_problem(info, version) if version else None
     if problem:
+        where = repr(path) if path else "the given bytes"
         raise EngineLoadError(
-            f"TensorRT {version} cannot load this plan ({len(data)} bytes): {problem}",
+            f"TensorRT {version} cannot load the plan in {where} ({len(data)} bytes): "
+            f"{problem}",
             version=version,
         )
     return info

@@ -12,15 +12,22 @@ from collections.abc import Mapping
 __all__ = [
     "BackendError",
     "BackendUnavailableError",
+    "BuildError",
+    "BuildFeatureError",
+    "OnnxParseError",
+    "PrecisionError",
     "ClosedError",
     "DTypeError",
     "DeviceError",
     "EngineLoadError",
+    "EngineSpecError",
     "ExecutionError",
     "InvalidEngineError",
     "LayoutError",
     "MissingInputError",
+    "OptionError",
     "PlanFormatError",
+    "PlanStoreError",
     "PlanTruncatedError",
     "ProfileError",
     "RuntimeCreationError",
@@ -156,6 +163,75 @@ class ExecutionError(TrtCompatError, RuntimeError):
 
 class ClosedError(TrtCompatError, RuntimeError):
     """A buffer set or Runner used after ``close()``."""
+
+
+class EngineSpecError(TrtCompatError, ValueError):
+    """A ``trtcompat.testing.EngineSpec`` that describes no engine TensorRT could build."""
+
+
+class OptionError(TrtCompatError, ValueError):
+    """A keyword argument given a value outside the ones it takes (``Runner(outputs=...)``)."""
+
+
+class BuildError(TrtCompatError, RuntimeError):
+    """TensorRT could not build a plan, or a build was asked for with a value it cannot take.
+
+    ``trt_log`` holds what TensorRT logged during the build.
+    """
+
+
+class OnnxParseError(BuildError):
+    """TensorRT's ONNX parser refused the model.
+
+    Attributes:
+        errors: One entry per parser error: ``(node index or -1, node name, operator,
+            description)``, in the parser's order.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        errors: tuple[tuple[int, str, str, str], ...] = (),
+        trt_log: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message, trt_log=trt_log)
+        self.errors = errors
+
+
+class PrecisionError(BuildError, ValueError):
+    """A precision the installed TensorRT cannot meet for this model (never lowered silently)."""
+
+
+class BuildFeatureError(BuildError, NotImplementedError):
+    """A build feature the installed TensorRT release lacks.
+
+    Attributes:
+        feature: The feature asked for (``"version_compatible"``, ``"bf16"``, ...).
+        added_in: The release that added it, or ``None`` where none has it.
+        removed_in: The release that removed it, or ``None``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        feature: str,
+        added_in: str | None = None,
+        removed_in: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.feature = feature
+        self.added_in = added_in
+        self.removed_in = removed_in
+
+
+class PlanStoreError(TrtCompatError, OSError):
+    """A :class:`trtcompat.PlanStore` could not store or find a plan: a read-only or full
+    store, a lock that was not granted in time, or a model the store cannot key.
+
+    Nothing half-written is left in the store when it is raised.
+    """
 
 
 class TrtCompatWarning(UserWarning):

@@ -13,11 +13,20 @@ from __future__ import annotations
 import os
 import struct
 from dataclasses import dataclass
-from typing import Union
+from typing import Any, Union
 
+from ._planprefix import split_prefix
 from .errors import PlanFormatError, PlanTruncatedError
 
-__all__ = ["HEADER_SIZE", "PlanInfo", "PlanSection", "load_problem", "plan_info"]
+__all__ = [
+    "HEADER_SIZE",
+    "PlanInfo",
+    "PlanSection",
+    "built_by",
+    "describes_plans_of",
+    "load_problem",
+    "plan_info",
+]
 
 #: ``ftrt`` as TensorRT reads it: the little-endian u32 0x74727466 at byte 0.
 MAGIC = b"ftrt"
@@ -30,6 +39,11 @@ _SECTION_ENTRY = struct.Struct("<IIQQ")  # type, (unused), offset, size
 #: Version compatibility exists from 8.6 on and works forward only (NVIDIA's docs).
 _FIRST_VERSION_COMPATIBLE = (8, 6)
 _SERIALIZATION_VERSION_UNTIL = (8, 5)  # the u32 at byte 8 is a serialization version (#3073)
+#: The first release whose plans are established to have the section table and end marker
+#: (11.x loads version-compatible 10.x plans through the same outer checks).
+SECTIONED_FROM = (10, 0)
+#: The serialization version (u32 at byte 8) per 8.x release, as #3073 reports it.
+SERIALIZATION_VERSIONS = {(8, 2): 205, (8, 4): 213, (8, 5): 232}
 
 Source = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview]
 
@@ -67,6 +81,10 @@ class PlanInfo:
         version_compatible: Whether built with ``VERSION_COMPATIBLE``; no header field for
             it is known, so always ``None`` for now.
         hardware_compatible: Whether built hardware-compatible; likewise always ``None``.
+        prefix_metadata: The JSON object of a metadata prefix written before the plan
+            (Ultralytics exports), or ``None``; ``size`` and the fields above describe the
+            plan after it.
+        plan_offset: Where the plan starts in the file (0 without a prefix).
     """
 
     __slots__ = (
@@ -75,7 +93,9 @@ class PlanInfo:
         "header_format",
         "magic",
         "path",
+        "plan_offset",
         "platform_tag",
+        "prefix_metadata",
         "section_count",
         "sections",
         "serialization_version",
@@ -96,6 +116,8 @@ class PlanInfo:
     serialization_version: int | None
     version_compatible: bool | None
     hardware_compatible: bool | None
+    prefix_metadata: dict[str, object] | None
+    plan_offset: int
 
     @property
     def version(self) -> str | None:
@@ -128,10 +150,12 @@ class PlanInfo:
             "serialization_version": self.serialization_version,
             "version_compatible": self.version_compatible,
             "hardware_compatible": self.hardware_compatible,
+            "prefix_metadata": self.prefix_metadata,
+            "plan_offset": self.plan_offset,
         }
 
 
-def _read(source: Source) -> tuple[bytes, str | None]:
+def _read(source: Any) -> tuple[bytes, str | None]:  # a Source, or any buffer
     if isinstance(source, (bytes, bytearray, memoryview)):
         return bytes(source), None
     if isinstance(source, (str, os.PathLike)):
@@ -141,7 +165,13 @@ def _read(source: Source) -> tuple[bytes, str | None]:
                 return handle.read(), path
         except OSError as err:
             raise PlanFormatError(f"Cannot read plan file {path!r}: {err.strerror}.") from err
-    raise PlanFormatError(f"Expected a plan path or bytes; got {type(source).__name__}.")
+    try:  # any buffer: engine.serialize() returns an IHostMemory, which is no bytes
+        return bytes(memoryview(source)), None
+    except TypeError:
+        raise PlanFormatError(
+            f"Expected a plan path, bytes or a buffer (such as engine.serialize()'s "
+            f"IHostMemory); got {type(source).__name__}."
+        ) from None
 
 
 def _sections(data: bytes, count: int) -> tuple[PlanSection, ...] | None:
@@ -165,31 +195,40 @@ def _sections(data: bytes, count: int) -> tuple[PlanSection, ...] | None:
     return tuple(sections)
 
 
-def plan_info(source: Source) -> PlanInfo:
+def plan_info(source: Source, *, path: str | None = None) -> PlanInfo:
     """Reads a plan's header without TensorRT.
 
     Args:
         source: A path to a ``.plan``/``.engine`` file, or its bytes.
+        path: For bytes read from a file: the file, named in messages and as
+            :attr:`PlanInfo.path` (``load_engine(path)`` reads the file once and passes it).
 
     Returns:
         The :class:`PlanInfo`.
 
     Raises:
-        PlanFormatError: unreadable input, or not a TensorRT plan (no ``ftrt`` magic).
+        PlanFormatError: unreadable input, empty, or not a TensorRT plan (no ``ftrt`` magic).
         PlanTruncatedError: shorter than the 32-byte header, or than its declared size.
     """
-    data, path = _read(source)
+    data, read_from = _read(source)
+    path = read_from or path
+    prefix, plan = split_prefix(data)  # Ultralytics' metadata block before the plan
+    offset, data = len(data) - len(plan), plan
     where = repr(path) if path else "the given bytes"
+    if not data:
+        raise PlanFormatError(f"The plan in {where} is empty (0 bytes).")
     if data[:4] != MAGIC:
+        subject = f"{where} is" if path else "The given bytes are"
+        they = "it starts" if path else "they start"
         raise PlanFormatError(
-            f"{where} is not a TensorRT plan: it starts with {data[:4]!r}, a plan starts "
+            f"{subject} not a TensorRT plan: {they} with {data[:4]!r}, a plan starts "
             f"with {MAGIC!r}. Check that the file is a serialized engine (not ONNX, not a "
             f"timing cache, not a Torch-TensorRT or Triton wrapper around one)."
         )
     if len(data) < HEADER_SIZE:
         raise PlanTruncatedError(
-            f"{where} is truncated: {len(data)} bytes, shorter than the {HEADER_SIZE}-byte "
-            f"plan header. Copy or download the plan again."
+            f"The plan in {where} is truncated: {len(data)} bytes, shorter than the "
+            f"{HEADER_SIZE}-byte plan header. Copy or download the plan again."
         )
     header_format, word8 = struct.unpack_from("<IQ", data, 4)
     version: tuple[int, int, int, int] | None = None
@@ -199,15 +238,15 @@ def plan_info(source: Source) -> PlanInfo:
         version = (data[24], data[25], data[26], data[27])
         tag = struct.unpack_from("<I", data, 28)[0]
         sections = _sections(data, word8)
-        if sections is not None or version[:2] >= (10, 0):
+        if sections is not None or version[:2] >= SECTIONED_FROM:
             count = word8
             declared = struct.unpack_from("<Q", data, 16)[0]
         elif version[:2] <= _SERIALIZATION_VERSION_UNTIL:
             serialization = word8 & 0xFFFFFFFF
     if declared is not None and declared > len(data):
         raise PlanTruncatedError(
-            f"{where} is truncated: its header declares {declared} bytes, it has "
-            f"{len(data)}. Copy or download the plan again."
+            f"The plan in {where} is truncated: its header declares {declared} bytes but it "
+            f"holds only {len(data)}. Copy or download the plan again."
         )
     return PlanInfo(
         path=path,
@@ -222,6 +261,8 @@ def plan_info(source: Source) -> PlanInfo:
         serialization_version=serialization,
         version_compatible=None,
         hardware_compatible=None,
+        prefix_metadata=prefix,
+        plan_offset=offset,
     )
 
 
@@ -236,34 +277,44 @@ def _triple(version: str) -> tuple[int, int, int] | None:
     return numbers[0], numbers[1], numbers[2]
 
 
+def describes_plans_of(runtime_version: str) -> bool:
+    """Whether the header described here is that of TensorRT ``runtime_version``'s plans:
+    ``False`` for TensorRT-RTX, which numbers its releases 1.x."""
+    runtime = _triple(runtime_version)
+    return runtime is None or runtime[0] >= 8
+
+
+def built_by(info: PlanInfo, runtime_version: str) -> bool:
+    """Whether the header names ``runtime_version``'s release as the one that built the plan
+    (major.minor.patch: TensorRT ignores the build number)."""
+    runtime = _triple(runtime_version)
+    return info.tensorrt_version is not None and info.tensorrt_version[:3] == runtime
+
+
 def load_problem(info: PlanInfo, runtime_version: str) -> str | None:
     """Why TensorRT ``runtime_version`` cannot load the plan, where the header makes it
     certain; ``None`` when it may load (including when only TensorRT can tell, e.g. a plan
     from an older 8.6+ release that may have been built version-compatible).
 
-    The sentence names both versions and the fix.
+    The sentence names both versions and the fix. A plan cut short or padded comes first
+    (the fix is a new copy); then the release that built it, where that alone decides (a
+    newer release, or one before 8.6); then, on an 11.x runtime, a missing section table:
+    for a plan of 10.0 or later it is damaged, for an older one it is the older layout.
     """
-    runtime = _triple(runtime_version)
-    if runtime is not None and runtime[0] < 8:
-        return None  # TensorRT-RTX numbers its releases 1.x; its plans are not described here
-    structural = (runtime is not None and runtime >= (11, 0, 0)) or (
-        info.tensorrt_version is not None and info.tensorrt_version[:2] >= (10, 0)
-    )
-    if structural and info.header_format == 0:
-        if info.declared_size is not None and info.declared_size != info.size:
-            return (
-                f"The plan's header declares {info.declared_size} bytes but it has "
-                f"{info.size}: the file was cut short or has bytes appended. Copy the plan "
-                f"again from where it was built."
-            )
-        if info.sections is None and runtime is not None and runtime >= (11, 0, 0):
-            return (
-                "The plan's section table or end-of-plan marker is damaged (TensorRT would "
-                "refuse it). Copy the plan again from where it was built."
-            )
-    built = info.tensorrt_version
-    if built is None or runtime is None or built[:3] == runtime:
+    if not describes_plans_of(runtime_version):
         return None
+    runtime = _triple(runtime_version)
+    built = info.tensorrt_version
+    on_11 = runtime is not None and runtime >= (11, 0, 0)
+    structural = on_11 or (built is not None and built[:2] >= SECTIONED_FROM)
+    if info.header_format == 0 and structural and info.declared_size not in (None, info.size):
+        return (
+            f"The plan's header declares {info.declared_size} bytes but it has "
+            f"{info.size}: the file was cut short or has bytes appended. Copy the plan "
+            f"again from where it was built."
+        )
+    if built is None or runtime is None:
+        return _layout_problem(info, on_11, runtime_version)
     built_s, runtime_s = ".".join(map(str, built[:3])), ".".join(map(str, runtime))
     if built[:3] > runtime:
         return (
@@ -272,13 +323,30 @@ def load_problem(info: PlanInfo, runtime_version: str) -> str | None:
             f"not. Rebuild it with TensorRT {runtime_s}, or upgrade the runtime to "
             f"{built_s} or newer."
         )
-    if built[:2] < _FIRST_VERSION_COMPATIBLE:
+    if built[:3] != runtime and built[:2] < _FIRST_VERSION_COMPATIBLE:
         return (
             f"The plan was built by TensorRT {built_s} and the installed TensorRT is "
             f"{runtime_s}; plans older than 8.6 cannot be version-compatible, so they only "
             f"load on the exact release that built them. Rebuild it with TensorRT "
             f"{runtime_s} (with BuilderFlag.VERSION_COMPATIBLE if it must outlive this "
             f"release)."
+        )
+    if on_11 and info.header_format == 0 and info.sections is None and built[:2] < SECTIONED_FROM:
+        return (
+            f"The plan was built by TensorRT {built_s} and has no section table, which "
+            f"TensorRT {runtime_s} needs (plans of 10.0 and later have one): TensorRT "
+            f"{runtime_s} cannot load it. Rebuild it with TensorRT {runtime_s}."
+        )
+    return _layout_problem(info, on_11, runtime_version)
+
+
+def _layout_problem(info: PlanInfo, on_11: bool, runtime_version: str) -> str | None:
+    # What lean 11.4 checks before it reads an engine [O]: the section table and the marker.
+    if on_11 and info.header_format == 0 and info.sections is None:
+        built = f" (built by TensorRT {info.version})" if info.version else ""
+        return (
+            f"The plan's section table or end-of-plan marker is damaged{built}: TensorRT "
+            f"{runtime_version} would refuse it. Copy the plan again from where it was built."
         )
     return None
 

@@ -83,6 +83,60 @@ def test_cuda_graph_replays_correctly(era: str, backend: Backend) -> None:
         assert len(runner._graphs) == 1
 
 
+def test_runner_out_into_callers_arrays(era: str, backend: Backend) -> None:
+    """``infer(feed, out=...)``: outputs land in the caller's arrays (eager and graph Runners),
+    a wrong shape is refused before the run writes anything."""
+    engine = tc.load_engine(build_plan(GPU_DYNAMIC, era))
+    with tc.Runner(engine, backend=backend) as runner:
+        for batch in (3, 64, 3):
+            feed = _feed(batch)
+            y, ids_out = np.empty((batch, 256), np.float32), np.empty(batch, np.int32)
+            found = runner.infer(feed, out={"y": y, "ids_out": ids_out})
+            assert found["y"] is y and found["ids_out"] is ids_out
+            np.testing.assert_allclose(y, reference(feed["x"]), rtol=1e-6)
+            np.testing.assert_array_equal(ids_out, feed["ids"] + 1)
+        wrong = np.full((4, 256), -1, np.float32)
+        with pytest.raises(tc.ShapeError, match=r"^out\['y'\] has shape \(4, 256\)"):
+            runner.infer(_feed(5), out={"y": wrong})
+        np.testing.assert_array_equal(wrong, -1)
+    with tc.Runner(
+        tc.load_engine(build_plan(GPU_STATIC, era)), backend=backend, cuda_graph=True
+    ) as graph:
+        y = np.empty((4, 1024), np.float32)
+        for i in range(4):  # call 1 captures; the others replay
+            x = np.full((4, 1024), i, np.float32)
+            assert graph.infer({"x": x}, out={"y": y})["y"] is y
+            np.testing.assert_array_equal(y, reference(x))
+
+
+def test_samples_host_assignment(era: str, backend: Backend) -> None:
+    """The samples' ``inputs[0].host = x``: copied into the pinned buffer that do_inference
+    sends, on the static (cached round trip) and the dynamic path."""
+    engine = tc.load_engine(build_plan(GPU_STATIC, era))
+    context = engine.create_execution_context()
+    with tc.allocate_buffers(engine, context, backend=backend) as buffers:
+        inputs, outputs, bindings, stream = buffers
+        pinned = inputs[0].host
+        for i in range(3):
+            x = np.full((4, 1024), i + 0.5, np.float32)
+            inputs[0].host = x.ravel() if i % 2 else x  # flat (10.x samples) or shaped
+            assert inputs[0].host is pinned
+            (y,) = tc.do_inference(context, bindings, inputs, outputs, stream)
+            np.testing.assert_array_equal(y, reference(x))
+    engine = tc.load_engine(build_plan(GPU_DYNAMIC, era))
+    context = engine.create_execution_context()
+    with tc.allocate_buffers(engine, context, backend=backend) as buffers:
+        inputs, outputs, bindings, stream = buffers
+        feed = _feed(17)
+        tc.set_input_shape(context, "x", (17, 256))
+        tc.set_input_shape(context, "ids", (17,))
+        buffers["x"].host = feed["x"]
+        buffers["ids"].host = feed["ids"]
+        ids_out, y = tc.do_inference(context, bindings, inputs, outputs, stream)
+        np.testing.assert_allclose(y, reference(feed["x"]), rtol=1e-6)
+        np.testing.assert_array_equal(ids_out, feed["ids"] + 1)
+
+
 def test_zero_copy_device_inputs_and_outputs(era: str) -> None:
     """Device arrays are bound where they lie and outputs="device" hands out the Runner's own
     output memory: checked by address and by writing through it, not by the array's type."""

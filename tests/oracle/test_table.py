@@ -1,7 +1,7 @@
 """The version table (trtcompat/_api_changes.py) agrees with NVIDIA's real module, member by member.
 
 For every class, enum and module name the table's sources know or the real module binds,
-``_versions.in_release`` must say present exactly where the real release has it. And the
+``_versions.has_member`` must say present exactly where the real release has it. And the
 checked-in imported surface (tests/data/surfaces/tensorrt-imported-members.json, from which
 the table is generated) must still be what this release's module binds, so a regenerated
 table would not change.
@@ -10,6 +10,7 @@ table would not change.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from types import ModuleType
 
@@ -22,21 +23,32 @@ IMPORTED = json.loads((DATA / "tensorrt-imported-members.json").read_text())
 MERGED = load_tool("gen_api_changes").merge(
     json.loads((DATA / "tensorrt-all-members.json").read_text()), IMPORTED
 )["members"]
-#: Corrected on the migrate branch with the scanner rules that read them (the table's
-#: generator keeps their source rows: tools/gen_api_changes.py SOURCE_ONLY): 8.6.1 still
-#: has these aliases; the sources say they went in 8.5, the real modules say 10.0.
-LEFT_TO_MIGRATE = frozenset({"ResizeMode", "SliceMode"})
+#: One overload of a member (``__getitem__(str)``): present where the real member's pybind
+#: signature (its docstring) has an overload taking that type.
+_OVERLOAD = re.compile(r"(?P<member>\w+)\((?P<type>\w+)\)")
 
 
-def _disagreements(real: dict[str, dict[str, str]], release: str) -> list[str]:
+def _has_overload(real_trt: ModuleType, cls: str, entry: str) -> bool:
+    match = _OVERLOAD.fullmatch(entry)
+    assert match, entry
+    member = getattr(getattr(real_trt, cls, None), match["member"], None)
+    pattern = rf"\(self: [\w.]+, \w+: {match['type']}\)"
+    return member is not None and re.search(pattern, member.__doc__ or "") is not None
+
+
+def _disagreements(real: dict[str, dict[str, str]], release: str,
+                   real_trt: ModuleType) -> list[str]:
     version = _versions.parse_version(release)
     found = []
-    for cls in sorted((set(real) | set(MERGED)) - LEFT_TO_MIGRATE):
+    for cls in sorted(set(real) | set(MERGED)):
         names = set(real.get(cls, {})) | set(MERGED.get(cls, {}))
-        class_there = cls == "tensorrt" or _versions.in_release("tensorrt", cls, version)
-        for name in sorted(names - (LEFT_TO_MIGRATE if cls == "tensorrt" else set())):
-            table = class_there and _versions.in_release(cls, name, version)
-            actual = name in real.get(cls, {})
+        class_there = cls == "tensorrt" or _versions.has_member("tensorrt", cls, version)
+        for name in sorted(names):
+            table = class_there and _versions.has_member(cls, name, version)
+            if "(" in name:
+                actual = _has_overload(real_trt, cls, name)
+            else:
+                actual = name in real.get(cls, {})
             if name not in MERGED.get(cls, {}):
                 # The table lists only what changed, so a name it never heard of reads as
                 # "in every release": that is a claim nothing checked.
@@ -52,7 +64,7 @@ def _disagreements(real: dict[str, dict[str, str]], release: str) -> list[str]:
 def test_table_agrees_with_the_real_module(real_trt: ModuleType, oracle_release: str) -> None:
     real = TOOL.imported_surface(real_trt)["members"]
     assert len(real["tensorrt"]) > 100  # the whole module was read, builder and parser too
-    problems = _disagreements(real, oracle_release)
+    problems = _disagreements(real, oracle_release, real_trt)
     assert not problems, "\n".join(problems)
 
 
@@ -61,7 +73,7 @@ def test_the_check_fails_on_a_wrong_row(real_trt: ModuleType, oracle_release: st
     real = TOOL.imported_surface(real_trt)["members"]
     real["Runtime"] = {k: v for k, v in real["Runtime"].items() if k != "deserialize_cuda_engine"}
     real["ICudaEngine"] = {**real["ICudaEngine"], "made_up_member": "def"}
-    problems = _disagreements(real, oracle_release)
+    problems = _disagreements(real, oracle_release, real_trt)
     assert any(p.startswith("Runtime.deserialize_cuda_engine: the table says present") for p in problems)
     assert any(p.startswith("ICudaEngine.made_up_member: unknown to the table") for p in problems)
 

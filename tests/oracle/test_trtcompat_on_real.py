@@ -89,7 +89,7 @@ def test_low_precision_types_where_the_release_has_them(real_trt: ModuleType,
                 "FP4": "float4_e2m1fn", "E8M0": "float8_e8m0fnu"}
     for name, numpy_name in expected.items():
         present = name in real_trt.DataType.__members__
-        assert present == _versions.in_release("DataType", name, release), name
+        assert present == _versions.has_member("DataType", name, release), name
         if present:
             assert _dtypes.numpy_dtype(getattr(real_trt.DataType, name)).name == numpy_name
             with pytest.raises(TypeError):  # why trtcompat never routes through trt.nptype

@@ -112,7 +112,16 @@ def test_capturing_logger_subclasses_the_live_ilogger(real: ModuleType) -> None:
 # without a usable GPU, TensorRT cannot create a Runtime (and the object it returns crashes
 # the process when touched); on a GPU machine the Runtime works and the plan is refused.
 _NO_RUNTIME = "could not create a TensorRT Runtime. TensorRT said:\n  [ERROR] "
-_REFUSED = "refused the plan (80 bytes)."
+# A plan of the installed release that passes every header check but holds no engine (the
+# smallest plan lean 11.4 reads to the end, docs/PLAN_FORMAT.md): only TensorRT can refuse it.
+# Bytes that are no plan at all are refused by load_engine's header check before TensorRT.
+_REFUSED = f"refused the plan built by TensorRT {EXPECTED.rsplit('.', 1)[0]} (36 bytes)."
+
+
+def _no_engine_plan() -> bytes:
+    from _plans import sectioned_plan
+
+    return sectioned_plan(tuple(int(p) for p in EXPECTED.split(".")), [])
 
 
 def _check_load_error(err: tc.EngineLoadError) -> None:
@@ -130,7 +139,7 @@ def _check_load_error(err: tc.EngineLoadError) -> None:
 def test_load_engine_of_a_bad_plan_raises_with_tensorrts_line(real: ModuleType) -> None:
     for _ in range(2):  # a second attempt in the same process behaves the same
         with pytest.raises(tc.EngineLoadError) as err:
-            tc.load_engine(b"not a plan" * 8)
+            tc.load_engine(_no_engine_plan())
         _check_load_error(err.value)
 
 
@@ -142,16 +151,31 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_load_engine_in_a_fresh_process_does_not_crash() -> None:
+def test_bytes_that_are_no_plan_get_the_header_verdict_before_tensorrt(real: ModuleType) -> None:
+    # No Runtime is created for them (none could be on a machine without a GPU).
+    with pytest.raises(tc.EngineLoadError) as err:
+        tc.load_engine(b"not a plan" * 8)
+    assert type(err.value) is tc.EngineLoadError and err.value.trt_log == ()
+    assert str(err.value).startswith(
+        "The given bytes are not a TensorRT plan: they start with b'not ', a plan starts with "
+        "b'ftrt'."
+    )
+
+
+def test_load_engine_in_a_fresh_process_does_not_crash(tmp_path: Path) -> None:
+    plan = tmp_path / "x.plan"
+    plan.write_bytes(_no_engine_plan())
     code = (
-        "import trtcompat\n"
+        "import sys, trtcompat\n"
         "try:\n"
-        "    trtcompat.load_engine(b'not a plan' * 8)\n"
+        "    trtcompat.load_engine(open(sys.argv[1], 'rb').read())\n"
         "except trtcompat.EngineLoadError as err:\n"
         "    print(type(err).__name__)\n"
         "    print('\\n'.join(err.trt_log))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(plan)], capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     kind, *lines = out.stdout.splitlines()
     assert kind in ("RuntimeCreationError", "EngineLoadError") and lines
@@ -159,7 +183,7 @@ def test_load_engine_in_a_fresh_process_does_not_crash() -> None:
 
 def test_inspect_of_a_bad_plan(tmp_path: Path) -> None:
     plan = tmp_path / "x.plan"
-    plan.write_bytes(b"not a plan" * 8)
+    plan.write_bytes(_no_engine_plan())
     out = _cli("inspect", str(plan))
     assert out.returncode == 2, (out.returncode, out.stderr)
     assert out.stdout == ""

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 __all__ = [
     "active_profile",
     "check_profile",
+    "dims_valid",
     "enum_name",
     "explain_failure",
     "location_of",
@@ -28,6 +29,16 @@ __all__ = [
 def to_shape(dims: Any) -> tuple[int, ...]:
     """A TensorRT ``Dims`` (or any sequence of ints) as a tuple of Python ints."""
     return tuple(int(d) for d in dims)
+
+
+def dims_valid(dims: Any) -> bool:
+    """False for TensorRT's invalid Dims (``nbDims == -1``, its answer for a name that is no
+    I/O tensor): ``len()`` raises ValueError, while iterating it gives an empty shape."""
+    try:
+        len(dims)
+    except ValueError:
+        return False
+    return True
 
 
 def location_of(value: Any) -> Location:

@@ -20,6 +20,7 @@ from . import Shape
 from ._common import (
     active_profile,
     check_profile,
+    dims_valid,
     enum_name,
     explain_failure,
     location_of,
@@ -125,8 +126,12 @@ def set_input_shape(context: Any, name: str, shape: Sequence[int]) -> None:
 
 
 def tensor_shape(context: Any, name: str) -> Shape:
-    """``context.get_tensor_shape`` as a tuple."""
-    return to_shape(context.get_tensor_shape(name))
+    """``context.get_tensor_shape`` as a tuple; UnknownTensorError for a name the engine lacks
+    (TensorRT answers it with a Dims of nbDims -1, which iterates as an empty shape)."""
+    dims = context.get_tensor_shape(name)
+    if not dims_valid(dims):
+        _check_name(context.engine, name)
+    return to_shape(dims)
 
 
 def binding_layout(engine: Any, profile: int) -> tuple[int, list[int]]:

@@ -8,6 +8,12 @@ cuda-python returns ``(err, *values)`` tuples instead of raising, so every hook 
 code and raises :class:`~trtcompat.backends._common.CudaCallError`; on the hot path that check
 is one identity test against ``cudaSuccess`` (the enum member is a singleton), falling back to
 ``int()`` only for a binding that hands back plain ints.
+
+Without a driver the majors differ: cuda-python 12.9 and 13 return
+``cudaErrorInsufficientDriver``, while 11.8 to 12.8 *raise* ``RuntimeError("Failed to dlopen
+libcuda.so.1")`` on the first call and, having marked themselves initialized, ``RuntimeError(
+'Function "cuInit" not found')`` on every later one. The device-count probe turns both into
+:class:`DriverLoadError` and keeps the first words for every later probe.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from trtcompat.backends._common import (
     unavailable,
 )
 
-__all__ = ["CudaPythonBackend"]
+__all__ = ["CudaPythonBackend", "DriverLoadError"]
 
 
 def _load_cudart() -> Any:
@@ -53,6 +59,27 @@ _SUCCESS = cudart.cudaError_t.cudaSuccess
 _H2D = cudart.cudaMemcpyKind.cudaMemcpyHostToDevice
 _D2H = cudart.cudaMemcpyKind.cudaMemcpyDeviceToHost
 _D2D = cudart.cudaMemcpyKind.cudaMemcpyDeviceToDevice
+
+
+class DriverLoadError(RuntimeError):
+    """cuda-python (before 12.9) could not load the CUDA driver; the message is its words."""
+
+
+#: What cuda-python < 12.9 said when its first call could not load the driver; it never
+#: retries, and its later calls only say that a function is missing.
+_load_failure: str | None = None
+
+
+def _device_count_result() -> Any:
+    """``cudaGetDeviceCount()``, with a driver that fails to load raised as DriverLoadError."""
+    global _load_failure
+    if _load_failure is not None:
+        raise DriverLoadError(_load_failure)
+    try:
+        return cudart.cudaGetDeviceCount()
+    except RuntimeError as exc:  # raised by the binding itself, never a returned code
+        _load_failure = str(exc)
+        raise DriverLoadError(_load_failure) from exc
 
 
 def _check(result: Any, call: str) -> Any:
@@ -81,9 +108,13 @@ class CudaPythonBackend(CudaBackendBase):
     """
 
     name: str = "cuda_python"
-    errors = (CudaCallError,)
+    # DriverLoadError is raised by the device-count probe only (any later call follows a
+    # probe that succeeded), so the hot paths still see CudaCallError alone.
+    errors = (CudaCallError, DriverLoadError)
 
     def _describe(self, exc: BaseException) -> str:
+        if isinstance(exc, DriverLoadError):
+            return f"cuda-python could not load the CUDA driver ({exc})"
         if not isinstance(exc, CudaCallError):
             return str(exc)
         err = exc.code
@@ -95,7 +126,7 @@ class CudaPythonBackend(CudaBackendBase):
         return f"{exc.call} returned {name} ({text})"
 
     def _lib_device_count(self) -> int:
-        return int(_check(cudart.cudaGetDeviceCount(), "cudaGetDeviceCount"))
+        return int(_check(_device_count_result(), "cudaGetDeviceCount"))
 
     def _lib_enter_device(self) -> int:
         # cudaGetDevice is a thread-local read, so checking is cheap and stays right even when

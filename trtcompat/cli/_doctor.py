@@ -3,7 +3,10 @@
 Each fact has one source: TensorRT from :func:`trtcompat.runtime_info` (and whether it can
 create a Runtime, from :func:`trtcompat.create_runtime`), the backends from
 :func:`trtcompat.backends.available_backends` with their versions from the installed
-distributions' metadata, and the GPUs from the CUDA driver (``libcuda``) itself.
+distributions' metadata and whether each is usable from
+:func:`trtcompat.backends.get_backend` (what ``Runner`` calls), the backend ``Runner`` would
+pick (``TRTCOMPAT_BACKEND`` or autodetection) from ``get_backend()`` as well, and the GPUs
+from the CUDA driver (``libcuda``) itself.
 """
 
 from __future__ import annotations
@@ -17,12 +20,12 @@ from typing import Any
 
 from .. import _detect
 from .._version import __version__
-from ..backends import available_backends
+from ..backends import BACKEND_NAMES, ENV_VAR, available_backends, get_backend
 from ..discovery import runtime_info
 from ..engine import create_runtime
 from ..errors import TrtCompatError
 
-__all__ = ["doctor_report", "format_report", "gpu_report", "usable"]
+__all__ = ["backend_problem", "doctor_report", "format_report", "gpu_report", "usable"]
 
 # CUdevice_attribute values (cuda.h): compute capability major / minor.
 _CC_MAJOR, _CC_MINOR = 75, 76
@@ -42,12 +45,49 @@ def _distributions_of(modules: list[str]) -> dict[str, list[str]]:
     return {m: sorted(v) for m, v in found.items()}
 
 
+def _probe(name: str | None) -> str:
+    """The name of the backend ``get_backend(name)`` returns (None: as ``Runner`` picks it).
+
+    Raises:
+        Exception: Whatever creating it raised.
+    """
+    return get_backend(name).name
+
+
+def _try_backend(name: str | None) -> tuple[str | None, str | None]:
+    """``(backend name, None)``, or ``(None, why it cannot be had)``."""
+    try:
+        return _probe(name), None
+    # A diagnostic must report a library that fails in a way trtcompat did not foresee
+    # (BackendUnavailableError and DeviceError are the foreseen ones), not crash on it.
+    except Exception as err:
+        words = str(err).splitlines()[0] if str(err) else ""
+        return None, words if isinstance(err, TrtCompatError) else f"{type(err).__name__}: {words}"
+
+
 def _backends() -> dict[str, Any]:
-    names = available_backends()
+    installed = available_backends()
     # A backend's name starts with the module it imports: pycuda, cuda(_python), cupy, torch.
-    modules = {name: name.split("_")[0] for name in names if name != "host"}
+    modules = {name: name.split("_")[0] for name in installed if name != "host"}
     versions = _distributions_of(sorted(set(modules.values())))
-    return {name: {"versions": versions.get(modules.get(name, ""), [])} for name in names}
+    report: dict[str, Any] = {}
+    for name in BACKEND_NAMES:
+        # Installed: its library is on disk (nothing imported). Usable: get_backend made it,
+        # so the library reached a CUDA device (host: process memory, always).
+        created, error = _try_backend(name) if name in installed else (None, None)
+        report[name] = {
+            "versions": versions.get(modules.get(name, ""), []),
+            "installed": name in installed,
+            "usable": created is not None,
+            "error": error,
+        }
+    return report
+
+
+def _backend_choice() -> dict[str, Any]:
+    setting = os.environ.get(ENV_VAR)
+    chosen, error = _try_backend(None)
+    return {"env": setting, "resolves_to": chosen, "error": error}
 
 
 def _load_libcuda() -> tuple[Any, str | None]:
@@ -147,7 +187,9 @@ def doctor_report() -> dict[str, Any]:
     Keys (documented in docs/CLI.md): ``trtcompat``, ``python``, ``tensorrt`` (``module``,
     ``version``, ``families``, ``flavor``, ``runtime``, ``runtime_error``,
     ``import_errors``, or ``error``), ``trt_module_override``, ``backends`` (name ->
-    ``versions``), ``gpu`` (see :func:`gpu_report`).
+    ``versions``, ``installed``, ``usable``, ``error``), ``backend`` (``env``: the value of
+    ``TRTCOMPAT_BACKEND``; ``resolves_to``: the backend ``Runner`` would use, or null with
+    ``error``), ``gpu`` (see :func:`gpu_report`).
     """
     return {
         "trtcompat": __version__,
@@ -155,6 +197,7 @@ def doctor_report() -> dict[str, Any]:
         "tensorrt": _tensorrt(),
         "trt_module_override": os.environ.get(_detect.ENV_MODULE),
         "backends": _backends(),
+        "backend": _backend_choice(),
         "gpu": gpu_report(),
     }
 
@@ -162,6 +205,17 @@ def doctor_report() -> dict[str, Any]:
 def usable(report: dict[str, Any]) -> bool:
     """Whether the report found a TensorRT that imports and can create a Runtime."""
     return bool(report["tensorrt"].get("module")) and report["tensorrt"].get("runtime") == "created"
+
+
+def backend_problem(report: dict[str, Any]) -> str | None:
+    """Why ``Runner`` could not get its memory backend here (``TRTCOMPAT_BACKEND`` names an
+    unknown or unusable one, or a GPU machine has no usable library), or None."""
+    choice = report["backend"]
+    if choice["resolves_to"] is not None:
+        return None
+    if choice["env"] and choice["env"].strip():
+        return f"{ENV_VAR}={choice['env']!r} does not resolve to a usable backend"
+    return "no usable memory backend"
 
 
 def _gib(nbytes: int) -> str:
@@ -189,11 +243,24 @@ def format_report(report: dict[str, Any]) -> str:
         lines.append(f"TensorRT:        not found: {trt['error']}")
     for name, error in trt["import_errors"].items():
         lines.append(f"  {name} is installed but failed to import: {error}")
-    backends = []
+    lines.append("memory backends: installed / usable (reached a CUDA device)")
     for name, facts in report["backends"].items():
-        versions = ", ".join(facts["versions"])
-        backends.append(f"{name} ({versions})" if versions else name)
-    lines.append(f"memory backends: {', '.join(backends)}")
+        versions = f" ({', '.join(facts['versions'])})" if facts["versions"] else ""
+        if name == "host":
+            state = "usable (process memory; no GPU involved)"
+        elif not facts["installed"]:
+            state = "not installed"
+        elif facts["usable"]:
+            state = "installed, usable"
+        else:
+            state = f"installed, not usable: {facts['error']}"
+        lines.append(f"  {name}{versions}: {state}")
+    choice = report["backend"]
+    setting = f"{ENV_VAR}={choice['env']!r}" if choice["env"] else f"{ENV_VAR} unset"
+    if choice["resolves_to"] is not None:
+        lines.append(f"Runner's backend: {choice['resolves_to']} ({setting})")
+    else:
+        lines.append(f"Runner's backend: none ({setting}): {choice['error']}")
     gpu = report["gpu"]
     driver = gpu["driver"] or "unknown"
     cuda = f", CUDA {gpu['cuda_driver']}" if gpu["cuda_driver"] else ""

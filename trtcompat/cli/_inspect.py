@@ -140,6 +140,28 @@ def _paragraph(message: str) -> str:
     return "\n".join(line.rstrip() for line in message.splitlines() if line.strip())
 
 
+#: ``inspect -h``'s key list: the same keys as the module docstring and docs/CLI.md.
+_EPILOG = """\
+JSON keys (--json):
+  path                the plan file as given
+  tensorrt            {module, version, flavor} of the runtime that read it
+  family              "bindings" or "tensors"
+  name                the engine's name, or null
+  implicit_batch      true for an 8.x implicit-batch engine
+  device_memory_size  bytes of activation memory, or null
+  num_profiles        the number of optimization profiles
+  tensors             [{name, mode, dtype, shape, location, format, is_shape_tensor}]
+  profiles            [{index, inputs: {NAME: {min, opt, max}}}]
+  header              the plan header: {path, size, magic, header_format,
+                      tensorrt_version, tensorrt_build, platform_tag, declared_size,
+                      section_count, sections, serialization_version,
+                      version_compatible, hardware_compatible, prefix_metadata,
+                      plan_offset}
+Without TensorRT installed, only path and header are printed.
+Exit status: 0; 2 when the plan cannot be read (the reason on stderr).
+Details: docs/CLI.md, section "inspect --json"."""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Runs ``trtcompat inspect``; ``argv`` excludes the word ``inspect``.
 
@@ -149,21 +171,39 @@ def main(argv: list[str] | None = None) -> int:
     """
     parser = argparse.ArgumentParser(
         prog="trtcompat inspect",
-        description="Print a TensorRT engine's I/O tensors, profiles and memory needs.",
+        description="Print a TensorRT engine's I/O tensors, profiles and memory needs, and\n"
+        "what its plan header says (which TensorRT built it).",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("engine", metavar="ENGINE", help="a serialized plan (.plan / .engine)")
-    parser.add_argument("--json", action="store_true", help="print JSON (keys: see the docs)")
+    parser.add_argument("--json", action="store_true", help="print JSON (keys below)")
     try:
         args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     except SystemExit as stop:  # argparse has printed the usage; report, do not exit
         return stop.code if isinstance(stop.code, int) else 2
-    header = _header(args.engine)
-    if header is not None and not _has_tensorrt():
+    try:
+        header: PlanInfo | None = plan_info(args.engine)
+        verdict: PlanFormatError | None = None
+    except PlanFormatError as err:
+        header, verdict = None, err
+    if not _has_tensorrt():
+        if verdict is not None:  # the header reader's verdict, as load_engine would give it
+            print(_paragraph(f"trtcompat inspect {args.engine}: {verdict}"), file=sys.stderr)
+            return 2
+        assert header is not None
         # No TensorRT here: the header is all there is to show, and it is worth showing.
         print(
             json.dumps({"path": args.engine, "header": header.as_dict()}, indent=2)
             if args.json
-            else "\n".join([f"Plan: {args.engine}", *header_lines(header)])
+            else "\n".join(
+                [
+                    f"Plan: {args.engine}",
+                    *header_lines(header),
+                    "TensorRT: none installed, so only the header was read "
+                    "(`trtcompat doctor` says why and how to install one).",
+                ]
+            )
         )
         return 0
     try:
@@ -184,14 +224,6 @@ def main(argv: list[str] | None = None) -> int:
         text += "\n\nPlan header:\n" + "\n".join("  " + line for line in header_lines(header))
     print(json.dumps(report, indent=2) if args.json else text)
     return 0
-
-
-def _header(path: str) -> PlanInfo | None:
-    # The header of a real plan (None for anything else: TensorRT explains those).
-    try:
-        return plan_info(path)
-    except PlanFormatError:
-        return None
 
 
 def _has_tensorrt() -> bool:

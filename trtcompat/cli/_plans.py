@@ -1,8 +1,10 @@
-"""``trtcompat plans DIR``: fleet triage of every plan under a directory, without loading one.
+"""``trtcompat plans PATH``: fleet triage of every plan under a directory (or of one plan
+file), without loading one.
 
-For each file that is a TensorRT plan (``ftrt`` magic) or is named like one (``.plan``,
-``.engine``, ``.trt``), prints the TensorRT that built it (read from the header by
-:func:`trtcompat.plan_info`) and whether the installed TensorRT can load it:
+For each file under the directory, at any depth, that is a TensorRT plan (``ftrt`` magic) or
+is named like one (``.plan``, ``.engine``, ``.trt``), or for the one file given, prints the
+TensorRT that built it (read from the header by :func:`trtcompat.plan_info`) and whether the
+installed TensorRT can load it:
 
 - ``yes``: built by the installed release.
 - ``no``: the header proves it cannot (another release that cannot be version-compatible,
@@ -13,8 +15,8 @@ For each file that is a TensorRT plan (``ftrt`` magic) or is named like one (``.
 
 ``--json`` prints ``{"tensorrt": VERSION|null, "plans": [{"path", "verdict", "reason",
 "header"}]}`` with ``header`` as :meth:`trtcompat.PlanInfo.as_dict` (``null`` for a file that
-is not a plan). Exit status: 0 when every plan is ``yes`` or ``maybe``, 1 when some are
-``no`` or ``unknown``, 2 for a usage error.
+is not a plan). Exit status: 0 when every plan is ``yes`` or ``maybe`` (or none was found), 1
+when some are ``no`` or ``unknown``, 2 for a usage error or a PATH that does not exist.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ import os
 import sys
 from typing import Any
 
+from .._planprefix import is_prefixed_plan_file
 from ..errors import PlanFormatError, TrtCompatError
-from ..plan import MAGIC, PlanInfo, load_problem, plan_info
+from ..plan import MAGIC, PlanInfo, built_by, load_problem, plan_info
 
 __all__ = ["header_lines", "main", "triage"]
 
@@ -61,7 +64,7 @@ def _candidates(root: str) -> list[str]:
                 continue
             try:
                 with open(path, "rb") as handle:
-                    if handle.read(4) == MAGIC:
+                    if handle.read(4) == MAGIC or is_prefixed_plan_file(path, MAGIC):
                         found.append(path)
             except OSError:
                 continue
@@ -69,10 +72,11 @@ def _candidates(root: str) -> list[str]:
 
 
 def triage(root: str, runtime_version: str | None) -> list[dict[str, Any]]:
-    """One verdict per plan under ``root`` against ``runtime_version`` (``None``: no
-    TensorRT installed); see the module docstring for the keys and verdicts."""
+    """One verdict per plan under the directory ``root`` (or for the file ``root``) against
+    ``runtime_version`` (``None``: no TensorRT installed); see the module docstring for the
+    keys and verdicts."""
     rows: list[dict[str, Any]] = []
-    for path in _candidates(root):
+    for path in [root] if os.path.isfile(root) else _candidates(root):
         try:
             info = plan_info(path)
         except PlanFormatError as err:
@@ -86,7 +90,7 @@ def triage(root: str, runtime_version: str | None) -> list[dict[str, Any]]:
             problem = load_problem(info, runtime_version)
             if problem:
                 verdict, reason = "no", problem
-            elif info.version == ".".join(runtime_version.split(".")[:3]):
+            elif built_by(info, runtime_version):
                 verdict, reason = "yes", ""
             else:
                 verdict = "maybe"
@@ -109,20 +113,37 @@ def _installed_version() -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Runs ``trtcompat plans``; ``argv`` excludes the word ``plans``."""
+    """Runs ``trtcompat plans``; ``argv`` excludes the word ``plans``; returns the exit
+    status (see the module docstring)."""
     parser = argparse.ArgumentParser(
         prog="trtcompat plans",
-        description="List every TensorRT plan under DIR with the TensorRT that built it and "
-        "whether the installed TensorRT can load it (no plan is loaded).",
+        description="List every TensorRT plan under PATH with the TensorRT that built it and "
+        "whether the installed TensorRT can load it: yes, no (with the reason and the fix), "
+        "maybe (an older 8.6+ plan: only if built version-compatible) or unknown. No plan is "
+        "loaded and no GPU is needed. Exit status: 0 when every plan is yes or maybe, 1 when "
+        "some are no or unknown, 2 for a usage error.",
     )
-    parser.add_argument("directory", metavar="DIR")
-    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument(
+        "directory",
+        metavar="PATH",
+        help="a directory, searched at any depth for files named *.plan, *.engine or *.trt "
+        "or starting with a plan's magic bytes 'ftrt'; or one plan file",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print JSON: {tensorrt, plans: [{path, verdict, reason, header}]} (docs/CLI.md)",
+    )
     try:
         args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     except SystemExit as stop:
         return stop.code if isinstance(stop.code, int) else 2
-    if not os.path.isdir(args.directory):
-        print(f"trtcompat plans: {args.directory!r} is not a directory.", file=sys.stderr)
+    if not os.path.exists(args.directory):
+        print(
+            f"trtcompat plans: {args.directory!r} does not exist; give a directory of plans "
+            f"or one plan file.",
+            file=sys.stderr,
+        )
         return 2
     version = _installed_version()
     rows = triage(args.directory, version)

@@ -89,13 +89,22 @@ class TensorContext(LegacyContext):
         return True
 
     def get_binding_shape(self, binding: int) -> Any:
-        """The context's shape of a binding (empty Dims for another profile's binding)."""
+        """The context's shape of a binding; TensorRT's invalid Dims (``nbDims == -1``:
+        ``len()`` raises ValueError) for an index out of range or of another profile, or
+        while no profile is selected, as NvInferRuntime.h 8.6 says of getBindingDimensions."""
         engine = self.__wrapped__.engine
         tensor = self._corrected(binding)
-        if tensor is None:
-            return tensor_api.native_dims(engine, ())
+        if tensor is None or self.active_optimization_profile < 0:
+            return self._invalid_dims()
         shape = tensor_api.tensor_shape(self.__wrapped__, tensor.name)
         return tensor_api.native_dims(engine, shape)
+
+    def _invalid_dims(self) -> Any:
+        # Python cannot build a Dims of nbDims -1; TensorRT answers one for a name that no
+        # I/O tensor has (getTensorShape, 8.5+), and the table knows every I/O name.
+        known = {t.name for t in self._table.tensors}
+        unknown = next(n for n in ("", *(f"?{i}" for i in range(len(known) + 1))) if n not in known)
+        return self.__wrapped__.get_tensor_shape(unknown)
 
     @property
     def all_binding_shapes_specified(self) -> bool:

@@ -102,9 +102,13 @@ class TensorEngine(LegacyEngine):
             return int(engine.device_memory_size_v2)
         return int(engine.device_memory_size)
 
-    def get_binding_name(self, index: int) -> str:
-        """The binding's name, mangled as ``"x [profile k]"`` for profiles ``k > 0``."""
+    def get_binding_name(self, index: int) -> str | None:
+        """The binding's name, mangled as ``"x [profile k]"`` for profiles ``k > 0``; None
+        for an index out of range (NvInferRuntime.h 8.6: "or nullptr if the index is out of
+        range")."""
         _require_index(index)
+        if self._table.find(index) is None:
+            return None
         return self._table.name_of(index)
 
     def get_binding_index(self, name: str) -> int:
@@ -116,7 +120,11 @@ class TensorEngine(LegacyEngine):
         return self._table.get(index)[0].is_input
 
     def get_binding_shape(self, index: int | str) -> Any:
-        """Dims, -1 where the binding's own profile lets a dimension vary."""
+        """Dims, -1 where the binding's own profile lets a dimension vary; ``Dims()`` for an
+        index out of range or an unknown name (NvInferRuntime.h 8.6, getBindingDimensions:
+        "otherwise Dims()")."""
+        if self._table.find(index) is None:
+            return tensor_api.native_dims(self.__wrapped__, ())
         tensor, profile = self._table.get(index)
         shape = tensor.shape
         if -1 in shape and tensor.is_input:

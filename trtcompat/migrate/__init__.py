@@ -54,7 +54,7 @@ def fix_source(
         The new bytes and the number of rewrites applied.
 
     Raises:
-        ImportError: libcst is missing (``pip install "trtcompat[migrate]"``).
+        ImportError: libcst is missing (``pip install libcst``: the ``migrate`` extra).
         ValueError: The file or the result does not parse (``FixError``).
     """
     from trtcompat.migrate._codemod import fix_source as _fix

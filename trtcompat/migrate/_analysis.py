@@ -15,6 +15,8 @@ Bare ``self`` / ``cls`` receivers are never TensorRT objects (they are the user'
 from __future__ import annotations
 
 import ast
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -22,6 +24,7 @@ __all__ = [
     "FileFacts",
     "analyse",
     "dotted",
+    "import_alias",
     "layer_key",
     "receiver_kind",
     "receiver_layer",
@@ -95,6 +98,13 @@ class FileFacts:
         parents: ``id(node)`` mapped to the parent node.
         scopes: Scope node id mapped to {name: [binding expressions]} (``None`` for a binding
             that is neither a ``for`` nor an assignment, e.g. a parameter).
+        guard_helpers: Functions (of the file or the scanned tree) that return a version
+            comparison or a hasattr probe: a branch they decide is guarded.
+        maybe_helpers: Functions that return such a check among other statements: a branch
+            they decide is possibly guarded.
+        defined: Every function name the file and the scanned tree define.
+        import_floor: The oldest TensorRT an import's requirement names
+            (``mod.lazy_import("tensorrt>=8.5")`` -> ``"8.5"``), else None.
     """
 
     imports_trt: bool = False
@@ -107,6 +117,10 @@ class FileFacts:
     local_kinds: dict[tuple[int, str], str] = field(default_factory=dict)
     parents: dict[int, ast.AST] = field(default_factory=dict)
     scopes: dict[int, dict[str, list[tuple[str, ast.expr | None]]]] = field(default_factory=dict)
+    guard_helpers: frozenset[str] = frozenset()
+    maybe_helpers: frozenset[str] = frozenset()
+    defined: frozenset[str] = frozenset()
+    import_floor: str | None = None
 
     def scope_of(self, node: ast.AST) -> ast.AST:
         """The nearest enclosing function (or the module) of ``node``."""
@@ -213,20 +227,49 @@ def receiver_kind(expr: ast.expr, facts: FileFacts) -> str | None:
     return None
 
 
+# Calls that import a module by name: importlib.import_module("tensorrt"),
+# __import__("tensorrt"), Polygraphy's mod.lazy_import("tensorrt>=8.5").
+_IMPORTERS = frozenset({"import_module", "__import__", "lazy_import"})
+_REQUIREMENT = re.compile(r"\s*([A-Za-z_][\w.]*)\s*(?:>=\s*(\d+(?:\.\d+)*))?")
+
+
+def import_alias(value: ast.expr | None) -> tuple[str, str | None] | None:
+    """``(module, oldest release required)`` for a call that imports a tensorrt module by name
+    (``importlib.import_module("tensorrt")``, ``mod.lazy_import("tensorrt>=8.5")``), else None."""
+    if not isinstance(value, ast.Call) or not value.args:
+        return None
+    func = value.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    first = value.args[0]
+    if name not in _IMPORTERS or not isinstance(first, ast.Constant):
+        return None
+    if not isinstance(first.value, str):
+        return None
+    match = _REQUIREMENT.match(first.value)
+    if match is None or match.group(1).split(".")[0] not in TRT_MODULES:
+        return None
+    return match.group(1), match.group(2)
+
+
+def _record_module_alias(alias: ast.alias, facts: FileFacts, top: bool) -> None:
+    # import tensorrt [as trt] / import tensorrt.plugin: a module alias (not a submodule's).
+    root = alias.name.split(".")[0]
+    if root not in TRT_MODULES:
+        return
+    facts.imports_trt = True
+    local = alias.asname or root
+    if alias.asname is None or alias.name == root:
+        facts.modules.add(local)
+        if top and alias.name == root:
+            facts.fix_alias = facts.fix_alias or local
+            if root == "tensorrt":
+                facts.builder_alias = facts.builder_alias or local
+
+
 def _record_import(node: ast.Import | ast.ImportFrom, facts: FileFacts, top: bool) -> None:
     if isinstance(node, ast.Import):
         for alias in node.names:
-            root = alias.name.split(".")[0]
-            if root not in TRT_MODULES:
-                continue
-            facts.imports_trt = True
-            local = alias.asname or root
-            if alias.asname is None or alias.name == root:
-                facts.modules.add(local)
-                if top and alias.name == root:
-                    facts.fix_alias = facts.fix_alias or local
-                    if root == "tensorrt":
-                        facts.builder_alias = facts.builder_alias or local
+            _record_module_alias(alias, facts, top)
         return
     root = (node.module or "").split(".")[0]
     if node.level == 0 and root in TRT_MODULES:
@@ -234,6 +277,35 @@ def _record_import(node: ast.Import | ast.ImportFrom, facts: FileFacts, top: boo
         for alias in node.names:
             if alias.name != "*":
                 facts.members[alias.asname or alias.name] = alias.name
+
+
+def _record_star(
+    node: ast.Import | ast.ImportFrom, facts: FileFacts, stars: Mapping[str, frozenset[str]]
+) -> None:
+    # from torch2trt.torch2trt import *: the tensorrt aliases that module binds come along.
+    if not isinstance(node, ast.ImportFrom):
+        return
+    if node.module and any(alias.name == "*" for alias in node.names):
+        aliases = stars.get(node.module, frozenset())
+        if aliases:
+            facts.imports_trt = True
+            facts.modules.update(aliases)
+
+
+def _record_import_call(target: ast.expr, value: ast.expr, facts: FileFacts, top: bool) -> None:
+    # trt = importlib.import_module("tensorrt") / mod.lazy_import("tensorrt>=8.5")
+    found = import_alias(value)
+    if found is None or not isinstance(target, ast.Name):
+        return
+    module, floor = found
+    facts.imports_trt = True
+    facts.modules.add(target.id)
+    if floor is not None:
+        facts.import_floor = floor
+    if top and module == module.split(".")[0]:
+        facts.fix_alias = facts.fix_alias or target.id
+        if module == "tensorrt":
+            facts.builder_alias = facts.builder_alias or target.id
 
 
 def _bind(facts: FileFacts, scope: ast.AST, name: str, how: str, value: ast.expr | None) -> None:
@@ -259,11 +331,44 @@ def _record_target(facts: FileFacts, target: ast.expr, value: ast.expr | None) -
             facts.kinds[name] = kind
 
 
-def analyse(tree: ast.Module) -> FileFacts:
+def _top_level(tree: ast.Module) -> set[int]:
+    """Ids of the module's own statements (and those of a top-level ``try``)."""
+    top = {id(stmt) for stmt in tree.body}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Try):
+            top.update(id(s) for s in stmt.body)
+    return top
+
+
+def _note_assign(
+    node: ast.Assign, facts: FileFacts, top: bool
+) -> list[tuple[ast.expr, ast.expr]]:
+    for target in node.targets:
+        _record_import_call(target, node.value, facts, top)
+        name = dotted(target)
+        if name is not None:
+            facts.layers.setdefault(name, set()).add(layer_key(node.value))
+    return [(target, node.value) for target in node.targets]
+
+
+def _note_binding(node: ast.Name, facts: FileFacts) -> None:
+    owner = facts.parents.get(id(node))
+    value: ast.expr | None = None
+    how = "other"
+    if isinstance(owner, (ast.For, ast.comprehension)) and owner.target is node:
+        how, value = "for", owner.iter
+    elif isinstance(owner, ast.Assign) and node in owner.targets:
+        how, value = "assign", owner.value
+    _bind(facts, facts.scope_of(node), node.id, how, value)
+
+
+def analyse(tree: ast.Module, stars: Mapping[str, frozenset[str]] | None = None) -> FileFacts:
     """Collect the facts of one module.
 
     Args:
         tree: The parsed module.
+        stars: The tensorrt aliases each module of the scanned tree binds at its top level, by
+            dotted module name (what ``from module import *`` brings in).
 
     Returns:
         The file's facts.
@@ -272,31 +377,18 @@ def analyse(tree: ast.Module) -> FileFacts:
     for parent in ast.walk(tree):
         for child in ast.iter_child_nodes(parent):
             facts.parents[id(child)] = parent
-    top_level = {id(stmt) for stmt in tree.body}
-    for stmt in tree.body:
-        if isinstance(stmt, ast.Try):
-            top_level.update(id(s) for s in stmt.body)
+    top_level = _top_level(tree)
     assignments: list[tuple[ast.expr, ast.expr]] = []
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             _record_import(node, facts, id(node) in top_level)
+            _record_star(node, facts, stars or {})
         elif isinstance(node, ast.Assign):
-            assignments.extend((target, node.value) for target in node.targets)
-            for target in node.targets:
-                name = dotted(target)
-                if name is not None:
-                    facts.layers.setdefault(name, set()).add(layer_key(node.value))
+            assignments.extend(_note_assign(node, facts, id(node) in top_level))
         elif isinstance(node, ast.withitem) and node.optional_vars is not None:
             assignments.append((node.optional_vars, node.context_expr))
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            owner = facts.parents.get(id(node))
-            value: ast.expr | None = None
-            how = "other"
-            if isinstance(owner, (ast.For, ast.comprehension)) and owner.target is node:
-                how, value = "for", owner.iter
-            elif isinstance(owner, ast.Assign) and node in owner.targets:
-                how, value = "assign", owner.value
-            _bind(facts, facts.scope_of(node), node.id, how, value)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            _note_binding(node, facts)
         elif isinstance(node, ast.arg):
             _bind(facts, facts.scope_of(node), node.arg, "other", None)
     # Twice: a context's kind depends on its engine's, whichever assignment the walk met first.

@@ -17,7 +17,8 @@ try:
     from libcst.metadata import MetadataWrapper, PositionProvider
 except ImportError as err:  # pragma: no cover - exercised only without the extra
     raise ImportError(
-        'trtcompat scan --fix needs libcst; install with: pip install "trtcompat[migrate]"'
+        "trtcompat scan --fix needs libcst; install it with: pip install libcst "
+        "(trtcompat's 'migrate' extra)"
     ) from err
 
 from trtcompat.migrate._fixes import FixSpec

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Optional
 
 from trtcompat.migrate._analysis import FileFacts, receiver_kind
 
 if TYPE_CHECKING:
     from trtcompat.migrate._rules import Rule
 
-__all__ = ["RENAMES", "FixSpec", "plan_fix", "tensor_name"]
+__all__ = ["RENAMES", "SCANNER_STRATEGIES", "STRATEGIES", "FixSpec", "plan_fix", "tensor_name"]
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,98 @@ def _call_of(node: ast.Attribute, facts: FileFacts) -> ast.Call | None:
     return None
 
 
+def _plain_call(node: ast.Attribute, facts: FileFacts) -> ast.Call | None:
+    """The call of ``node`` when it has no ``*args`` and no keywords, else None."""
+    call = _call_of(node, facts)
+    if call is None or call.keywords or any(isinstance(a, ast.Starred) for a in call.args):
+        return None
+    return call
+
+
+def _v2_attribute(node: ast.Attribute, facts: FileFacts) -> FixSpec | None:
+    # engine.device_memory_size -> engine.device_memory_size_v2 (reads only: it is read-only).
+    return FixSpec("attr", new=node.attr + "_v2") if isinstance(node.ctx, ast.Load) else None
+
+
+def _nd_attribute(node: ast.Attribute, facts: FileFacts) -> FixSpec | None:
+    # The _nd twin of a layer field exists from 8.0.
+    return FixSpec("attr", new=node.attr + "_nd")
+
+
+def _v2_method(node: ast.Attribute, facts: FileFacts) -> FixSpec | None:
+    call = _call_of(node, facts)
+    if call is None or any(isinstance(a, ast.Starred) for a in call.args):
+        return None
+    return FixSpec("rename", new=node.attr + "_v2")
+
+
+def _user_managed_context(node: ast.Attribute, facts: FileFacts) -> FixSpec | None:
+    call = _call_of(node, facts)
+    if call is None or call.args or call.keywords or facts.fix_alias is None:
+        return None
+    return FixSpec("no_devmem", new="create_execution_context", alias=facts.fix_alias)
+
+
+def _tensor_name_rename(node: ast.Attribute, facts: FileFacts) -> FixSpec | None:
+    call = _plain_call(node, facts)
+    wanted = 2 if node.attr == "set_binding_shape" else 1
+    if call is None or node.attr not in RENAMES or len(call.args) != wanted:
+        return None
+    ok, unwrap = tensor_name(call.args[0], facts)
+    return FixSpec("rename", new=RENAMES[node.attr], arg=0 if unwrap else -1) if ok else None
+
+
+def _is_input(node: ast.Attribute, facts: FileFacts) -> FixSpec | None:
+    call = _plain_call(node, facts)
+    if call is None or len(call.args) != 1 or facts.fix_alias is None:
+        return None
+    ok, unwrap = tensor_name(call.args[0], facts)
+    if not ok:
+        return None
+    parent = facts.parents.get(id(call))
+    safe = isinstance(parent, _SAFE_PARENTS) or (
+        isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not)
+    )
+    return FixSpec(
+        "is_input", new="get_tensor_mode", alias=facts.fix_alias, arg=0 if unwrap else -1,
+        paren=not safe,
+    )
+
+
+def _swap_profile_args(node: ast.Attribute, facts: FileFacts) -> FixSpec | None:
+    call = _plain_call(node, facts)
+    if call is None or len(call.args) != 2:
+        return None
+    ok, unwrap = tensor_name(call.args[1], facts)
+    return FixSpec("swap", new="get_tensor_profile_shape", arg=1 if unwrap else -1) if ok else None
+
+
+def _memory_pool_limit(node: ast.Attribute, facts: FileFacts) -> FixSpec | None:
+    parent = facts.parents.get(id(node))
+    if not isinstance(parent, ast.Assign) or parent.targets != [node]:
+        return None
+    if receiver_kind(node.value, facts) in ("builder", "self") or facts.builder_alias is None:
+        return None
+    return FixSpec("workspace", new="set_memory_pool_limit", alias=facts.builder_alias)
+
+
+Strategy = Callable[[ast.Attribute, FileFacts], Optional[FixSpec]]
+STRATEGIES: dict[str, Strategy] = {
+    "v2_attribute": _v2_attribute,
+    "nd_attribute": _nd_attribute,
+    "v2_method": _v2_method,
+    "user_managed_context": _user_managed_context,
+    "tensor_name_rename": _tensor_name_rename,
+    "is_input": _is_input,
+    "swap_profile_args": _swap_profile_args,
+    "memory_pool_limit": _memory_pool_limit,
+}
+"""The attribute rewrites, by the name a rule's ``strategy`` gives. The scanner itself applies
+the other two strategies: ``consumed`` (a ``get_binding_index("lit")`` argument that
+disappears with the fixed call around it) and ``cuda_bindings_import`` (import statements)."""
+SCANNER_STRATEGIES = frozenset({"consumed", "cuda_bindings_import"})
+
+
 def plan_fix(rule: Rule, node: ast.Attribute, facts: FileFacts) -> FixSpec | None:
     """The rewrite for one attribute finding, or None when it stays manual.
 
@@ -132,68 +224,7 @@ def plan_fix(rule: Rule, node: ast.Attribute, facts: FileFacts) -> FixSpec | Non
         facts: The file's facts.
 
     Returns:
-        The fix to apply, or None.
+        The fix its rule's strategy plans here, or None.
     """
-    if not rule.fixable:
-        return None
-    loading = isinstance(node.ctx, ast.Load)
-    if rule.id == "TRT030":
-        return FixSpec("attr", new="device_memory_size_v2") if loading else None
-    if rule.id == "TRT040":
-        return _plan_workspace(node, facts)
-    if rule.id == "TRT081":  # the _nd twin of a layer field exists from 8.0
-        return FixSpec("attr", new=node.attr + "_nd")
-    call = _call_of(node, facts)
-    if call is None or any(isinstance(a, ast.Starred) for a in call.args):
-        return None
-    positional, keywords = call.args, call.keywords
-    if rule.id == "TRT031":
-        return FixSpec("rename", new="get_device_memory_size_for_profile_v2")
-    if rule.id == "TRT032":
-        if positional or keywords or facts.fix_alias is None:
-            return None
-        return FixSpec("no_devmem", new="create_execution_context", alias=facts.fix_alias)
-    if keywords:
-        return None
-    if node.attr in RENAMES:
-        wanted = 2 if node.attr == "set_binding_shape" else 1
-        if len(positional) != wanted:
-            return None
-        ok, unwrap = tensor_name(positional[0], facts)
-        return FixSpec("rename", new=RENAMES[node.attr], arg=0 if unwrap else -1) if ok else None
-    if rule.id == "TRT004":
-        if len(positional) != 1 or facts.fix_alias is None:
-            return None
-        ok, unwrap = tensor_name(positional[0], facts)
-        parent = facts.parents.get(id(call))
-        safe = isinstance(parent, _SAFE_PARENTS) or (
-            isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not)
-        )
-        return (
-            FixSpec(
-                "is_input",
-                new="get_tensor_mode",
-                alias=facts.fix_alias,
-                arg=0 if unwrap else -1,
-                paren=not safe,
-            )
-            if ok
-            else None
-        )
-    if rule.id == "TRT010":
-        if len(positional) != 2:
-            return None
-        ok, unwrap = tensor_name(positional[1], facts)
-        return (
-            FixSpec("swap", new="get_tensor_profile_shape", arg=1 if unwrap else -1) if ok else None
-        )
-    return None
-
-
-def _plan_workspace(node: ast.Attribute, facts: FileFacts) -> FixSpec | None:
-    parent = facts.parents.get(id(node))
-    if not isinstance(parent, ast.Assign) or parent.targets != [node]:
-        return None
-    if receiver_kind(node.value, facts) in ("builder", "self") or facts.builder_alias is None:
-        return None
-    return FixSpec("workspace", new="set_memory_pool_limit", alias=facts.builder_alias)
+    strategy = STRATEGIES.get(rule.strategy)
+    return strategy(node, facts) if strategy is not None else None

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 
+from trtcompat.migrate._project import Project, project_of
 from trtcompat.migrate._rules import RULES, Rule
 from trtcompat.migrate._scanner import NEWEST, FileResult, scan_source
 
-__all__ = ["iter_python_files", "scan_paths"]
+__all__ = ["iter_python_files", "read_project", "scan_paths"]
 
 _SKIP_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "venv", "build", "dist"})
 
@@ -38,12 +39,25 @@ def iter_python_files(paths: Iterable[str]) -> Iterator[str]:
             raise FileNotFoundError(f"{path}: no such file or directory")
 
 
+def read_project(files: Iterable[str]) -> Project:
+    """The cross-module facts of the files given (unreadable ones are left out)."""
+    sources = {}
+    for path in files:
+        try:
+            with open(path, "rb") as handle:
+                sources[path] = handle.read()
+        except OSError:
+            continue
+    return project_of(sources)
+
+
 def scan_paths(
     paths: Iterable[str],
     rules: Iterable[Rule] = RULES,
     target: int = NEWEST,
     to: str = "trtcompat",
     min_trt: str | None = None,
+    project: Project | None = None,
 ) -> list[FileResult]:
     """Scan files and directories.
 
@@ -53,6 +67,7 @@ def scan_paths(
         target: The TensorRT major version the code must run on.
         to: Fix style, ``"trtcompat"`` or ``"tensorrt"`` (see :func:`scan_source`).
         min_trt: The oldest TensorRT fixed code must run on (see :func:`scan_source`).
+        project: The tree's cross-module facts (None: read from the files scanned).
 
     Returns:
         One result per file; unreadable or unparsable files carry an ``error``.
@@ -61,13 +76,20 @@ def scan_paths(
         FileNotFoundError: A path does not exist.
     """
     active = tuple(rules)
-    results = []
+    sources: dict[str, bytes | OSError] = {}
     for path in iter_python_files(paths):
         try:
             with open(path, "rb") as handle:
-                data = handle.read()
+                sources[path] = handle.read()
         except OSError as err:
-            results.append(FileResult(path, error=f"{type(err).__name__}: {err.strerror}"))
-            continue
-        results.append(scan_source(data, path, active, target, to, min_trt))
+            sources[path] = err
+    # Guard helpers and star-imported aliases cross modules: read the whole tree first.
+    if project is None:
+        project = project_of({p: d for p, d in sources.items() if isinstance(d, bytes)})
+    results = []
+    for path, data in sources.items():
+        if isinstance(data, OSError):
+            results.append(FileResult(path, error=f"{type(data).__name__}: {data.strerror}"))
+        else:
+            results.append(scan_source(data, path, active, target, to, min_trt, project))
     return results

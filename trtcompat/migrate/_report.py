@@ -10,13 +10,13 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from trtcompat.migrate._rules import RULES
 from trtcompat.migrate._scanner import FileResult, Finding
 
-__all__ = ["SCHEMA_VERSION", "finding_dict", "rules_table", "to_json", "to_text"]
+__all__ = ["SCHEMA_VERSION", "finding_dict", "to_json", "to_text"]
 
 # 2: "needs" added; "api" may name several classes ("A|B.member") where the receiver's class
 # is not known. Consumers that split "api" into class and member must expect the "|".
+# Later additions (compatible, same version): "possibly_guarded", "by_name", "held_back".
 SCHEMA_VERSION = 2
 
 
@@ -46,6 +46,9 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "note": rule.why,
         "status": finding.status,
         "guarded": finding.guarded,
+        "possibly_guarded": finding.possibly,
+        "by_name": finding.by_name,
+        "held_back": finding.held_back,
     }
 
 
@@ -97,13 +100,20 @@ def _line(finding: Finding) -> str:
         removed = f"deprecated in {finding.deprecated_in}"
     else:
         removed = "hazard"
-    hint = "guarded" if finding.guarded else "fixable" if finding.fixable else "manual"
+    if finding.guarded:
+        hint = "possibly guarded" if finding.possibly else "guarded"
+    else:
+        hint = "fixable" if finding.fixable else "manual"
     if finding.needs is not None and not finding.guarded:
         hint += (
             f", needs TensorRT {finding.needs}"
             if finding.fixable
             else f"; --min-trt {finding.needs} fixes it"
         )
+    if finding.held_back and not finding.fixable and not finding.guarded:
+        hint += f" (held back by {finding.held_back})"
+    if finding.by_name:
+        hint += "; by name, check"
     tc = f"; trtcompat: {rule.trtcompat}" if rule.trtcompat != "—" else ""
     return (
         f"{finding.path}:{finding.line}:{finding.col}: {rule.id} {finding.symbol} ({removed}) "
@@ -129,22 +139,10 @@ def to_text(
         if result.error is not None:
             lines.append(f"{result.path}: cannot scan: {result.error}")
         lines.extend(_line(f) for f in result.findings)
-    total = sum(len(r.findings) for r in results)
-    fixable = sum(f.fixable for r in results for f in r.findings)
-    guarded = sum(f.guarded for r in results for f in r.findings)
-    with_findings = sum(1 for r in results if r.findings)
     if fixed is not None:
         changed = sum(1 for count in fixed.values() if count)
         lines.append(f"Fixed {sum(fixed.values())} finding(s) in {changed} file(s).")
-    summary = (
-        f"{total} finding(s) in {with_findings} of {len(results)} file(s), target TensorRT {target}"
-    )
-    if guarded:
-        summary += f" ({guarded} guarded)"
-    if total and fixed is None:
-        summary += f"; {fixable} fixable with --fix"
-    elif total:
-        summary += " left to migrate by hand (see docs/MIGRATION.md)"
+    summary = _summary(results, target, fixed is not None)
     errors = sum(1 for r in results if r.error is not None)
     if errors:
         summary += f"; {errors} file(s) could not be scanned"
@@ -152,26 +150,21 @@ def to_text(
     return "\n".join(lines) + "\n"
 
 
-def rules_table() -> str:
-    """The rule table of docs/MIGRATION.md, rendered from :data:`RULES` (a test keeps them equal).
-
-    Returns:
-        A Markdown table, one row per rule.
-    """
-    rows = [
-        "| id | API | deprecated | removed | replacement | trtcompat | `--fix` | why |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for rule in RULES:
-        cells = (
-            rule.id,
-            rule.api,
-            rule.deprecated_in or "-",
-            rule.removed_in or "never (hazard)",
-            rule.replacement,
-            rule.trtcompat,
-            rule.fix or "manual",
-            rule.why,
-        )
-        rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    return "\n".join(rows) + "\n"
+def _summary(results: Sequence[FileResult], target: int, after_fix: bool) -> str:
+    findings = [f for r in results for f in r.findings]
+    with_findings = sum(1 for r in results if r.findings)
+    summary = (
+        f"{len(findings)} finding(s) in {with_findings} of {len(results)} file(s), "
+        f"target TensorRT {target}"
+    )
+    guarded = sum(f.guarded for f in findings)
+    possibly = sum(f.possibly for f in findings)
+    if possibly:
+        summary += f" ({guarded} guarded, {possibly} of them possibly)"
+    elif guarded:
+        summary += f" ({guarded} guarded)"
+    if findings and not after_fix:
+        summary += f"; {sum(f.fixable for f in findings)} fixable with --fix"
+    elif findings:
+        summary += " left to migrate by hand (see docs/MIGRATION.md)"
+    return summary

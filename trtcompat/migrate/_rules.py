@@ -14,8 +14,9 @@ __all__ = ["RULES", "RULES_BY_ID", "Rule", "applies_to_target", "select_rules"]
 
 # ``on``: attr (attribute read, write or call), store (assignment only), member (of a tensorrt
 # module, through its alias), import (legacy cuda-python module), seq (``len(engine)``,
-# ``engine["x"]``), volume (``volume()``/``prod()`` of an engine shape). See _analysis.py for
-# how receivers are classified and when ``strict`` matters.
+# ``engine["x"]``), volume (``volume()``/``prod()`` of an engine shape), hazard (a use of
+# ``names`` that behaves differently across releases, as ``check`` says). See _analysis.py
+# for how receivers are classified and when ``strict`` matters.
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Rule:
         api: The API as TensorRT names it.
         names: The attribute, member or module names the scanner matches.
         on: How the scanner matches it (``attr``, ``store``, ``member``, ``import``, ``seq``,
-            ``volume``).
+            ``volume``, ``hazard``).
         receivers: Object kinds the attribute belongs to.
         strict: The receiver must look like one of ``receivers`` (generic names).
         deprecated_in: Release that deprecated it (None: never formally deprecated).
@@ -36,6 +37,12 @@ class Rule:
         trtcompat: The trtcompat equivalent.
         fix: When ``--fix`` rewrites it; empty when it never does.
         why: Why the rewrite is limited (or impossible), in one or two sentences.
+        strategy: The name of the fix strategy that rewrites it (a key of
+            ``_fixes.STRATEGIES``, or ``consumed`` / ``cuda_bindings_import``, which the
+            scanner applies); empty for manual rules.
+        check: For ``on="hazard"``: what makes a use of ``names`` a hazard
+            (``no_arguments``: called without arguments; ``string_compare``: compared with a
+            string literal).
     """
 
     id: str
@@ -50,17 +57,25 @@ class Rule:
     trtcompat: str
     fix: str
     why: str
+    strategy: str = ""
+    check: str = ""
 
     @property
     def fixable(self) -> bool:
         """Whether ``--fix`` can rewrite at least some uses."""
-        return bool(self.fix)
+        return bool(self.strategy)
 
 
 _E, _C, _EC = ("engine",), ("context",), ("engine", "context")
 _NAME = "when the argument is certainly a tensor name (a string literal, "
 _NAME += '`X.get_binding_index("lit")`, or the variable of `for n in engine`)'
 _IDX = "Binding indices are replicated per optimization profile in 8.x; a name is needed."
+# The trtcompat spelling of a precision (the plan-lifecycle builder, docs/BUILD.md).
+_PLAN = 'trtcompat.build_plan(model, trtcompat.BuildConfig(precision="{}"))'
+_QDQ = (
+    "explicit quantization: Q/DQ nodes in the model (ModelOpt PTQ with a calibration set), "
+    "a strongly typed network"
+)
 
 # fmt: off
 RULES: tuple[Rule, ...] = (
@@ -77,24 +92,27 @@ RULES: tuple[Rule, ...] = (
          "trtcompat.io_tensors(engine) (keyed by name)",
          'only as the argument of a fixed call: `set_binding_shape(e.get_binding_index("x"), s)`',
          "The index usually addresses a bindings list; that list must become "
-         "set_tensor_address calls."),
+         "set_tensor_address calls.", strategy="consumed"),
     Rule("TRT004", "ICudaEngine.binding_is_input", ("binding_is_input",), "attr", _E, False,
          "8.5", "10.0", "engine.get_tensor_mode(name) == trt.TensorIOMode.INPUT",
          "IOTensor.is_input", _NAME + " and `import tensorrt` is at module level",
-         "An integer index has no tensor-era meaning."),
+         "An integer index has no tensor-era meaning.", strategy="is_input"),
     Rule("TRT005", "ICudaEngine/IExecutionContext.get_binding_shape", ("get_binding_shape",),
          "attr", _EC, False, "8.5", "10.0", "engine/context.get_tensor_shape(name)",
-         "IOTensor.shape / trtcompat.tensor_shape(context, name)", _NAME, _IDX),
+         "IOTensor.shape / trtcompat.tensor_shape(context, name)", _NAME, _IDX,
+         strategy="tensor_name_rename"),
     Rule("TRT006", "ICudaEngine.get_binding_dtype", ("get_binding_dtype",), "attr", _E, False,
-         "8.5", "10.0", "engine.get_tensor_dtype(name)", "IOTensor.dtype", _NAME, _IDX),
+         "8.5", "10.0", "engine.get_tensor_dtype(name)", "IOTensor.dtype", _NAME, _IDX,
+         strategy="tensor_name_rename"),
     Rule("TRT007", "ICudaEngine.get_binding_format/_format_desc/_vectorized_dim/"
          "_bytes_per_component/_components_per_element",
          ("get_binding_format", "get_binding_format_desc", "get_binding_vectorized_dim",
           "get_binding_bytes_per_component", "get_binding_components_per_element"), "attr", _E,
          False, "8.5", "10.0", "engine.get_tensor_format(name[, profile]) and siblings",
-         "IOTensor.dtype / IOTensor.shape", _NAME, _IDX),
+         "IOTensor.dtype / IOTensor.shape", _NAME, _IDX, strategy="tensor_name_rename"),
     Rule("TRT008", "ICudaEngine.get_location", ("get_location",), "attr", _E, True, "8.5",
-         "10.0", "engine.get_tensor_location(name)", "IOTensor.location", _NAME, _IDX),
+         "10.0", "engine.get_tensor_location(name)", "IOTensor.location", _NAME, _IDX,
+         strategy="tensor_name_rename"),
     Rule("TRT009", "ICudaEngine.is_shape_binding / is_execution_binding",
          ("is_shape_binding", "is_execution_binding"), "attr", _E, False, "8.5", "10.0",
          "engine.is_shape_inference_io(name) / engine.get_tensor_location(name)",
@@ -104,7 +122,7 @@ RULES: tuple[Rule, ...] = (
          "8.5", "10.0", "engine.get_tensor_profile_shape(name, profile) (argument order reversed)",
          "trtcompat.allocate_buffers(engine) sizes from the profile max",
          "when both arguments are positional and the binding is certainly a tensor name "
-         "(the arguments are swapped)", _IDX),
+         "(the arguments are swapped)", _IDX, strategy="swap_profile_args"),
     Rule("TRT011", "ICudaEngine.get_profile_shape_input", ("get_profile_shape_input",), "attr",
          _E, False, "8.5", "10.0", "engine.get_tensor_profile_values(profile, name)",
          "trtcompat.io_tensors(engine) + Runner", "",
@@ -116,7 +134,8 @@ RULES: tuple[Rule, ...] = (
          "IOTensor.shape (batch prepended for implicit-batch engines); "
          "trtcompat.execute(context, bindings, stream, batch_size=None)", "",
          "Explicit-batch engines report 1; implicit-batch code needs a new shape strategy."),
-    Rule("TRT013", "len(ICudaEngine) / ICudaEngine[str]", ("len", "getitem"), "seq", _E, True,
+    Rule("TRT013", "len(ICudaEngine) / ICudaEngine[str]", ("__len__", "__getitem__(str)"), "seq",
+         _E, True,
          "8.5", "10.0", "engine.num_io_tensors / use the tensor name",
          "len(trtcompat.io_tensors(engine))", "",
          "len(engine) raises TypeError from 10.0 and engine['x'] no longer returns an index."),
@@ -139,9 +158,11 @@ RULES: tuple[Rule, ...] = (
          "(C++ enqueueV2 was deprecated in 8.5; Python never warned)."),
     Rule("TRT023", "IExecutionContext.set_binding_shape", ("set_binding_shape",), "attr", _C,
          False, "8.5", "10.0", "context.set_input_shape(name, shape)",
-         "trtcompat.set_input_shape(context, name, shape)", _NAME, _IDX),
+         "trtcompat.set_input_shape(context, name, shape)", _NAME, _IDX,
+         strategy="tensor_name_rename"),
     Rule("TRT024", "IExecutionContext.get_strides", ("get_strides",), "attr", _C, True, "8.5",
-         "10.0", "context.get_tensor_strides(name)", "IOTensor + numpy strides", _NAME, _IDX),
+         "10.0", "context.get_tensor_strides(name)", "IOTensor + numpy strides", _NAME, _IDX,
+         strategy="tensor_name_rename"),
     Rule("TRT025", "IExecutionContext.set_shape_input", ("set_shape_input",), "attr", _C, False,
          "8.5", "10.0", "context.set_tensor_address(name, host_ptr) (values read at enqueue)",
          "trtcompat.Runner(engine).infer(feed) (host memory for shape tensors)", "",
@@ -160,17 +181,20 @@ RULES: tuple[Rule, ...] = (
     Rule("TRT030", "ICudaEngine.device_memory_size", ("device_memory_size",), "attr", _E, False,
          "10.1", "11.0", "engine.device_memory_size_v2", "trtcompat.Runner(engine)",
          "always (device_memory_size_v2 exists from 10.1)",
-         "The fixed code needs TensorRT >= 10.1; _v2 also counts the weight-streaming budget."),
+         "The fixed code needs TensorRT >= 10.1; _v2 also counts the weight-streaming budget.",
+         strategy="v2_attribute"),
     Rule("TRT031", "ICudaEngine.get_device_memory_size_for_profile",
          ("get_device_memory_size_for_profile",), "attr", _E, False, "10.1", "11.0",
          "engine.get_device_memory_size_for_profile_v2(profile)", "trtcompat.Runner(engine)",
-         "always (the _v2 method exists from 10.1)", "The fixed code needs TensorRT >= 10.1."),
+         "always (the _v2 method exists from 10.1)", "The fixed code needs TensorRT >= 10.1.",
+         strategy="v2_method"),
     Rule("TRT032", "ICudaEngine.create_execution_context_without_device_memory",
          ("create_execution_context_without_device_memory",), "attr", _E, False, "10.0", "11.0",
          "engine.create_execution_context(trt.ExecutionContextAllocationStrategy.USER_MANAGED)",
          "trtcompat.Runner(engine)",
          "when called without arguments and a tensorrt module is imported at module level",
-         "The fixed code needs TensorRT >= 10.0; memory is still set with set_device_memory."),
+         "The fixed code needs TensorRT >= 10.0; memory is still set with set_device_memory.",
+         strategy="user_managed_context"),
     Rule("TRT033", "ICudaEngine.weight_streaming_budget / minimum_weight_streaming_budget",
          ("weight_streaming_budget", "minimum_weight_streaming_budget"), "attr", _E, False,
          "10.1", "11.0", "weight_streaming_budget_v2 / get_weight_streaming_automatic_budget()",
@@ -183,32 +207,51 @@ RULES: tuple[Rule, ...] = (
          "config.set_memory_pool_limit(trt.MemoryPoolType.WORKSPACE, size)", "—",
          "for a plain `config.max_workspace_size = X` statement when `import tensorrt` is at "
          "module level", "Reads and chained assignments are left alone; the fixed code needs "
-         "TensorRT >= 8.4."),
+         "TensorRT >= 8.4.", strategy="memory_pool_limit"),
     Rule("TRT041", "IBuilder.build_engine", ("build_engine",), "attr", ("builder",), True,
          "8.0", "10.0", "builder.build_serialized_network(network, config) + "
          "Runtime.deserialize_cuda_engine", "trtcompat.load_engine(plan)", "",
          "build_serialized_network returns a serialized plan (IHostMemory), not an engine."),
-    Rule("TRT042", "BuilderFlag weak-typing flags",
-         ("BuilderFlag.FP16", "BuilderFlag.INT8", "BuilderFlag.FP8", "BuilderFlag.BF16",
-          "BuilderFlag.INT4", "BuilderFlag.FP4", "BuilderFlag.OBEY_PRECISION_CONSTRAINTS",
-          "BuilderFlag.PREFER_PRECISION_CONSTRAINTS"), "member",
-         ("trt",), True, "10.12", "11.0",
-         "strongly typed network (NetworkDefinitionCreationFlag.STRONGLY_TYPED): casts via "
-         "ModelOpt AutoCast, Q/DQ nodes for INT8/FP8/INT4/FP4", "—", "",
-         "Precision moves into the model (ONNX casts / Q/DQ); not a source edit."),
+    Rule("TRT042", "BuilderFlag.FP16 / BF16 (weak typing)",
+         ("BuilderFlag.FP16", "BuilderFlag.BF16"), "member", ("trt",), True, "10.12", "11.0",
+         "a strongly typed network whose model carries FP16/BF16 types: convert the ONNX "
+         "model with ModelOpt AutoCast (NVIDIA's 10.x->11.x migration guide)",
+         _PLAN.format("fp16"), "",
+         "11.0 builds strongly typed networks only: the flag is gone and the precision moves "
+         "into the model."),
     Rule("TRT043", "IInt8Calibrator family",
          ("IInt8Calibrator", "IInt8EntropyCalibrator", "IInt8EntropyCalibrator2",
           "IInt8MinMaxCalibrator", "IInt8LegacyCalibrator", "CalibrationAlgoType"), "member",
-         ("trt",), True, "10.1", "11.0", "explicit quantization with Q/DQ nodes (ModelOpt)", "—",
-         "", "Implicit quantization was removed; calibration moves out of the build script."),
+         ("trt",), True, "10.1", "11.0", _QDQ, _PLAN.format("int8") + " (a Q/DQ model)", "",
+         "Implicit quantization was removed; calibration moves out of the build script."),
     Rule("TRT044", "IBuilderConfig.int8_calibrator", ("int8_calibrator",), "attr",
-         ("config",), False, "10.1", "11.0", "explicit quantization with Q/DQ nodes (ModelOpt)",
-         "—", "", "Implicit quantization was removed."),
+         ("config",), False, "10.1", "11.0", _QDQ,
+         _PLAN.format("int8") + " (a Q/DQ model)", "", "Implicit quantization was removed."),
     Rule("TRT045", "IBuilder.platform_has_fast_fp16 / _int8 / platform_has_tf32",
          ("platform_has_fast_fp16", "platform_has_fast_int8", "platform_has_tf32"), "attr",
          ("builder",), False, "10.5", "11.0",
-         "query the device from CUDA (compute capability) / strong typing", "—", "",
-         "The answer comes from CUDA, not TensorRT."),
+         "the GPU's compute capability from CUDA; with strong typing the model's types decide",
+         _PLAN.format("fp16") + " (raises PrecisionError where the GPU or release cannot)",
+         "", "The answer comes from CUDA, not TensorRT."),
+    Rule("TRT049", "BuilderFlag.INT8 / FP8 / INT4 / FP4 (implicit quantization)",
+         ("BuilderFlag.INT8", "BuilderFlag.FP8", "BuilderFlag.INT4", "BuilderFlag.FP4"),
+         "member", ("trt",), True, "10.12", "11.0", _QDQ,
+         _PLAN.format("int8") + ' or precision="fp8" (a Q/DQ model); precision="model" for '
+         "INT4/FP4 Q/DQ models", "",
+         "11.0 quantizes explicitly only: the quantized types come from the model's Q/DQ nodes."),
+    Rule("TRT076", "BuilderFlag.OBEY_PRECISION_CONSTRAINTS / PREFER_PRECISION_CONSTRAINTS",
+         ("BuilderFlag.OBEY_PRECISION_CONSTRAINTS", "BuilderFlag.PREFER_PRECISION_CONSTRAINTS"),
+         "member", ("trt",), True, "10.12", "11.0",
+         "a strongly typed network: the model's types are obeyed; ICastLayer (network.add_cast) "
+         "where a type must change", _PLAN.format("model"), "",
+         "Per-layer precision constraints have no meaning once the network is strongly typed."),
+    Rule("TRT063", "A precision flag behind a hasattr / try / getattr guard",
+         ("BuilderFlag.FP16", "BuilderFlag.BF16", "BuilderFlag.INT8", "BuilderFlag.FP8",
+          "BuilderFlag.INT4", "BuilderFlag.FP4"), "hazard", ("trt",), True, None, None,
+         "decide the precision for 11.x explicitly (a strongly typed model), not by whether "
+         "the flag exists", _PLAN.format("fp16") + " (raises PrecisionError, never drops it)",
+         "", "Precision silently dropped on 11: the guard skips the flag there and the build "
+         "runs in FP32 without a word (rf-detr#1453).", check="dropped_when_guarded"),
     Rule("TRT046", "BuilderFlag.STRICT_TYPES", ("BuilderFlag.STRICT_TYPES",), "member", ("trt",),
          True, "8.2", "10.0", "BuilderFlag.OBEY_PRECISION_CONSTRAINTS (10.x), strong typing (11)",
          "—", "", "Its successor is itself removed in 11.0."),
@@ -229,6 +272,19 @@ RULES: tuple[Rule, ...] = (
          "builder.build_serialized_network(network, config)", "—", "",
          "These lived on IBuilder in TensorRT 7; 8.0 moved them to IBuilderConfig "
          "(TensorRT 8.0 release notes, 'Removed' section)."),
+    Rule("TRT074", "ICudaEngine.max_workspace_size (TensorRT 7)", ("max_workspace_size",),
+         "attr", ("engine",), True, None, "8.0",
+         "nothing on the engine: engine.device_memory_size_v2 (10.1+) / device_memory_size is "
+         "what it needs to run; the workspace limit is a build setting, "
+         "config.set_memory_pool_limit(trt.MemoryPoolType.WORKSPACE, size)",
+         "trtcompat.Runner(engine) (allocates the engine's device memory)", "",
+         "A TensorRT 7 engine property; 8.0 has no engine-side workspace."),
+    Rule("TRT075", "IResizeLayer.align_corners (TensorRT 7)", ("align_corners",), "attr",
+         ("layer",), True, None, "8.0",
+         "layer.coordinate_transformation = trt.ResizeCoordinateTransformation.ALIGN_CORNERS "
+         "(8.0+)", "—", "",
+         "align_corners=True maps to ALIGN_CORNERS; False to ASYMMETRIC (TensorRT 7's default "
+         "behaviour) or HALF_PIXEL, which the model decides."),
     Rule("TRT071", "IBuilderConfig.min_timing_iterations", ("min_timing_iterations",), "attr",
          ("config",), False, "8.4", "10.0", "config.avg_timing_iterations", "—", "",
          "Only the average iteration count is configurable from 10.0."),
@@ -256,7 +312,8 @@ RULES: tuple[Rule, ...] = (
          "the _nd property (kernel_size_nd, stride_nd, padding_nd, dilation_nd, "
          "window_size_nd, pre_padding_nd, post_padding_nd; all in 8.0)", "—",
          "always, where the receiver is a layer (the _nd properties exist from 8.0)",
-         "The _nd properties hold Dims; assigning a tuple works for both."),
+         "The _nd properties hold Dims; assigning a tuple works for both.",
+         strategy="nd_attribute"),
     Rule("TRT082", "INetworkDefinition.has_explicit_precision / "
          "NetworkDefinitionCreationFlag.EXPLICIT_PRECISION",
          ("has_explicit_precision", "NetworkDefinitionCreationFlag.EXPLICIT_PRECISION"),
@@ -348,7 +405,7 @@ RULES: tuple[Rule, ...] = (
          "trtcompat backends ('cuda_python' handles both layouts)",
          "for single-line `from cuda import ...` and `import cuda.X as Y` statements",
          "`import cuda.cudart` without an alias is used as cuda.cudart.X everywhere; the fixed "
-         "code needs cuda-python >= 12.6.1."),
+         "code needs cuda-python >= 12.6.1.", strategy="cuda_bindings_import"),
     Rule("TRT060", "volume() of an engine shape that may hold -1", ("volume", "prod"), "volume",
          _E, False, None, None,
          "size from engine.get_tensor_profile_shape(name, profile)[2] (max) or "
@@ -360,12 +417,13 @@ RULES: tuple[Rule, ...] = (
          "builder.create_network(1 << int(trt.NetworkDefinitionCreationFlag.EXPLICIT_BATCH)) "
          "on 8.x; create_network(0) from 10.0", "—", "",
          "No flags means implicit batch on 8.x and explicit batch from 10.0: the same line "
-         "builds a different network."),
+         "builds a different network.", check="no_arguments"),
     Rule("TRT062", "trt.__version__ compared as a string", ("__version__",), "hazard",
          ("trt",), False, None, None,
          "compare parsed versions: packaging.version.parse(trt.__version__) >= Version('8.5') "
          "or int(trt.__version__.split('.')[0]) >= 10", "—", "",
-         "'10.0' < '8.0' and '10.0'[0] == '1': string comparisons break from TensorRT 10."),
+         "'10.0' < '8.0' and '10.0'[0] == '1': string comparisons break from TensorRT 10.",
+         check="string_compare"),
 )
 
 # fmt: on

@@ -23,9 +23,11 @@ from trtcompat.migrate._analysis import (
 )
 from trtcompat.migrate._astcompat import alias_positions, subscript_key
 from trtcompat.migrate._fixes import FixSpec, plan_fix
-from trtcompat.migrate._guards import is_guarded
+from trtcompat.migrate._floor import Floor, file_floor
+from trtcompat.migrate._guards import is_guarded, possibly_guarded
+from trtcompat.migrate._project import Project, function_names, guard_helpers
 from trtcompat.migrate._rules import RULES, Rule
-from trtcompat.migrate._table import at_least, fix_needs, is_member_name, versions
+from trtcompat.migrate._table import FIRST_BRANCH, at_least, fix_needs, is_member_name, versions
 from trtcompat.migrate._totrtcompat import RUNTIME_KINDS, plan_trtcompat
 
 __all__ = [
@@ -41,6 +43,8 @@ __all__ = [
 _IGNORE = re.compile(r"#\s*trtcompat:\s*ignore(?:\[([A-Za-z0-9_, ]+)\])?")
 _CUDA_LEGACY = {"cudart": "runtime", "cuda": "driver", "nvrtc": "nvrtc"}
 NEWEST = 11
+# The oldest TensorRT trtcompat (and so a --to trtcompat runtime fix) runs on.
+TRTCOMPAT_OLDEST = "8.0"
 # Depth to which a name is followed through its assignments (``s = shape; volume(s)``).
 VOLUME_DEPTH = 3
 
@@ -64,6 +68,8 @@ def status_for(rule: Rule, deprecated: str | None, removed: str | None, target: 
         ``deprecated`` when it warns by ``target``, ``hazard`` for rules that are neither,
         None when ``target`` still has it without a deprecation.
     """
+    if rule.on == "hazard":
+        return "hazard"  # behaves differently across releases, whatever the name's dates
     if removed is not None:
         major = _major(removed)
         if major is None or major <= target:
@@ -95,6 +101,12 @@ class Finding:
         needs: The oldest TensorRT release the fix needs: a fixable finding's fix, or, for one
             that ``min_trt`` left unfixed, the ``--min-trt`` that lets ``--fix`` rewrite it.
             None when there is no fix or it runs on every TensorRT.
+        possibly: Guarded only possibly: in a branch decided by a function the scanner cannot
+            read (``guarded`` is True too: reported, never rewritten, not failing).
+        by_name: Found through a string (``getattr(trt.BuilderFlag, "FP16")``,
+            ``try_set_flag("FP16")``): reported as "by name, check".
+        held_back: Why ``--fix`` left a fix out: the ``--min-trt`` given, or what in the file
+            shows it runs on releases older than the fix needs ("a version check on line 11").
     """
 
     path: str
@@ -109,6 +121,9 @@ class Finding:
     status: str = "removed"
     guarded: bool = False
     needs: str | None = None
+    possibly: bool = False
+    by_name: bool = False
+    held_back: str | None = None
 
     @property
     def fixable(self) -> bool:
@@ -140,7 +155,7 @@ class _Visitor(ast.NodeVisitor):
         self.by_name: dict[tuple[str, str], list[Rule]] = {}
         for rule in rules:
             for name in rule.names:
-                on = "member" if is_member_name(name) else rule.on
+                on = "member" if is_member_name(name) and rule.on != "hazard" else rule.on
                 if name.startswith("tensorrt."):
                     name = name[len("tensorrt.") :]
                 self.by_name.setdefault((on, name), []).append(rule)
@@ -163,12 +178,18 @@ class _Visitor(ast.NodeVisitor):
         fix: FixSpec | None = None,
         kind: str | None = None,
         layer: str = "",
+        guarded: bool | None = None,
+        by_name: bool = False,
     ) -> bool:
         deprecated, removed, api = versions(rule, symbol, kind, layer)
         status = status_for(rule, deprecated, removed, self.target)
         if status is None:
             return False
-        guarded = is_guarded(node, symbol, self.facts)
+        possibly = False
+        if guarded is None:
+            guarded = is_guarded(node, symbol, self.facts)
+            possibly = not guarded and possibly_guarded(node, self.facts)
+            guarded = guarded or possibly
         col = self._col(line, byte_col)
         key = (line, col, rule.id)
         if key not in self.found:
@@ -185,6 +206,8 @@ class _Visitor(ast.NodeVisitor):
                 removed,
                 status,
                 guarded,
+                possibly=possibly,
+                by_name=by_name,
             )
         return not guarded
 
@@ -239,57 +262,113 @@ class _Visitor(ast.NodeVisitor):
         """The findings, their fixes chosen for ``--to`` and ``--min-trt``.
 
         Native fixes record the oldest TensorRT they need and are dropped where that is newer
-        than ``min_trt``; with ``to="trtcompat"`` runtime findings get trtcompat fixes instead.
+        than ``min_trt`` or than what the file shows it supports (:mod:`._floor`, used when
+        ``--min-trt`` is not given); with ``to="trtcompat"`` runtime findings get trtcompat
+        fixes instead.
         """
-        done = []
-        for (line, col, rule_id), finding in sorted(self.found.items()):
-            if rule_id == "TRT003" and (line, col) in self.consumed and not finding.guarded:
-                finding = replace(finding, fix=FixSpec("consumed"))
-            if (line, col) in self.defaulted:
-                finding = replace(finding, fix=None, guarded=True)
-            fix = finding.fix
-            if fix is not None and fix.kind != "consumed":
-                needs = fix_needs(fix.kind, fix.new, finding.rule.receivers)
-                fix = replace(fix, needs=needs)
-                allowed = min_trt is None or at_least(needs, min_trt)
-                finding = replace(finding, fix=fix if allowed else None, needs=needs)
-            done.append(finding)
-        if to != "trtcompat":
-            return done
-        keys = sorted(self.found)
+        floor = self._floor(tree) if min_trt is None else Floor()
+        least = min_trt if min_trt is not None else TRTCOMPAT_OLDEST if to == "trtcompat" else None
+        label = f"--min-trt {least}" if min_trt is not None else f"the default --min-trt {least}"
+        done = [
+            self._native(key, finding, (least, label), floor)
+            for key, finding in sorted(self.found.items())
+        ]
+        return self._trtcompat(tree, done, floor) if to == "trtcompat" else done
+
+    def _native(
+        self,
+        key: tuple[int, int, str],
+        finding: Finding,
+        least: tuple[str | None, str],
+        floor: Floor,
+    ) -> Finding:
+        """One finding with its native fix, kept only where the release it needs is allowed
+        (``least``: the oldest release the fixed code must run on, and how to say it)."""
+        where = key[:2]
+        if finding.rule.strategy == "consumed" and where in self.consumed and not finding.guarded:
+            finding = replace(finding, fix=FixSpec("consumed"))
+        if where in self.defaulted:
+            finding = replace(finding, fix=None, guarded=True)
+        fix = finding.fix
+        if fix is None or fix.kind == "consumed":
+            return finding
+        needs = fix_needs(fix.kind, fix.new, finding.rule.receivers)
+        if least[0] is not None and not at_least(needs, least[0]):
+            return replace(finding, fix=None, needs=needs, held_back=least[1])
+        if not floor.allows(needs):
+            return replace(finding, fix=None, needs=needs, held_back=floor.why(needs))
+        return replace(finding, fix=replace(fix, needs=needs), needs=needs)
+
+    def _trtcompat(self, tree: ast.Module, done: list[Finding], floor: Floor) -> list[Finding]:
+        """Runtime findings get trtcompat fixes (or none) instead of native ones; none where
+        the file shows it runs on a TensorRT older than trtcompat's (a 7.x file)."""
+        usable = floor.allows(TRTCOMPAT_OLDEST)
         items = []
-        for key, finding in zip(keys, done):
+        for key, finding in zip(sorted(self.found), done):
             node, kind = self.nodes[key]
             items.append((kind or "", finding.symbol, node, finding.guarded))
         plans = plan_trtcompat(tree, self.facts, self.lines, items)
-        for i, plan in enumerate(plans):
+        for i, (plan, held) in enumerate(plans):
             finding = done[i]
             if finding.guarded:
                 continue
-            if plan is not None:
-                done[i] = replace(finding, fix=plan, needs=plan.needs)
+            if plan is not None and not usable:
+                done[i] = replace(
+                    finding, fix=None, needs=TRTCOMPAT_OLDEST, held_back=floor.why(TRTCOMPAT_OLDEST)
+                )
+            elif plan is not None:
+                done[i] = replace(finding, fix=plan, needs=plan.needs, held_back=None)
             elif finding.fix is not None and finding.fix.kind == "consumed":
                 done[i] = replace(finding, fix=None)  # its call is not rewritten natively
             elif set(finding.rule.receivers) <= RUNTIME_KINDS:
                 # No native runtime rewrite in this mode, whatever --min-trt says.
-                done[i] = replace(finding, fix=None, needs=None)
+                done[i] = replace(finding, fix=None, needs=None, held_back=held or None)
         return done
+
+    def _floor(self, tree: ast.Module) -> Floor:
+        trt7 = [
+            f.line
+            for f in self.found.values()
+            if not f.guarded
+            and (f.removed_in or "x")[0].isdigit()  # TensorRT's releases, not cuda-python's
+            and at_least(f.removed_in, FIRST_BRANCH)
+        ]
+        return file_floor(tree, self.facts, trt7)
 
     def visit_Name(self, node: ast.Name) -> None:
         self._member(node, node.id, node.lineno, node.col_offset)
 
+    def _member_path(self, name: str | None) -> str | None:
+        """``BuilderFlag.FP16`` for ``trt.BuilderFlag.FP16`` (or an imported member), else None."""
+        head, _, rest = (name or "").partition(".")
+        if head in self.facts.modules and rest:
+            return rest
+        if head in self.facts.members:
+            return ".".join(filter(None, (self.facts.members[head], rest)))
+        return None
+
     def _member(self, node: ast.expr, name: str | None, line: int, col: int) -> None:
         if name is None or not isinstance(getattr(node, "ctx", None), ast.Load):
             return
-        head, _, rest = name.partition(".")
-        if head in self.facts.modules and rest:
-            member = rest
-        elif head in self.facts.members:
-            member = ".".join(filter(None, (self.facts.members[head], rest)))
-        else:
+        member = self._member_path(name)
+        if member is None:
             return
         for rule in self._rules("member", member):
             self._add(node, line, col, rule, member)
+        self._dropped(node, line, col, member)
+
+    def _dropped(
+        self, node: ast.AST, line: int, col: int, member: str, defaulted: bool = False,
+        by_name: bool = False,
+    ) -> None:
+        # A use behind a guard that skips it silently where the member is gone: a hazard for a
+        # target that removed it (a precision flag on 11).
+        for rule in self._hazards(member, "dropped_when_guarded"):
+            removed = _major(versions(rule, member, None)[1])
+            if removed is None or removed > self.target:
+                continue
+            if defaulted or is_guarded(node, member, self.facts, versions=False):
+                self._add(node, line, col, rule, member, guarded=False, by_name=by_name)
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
@@ -303,9 +382,33 @@ class _Visitor(ast.NodeVisitor):
                 self._add(node, line, col, rule, fname)
         elif fname == "getattr" and isinstance(func, ast.Name):
             self._getattr(node)
-        elif fname == "create_network" and isinstance(func, ast.Attribute):
-            self._create_network(node, func)
+        else:
+            if isinstance(func, ast.Attribute):
+                self._no_arguments(node, func)
+            self._flag_call(node, func)
         self.generic_visit(node)
+
+    def _by_name(
+        self, node: ast.Call, owner: str, literal: ast.Constant, defaulted: bool = False
+    ) -> None:
+        # A member named by a string: getattr(trt.BuilderFlag, "FP16"), try_set_flag("FP16");
+        # getattr(..., default) expects it may be gone (guarded, and a dropped precision).
+        member = f"{owner}.{literal.value!s}"
+        line, col = literal.lineno, literal.col_offset
+        for rule in self._rules("member", member):
+            self._add(node, line, col, rule, member, guarded=defaulted or None, by_name=True)
+        self._dropped(node, line, col, member, defaulted, by_name=True)
+
+    def _flag_call(self, node: ast.Call, func: ast.expr) -> None:
+        # try_set_flag("FP16") (Polygraphy), config.set_flag("FP16"): a BuilderFlag by name.
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if not self.facts.imports_trt or "flag" not in str(name).lower() or not node.args:
+            return
+        first = node.args[0]
+        name = first.value if isinstance(first, ast.Constant) else None
+        if isinstance(name, str) and name.isidentifier() and name.isupper():
+            assert isinstance(first, ast.Constant)
+            self._by_name(node, "BuilderFlag", first)
 
     def _getattr(self, node: ast.Call) -> None:
         # getattr(obj, "member"[, default]) reads the member as obj.member does.
@@ -313,6 +416,10 @@ class _Visitor(ast.NodeVisitor):
             return
         name = node.args[1].value
         if not isinstance(name, str):
+            return
+        owner = self._member_path(dotted(node.args[0]))
+        if owner is not None:
+            self._by_name(node, owner, node.args[1], defaulted=len(node.args) == 3)
             return
         for rule in self._rules("attr", name):
             if self._confident(rule, node.args[0], node, name):
@@ -325,42 +432,51 @@ class _Visitor(ast.NodeVisitor):
                     key = (finding.lineno, self._col(finding.lineno, finding.col_offset + 1))
                     self.defaulted.add(key)
 
-    def _create_network(self, node: ast.Call, func: ast.Attribute) -> None:
-        # No flags: implicit batch on 8.x, explicit batch from 10.0.
-        if node.args or node.keywords:
+    def _hazards(self, name: str, check: str) -> list[Rule]:
+        return [rule for rule in self._rules("hazard", name) if rule.check == check]
+
+    def _no_arguments(self, node: ast.Call, func: ast.Attribute) -> None:
+        # A hazard when called bare (create_network(): implicit batch on 8.x, explicit from 10).
+        rules = self._hazards(func.attr, "no_arguments")
+        if node.args or node.keywords or not rules:
             return
         kind = receiver_kind(func.value, self.facts)
-        if kind == "builder" or (kind is None and self.facts.imports_trt):
-            line = func.end_lineno or func.lineno
-            col = (func.end_col_offset or 0) - len(func.attr)
-            for rule in self._rules("hazard", "create_network"):
-                self._add(node, line, col, rule, "create_network", None, kind)
+        line = func.end_lineno or func.lineno
+        col = (func.end_col_offset or 0) - len(func.attr)
+        for rule in rules:
+            if kind in rule.receivers or (kind is None and self.facts.imports_trt):
+                self._add(node, line, col, rule, func.attr, None, kind)
 
     def visit_Compare(self, node: ast.Compare) -> None:
         operands = [node.left, *node.comparators]
-        texts = [o for o in operands if self._version_text(o)]
         strings = [o for o in operands if isinstance(o, ast.Constant) and isinstance(o.value, str)]
-        if texts and strings:
-            first = texts[0]
-            for rule in self._rules("hazard", "__version__"):
-                self._add(node, first.lineno, first.col_offset, rule, "__version__")
+        for rule in (r for rules in self.by_name.values() for r in rules):
+            if rule.on != "hazard" or rule.check != "string_compare" or not strings:
+                continue
+            for name in rule.names:
+                texts = [o for o in operands if self._module_text(o, name)]
+                if texts:
+                    self._add(node, texts[0].lineno, texts[0].col_offset, rule, name)
         self.generic_visit(node)
 
-    def _version_text(self, expr: ast.expr, depth: int = 0) -> bool:
-        """Whether ``expr`` is (a piece of) a tensorrt ``__version__`` string."""
-        if isinstance(expr, ast.Attribute) and expr.attr == "__version__":
+    def _module_text(self, expr: ast.expr, member: str, depth: int = 0) -> bool:
+        """Whether ``expr`` is (a piece of) a tensorrt module's string ``member``
+        (``trt.__version__``, ``trt.__version__.split(".")[0]``, a name assigned one)."""
+        if isinstance(expr, ast.Attribute) and expr.attr == member:
             return dotted(expr.value) in self.facts.modules
         if isinstance(expr, ast.Subscript):
-            return self._version_text(expr.value, depth)
+            return self._module_text(expr.value, member, depth)
         if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
-            return expr.func.attr in ("split", "strip", "partition") and self._version_text(
-                expr.func.value, depth
+            return expr.func.attr in ("split", "strip", "partition") and self._module_text(
+                expr.func.value, member, depth
             )
         if isinstance(expr, ast.Name):
-            if expr.id == "__version__" and self.facts.members.get("__version__"):
+            if expr.id == member and self.facts.members.get(member):
                 return True
             return depth < 1 and any(
-                how == "assign" and value is not None and self._version_text(value, depth + 1)
+                how == "assign"
+                and value is not None
+                and self._module_text(value, member, depth + 1)
                 for how, value in self.facts.bindings(expr, expr.id)
             )
         return False
@@ -373,16 +489,10 @@ class _Visitor(ast.NodeVisitor):
 
     def _seq(self, node: ast.expr, engine: ast.expr) -> None:
         if receiver_kind(engine, self.facts) == "engine":
-            symbol = "len" if isinstance(node, ast.Call) else "getitem"
-            for rule in self._rules("seq", symbol):
-                self._add(
-                    node,
-                    node.lineno,
-                    node.col_offset,
-                    rule,
-                    "len(engine)" if symbol == "len" else "engine[str]",
-                    kind="engine",
-                )
+            name = "__len__" if isinstance(node, ast.Call) else "__getitem__(str)"
+            symbol = "len(engine)" if isinstance(node, ast.Call) else "engine[str]"
+            for rule in self._rules("seq", name):
+                self._add(node, node.lineno, node.col_offset, rule, symbol, kind="engine")
 
     def _engine_shape(self, arg: ast.expr, depth: int = 0) -> bool:
         if (
@@ -443,6 +553,7 @@ def scan_source(
     target: int = NEWEST,
     to: str = "trtcompat",
     min_trt: str | None = None,
+    project: Project | None = None,
 ) -> FileResult:
     """Scan one file's source.
 
@@ -455,7 +566,11 @@ def scan_source(
         to: ``"trtcompat"``: runtime fixes become trtcompat calls that run on every TensorRT
             (other fixes are native, within ``min_trt``); ``"tensorrt"``: native fixes only.
         min_trt: The oldest TensorRT the fixed code must still run on: a native fix that
-            needs newer stays a finding (None: no limit; ``to="trtcompat"`` means ``"8.0"``).
+            needs newer stays a finding (None: the oldest the file's own version checks,
+            hasattr probes, import requirement or TensorRT 7 names show, else no limit;
+            ``to="trtcompat"`` also means ``"8.0"``).
+        project: What the other files of the scanned tree say (guard helpers, star-imported
+            aliases); None: this file alone.
 
     Returns:
         The findings, or the parse error (the scanner never raises for bad input).
@@ -481,10 +596,15 @@ def scan_source(
             path, error=f"{type(err).__name__}: {err.args[0] if err.args else err}{where}"
         )
     lines = text.splitlines()
-    visitor = _Visitor(path, lines, analyse(tree), rules, target)
+    project = project if project is not None else Project()
+    facts = analyse(tree, project.star_aliases)
+    helpers = guard_helpers([tree], project.helpers)
+    facts.guard_helpers = frozenset(name for name, how in helpers.items() if how == "guard")
+    facts.maybe_helpers = frozenset(name for name, how in helpers.items() if how == "possible")
+    facts.defined = project.defined | function_names(tree)
+    visitor = _Visitor(path, lines, facts, rules, target)
     visitor.visit(tree)
     if to not in ("trtcompat", "tensorrt"):
         raise ValueError(f"to={to!r}: expected 'trtcompat' or 'tensorrt'")
-    floor = min_trt if min_trt is not None or to == "tensorrt" else "8.0"
-    findings = [f for f in visitor.finish(tree, to, floor) if not _suppressed(lines, f)]
+    findings = [f for f in visitor.finish(tree, to, min_trt) if not _suppressed(lines, f)]
     return FileResult(path, findings)

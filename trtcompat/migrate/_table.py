@@ -25,6 +25,8 @@ __all__ = [
     "versions",
 ]
 
+# The oldest release the table examines: names removed by then are only the rules' to date.
+FIRST_BRANCH = "8.0"
 _LAYERS = tuple(sorted({"ILayer", *(c for c in CHANGES if c.endswith("Layer"))}))
 # ``_analysis.layer_key`` of each layer class: IRNNv2Layer -> "rnnv2".
 _LAYER_BY_KEY = {cls[1 : -len("Layer")].lower(): cls for cls in _LAYERS if cls != "ILayer"}
@@ -84,6 +86,10 @@ NOT_SCANNED: dict[str, str] = {
 }
 
 
+# What ``len(engine)`` / ``engine["x"]`` call, as the table names them (an overload by type).
+_SEQ_MEMBERS = {"len(engine)": "__len__", "engine[str]": "__getitem__(str)"}
+
+
 def _member_key(name: str) -> tuple[str, str]:
     head, _, tail = name.partition(".")
     return (head, tail) if tail else ("tensorrt", head)
@@ -120,12 +126,9 @@ def versions(
         receiver could be any of several classes that lost the member. A known layer that
         never had the member gives no versions (the use is not a TensorRT API).
     """
+    name = _SEQ_MEMBERS.get(name, name) if rule.on == "seq" else name
     if is_member_name(name):
-        cls, member = _member_key(name)
-        change = CHANGES.get(cls, {}).get(member)
-        if change is None or (rule.on == "store" and change[2] is None):
-            return rule.deprecated_in, rule.removed_in, rule.api
-        return change[1], change[2] if rule.on == "store" else change[3], f"{cls}.{member}"
+        return _module_versions(rule, name)
     classes = _classes(rule, kind, layer)
     found = []
     for cls in classes:
@@ -133,14 +136,43 @@ def versions(
         if change is not None and not (rule.on == "store" and change[2] is None):
             found.append((cls, change))
     if not found:
-        if classes and classes[-1] == "ILayer":
-            return None, None, f"{classes[0]}.{name}"
-        return rule.deprecated_in, rule.removed_in, rule.api
+        return _undated(rule, name, classes)
     if len(found) > 1 and classes[-1] == "ILayer" and found[0][0] != "ILayer":
         found = found[:1]  # the layer's own member
     gone = [change[2] if rule.on == "store" else change[3] for _, change in found]
     owners = "|".join(cls for cls, _ in found)
     return _oldest(c[1] for _, c in found), _oldest(gone), f"{owners}.{name}"
+
+
+def _module_versions(rule: Rule, name: str) -> tuple[str | None, str | None, str]:
+    """:func:`versions` of a module-level name or enum value (``BuilderFlag.FP16``)."""
+    cls, member = _member_key(name)
+    change = CHANGES.get(cls, {}).get(member)
+    if change is None or (rule.on == "store" and change[2] is None):
+        return rule.deprecated_in, rule.removed_in, rule.api
+    removed_at = change[2] if rule.on == "store" else change[3]
+    deprecated = _deprecated(change[1], removed_at, rule) if cls == "tensorrt" else change[1]
+    return deprecated, removed_at, f"{cls}.{member}"
+
+
+def _undated(rule: Rule, name: str, classes: list[str]) -> tuple[str | None, str | None, str]:
+    """:func:`versions` of a member no class of the receiver lists in the table."""
+    if classes and classes[-1] == "ILayer":
+        if rule.removed_in is not None and at_least(rule.removed_in, FIRST_BRANCH):
+            # Removed before the table's first release (TensorRT 7 names): the rule's.
+            return rule.deprecated_in, rule.removed_in, f"{classes[0]}.{name}"
+        return None, None, f"{classes[0]}.{name}"  # a layer that never had it
+    return rule.deprecated_in, rule.removed_in, rule.api
+
+
+def _deprecated(table: str | None, removed: str | None, rule: Rule) -> str | None:
+    """A module-level class's deprecation: the table's, else the rule's where the class went
+    when the rule says. A pybind class cannot warn, so the sources mark none on classes that
+    NVIDIA's headers and release notes deprecate (``IInt8EntropyCalibrator2`` in 10.1);
+    members keep the table's (their binding warns, or the code runs silently)."""
+    if table is not None or removed is None or removed != rule.removed_in:
+        return table
+    return rule.deprecated_in
 
 
 def _oldest(releases: Iterable[str | None]) -> str | None:
@@ -169,7 +201,7 @@ def covered_entries(rules: Iterable[Rule] = RULES) -> set[str]:
                 if cls == "tensorrt":  # a whole enum or class
                     covered.update(f"{member}.{m}" for m in CHANGES.get(member, {}))
             elif rule.on == "seq":
-                covered.update(f"{cls}.__{name}__" for cls in KIND_CLASSES["engine"])
+                covered.update(f"{cls}.{name}" for cls in KIND_CLASSES["engine"])
             else:
                 for kind in rule.receivers:
                     covered.update(f"{cls}.{name}" for cls in KIND_CLASSES.get(kind, ()))

@@ -9,7 +9,10 @@ Two strategies, the first that applies wins for each unguarded runtime finding:
    engine)``). Contexts made from a wrapped engine are legacy contexts, so their binding calls
    are served too. Only members the views serve are covered
    (``trtcompat.legacy.ENGINE_MEMBERS`` / ``CONTEXT_MEMBERS``).
-2. A context the file cannot trace to its engine: the statement-level calls that have a
+2. A context the file cannot trace to its engine, in a file that neither wraps an engine itself
+   nor works with several optimization profiles (there a context may be a wrapped one, or its
+   bindings list may hold K * n per-profile slots: the call stays on the legacy surface): the
+   statement-level calls that have a
    trtcompat function (``execute_async_v2`` / ``execute_async`` -> ``trtcompat.execute``,
    ``set_binding_shape(name, shape)`` -> ``trtcompat.set_input_shape``) and
    ``get_binding_shape(name)`` -> ``trtcompat.tensor_shape``.
@@ -23,13 +26,10 @@ import ast
 from typing import Tuple
 
 from trtcompat.legacy import CONTEXT_MEMBERS, ENGINE_MEMBERS
-from trtcompat.migrate._analysis import (
-    FileFacts,
-    dotted,
-)
+from trtcompat.migrate._analysis import FileFacts, dotted, receiver_kind
 from trtcompat.migrate._fixes import FixSpec, tensor_name
 
-__all__ = ["EXECUTE_PARAMS", "RUNTIME_KINDS", "plan_trtcompat"]
+__all__ = ["EXECUTE_PARAMS", "LEGACY_SURFACE", "PER_CALL", "RUNTIME_KINDS", "plan_trtcompat"]
 
 RUNTIME_KINDS = frozenset({"engine", "context"})
 _ENGINE_MAKERS = frozenset({"deserialize_cuda_engine"})
@@ -113,6 +113,19 @@ class _Planner:
             edits.append((line, self._col(line, col), "wrap"))
         return tuple(edits)
 
+    def wrap_edits(
+        self, kind: str, symbol: str, node: ast.AST
+    ) -> tuple[tuple[Edit, ...] | None, bool]:
+        """``(edits that wrap the finding's engine or None, whether the view serves it)``."""
+        recv = _receiver(node)
+        if recv is None or kind not in RUNTIME_KINDS:
+            return None, False
+        symbol = {"len(engine)": "__len__", "engine[str]": "__getitem__"}.get(symbol, symbol)
+        serves = ENGINE_MEMBERS if kind == "engine" else CONTEXT_MEMBERS
+        engine = recv if kind == "engine" else self.context_engine(recv)
+        edits = self.engine_edits(engine) if engine is not None else None
+        return edits, symbol in serves
+
     def context_engine(self, context: ast.expr) -> ast.expr | None:
         """The engine every assignment of ``context`` makes it from, if there is one."""
         values = self._values(context)
@@ -164,25 +177,44 @@ def _execute_args(symbol: str, call: ast.Call) -> dict[str, ast.expr] | None:
     return None if "input_consumed" in given else given
 
 
+# The trtcompat function each per-call rewrite writes, by the 8.x call it replaces.
+PER_CALL = {
+    "execute_async_v2": "trtcompat.execute",
+    "execute_async": "trtcompat.execute",
+    "set_binding_shape": "trtcompat.set_input_shape",
+    "get_binding_shape": "trtcompat.tensor_shape",
+}
+
+
+# Positional arguments of the per-call rewrites that take a tensor name, and whether the call
+# must be a statement (its 8.x result, a bool, has no trtcompat equivalent).
+_NAME_CALLS = {"set_binding_shape": (2, True), "get_binding_shape": (1, False)}
+
+
 def _per_call(symbol: str, node: ast.AST, facts: FileFacts) -> FixSpec | None:
     """A trtcompat function for one call on a context the file cannot trace."""
-    if not isinstance(node, ast.Attribute):
-        return None
-    call = _statement_call(node, facts)
+    call = _statement_call(node, facts) if isinstance(node, ast.Attribute) else None
     if call is None:
         return None
     statement = isinstance(facts.parents.get(id(call)), ast.Expr)
-    if symbol in ("execute_async_v2", "execute_async") and statement:
-        given = _execute_args(symbol, call)
-        usable = given is not None and {"bindings", "stream_handle"} <= set(given)
-        return FixSpec("tc_execute", new="execute") if usable else None
-    if symbol == "set_binding_shape" and statement and len(call.args) == 2 and not call.keywords:
-        ok, unwrap = tensor_name(call.args[0], facts)
-        return FixSpec("tc_call", new="set_input_shape", arg=0 if unwrap else -1) if ok else None
-    if symbol == "get_binding_shape" and len(call.args) == 1 and not call.keywords:
-        ok, unwrap = tensor_name(call.args[0], facts)
-        return FixSpec("tc_call", new="tensor_shape", arg=0 if unwrap else -1) if ok else None
-    return None
+    if symbol in EXECUTE_PARAMS:
+        return _execute_fix(symbol, call) if statement else None
+    return _name_fix(symbol, call, statement, facts)
+
+
+def _execute_fix(symbol: str, call: ast.Call) -> FixSpec | None:
+    given = _execute_args(symbol, call)
+    usable = given is not None and {"bindings", "stream_handle"} <= set(given)
+    return FixSpec("tc_execute", new="execute") if usable else None
+
+
+def _name_fix(symbol: str, call: ast.Call, statement: bool, facts: FileFacts) -> FixSpec | None:
+    count, needs_statement = _NAME_CALLS.get(symbol, (-1, False))
+    if len(call.args) != count or call.keywords or (needs_statement and not statement):
+        return None
+    ok, unwrap = tensor_name(call.args[0], facts)
+    new = PER_CALL[symbol].rpartition(".")[2]
+    return FixSpec("tc_call", new=new, arg=0 if unwrap else -1) if ok else None
 
 
 def plan_trtcompat(
@@ -190,7 +222,7 @@ def plan_trtcompat(
     facts: FileFacts,
     lines: list[str],
     items: list[tuple[str, str, ast.AST, bool]],
-) -> list[FixSpec | None]:
+) -> list[tuple[FixSpec | None, str]]:
     """The trtcompat fix of each runtime finding (None: not a runtime fix).
 
     An engine that a guarded finding also uses is never wrapped: its code already has a
@@ -203,32 +235,64 @@ def plan_trtcompat(
         items: ``(receiver kind, matched symbol, matched node, guarded)`` per finding.
 
     Returns:
-        One entry per item (None for guarded ones).
+        One ``(fix or None, why a per-call fix was held back or "")`` per item (no fix for
+        guarded ones).
     """
     planner = _Planner(tree, facts, lines)
-    wanted: list[tuple[tuple[Edit, ...] | None, bool]] = []
-    for kind, symbol, node, _ in items:
-        recv = _receiver(node)
-        symbol = {"len(engine)": "__len__", "engine[str]": "__getitem__"}.get(symbol, symbol)
-        edits = None
-        served = False
-        if recv is not None and kind in RUNTIME_KINDS:
-            serves = ENGINE_MEMBERS if kind == "engine" else CONTEXT_MEMBERS
-            engine = recv if kind == "engine" else planner.context_engine(recv)
-            edits = planner.engine_edits(engine) if engine is not None else None
-            served = symbol in serves
-        wanted.append((edits, served))
-    untouchable = {
-        edit for (edits, _), item in zip(wanted, items) if item[3] for edit in edits or ()
-    }
-    plans: list[FixSpec | None] = []
-    for (edits, served), (kind, symbol, node, guarded) in zip(wanted, items):
-        spec: FixSpec | None = None
+    wanted = [planner.wrap_edits(kind, symbol, node) for kind, symbol, node, _ in items]
+    wrapped = _wrapped(wanted, [guarded for *_, guarded in items])
+    # In a file that works with several profiles (or wraps engines itself), a context it cannot
+    # trace may hold a per-profile bindings list (K * n slots): its calls stay on the legacy
+    # surface, whose profile arithmetic the program already does right. (trtcompat.execute
+    # reads a K * n list as TensorRT 8 does too, for the lists other files pass in.)
+    legacy_surface = _wraps_or_profiles(tree, facts)
+    plans: list[tuple[FixSpec | None, str]] = []
+    for (edits, _), is_wrapped, (kind, symbol, node, guarded) in zip(wanted, wrapped, items):
         if guarded:
-            pass
-        elif edits is not None and served and not untouchable.intersection(edits):
-            spec = FixSpec("wrapped", edits=edits)
-        elif kind == "context":
-            spec = _per_call(symbol, node, facts)
-        plans.append(spec)
+            plans.append((None, ""))
+        elif is_wrapped:
+            plans.append((FixSpec("wrapped", edits=edits or ()), ""))
+        else:
+            spec = _per_call(symbol, node, facts) if kind == "context" else None
+            held = spec is not None and legacy_surface
+            plans.append((None, LEGACY_SURFACE) if held else (spec, ""))
     return plans
+
+
+# Why a per-call rewrite was held back (the finding's ``held_back``).
+LEGACY_SURFACE = (
+    "this file's optimization profiles (or its own trtcompat.legacy.wrap): a context it cannot "
+    "trace stays on the legacy surface, which a wrapped engine's contexts serve"
+)
+
+
+def _wrapped(
+    wanted: list[tuple[tuple[Edit, ...] | None, bool]], guarded: list[bool]
+) -> list[bool]:
+    """Which findings the wrap serves: an engine a guarded finding also uses stays unwrapped."""
+    untouchable = {
+        edit for (edits, _), held in zip(wanted, guarded) if held for edit in edits or ()
+    }
+    return [
+        edits is not None and served and not untouchable.intersection(edits)
+        for edits, served in wanted
+    ]
+
+
+# Signs that a file's engines have several optimization profiles (per-profile bindings).
+_PROFILE_NAMES = frozenset(
+    {"active_optimization_profile", "set_optimization_profile_async", "num_optimization_profiles"}
+)
+
+
+def _wraps_or_profiles(tree: ast.Module, facts: FileFacts) -> bool:
+    """Whether the file already wraps an engine with ``trtcompat.legacy.wrap``, or works with
+    several optimization profiles (its binding lists may be per-profile)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and receiver_kind(node, facts) == "legacy_engine":
+            return True
+        if isinstance(node, ast.Attribute) and node.attr in _PROFILE_NAMES:
+            return True
+        if isinstance(node, ast.Constant) and "[profile" in str(node.value):
+            return True
+    return False

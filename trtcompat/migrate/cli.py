@@ -16,7 +16,8 @@ import tokenize
 from collections.abc import Sequence
 
 from trtcompat.migrate._linelength import line_length
-from trtcompat.migrate._paths import iter_python_files, scan_paths
+from trtcompat.migrate._paths import iter_python_files, read_project, scan_paths
+from trtcompat.migrate._project import Project
 from trtcompat.migrate._report import SCHEMA_VERSION, to_json, to_text
 from trtcompat.migrate._rules import Rule, select_rules
 from trtcompat.migrate._scanner import FileResult, scan_source
@@ -102,7 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_release,
         metavar="X.Y",
         help="oldest TensorRT the fixed code must still run on: a fix that needs newer is "
-        "left as a finding (default: 8.0 with --to trtcompat, no limit with --to tensorrt)",
+        "left as a finding (default: the oldest each file's own version checks, hasattr "
+        "probes or import requirement show, and 8.0 with --to trtcompat)",
     )
     parser.add_argument(
         "--line-length",
@@ -131,6 +133,7 @@ def _apply(
     write: bool,
     mode: tuple[str, str | None],
     length: int | None,
+    project: Project,
 ) -> tuple[list[FileResult], dict[str, int], list[str]]:
     from trtcompat.migrate._codemod import FixError, fix_source
 
@@ -151,7 +154,7 @@ def _apply(
         except FixError as err:
             final.append(FileResult(result.path, result.findings, f"FixError: {err}"))
             continue
-        after = scan_source(new, result.path, rules, target, *mode)
+        after = scan_source(new, result.path, rules, target, *mode, project)
         fixed[result.path] = len(result.findings) - len(after.findings)
         diffs.extend(
             difflib.unified_diff(
@@ -191,12 +194,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"trtcompat scan: error: {err}", file=sys.stderr)
         return 2
     mode = (args.to, args.min_trt)
-    results = scan_paths(files, rules, args.target, *mode)
+    project = read_project(files)
+    results = scan_paths(files, rules, args.target, *mode, project)
     fixed: dict[str, int] | None = None
     if args.fix or args.diff:
         try:
             results, fixed, diffs = _apply(
-                results, rules, args.target, write=not args.diff, mode=mode, length=args.line_length
+                results,
+                rules,
+                args.target,
+                write=not args.diff,
+                mode=mode,
+                length=args.line_length,
+                project=project,
             )
         except ImportError as err:
             print(f"trtcompat scan: error: {err}", file=sys.stderr)
@@ -212,11 +222,16 @@ def main(argv: list[str] | None = None) -> int:
             else to_text(results, args.target, fixed)
         )
         sys.stdout.write(report if report.endswith("\n") else report + "\n")
-    failed = any(
-        r.error is not None or any(args.fail_on_guarded or not f.guarded for f in r.findings)
+    return 1 if _failed(results, args.fail_on_guarded) else 0
+
+
+def _failed(results: Sequence[FileResult], fail_on_guarded: bool) -> bool:
+    """Whether the exit status is 1: a file could not be scanned, or a finding remains that is
+    not guarded (any finding with ``--fail-on-guarded``)."""
+    return any(
+        r.error is not None or any(fail_on_guarded or not f.guarded for f in r.findings)
         for r in results
     )
-    return 1 if failed else 0
 
 
 def __dir__() -> list[str]:

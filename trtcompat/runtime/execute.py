@@ -31,7 +31,9 @@ def execute(
     Args:
         context: An ``IExecutionContext``.
         bindings: Device addresses: the ``bindings`` from :func:`allocate_buffers`, or a list
-            indexed by binding index (8.x) / I/O index (8.5+).
+            indexed by binding index (8.x) / I/O index (8.5+). A TensorRT 8 list of every
+            profile's bindings (``K * n`` slots for ``K`` profiles and ``n`` I/O tensors) is
+            read as TensorRT 8 reads it, on every version: the active profile's slots.
         stream: A CUDA stream handle (int).
         batch_size: The batch for implicit-batch engines (default: ``max_batch_size``).
 
@@ -42,8 +44,23 @@ def execute(
         family, names = bindings.family, bindings.names
     else:  # a plain list indexed like the engine's tensors; the family is cached per class
         family, names = family_for(context.engine), None
+        if family.NAME == "tensors":
+            bindings = _active_profile_slots(family, context, bindings)
     if not family.execute(context, bindings, names, stream, batch_size):
         raise explain_failure(family, context, "execute the engine")
+
+
+def _active_profile_slots(family: Family, context: Any, bindings: Sequence[int]) -> Sequence[int]:
+    # An 8.x list of every profile's bindings (K * n slots, the samples' per-profile
+    # arithmetic) holds the active profile's n addresses at k * n: a name-based family binds
+    # those, as TensorRT 8 did. A list of n (one per I/O tensor) is used as it is.
+    engine = context.engine
+    profiles = family.num_profiles(engine)
+    count = len(family.tensor_names(engine))
+    if profiles < 2 or len(bindings) != profiles * count:
+        return bindings
+    first = max(family.active_profile(context), 0) * count
+    return bindings[first : first + count]
 
 
 class _RoundTrip:

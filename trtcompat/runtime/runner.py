@@ -10,6 +10,7 @@ launch.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, Union
 
@@ -19,11 +20,19 @@ from numpy.typing import NDArray
 from .._dispatch import family_for
 from .._family import Shape, explain_failure
 from ..backends import Backend, GraphReplay
-from ..errors import ClosedError, DTypeError, ExecutionError, ShapeError
+from ..errors import (
+    ClosedError,
+    DTypeError,
+    ExecutionError,
+    OptionError,
+    ProfileError,
+    ShapeError,
+)
 from ._arrays import fingerprint_for
 from ._feed import InputSlot, check_names, choose_profile
 from ._graphs import GraphCache
 from ._hostmem import host_array
+from ._out import check_out, check_out_shape, check_static_shapes
 from ._output_allocator import DataDependentOutputs
 from ._streamops import Copy, active_check, round_trip, stream_ops, translate
 from ._subbyte import fed_shape, is_packed, pack_into, packed_form, unpack
@@ -54,6 +63,7 @@ class _Plan:
         "launch",
         "outputs",
         "packed",
+        "packed_outputs",
         "pointers",
         "profile",
         "results",
@@ -72,6 +82,8 @@ class _Plan:
         self.host: list[tuple[str, Shape, Any, Any]] = []
         #: Host-fed INT4 / FP4 inputs: (name, fed shape, fed dtype, packed pinned view).
         self.packed: list[tuple[str, Shape, Any, Any]] = []
+        #: INT4 / FP4 outputs: name -> (shape, ml_dtypes dtype) to unpack into.
+        self.packed_outputs: dict[str, tuple[Shape, Any]] = {}
         #: Zero-copy inputs: (name, type, its fingerprint function, the array's fingerprint).
         self.device: list[tuple[str, type, Callable[[Any], Any], Any]] = []
         #: Zero-copy inputs' device pointers, to bind again when the plan comes back.
@@ -207,6 +219,20 @@ def _unpacking(
     return results
 
 
+def _profile_index(profile: Any, count: int) -> int:
+    """``profile`` as an int index (numpy integers too); ProfileError for anything else."""
+    try:
+        if isinstance(profile, bool):
+            raise TypeError
+        return operator.index(profile)
+    except TypeError:
+        raise ProfileError(
+            f"Runner(profile={profile!r}): profile takes an optimization profile index "
+            f"(0..{count - 1} for this engine) or 'auto' (for each call, a profile whose range "
+            "holds its shapes)."
+        ) from None
+
+
 class Runner:
     """Runs an engine on any TensorRT: ``Runner(engine).infer({"x": array}) -> {"y": array}``.
 
@@ -229,6 +255,11 @@ class Runner:
 
     A Runner is not thread-safe; give each thread its own (they may share the engine).
     After :meth:`close` (or the ``with`` block) it holds no context, stream or buffers.
+
+    Raises:
+        ProfileError: ``profile`` is neither an int index of the engine's profiles nor
+            ``"auto"`` (the message names the parameter and the range).
+        OptionError: ``outputs`` is neither ``"host"`` nor ``"device"``.
     """
 
     def __init__(
@@ -243,16 +274,20 @@ class Runner:
         copy_outputs: bool = True,
         family: str | None = None,
     ) -> None:
-        if outputs not in ("host", "device"):
-            raise ValueError(f"outputs must be 'host' or 'device'; got {outputs!r}.")
+        if not isinstance(outputs, str) or outputs not in ("host", "device"):
+            raise OptionError(
+                f"Runner(outputs={outputs!r}): outputs takes 'host' (numpy arrays) or 'device' "
+                "(the backend's device arrays, zero-copy)."
+            )
         self._closed = True  # until everything below exists
         fam = self._family = family_for(engine, family)
         count = fam.num_profiles(engine)
-        auto = profile == "auto"
+        auto = isinstance(profile, str) and profile == "auto"
+        index = 0 if auto else _profile_index(profile, count)
         if not auto:
             from .._family import check_profile
 
-            check_profile(engine, int(profile))
+            check_profile(engine, index)
         self.engine = engine
         self.backend = choose_backend(backend, device)
         self.outputs_kind: OutputKind = outputs
@@ -269,7 +304,7 @@ class Runner:
         # leaves profile 0 to that context.
         held = fam.active_profile(context) < 0
         self._candidates = [k for k in range(count) if not (auto and held and k == 0)]
-        start = int(profile) if not auto else (self._candidates or [0])[0]
+        start = index if not auto else (self._candidates or [0])[0]
         try:
             if fam.active_profile(context) != start:
                 fam.set_profile(context, start, stream)
@@ -299,6 +334,7 @@ class Runner:
         #: Inputs whose host bytes are packed (INT4, FP4): fed as ml_dtypes or packed uint8.
         self._packed = frozenset(t.name for t in self.tensors if t.is_input and is_packed(t))
         self._output_names = [t.name for t in self.tensors if not t.is_input]
+        self._output_tensors = {t.name: t for t in self.tensors if not t.is_input}
         self._names = tuple(t.name for t in self.tensors)
         self._dds = DataDependentOutputs(engine, fam, buffers, cuda_graph)
         with self.backend.activate():
@@ -352,11 +388,33 @@ class Runner:
             raise ClosedError("This Runner was closed; create a new one.")
 
     # -- the hot path ----------------------------------------------------------------------
-    def infer(self, feed: Mapping[str, Any]) -> dict[str, Any]:
-        """Runs one inference synchronously: ``{input name: array}`` -> ``{output name: array}``."""
+    def infer(
+        self, feed: Mapping[str, Any], out: Mapping[str, NDArray[Any]] | None = None
+    ) -> dict[str, Any]:
+        """Runs one inference synchronously: ``{input name: array}`` -> ``{output name: array}``.
+
+        Args:
+            feed: One array per input, by name.
+            out: Numpy arrays to write outputs into, by output name (as numpy ufuncs' ``out=``;
+                any subset of the outputs): each must have the output's dtype and its shape for
+                this call, be C-contiguous and writable. The result maps those names to these
+                very arrays; no new array is made for them, whatever ``copy_outputs`` says.
+                Outputs not named come back as usual. Only for ``outputs="host"``.
+
+        Raises:
+            DTypeError, LayoutError, ShapeError, UnknownTensorError: a bad ``out`` (naming the
+                output, what it needs and what was given); nothing is written into it then. A
+                data-dependent output's shape is known only after the run, so an ``out`` of
+                another shape for it is refused after the run, before anything is written.
+            OptionError: ``out`` with ``outputs="device"``.
+        """
         call = self._warm
-        if call is not None and type(feed) is dict and len(feed) == self._arity and (
-            self._is_active()
+        if (
+            call is not None
+            and out is None
+            and type(feed) is dict
+            and len(feed) == self._arity
+            and self._is_active()
         ):
             try:  # a warm call on an active device: one frame of work, no device switch
                 found = call(feed)
@@ -371,8 +429,64 @@ class Runner:
         self._check_open()
         if type(feed) is not dict or feed.keys() != self._input_names:
             check_names(feed, self._inputs, self._output_names)
+        if out is not None:
+            return self._infer_into(feed, out)
         with self.backend.activate():  # one device switch for the whole round trip
             return self._infer(feed)
+
+    def _infer_into(self, feed: Mapping[str, Any], out: Any) -> dict[str, Any]:
+        """``infer(feed, out=out)``: outputs named in ``out`` written into the caller's arrays."""
+        targets = check_out(out, self._output_tensors, self._inputs, self.outputs_kind)
+        if self._is_active():
+            plan = self._enqueue_checked(feed, "Runner.infer", targets)
+            return self._finish_into(plan, targets)
+        with self.backend.activate():
+            plan = self._enqueue_checked(feed, "Runner.infer", targets)
+            return self._finish_into(plan, targets)
+
+    def _finish_into(self, plan: _Plan, targets: Mapping[str, Any]) -> dict[str, Any]:
+        """Waits for ``plan``'s work; copies the outputs in ``targets`` out of pinned memory
+        into those arrays (the others as :meth:`_finish` returns them)."""
+        try:
+            self._ops.synchronize()
+        except self._errors as exc:
+            raise translate(self.backend, exc, "Runner.infer") from exc
+        arrays: Sequence[tuple[str, Any]] = plan.arrays
+        packed = plan.packed_outputs
+        if plan.data_dependent:  # their shapes are known only now; nothing written yet
+            for name, target in targets.items():
+                check_out_shape(name, target, plan.outputs[name])
+            arrays = [*arrays, *self._data_dependent_views(plan)]
+            packed = dict(packed)
+            for name in self._dds.names:
+                mem = self.buffers[name]
+                if is_packed(mem.tensor):
+                    packed[name] = (plan.outputs[name], mem.dtype)
+        copy = self.copy_outputs
+        found: dict[str, Any] = {}
+        for name, view in arrays:
+            entry = packed.get(name) if packed else None
+            value = view if entry is None else unpack(view, entry[0], entry[1])
+            target = targets.get(name)
+            if target is None:  # as _finish returns it: a copy, a pinned view or unpacked
+                found[name] = value.copy() if copy and entry is None else value
+                continue
+            if target is not value:  # a pinned view passed back is already written
+                np.copyto(target, value)
+            found[name] = target
+        if plan.data_dependent:  # in engine order, as every result is
+            return {name: found[name] for name in self._output_names}
+        return found
+
+    def _data_dependent_views(self, plan: _Plan) -> list[tuple[str, Any]]:
+        """(name, pinned view) of each data-dependent output, shaped as this run made it."""
+        views = []
+        for name in self._dds.names:
+            mem, shape = self.buffers[name], plan.outputs[name]
+            nbytes = mem.tensor.nbytes(shape)
+            bits = mem.tensor.bits_per_element
+            views.append((name, host_array(mem.host_ptr, nbytes, mem.dtype, shape, bits)))
+        return views
 
     def _infer(self, feed: Mapping[str, Any]) -> dict[str, Any]:
         """``infer`` on the device: any plan, made or switched to as ``feed`` needs."""
@@ -393,10 +507,12 @@ class Runner:
         with self.backend.activate():
             self._pending = self._enqueue_checked(feed, "Runner.infer_async")
 
-    def _enqueue_checked(self, feed: Mapping[str, Any], what: str) -> _Plan:
+    def _enqueue_checked(
+        self, feed: Mapping[str, Any], what: str, out: Mapping[str, Any] | None = None
+    ) -> _Plan:
         """:meth:`_enqueue`, the library's errors raised as typed ones naming ``what``."""
         try:
-            return self._enqueue(feed)
+            return self._enqueue(feed, out)
         except self._errors as exc:
             raise translate(self.backend, exc, what) from exc
 
@@ -423,10 +539,12 @@ class Runner:
             return self._data_dependent_results(plan)
         return plan.results()
 
-    def _enqueue(self, feed: Mapping[str, Any]) -> _Plan:
+    def _enqueue(self, feed: Mapping[str, Any], out: Mapping[str, Any] | None = None) -> _Plan:
         plan = self._plan
         if plan is None or not plan.stage(feed):
             plan = self._prepare(feed)
+        if out:  # the caller's output arrays: shapes known now are checked before the run
+            check_static_shapes(out, plan.outputs, plan.data_dependent)
         if self._graphs is not None:
             if self._graphs.run(plan.key, lambda: self._stream_work(plan)):
                 self._set_fast_call(plan)  # captured now: warm calls replay it
@@ -633,6 +751,7 @@ class Runner:
         if buffers.moves != self._moves:  # growth above moved memory other plans point at
             self._forget_plans()
         plan.arrays = tuple(results)
+        plan.packed_outputs = packed
         if packed:
             plan.results = _unpacking(results, packed, self.copy_outputs)
         elif self.outputs_kind == "host" and self.copy_outputs:

@@ -31,6 +31,7 @@ from types import ModuleType
 from typing import Any
 
 from .. import _detect
+from ..errors import EngineSpecError
 from ._eras import COARSE_ERAS, RELEASES, Era, release_key
 from ._eras import ERAS as _ERA_TABLE
 from ._faults import FAULT_KINDS, FaultInjectingBackend, FaultKind
@@ -42,6 +43,7 @@ __all__ = [
     "FAULT_KINDS",
     "Compute",
     "EngineSpec",
+    "EngineSpecError",
     "Era",
     "FaultInjectingBackend",
     "FaultKind",
@@ -89,12 +91,17 @@ def build_plan(spec: EngineSpec, era: str) -> bytes:
     return plan_from_spec(spec, era_info(era).version)
 
 
-class _CollectingLogger:
-    def __init__(self) -> None:
-        self.messages: list[str] = []
+def _collecting_logger(trt: ModuleType) -> Any:
+    # A subclass of the module's own ILogger, as Runtime() takes nothing else.
+    class CollectingLogger(trt.ILogger):  # type: ignore[name-defined,misc]
+        def __init__(self) -> None:
+            trt.ILogger.__init__(self)
+            self.messages: list[str] = []
 
-    def log(self, severity: Any, msg: str) -> None:
-        self.messages.append(msg)
+        def log(self, severity: Any, msg: str) -> None:
+            self.messages.append(msg)
+
+    return CollectingLogger()
 
 
 # The fakes fake_tensorrt() has installed, innermost last.
@@ -118,7 +125,7 @@ def build_engine(spec: EngineSpec, era: str, module: ModuleType | None = None) -
     info = era_info(era)
     installed = [m for m in _INSTALLED if getattr(m, "__version__", "") == info.version]
     trt = module if module is not None else (installed[-1] if installed else make_module(info.key))
-    logger = _CollectingLogger()
+    logger = _collecting_logger(trt)
     engine = trt.Runtime(logger).deserialize_cuda_engine(build_plan(spec, era))
     if engine is None:
         raise ValueError("; ".join(logger.messages) or "the fake runtime refused the plan")

@@ -10,16 +10,28 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._dtypes import bits_of, numpy_dtype
+from .._versions import has_member, parse_version
 from ._memory import view
 from ._model import EngineModel
+from ._pybind_like import Sealed
 from ._spec import Launch, LaunchTensor, TensorSpec, paired_by_order
 
 __all__ = ["ContextCore"]
 
 
-class ContextCore:
+def _calls_async(version: str) -> bool:
+    # The same 10.0 change that dropped the callbacks bound on the IOutputAllocator base
+    # (the version table's IOutputAllocator.reallocate_output) added the async trampoline.
+    release = parse_version(version)
+    return has_member("tensorrt", "IOutputAllocator", release) and not has_member(
+        "IOutputAllocator", "reallocate_output", release
+    )
+
+
+class ContextCore(Sealed):
     """State and the execution core shared by every era's context class (all private)."""
 
+    __slots__ = ("_addresses", "_allocators", "_engine", "_model", "_name", "_profile", "_shapes")
     _engine: Any
     _model: EngineModel
     _name: str
@@ -27,6 +39,8 @@ class ContextCore:
     _shapes: dict[tuple[int, str], tuple[int, ...]]
     _addresses: dict[str, int]
     _allocators: dict[str, Any]
+    #: The module's IOutputAllocator (set per module by ``_module``), for pybind's type check.
+    _output_allocator_base: type | None = None
 
     @classmethod
     def _create(cls, engine: Any, model: EngineModel) -> Any:
@@ -105,9 +119,14 @@ class ContextCore:
         return tuple(s if d == -1 else d for d, s in zip(tensor.shape, source))
 
     def _shape_dims(self, binding: Any) -> Any:
+        # NvInferRuntime.h 8.6, IExecutionContext::getBindingDimensions: "If the bindingIndex
+        # is out of range, an invalid Dims with nbDims == -1 is returned. The same invalid
+        # Dims will be returned if the engine was not built with an implicit batch dimension
+        # and if the execution context is not currently associated with a valid optimization
+        # profile".
         found = self._correct(binding)
-        if found is None:
-            return self._model.dims(())
+        if found is None or (self._profile < 0 and not self._model.spec.implicit_batch):
+            return self._model.invalid_dims()
         tensor, profile = found
         shape = self._resolved(tensor, max(profile, 0))
         return self._model.dims(shape)
@@ -157,7 +176,10 @@ class ContextCore:
     def _reallocate(self, tensor: TensorSpec, shape: tuple[int, ...], stream: int) -> int:
         size = -(-int(np.prod(shape)) * bits_of(tensor.trt_dtype) // 8)
         allocator = self._allocators[tensor.name]
-        if hasattr(allocator, "reallocate_output_async"):
+        # 10.0+ trampolines call reallocate_output_async when Python defines it, else
+        # reallocate_output (pyCore.cpp release/10.16, reallocateOutputAsync); 8.5-9.x know
+        # only reallocate_output (release/8.6 binds no async callback).
+        if _calls_async(self._model.era.version) and hasattr(allocator, "reallocate_output_async"):
             return int(allocator.reallocate_output_async(tensor.name, 0, size, 256, stream) or 0)
         return int(allocator.reallocate_output(tensor.name, 0, size, 256) or 0)
 

@@ -12,6 +12,16 @@ from ._context import ContextCore
 
 __all__ = ["CONTEXT_MEMBERS", "PROFILE_RO", "PROFILE_RW"]
 
+_REQUIRED: Any = object()
+
+
+def _require(member: str, **arguments: Any) -> None:
+    missing = [name for name, value in arguments.items() if value is _REQUIRED]
+    if missing:
+        raise TypeError(
+            f"{member}(): incompatible function arguments: {', '.join(missing)} has no default."
+        )
+
 
 class _Pool(ContextCore):
     """Every public context member of every era."""
@@ -57,7 +67,10 @@ class _Pool(ContextCore):
         self._model.warn("IExecutionContext", "get_binding_shape")
         return self._shape_dims(binding)
 
-    def execute(self, batch_size: int = 1, bindings: Sequence[int] = ()) -> bool:
+    # pyCore.cpp release/8.4, 8.6: "batch_size"_a = 1, "bindings"_a, "stream_handle"_a: only
+    # batch_size has a default (pybind accepts a required argument after a defaulted one).
+    def execute(self, batch_size: int = 1, bindings: Sequence[int] = _REQUIRED) -> bool:
+        _require("execute", bindings=bindings)
         self._model.warn("IExecutionContext", "execute")
         return self._execute_list(
             bindings, batch_size if self._model.spec.implicit_batch else None, 0
@@ -66,10 +79,11 @@ class _Pool(ContextCore):
     def execute_async(
         self,
         batch_size: int = 1,
-        bindings: Sequence[int] = (),
-        stream_handle: int = 0,
+        bindings: Sequence[int] = _REQUIRED,
+        stream_handle: int = _REQUIRED,
         input_consumed: Any = None,
     ) -> bool:
+        _require("execute_async", bindings=bindings, stream_handle=stream_handle)
         self._model.warn("IExecutionContext", "execute_async")
         implicit = self._model.spec.implicit_batch
         return self._execute_list(bindings, batch_size if implicit else None, stream_handle)
@@ -89,8 +103,10 @@ class _Pool(ContextCore):
         return self._set_shape(self._model.named(name), self._profile, shape)
 
     def get_tensor_shape(self, name: str) -> Any:
+        # NvInferRuntime.h 10.16, IExecutionContext::getTensorShape: "Return Dims{-1, {}} if
+        # the provided name does not map to an input or output tensor."
         if name not in self._model.positions:
-            return self._model.dims(())
+            return self._model.invalid_dims()
         return self._model.dims(self._resolved(self._model.named(name), max(self._profile, 0)))
 
     def set_tensor_address(self, name: str, memory: int) -> bool:
@@ -114,15 +130,30 @@ class _Pool(ContextCore):
         ]
 
     def set_output_allocator(self, name: str, output_allocator: Any) -> bool:
+        # pybind takes an IOutputAllocator of this module or None (unsets): a duck-typed
+        # object is TypeError (observed on 8.6.1 / 10.16 / 11.4).
+        base = type(self)._output_allocator_base
+        if output_allocator is not None and not (base and isinstance(output_allocator, base)):
+            raise TypeError(
+                "set_output_allocator(): incompatible function arguments: output_allocator "
+                f"must be an IOutputAllocator or None, got {output_allocator!r}"
+            )
         if name not in self._model.positions:
             return self._fail(f"Tensor {name} not found.")
-        self._allocators[name] = output_allocator
+        if output_allocator is None:
+            self._allocators.pop(name, None)
+        else:
+            self._allocators[name] = output_allocator
         return True
 
     def get_output_allocator(self, name: str) -> Any:
         return self._allocators.get(name)
 
     def get_max_output_size(self, name: str) -> int:
+        # NvInferRuntime.h 10.16: "If the profile or input dimensions are not yet set, or the
+        # provided name does not map to an output, returns -1."
+        if name not in self._model.positions or self._model.named(name).is_input:
+            return -1
         tensor = self._model.named(name)
         if any(
             -1 in self._input_shape(t, self._profile)

@@ -6,12 +6,34 @@ from typing import Any
 
 from .._dtypes import bits_of
 from ._model import EngineModel, binding_name
+from ._pybind_like import Sealed, host_memory
 
-__all__ = ["ENGINE_MEMBERS", "ENGINE_MEMBERS_BEFORE_10", "EngineCore"]
+__all__ = [
+    "CREATE_CONTEXT_BEFORE_10_12",
+    "ENGINE_MEMBERS",
+    "ENGINE_MEMBERS_BEFORE_10",
+    "EngineCore",
+]
+
+_NO_ARG: Any = object()
 
 
-class EngineCore:
+def _index_or_name(member: str, index: Any, name: Any) -> Any:
+    # 8.x binds these twice, (index: int) and (name: str) (pyCore.cpp release/8.4, 8.6):
+    # either works positionally or by its own keyword; pybind refuses anything else.
+    if (index is _NO_ARG) == (name is _NO_ARG):
+        raise TypeError(f"{member}(): incompatible function arguments: give index or name.")
+    if name is not _NO_ARG:
+        if not isinstance(name, str):
+            raise TypeError(f"{member}(): incompatible function arguments: name must be a str.")
+        return name
+    return index
+
+
+class EngineCore(Sealed):
     """What every era's engine class shares: its :class:`EngineModel` (private state)."""
+
+    __slots__ = ("_model",)
 
     def __init__(self, model: EngineModel) -> None:
         self._model = model
@@ -49,14 +71,18 @@ class _Pool(EngineCore):
         tensor, profile = self._model.binding(index)
         return binding_name(tensor.name, profile)
 
-    def create_execution_context(self, strategy: Any = None) -> Any:
-        del strategy
+    def create_execution_context(self, strategy: Any = None, runtime_config: Any = None) -> Any:
+        # Two overloads from 10.12 (pyCore.cpp release/10.16): (strategy) and (runtime_config:
+        # IRuntimeConfig = None); the fake keeps no device memory, so neither changes it.
+        del strategy, runtime_config
         return self._create_context()
 
     def serialize(self) -> Any:
         from ._spec import plan_from_spec
 
-        return plan_from_spec(self._model.spec, self._model.era.version)
+        # An IHostMemory, as the real binding returns (pyCore.cpp: serialize -> IHostMemory).
+        plan = plan_from_spec(self._model.spec, self._model.era.version)
+        return host_memory(self._model.module.IHostMemory, plan)
 
     # -- binding API (8.x) -----------------------------------------------------------------
     def __len__(self) -> int:
@@ -66,10 +92,14 @@ class _Pool(EngineCore):
     def num_bindings(self) -> int:
         return self._model.count * self._model.spec.num_profiles
 
-    def get_binding_name(self, index: int) -> str:
+    def get_binding_name(self, index: int) -> str | None:
         self._model.warn("ICudaEngine", "get_binding_name")
-        tensor, profile = self._model.int_binding(index)
-        return binding_name(tensor.name, profile)
+        if not isinstance(index, int):
+            raise TypeError("incompatible function arguments: expected an int binding index.")
+        # NvInferRuntime.h 8.6, getBindingName: "or nullptr if the index is out of range"
+        # (pybind gives None for a null char const*).
+        found = self._model.find(index)
+        return None if found is None else binding_name(found[0].name, found[1])
 
     def get_binding_index(self, name: str) -> int:
         self._model.warn("ICudaEngine", "get_binding_index")
@@ -81,18 +111,25 @@ class _Pool(EngineCore):
         tensor, profile = found
         return self._model.binding_index(tensor, profile)
 
-    def binding_is_input(self, index: Any) -> bool:
+    def binding_is_input(self, index: Any = _NO_ARG, name: Any = _NO_ARG) -> bool:
         self._model.warn("ICudaEngine", "binding_is_input")
-        return self._model.binding(index)[0].is_input
+        key = _index_or_name("binding_is_input", index, name)
+        return self._model.binding(key)[0].is_input
 
-    def get_binding_shape(self, index: Any) -> Any:
+    def get_binding_shape(self, index: Any = _NO_ARG, name: Any = _NO_ARG) -> Any:
         self._model.warn("ICudaEngine", "get_binding_shape")
-        tensor, profile = self._model.binding(index)
+        # NvInferRuntime.h 8.6, getBindingDimensions: "The dimensions of the binding if the
+        # index is in range, otherwise Dims()"; by name: the index of an unknown name (-1).
+        found = self._model.find(_index_or_name("get_binding_shape", index, name))
+        if found is None:
+            return self._model.dims(())
+        tensor, profile = found
         return self._model.dims(self._model.shape_in(tensor, profile))
 
-    def get_binding_dtype(self, index: Any) -> Any:
+    def get_binding_dtype(self, index: Any = _NO_ARG, name: Any = _NO_ARG) -> Any:
         self._model.warn("ICudaEngine", "get_binding_dtype")
-        return self._model.enum("DataType", self._model.binding(index)[0].trt_dtype)
+        key = _index_or_name("get_binding_dtype", index, name)
+        return self._model.enum("DataType", self._model.binding(key)[0].trt_dtype)
 
     def get_binding_format(self, index: int) -> Any:
         self._model.warn("ICudaEngine", "get_binding_format")
@@ -110,9 +147,10 @@ class _Pool(EngineCore):
         self._model.warn("ICudaEngine", "get_binding_bytes_per_component")
         return max(bits_of(self._model.int_binding(index)[0].trt_dtype) // 8, 1)
 
-    def get_location(self, index: Any) -> Any:
+    def get_location(self, index: Any = _NO_ARG, name: Any = _NO_ARG) -> Any:
         self._model.warn("ICudaEngine", "get_location")
-        location = self._model.binding(index)[0].location.upper()
+        key = _index_or_name("get_location", index, name)
+        location = self._model.binding(key)[0].location.upper()
         return self._model.enum("TensorLocation", location)
 
     def is_shape_binding(self, binding: int) -> bool:
@@ -169,15 +207,24 @@ class _Pool(EngineCore):
         mode = "INPUT" if self._model.named(name).is_input else "OUTPUT"
         return self._model.enum("TensorIOMode", mode)
 
+    # An unknown name is no error for these (NvInferRuntime.h, ICudaEngine, 8.5 .. 11.x):
+    # getTensorShape "or Dims{-1, {}} if the provided name does not map to an input or output
+    # tensor", getTensorDataType "or DataType::kFLOAT if ...", getTensorLocation
+    # "TensorLocation::kDEVICE if ...", getProfileShape "If the profileIndex is invalid or
+    # provided name does not map to an input tensor, return Dims{-1, {}}".
     def get_tensor_shape(self, name: str) -> Any:
         if name not in self._model.positions:
-            return self._model.dims(())
+            return self._model.invalid_dims()
         return self._model.dims(self._model.shape_any(self._model.named(name)))
 
     def get_tensor_dtype(self, name: str) -> Any:
+        if name not in self._model.positions:
+            return self._model.enum("DataType", "FLOAT")
         return self._model.enum("DataType", self._model.named(name).trt_dtype)
 
     def get_tensor_location(self, name: str) -> Any:
+        if name not in self._model.positions:
+            return self._model.enum("TensorLocation", "DEVICE")
         return self._model.enum("TensorLocation", self._model.named(name).location.upper())
 
     def get_tensor_format(self, name: str, profile_index: int = 0) -> Any:
@@ -193,9 +240,13 @@ class _Pool(EngineCore):
         return max(bits_of(self._model.named(name).trt_dtype) // 8, 1)
 
     def get_tensor_profile_shape(self, name: str, profile_index: int) -> list[Any]:
-        tensor = self._model.named(name)
-        if not tensor.is_input or not 0 <= profile_index < self._model.spec.num_profiles:
-            raise RuntimeError("Error in get_tensor_profile_shape.")
+        # pyCore.cpp: [getProfileShape(name, i, kMIN), ...kOPT, ...kMAX], no check of its own.
+        known = name in self._model.positions
+        tensor = self._model.named(name) if known else None
+        if tensor is None or not tensor.is_input:
+            return [self._model.invalid_dims() for _ in range(3)]
+        if not 0 <= profile_index < self._model.spec.num_profiles:
+            return [self._model.invalid_dims() for _ in range(3)]
         return [self._model.dims(s) for s in self._model.profile_range(tensor, profile_index)]
 
     def get_tensor_profile_values(self, name: int, profile_index: str) -> list[list[int]]:
@@ -211,23 +262,23 @@ class _Pool(EngineCore):
 
 class _Before10(EngineCore):
     """Members whose parameters 10.0 changed, as 8.x binds them (pyCore.cpp, release/8.6):
-    no allocation strategy, and the per-tensor format queries without a profile."""
+    no allocation strategy. (The per-tensor format queries already have their
+    ``(name, profile_index)`` overloads in 8.6.1: observed on the real module.)"""
 
     def create_execution_context(self) -> Any:
         return self._create_context()
 
-    def get_tensor_format(self, name: str) -> Any:
-        return _Pool.get_tensor_format(self, name)  # type: ignore[arg-type]
 
-    def get_tensor_vectorized_dim(self, name: str) -> int:
-        return _Pool.get_tensor_vectorized_dim(self, name)  # type: ignore[arg-type]
+class _Before10_12(EngineCore):
+    """10.0-10.11: one overload, ``(strategy)``; ``runtime_config`` came with IRuntimeConfig."""
 
-    def get_tensor_components_per_element(self, name: str) -> int:
-        return _Pool.get_tensor_components_per_element(self, name)  # type: ignore[arg-type]
+    def create_execution_context(self, strategy: Any = None) -> Any:
+        del strategy
+        return self._create_context()
 
-    def get_tensor_bytes_per_component(self, name: str) -> int:
-        return _Pool.get_tensor_bytes_per_component(self, name)  # type: ignore[arg-type]
 
+#: ``create_execution_context`` of 10.0-10.11.
+CREATE_CONTEXT_BEFORE_10_12 = _Before10_12.create_execution_context
 
 #: Per-era replacements of ``ENGINE_MEMBERS`` for the eras before 10.0.
 ENGINE_MEMBERS_BEFORE_10: dict[str, Any] = {

@@ -14,7 +14,7 @@ from packaging.version import Version
 
 from .._api_changes import CHANGES
 from .._compat import DATACLASS_SLOTS
-from .._versions import RELEASE_BUILDS, TRT_10_0, in_release, offered, parse_version
+from .._versions import RELEASE_BUILDS, TRT_10_0, has_member, offered, parse_version
 
 __all__ = ["COARSE_ERAS", "ERAS", "RELEASES", "Era", "release_key"]
 
@@ -174,7 +174,7 @@ def _release_era(version: str) -> Era:
     return Era(
         key=f"{release.major}.{release.minor}",
         version=version,
-        dtypes=tuple(d for d in _ALL_DTYPES if in_release("DataType", d, release)),
+        dtypes=tuple(d for d in _ALL_DTYPES if has_member("DataType", d, release)),
         engine_members=_members("ICudaEngine", _ENGINE, version),
         context_members=_members("IExecutionContext", _CONTEXT, version),
         runtime_members=_members("Runtime", _RUNTIME, version),

@@ -4,7 +4,7 @@ harmless.
 A fake of a release offers every member NVIDIA's class has there (``trt.Runtime.DLA_core``,
 ``ICudaEngine.num_layers``, ``IExecutionContext.set_aux_streams``...), so code that touches
 one runs on the fake as on the device and code using a member the release lacks fails the
-same way. Which members a release has is the version table's word (``_versions.in_release``);
+same way. Which members a release has is the version table's word (``_versions.has_member``);
 how each is called (kind, overloads with parameter names and defaults, return type) comes
 from the imported real modules (``_real_forms.py``). A stand-in property reads a neutral
 value of its type (0, False, "", None) and keeps what is assigned to it; a stand-in method
@@ -21,7 +21,7 @@ from typing import Any
 
 from packaging.version import Version
 
-from .._versions import in_release
+from .._versions import has_member
 from ._real_forms import FORMS
 
 __all__ = ["add_stand_ins", "stand_in_names"]
@@ -44,7 +44,7 @@ def stand_in_names(cls: str, release: Version) -> list[str]:
     prefix = f"{cls}."
     return sorted(
         key[len(prefix):] for key in FORMS
-        if key.startswith(prefix) and in_release(cls, key[len(prefix):], release)
+        if key.startswith(prefix) and has_member(cls, key[len(prefix):], release)
     )
 
 

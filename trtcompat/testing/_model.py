@@ -68,6 +68,11 @@ class EngineModel:
         """``shape`` as the module's ``Dims``."""
         return self.module.Dims(shape)
 
+    def invalid_dims(self) -> Any:
+        """``Dims{-1, {}}`` of the module: ``len()`` / ``list()`` / ``tuple()`` raise
+        ValueError (NvInferRuntime.h: what a name that is no I/O tensor gets)."""
+        return self.module.Dims._invalid()
+
     def enum(self, enum_name: str, member: str) -> Any:
         """A member of one of the module's enums."""
         return getattr(getattr(self.module, enum_name), member)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
+import inspect
 import math
 import types
-import warnings
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -13,13 +13,30 @@ from typing import Any
 import numpy as np
 
 from .._dtypes import BITS
-from .._versions import TRT_10_0, in_release
+from .._versions import has_member
+from ._builder import add_builder
 from ._context import ContextCore
 from ._context_members import CONTEXT_MEMBERS, PROFILE_RO, PROFILE_RW
-from ._engine import ENGINE_MEMBERS, ENGINE_MEMBERS_BEFORE_10, EngineCore
+from ._engine import (
+    CREATE_CONTEXT_BEFORE_10_12,
+    ENGINE_MEMBERS,
+    ENGINE_MEMBERS_BEFORE_10,
+    EngineCore,
+)
 from ._eras import ERAS, Era
 from ._inert import add_stand_ins
 from ._model import EngineModel
+from ._pybind_like import (
+    Dims,
+    IHostMemoryBase,
+    PybindType,
+    Sealed,
+    deprecated_enter,
+    mark_initialized,
+    noop_exit,
+    pure_virtual,
+    pybind_enum,
+)
 from ._spec import EngineSpec, spec_from_plan
 
 __all__ = ["make_module"]
@@ -38,53 +55,15 @@ _FORMATS_8_4 = (
     "DLA_HWC4",
     "HWC16",
 )
+_NO_ARG: Any = object()
 _SEVERITIES = ("INTERNAL_ERROR", "ERROR", "WARNING", "INFO", "VERBOSE")
 
 
-class _Severity(enum.IntEnum):
-    INTERNAL_ERROR = 0
-    ERROR = 1
-    WARNING = 2
-    INFO = 3
-    VERBOSE = 4
-
-
-# Named as NVIDIA's (tensorrt.ILogger.Severity): its repr is Logger's default in signatures.
-_Severity.__name__ = _Severity.__qualname__ = "Severity"
-
-class _Dims:
-    """``tensorrt.Dims``: a small sequence of ints."""
-
-    MAX_DIMS = 8
-
-    def __init__(self, shape: Iterable[int] = ()) -> None:
-        self._dims = [int(d) for d in shape]
-
-    def __len__(self) -> int:
-        return len(self._dims)
-
-    def __getitem__(self, index: int) -> int:
-        return self._dims[index]
-
-    def __setitem__(self, index: int, value: int) -> None:
-        self._dims[index] = int(value)
-
-    def __eq__(self, other: object) -> bool:
-        try:
-            return list(self._dims) == [int(d) for d in other]  # type: ignore[attr-defined]
-        except TypeError:
-            return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return repr(tuple(self._dims))
-
-    __str__ = __repr__
+_Severity: Any = pybind_enum("Severity", [(name, i) for i, name in enumerate(_SEVERITIES)])
 
 
 def _enum(name: str, members: Iterable[str]) -> type[enum.Enum]:
-    return enum.Enum(name, [(m, i) for i, m in enumerate(members)])  # type: ignore[return-value]
+    return pybind_enum(name, [(m, i) for i, m in enumerate(members)])
 
 
 def _dtype_enum(era: Era) -> type[enum.Enum]:
@@ -107,13 +86,13 @@ def _enums(era_key: str) -> dict[str, type[enum.Enum]]:
         "TensorLocation": _enum("TensorLocation", ("DEVICE", "HOST")),
         "TensorFormat": _enum(
             "TensorFormat",
-            (*_FORMATS_8_4, "DHWC") if in_release("TensorFormat", "DHWC", era.release)
+            (*_FORMATS_8_4, "DHWC") if has_member("TensorFormat", "DHWC", era.release)
             else _FORMATS_8_4,
         ),
     }
     if era.has_tensors:
         enums["TensorIOMode"] = _enum("TensorIOMode", ("NONE", "INPUT", "OUTPUT"))
-    if in_release("tensorrt", "ExecutionContextAllocationStrategy", era.release):
+    if has_member("tensorrt", "ExecutionContextAllocationStrategy", era.release):
         enums["ExecutionContextAllocationStrategy"] = _enum(
             "ExecutionContextAllocationStrategy", ("STATIC", "ON_PROFILE_CHANGE", "USER_MANAGED")
         )
@@ -152,8 +131,9 @@ def make_module(era_key: str, name: str = "tensorrt") -> types.ModuleType:
         setattr(mod, enum_name, enum_class)
     for member_name, member in mod.DataType.__members__.items():
         setattr(mod, _DTYPE_ALIASES[member_name], member)
-    mod.Dims = type("Dims", (_Dims,), {})  # type: ignore[attr-defined]
+    mod.Dims = type("Dims", (Dims,), {"__slots__": (), "__module__": name})  # type: ignore[attr-defined]
     mod.ILogger, mod.Logger = _loggers(name)  # type: ignore[attr-defined]
+    _stream_readers(mod, era, name)
     mod.Runtime = _runtime_class(mod, era, name)  # type: ignore[attr-defined]
 
     members = (
@@ -162,54 +142,56 @@ def make_module(era_key: str, name: str = "tensorrt") -> types.ModuleType:
         else {**ENGINE_MEMBERS, **ENGINE_MEMBERS_BEFORE_10}
     )
     engine_dict = {n: members[n] for n in era.engine_members}
-    engine_dict.update(__module__=name)
+    if era.has_tensors and not era.has_bindings and not has_member(
+        "ICudaEngine", "create_runtime_config", era.release
+    ):
+        engine_dict["create_execution_context"] = CREATE_CONTEXT_BEFORE_10_12
+    engine_dict.update(__module__=name, __slots__=())
     mod.ICudaEngine = type("ICudaEngine", (EngineCore,), engine_dict)  # type: ignore[attr-defined]
     context_dict = {n: CONTEXT_MEMBERS[n] for n in era.context_members if n in CONTEXT_MEMBERS}
     context_dict["active_optimization_profile"] = PROFILE_RW if era.settable_profile else PROFILE_RO
-    context_dict.update(__module__=name)
+    context_dict.update(__module__=name, __slots__=())
     mod.IExecutionContext = type("IExecutionContext", (ContextCore,), context_dict)  # type: ignore[attr-defined]
-    if era.release >= TRT_10_0:
-        # tensorrt/__init__.py (10.x, 11.x) patches deprecated, no-op context managers on.
-        for cls in (mod.Runtime, mod.ICudaEngine, mod.IExecutionContext):
-            setattr(cls, "__enter__", _deprecated_enter)  # noqa: B010  (a class made above)
-            setattr(cls, "__exit__", _noop_exit)  # noqa: B010
+    mod.IHostMemory = _host_memory_class(mod, name)  # type: ignore[attr-defined]
+    # Every real tensorrt/__init__.py (8.4.3, 8.6.1, 10.x, 11.x) patches deprecated, no-op
+    # context managers on these (observed on 8.6.1 / 10.16 / 11.4; 8.4.3: the source).
+    patched = (mod.Runtime, mod.ICudaEngine, mod.IExecutionContext, mod.IHostMemory, mod.ILogger)
+    for cls in patched:
+        setattr(cls, "__enter__", deprecated_enter)  # noqa: B010  (a class made above)
+        setattr(cls, "__exit__", noop_exit)  # noqa: B010
     if era.has_tensors:
         mod.IOutputAllocator = _output_allocator(era, name)  # type: ignore[attr-defined]
+        mod.IExecutionContext._output_allocator_base = mod.IOutputAllocator
     for real_class in ("Runtime", "ICudaEngine", "IExecutionContext"):
         add_stand_ins(getattr(mod, real_class), real_class, era.release)
     mod.nptype = _nptype(era)  # type: ignore[attr-defined]
     mod.volume = lambda iterable: math.prod(iterable)  # type: ignore[attr-defined]
+    add_builder(mod, era, name)
     return mod
 
 
-def _deprecated_enter(this: Any) -> Any:
-    warnings.warn(
-        "Context managers for TensorRT types are deprecated. "
-        "Memory will be freed automatically when the reference count reaches 0.",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    return this
-
-
-def _noop_exit(this: Any, exc_type: Any, exc_value: Any, traceback: Any) -> None:
-    del this, exc_type, exc_value, traceback
-
-
 def _loggers(name: str) -> tuple[type, type]:
-    class ILogger:
+    class ILogger(Sealed, metaclass=PybindType):
+        __slots__ = ("_pybind_init",)
+        _pybind_bound = True
         Severity = _Severity
-        INTERNAL_ERROR, ERROR, WARNING, INFO, VERBOSE = tuple(_Severity)
+        INTERNAL_ERROR, ERROR, WARNING, INFO, VERBOSE = tuple(_Severity.__members__.values())
 
         def __init__(self) -> None:
-            pass
+            mark_initialized(self, ILogger)
 
         def log(self, severity: Any, msg: str) -> None:
-            raise NotImplementedError
+            # The base's log is pure virtual: the trampoline prints and returns.
+            del severity, msg
+            pure_virtual("ILogger", "log", "log")
 
     class Logger(ILogger):
+        __slots__ = ("min_severity",)
+        _pybind_bound = True
+
         def __init__(self, min_severity: Any = _Severity.WARNING) -> None:
             super().__init__()
+            mark_initialized(self, Logger)
             self.min_severity = min_severity
 
         def log(self, severity: Any, msg: str) -> None:
@@ -221,23 +203,93 @@ def _loggers(name: str) -> tuple[type, type]:
 
 
 def _runtime_class(mod: types.ModuleType, era: Era, name: str) -> type:
-    def __init__(self: Any, logger: Any) -> None:
-        self._logger = logger
-        self.max_threads = 1
-        self.engine_host_code_allowed = False
+    class Runtime(Sealed):
+        __slots__ = ("_host_code", "_logger", "_max_threads")
 
-    def _log(self: Any, severity: str, message: str) -> None:
-        self._logger.log(getattr(_Severity, severity), message)
+        def __init__(self, logger: Any) -> None:
+            # pybind checks the argument's type: an ILogger of this module, nothing else
+            # (observed: Runtime(None) / Runtime(object()) raise TypeError on 8.6.1..11.4).
+            if not isinstance(logger, mod.ILogger):
+                raise TypeError(
+                    "__init__(): incompatible constructor arguments. The following argument "
+                    f"types are supported:\n    1. {name}.Runtime(logger: {name}.ILogger)\n\n"
+                    f"Invoked with: {logger!r}"
+                )
+            self._logger = logger
+            self._max_threads = 1
+            self._host_code = False
 
-    def deserialize_cuda_engine(self: Any, serialized_engine: Any) -> Any:
+        @property
+        def logger(self) -> Any:
+            return self._logger
+
+        @property
+        def max_threads(self) -> int:
+            return self._max_threads
+
+        @max_threads.setter
+        def max_threads(self, value: int) -> None:
+            self._max_threads = int(value)
+
+        @property
+        def engine_host_code_allowed(self) -> bool:
+            return self._host_code
+
+        @engine_host_code_allowed.setter
+        def engine_host_code_allowed(self, value: bool) -> None:
+            self._host_code = bool(value)
+
+        def _log(self, severity: str, message: str) -> None:
+            self._logger.log(getattr(_Severity, severity), message)
+
+        def deserialize_cuda_engine(
+            self,
+            serialized_engine: Any = _NO_ARG,
+            stream_reader: Any = _NO_ARG,
+            stream_reader_v2: Any = _NO_ARG,
+        ) -> Any:
+            # One overload per keyword in pyCore.cpp: (serialized_engine: buffer) always,
+            # (stream_reader: IStreamReader) 10.0-10.x, (stream_reader_v2: IStreamReaderV2)
+            # 10.8+. pybind refuses anything else (a path string, an int, a list) with
+            # TypeError before TensorRT sees it (observed on 8.6.1 / 10.16 / 11.4).
+            given = {
+                key: value
+                for key, value in (
+                    ("serialized_engine", serialized_engine),
+                    ("stream_reader", stream_reader),
+                    ("stream_reader_v2", stream_reader_v2),
+                )
+                if value is not _NO_ARG
+            }
+            if len(given) == 1 and "serialized_engine" in given:
+                try:
+                    return _deserialize(self, bytes(memoryview(serialized_engine)))
+                except TypeError:
+                    pass
+            v1, v2 = readers
+            if len(given) == 1 and v1 is not None and isinstance(stream_reader, v1):
+                return _deserialize(self, _read_all(stream_reader.read))
+            if len(given) == 1 and v2 is not None and isinstance(stream_reader_v2, v2):
+                return _deserialize(self, _read_all(lambda size: stream_reader_v2.read(size, 0)))
+            accepted = ["serialized_engine: buffer"] + [
+                f"{key}: {cls.__name__}"
+                for key, cls in zip(("stream_reader", "stream_reader_v2"), readers)
+                if cls is not None
+            ]
+            raise TypeError(
+                "deserialize_cuda_engine(): incompatible function arguments. The following "
+                f"argument types are supported: {'; '.join(accepted)}. Invoked with: "
+                + ", ".join(f"{k}={v!r}" for k, v in given.items())
+            )
+
+    def _deserialize(runtime: Any, data: bytes) -> Any:
         try:
-            data = bytes(serialized_engine)
             version, spec = spec_from_plan(data)
         except (TypeError, ValueError) as err:
-            self._log("ERROR", f"1: [runtime.cpp::deserializeCudaEngine] {err}")
+            runtime._log("ERROR", f"1: [runtime.cpp::deserializeCudaEngine] {err}")
             return None
         if version.split(".")[:2] != era.version.split(".")[:2]:
-            self._log(
+            runtime._log(
                 "ERROR",
                 "1: [stdArchiveReader.cpp] The engine plan file is not compatible with this "
                 f"version of TensorRT, expecting library version {era.version} got {version}, "
@@ -246,19 +298,77 @@ def _runtime_class(mod: types.ModuleType, era: Era, name: str) -> type:
             return None
         problem = _check_spec(spec, era)
         if problem:
-            self._log("ERROR", problem)
+            runtime._log("ERROR", problem)
             return None
-        return mod.ICudaEngine(EngineModel(spec, era, mod, self._log))
+        return mod.ICudaEngine(EngineModel(spec, era, mod, runtime._log))
 
-    members = {
-        "__init__": __init__,
-        "_log": _log,
-        "deserialize_cuda_engine": deserialize_cuda_engine,
+    readers = (getattr(mod, "IStreamReader", None), getattr(mod, "IStreamReaderV2", None))
+    # Keywords of overloads the release lacks are no parameters of its fake.
+    parameters = ["self", "serialized_engine"] + [
+        key for key, cls in zip(("stream_reader", "stream_reader_v2"), readers) if cls
+    ]
+    method = Runtime.deserialize_cuda_engine
+    signature = inspect.signature(method)
+    method.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[signature.parameters[p] for p in parameters]
+    )
+
+    # The era's own members only (8.4.3 has no engine_host_code_allowed: it came in 8.5;
+    # 8.0 has no logger: 8.2 added it).
+    for member in ("max_threads", "engine_host_code_allowed", "logger"):
+        if member not in era.runtime_members:
+            delattr(Runtime, member)
+    Runtime.__module__ = name
+    return Runtime
+
+
+def _read_all(read: Any) -> bytes:
+    # A plan's length is in its header; the fake reads until the reader runs dry.
+    chunks = []
+    while True:
+        chunk = bytes(memoryview(read(_READ_CHUNK)))
+        chunks.append(chunk)
+        if len(chunk) < _READ_CHUNK:
+            return b"".join(chunks)
+
+
+_READ_CHUNK = 1 << 20
+
+
+def _stream_readers(mod: types.ModuleType, era: Era, name: str) -> None:
+    # IStreamReader (10.0-10.x: read(size) -> buffer) and IStreamReaderV2 (10.8+:
+    # read(size, stream) -> buffer, seek(offset, where) -> bool): Python subclasses override
+    # them; the trampolines call the overrides (pyCore.cpp release/10.16, PyStreamReader*).
+    if has_member("tensorrt", "SeekPosition", era.release):
+        mod.SeekPosition = pybind_enum(  # type: ignore[attr-defined]
+            "SeekPosition", [("SET", 0), ("CUR", 1), ("END", 2)]
+        )
+    for cls_name, members in (("IStreamReader", ("read",)), ("IStreamReaderV2", ("read", "seek"))):
+        if has_member("tensorrt", cls_name, era.release):
+            setattr(mod, cls_name, _reader_class(cls_name, members, name))
+
+
+def _reader_class(cls_name: str, members: tuple[str, ...], name: str) -> type:
+    def __init__(self: Any) -> None:
+        mark_initialized(self, made)
+
+    def pure(member: str) -> Any:
+        def method(self: Any, *args: Any) -> Any:
+            pure_virtual(cls_name, member, member)
+            return 0
+
+        method.__name__ = member
+        return method
+
+    body: dict[str, Any] = {
+        "__slots__": ("_pybind_init",),
+        "_pybind_bound": True,
         "__module__": name,
+        "__init__": __init__,
+        **{member: pure(member) for member in members},
     }
-    if "logger" in era.runtime_members:  # 8.2 on
-        members["logger"] = property(lambda self: self._logger)
-    return type("Runtime", (), members)
+    made: type = PybindType(cls_name, (Sealed,), body)
+    return made
 
 
 def _check_spec(spec: EngineSpec, era: Era) -> str:
@@ -279,13 +389,42 @@ def _check_spec(spec: EngineSpec, era: Era) -> str:
 
 
 def _output_allocator(era: Era, name: str) -> type:
-    def __init__(self: Any) -> None:
-        pass
+    class IOutputAllocator(Sealed, metaclass=PybindType):
+        __slots__ = ("_pybind_init",)
+        _pybind_bound = True
 
-    members: dict[str, Any] = {"__init__": __init__, "__module__": name}
-    if era.has_bindings:  # 8.5 / 8.6
-        members["tensorrt_version"] = property(lambda self: 1)
-    return type("IOutputAllocator", (), members)
+        def __init__(self) -> None:
+            mark_initialized(self, IOutputAllocator)
+
+    if has_member("IOutputAllocator", "reallocate_output", era.release):
+        # 8.5-9.x bind the callbacks on the base (pyCore.cpp release/8.6: .def(
+        # "reallocate_output") / .def("notify_shape")); unoverridden, they are pure virtual.
+        def reallocate_output(
+            self: Any, tensor_name: str, memory: int, size: int, alignment: int
+        ) -> Any:
+            del self, tensor_name, memory, size, alignment
+            pure_virtual("IOutputAllocator", "reallocateOutput", "reallocateOutput")
+
+        def notify_shape(self: Any, tensor_name: str, shape: Any) -> None:
+            del self, tensor_name, shape
+            pure_virtual("IOutputAllocator", "notify_shape", "free")
+
+        IOutputAllocator.reallocate_output = reallocate_output  # type: ignore[attr-defined]
+        IOutputAllocator.notify_shape = notify_shape  # type: ignore[attr-defined]
+        IOutputAllocator.tensorrt_version = property(lambda self: 1)  # type: ignore[attr-defined]
+    IOutputAllocator.__module__ = name
+    return IOutputAllocator
+
+
+def _host_memory_class(mod: types.ModuleType, name: str) -> type:
+    # A plan's IHostMemory has a one-byte type (its buffer's item size is the type's size and
+    # its length nbytes); which one the library sets cannot be observed without a GPU.
+    one_byte = "UINT8" if "UINT8" in mod.DataType.__members__ else "INT8"
+    return type(
+        "IHostMemory",
+        (IHostMemoryBase,),
+        {"__slots__": (), "__module__": name, "_dtype": getattr(mod.DataType, one_byte)},
+    )
 
 
 def _nptype(era: Era) -> Any:

@@ -14,9 +14,10 @@ from numpy.typing import NDArray
 
 from .._compat import DATACLASS_SLOTS
 from .._dtypes import BITS, trt_name_for
+from ..errors import EngineSpecError
+from ._planfile import decode_plan, encode_plan, plan_release
 
 __all__ = [
-    "PLAN_MAGIC",
     "Compute",
     "EngineSpec",
     "Launch",
@@ -26,8 +27,6 @@ __all__ = [
     "plan_from_spec",
     "spec_from_plan",
 ]
-
-PLAN_MAGIC = b"TRTCOMPAT-FAKE-PLAN/1\n"
 
 #: A host computation: input arrays by name -> output arrays by name.
 Compute = typing.Callable[[typing.Mapping[str, NDArray[Any]]], typing.Mapping[str, NDArray[Any]]]
@@ -116,7 +115,10 @@ class EngineSpec:
             inputs as outputs, and its plan loads in any process (see ``write-plan``).
         launch: Optional: called with the bound addresses and the stream instead of
             ``compute``, e.g. to launch real GPU work on device pointers.
-        num_profiles: Optimization profiles (dynamic inputs give one range per profile).
+        num_profiles: Optimization profiles. Dynamic inputs give one ``(min, opt, max)`` per
+            profile; left out (or 0), it is the number of ranges they give (1 when no input
+            is dynamic). A count the inputs' ranges disagree with raises
+            :class:`~trtcompat.testing.EngineSpecError`.
         implicit_batch: An 8.x implicit-batch engine (binding-only eras).
         max_batch_size: For implicit batch.
         name: Engine name.
@@ -126,11 +128,34 @@ class EngineSpec:
     tensors: tuple[TensorSpec, ...]
     compute: Compute | None = None
     launch: Callable[[Launch], None] | None = None
-    num_profiles: int = 1
+    num_profiles: int = 0
     implicit_batch: bool = False
     max_batch_size: int = 1
     name: str = "fake_engine"
     device_memory_size: int = 1 << 20
+
+    def __post_init__(self) -> None:
+        if self.num_profiles < 0:
+            raise EngineSpecError(
+                f"EngineSpec {self.name!r}: num_profiles={self.num_profiles}; give 1 or more, "
+                f"or leave it out to count the dynamic inputs' ranges."
+            )
+        given = {t.name: len(t.profiles) for t in self.tensors if t.is_input and t.profiles}
+        counts = sorted(set(given.values()))
+        if self.num_profiles == 0 and len(counts) <= 1:
+            object.__setattr__(self, "num_profiles", counts[0] if counts else 1)
+            return
+        wrong = {n: c for n, c in given.items() if c != self.num_profiles}
+        if wrong:
+            ranges = ", ".join(f"{n!r} {c}" for n, c in given.items())
+            wanted = "num_profiles left out"
+            if self.num_profiles:
+                wanted = f"num_profiles={self.num_profiles}"
+            raise EngineSpecError(
+                f"EngineSpec {self.name!r}: {wanted}, but the dynamic inputs give "
+                f"(min, opt, max) ranges for {ranges} profiles. Give every dynamic input one "
+                f"range per profile, and num_profiles that count (or leave it out)."
+            )
 
     def with_tensors(self, *tensors: TensorSpec) -> EngineSpec:
         """A copy with other tensors."""
@@ -147,20 +172,22 @@ def plan_from_spec(spec: EngineSpec, version: str) -> bytes:
     The callables stay in this process (a registry keyed by the plan), as a real plan's
     kernels stay in the library that built it.
     """
-    portable = spec.compute is None and spec.launch is None
+    payload = _launch_payload(spec)
+    portable = spec.compute is None and (spec.launch is None or payload is not None)
     with _LOCK:
         key = f"{len(_REGISTRY)}"
         if not portable:
             _REGISTRY[key] = spec
     body: dict[str, Any] = {
-        "version": version,
         "key": key,
         "name": spec.name,
         "tensors": [t.name for t in spec.tensors],
     }
     if portable:
         body["spec"] = _to_json(spec)  # nothing callable: the plan carries the whole engine
-    return PLAN_MAGIC + json.dumps(body).encode()
+        if payload is not None:
+            body["spec"]["launch"] = payload
+    return encode_plan(json.dumps(body).encode(), version)
 
 
 _SPEC_FIELDS = ("num_profiles", "implicit_batch", "max_batch_size", "name", "device_memory_size")
@@ -182,22 +209,33 @@ def _from_json(body: Mapping[str, Any]) -> EngineSpec:
         fields["shape"] = tuple(fields["shape"])
         fields["profiles"] = tuple(shapes_of(p) for p in fields["profiles"])
         tensors.append(TensorSpec(**fields))
-    return EngineSpec(tuple(tensors), **{f: body[f] for f in _SPEC_FIELDS})
+    launch = None
+    if "launch" in body:  # a launch that travels (an ONNX model: testing/_onnx_engine.py)
+        from ._onnx_engine import launch_from_payload
+
+        launch = launch_from_payload(body["launch"])
+    return EngineSpec(tuple(tensors), None, launch, **{f: body[f] for f in _SPEC_FIELDS})
+
+
+def _launch_payload(spec: EngineSpec) -> dict[str, Any] | None:
+    # A launch with plan_payload() (OnnxLaunch) is data, not code: its plan travels.
+    payload = getattr(spec.launch, "plan_payload", None)
+    return None if payload is None else dict(payload())
 
 
 def spec_from_plan(data: bytes) -> tuple[str, EngineSpec]:
-    """``(built-for version, spec)`` of a fake plan.
+    """``(built-by release from the header, spec)`` of a fake plan.
 
     Raises:
-        ValueError: not a fake plan, or one with callables from another process.
+        ValueError: not a fake plan (the header checks TensorRT makes failed, or no fake
+            engine inside), or one with callables from another process.
     """
-    if not data.startswith(PLAN_MAGIC):
-        raise ValueError("The plan has no valid header (magic tag mismatch).")
+    release = plan_release(data)
+    body_bytes = decode_plan(data)
     try:
-        body = json.loads(bytes(data[len(PLAN_MAGIC) :]).decode())
-        version = str(body["version"])
+        body = json.loads(body_bytes.decode())
         if "spec" in body:
-            return version, _from_json(body["spec"])
+            return release, _from_json(body["spec"])
         key = str(body["key"])
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         raise ValueError("The plan is corrupt or was built in another process.") from None
@@ -206,7 +244,7 @@ def spec_from_plan(data: bytes) -> tuple[str, EngineSpec]:
             "The plan was built in another process from an EngineSpec with compute= or "
             "launch=; only specs without callables travel between processes."
         )
-    return version, _REGISTRY[key]
+    return release, _REGISTRY[key]
 
 
 def shapes_of(values: Sequence[Sequence[int]]) -> tuple[tuple[int, ...], ...]:

@@ -1,0 +1,129 @@
+"""The build options that exist from some release on: each is checked by asking the module
+(a ``BuilderFlag`` member, an ``IBuilderConfig`` attribute), and refused with the release
+that added it (from the version table) where the installed one lacks it."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from typing import Any
+
+from .._versions import added_in
+from ..errors import BuildError, BuildFeatureError
+from .config import HARDWARE_LEVELS, BuildConfig
+
+__all__ = ["apply_features", "apply_workspace", "requested_features"]
+
+
+def requested_features(config: BuildConfig) -> tuple[str, ...]:
+    """The config's options that are on, by field name."""
+    names = []
+    for name in ("version_compatible", "exclude_lean_runtime", "refit", "strip_weights"):
+        if getattr(config, name):
+            names.append(name)
+    for name in ("hardware_compatibility", "optimization_level", "dla_core", "workspace"):
+        if getattr(config, name) is not None:
+            names.append(name)
+    if config.plugins:
+        names.append("plugins")
+    if config.timing_cache is not None:
+        names.append("timing_cache")
+    return tuple(names)
+
+
+def _missing(trt: Any, feature: str, cls: str, member: str, given: object) -> BuildFeatureError:
+    added = added_in(cls, member)
+    version = getattr(trt, "__version__", "unknown")
+    since = f"TensorRT {added}" if added is not None else "no release trtcompat knows"
+    return BuildFeatureError(
+        f"{feature}={given!r} needs {cls}.{member}, which {since} added; the installed "
+        f"TensorRT {version} lacks it. Build with TensorRT {added or 'that has it'} or newer, "
+        f"or leave {feature} unset.",
+        feature=feature,
+        added_in=None if added is None else str(added),
+    )
+
+
+def _flag(trt: Any, config: Any, feature: str, member: str, given: object) -> None:
+    flag = getattr(trt.BuilderFlag, member, None)
+    if flag is None:
+        raise _missing(trt, feature, "BuilderFlag", member, given)
+    config.set_flag(flag)
+
+
+def apply_workspace(trt: Any, config: Any, workspace: int) -> str:
+    """Sets the workspace limit the way the release offers; returns the API used."""
+    pools = getattr(trt, "MemoryPoolType", None)
+    if pools is not None and hasattr(config, "set_memory_pool_limit"):
+        config.set_memory_pool_limit(pools.WORKSPACE, workspace)
+        return "set_memory_pool_limit"
+    if hasattr(config, "max_workspace_size"):  # 8.0-8.3: the only way
+        config.max_workspace_size = workspace
+        return "max_workspace_size"
+    raise _missing(trt, "workspace", "IBuilderConfig", "set_memory_pool_limit", workspace)
+
+
+def apply_features(trt: Any, builder: Any, config: Any, build: BuildConfig) -> None:
+    """Applies every optional feature ``build`` asks for to the builder config.
+
+    Raises:
+        BuildFeatureError: the release lacks a feature asked for.
+        BuildError: a DLA core this device does not have, a plugin library that does not
+            load.
+    """
+    if build.version_compatible:
+        _flag(trt, config, "version_compatible", "VERSION_COMPATIBLE", True)
+    if build.exclude_lean_runtime:
+        _flag(trt, config, "exclude_lean_runtime", "EXCLUDE_LEAN_RUNTIME", True)
+    if build.refit:
+        _flag(trt, config, "refit", "REFIT", True)
+    if build.strip_weights:
+        _flag(trt, config, "strip_weights", "STRIP_PLAN", True)
+    if build.hardware_compatibility is not None:
+        member = HARDWARE_LEVELS[build.hardware_compatibility]
+        levels = getattr(trt, "HardwareCompatibilityLevel", None)
+        level = getattr(levels, member, None)
+        if level is None or not hasattr(config, "hardware_compatibility_level"):
+            raise _missing(
+                trt, "hardware_compatibility", "HardwareCompatibilityLevel", member,
+                build.hardware_compatibility,
+            )  # fmt: skip
+        config.hardware_compatibility_level = level
+    if build.optimization_level is not None:
+        if not hasattr(config, "builder_optimization_level"):
+            raise _missing(
+                trt, "optimization_level", "IBuilderConfig", "builder_optimization_level",
+                build.optimization_level,
+            )  # fmt: skip
+        config.builder_optimization_level = build.optimization_level
+    if build.dla_core is not None:
+        cores = int(builder.num_DLA_cores)
+        if build.dla_core >= cores:
+            raise BuildError(
+                f"dla_core={build.dla_core}: this device has {cores} DLA core(s) "
+                "(Builder.num_DLA_cores); DLA exists on Jetson and DRIVE devices. Leave "
+                "dla_core unset to build for the GPU."
+            )
+        config.default_device_type = trt.DeviceType.DLA
+        config.DLA_core = build.dla_core
+        _flag(trt, config, "dla_core", "GPU_FALLBACK", build.dla_core)
+    if build.plugins:
+        _load_plugins(trt, config, build)
+
+
+def _load_plugins(trt: Any, config: Any, build: BuildConfig) -> None:
+    for path in build.plugins:
+        if not os.path.isfile(path):
+            raise BuildError(f"Plugin library {path!r} does not exist.")
+        try:
+            # Loading registers the library's plugin creators (REGISTER_TENSORRT_PLUGIN), as
+            # trtexec --plugins / --staticPlugins do; RTLD_GLOBAL lets TensorRT see them.
+            ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
+        except OSError as err:
+            raise BuildError(f"Plugin library {path!r} does not load: {err}.") from None
+    if build.version_compatible:
+        if not hasattr(config, "plugins_to_serialize"):
+            raise _missing(trt, "plugins", "IBuilderConfig", "plugins_to_serialize", build.plugins)
+        # A version-compatible plan runs on another TensorRT's lean runtime, which needs the
+        # plugins inside the plan.
+        config.plugins_to_serialize = list(build.plugins)
