@@ -395,6 +395,15 @@ def merge_imported(dumps: list[dict[str, Any]]) -> dict[str, Any]:
                 entry = [kind, dump["signatures"].get(key, []), dump["returns"].get(key, "")]
                 if not forms.get(key) or forms[key][-1][1:] != entry:
                     forms.setdefault(key, []).append([branch, *entry])
+    # Every enum's integer values, at the releases where they changed (BuilderFlag renumbers
+    # when a flag goes): {enum: {member: [[release, value], ...]}}.
+    values: dict[str, dict[str, list[list[Any]]]] = {}
+    for branch in branches:
+        for enum, named in newest[branch]["enums"].items():
+            for member, value in named.items():
+                seen = values.setdefault(enum, {}).setdefault(member, [])
+                if not seen or seen[-1][1] != value:
+                    seen.append([branch, value])
     return {
         "source": "NVIDIA's tensorrt bindings wheels from PyPI imported on CPU over stub "
         "libraries (nox -s oracle); written by tools/extract_surfaces.py --imported",
@@ -402,6 +411,7 @@ def merge_imported(dumps: list[dict[str, Any]]) -> dict[str, Any]:
         "builds": {b: newest[b]["version"] for b in branches},
         "members": {c: dict(sorted(m.items())) for c, m in sorted(members.items())},
         "forms": dict(sorted(forms.items())),
+        "values": {e: dict(sorted(m.items())) for e, m in sorted(values.items())},
     }
 
 

@@ -33,32 +33,10 @@ from tests.oracle._surface import (
 #: entry is deleted, so no gap is ever waived silently.
 _ALL = ("8.", "10.", "11.")
 KNOWN_GAPS: dict[str, tuple[str, ...]] = {
-    "IHostMemory:class": _ALL,
     # 8.6.1 binds MAX_DIMS per instance (Dims.MAX_DIMS is the property object); 10 on, static.
     "Dims.MAX_DIMS:kind": ("8.",),
-    "ILogger.__enter__:missing": _ALL,
-    "ILogger.__exit__:missing": _ALL,
-    "Logger.__enter__:missing": _ALL,
-    "Logger.__exit__:missing": _ALL,
-    "Logger.min_severity:missing": _ALL,
-    "Runtime.__enter__:missing": ("8.",),
-    "Runtime.__exit__:missing": ("8.",),
-    "ICudaEngine.__enter__:missing": ("8.",),
-    "ICudaEngine.__exit__:missing": ("8.",),
-    "IExecutionContext.__enter__:missing": ("8.",),
-    "IExecutionContext.__exit__:missing": ("8.",),
-    "IOutputAllocator.notify_shape:missing": ("8.",),
-    "IOutputAllocator.reallocate_output:missing": ("8.",),
     "IExecutionContext.execute:forms": ("8.",),
     "IExecutionContext.execute_async:forms": ("8.",),
-    "ICudaEngine.binding_is_input:forms": ("8.",),
-    "ICudaEngine.get_binding_dtype:forms": ("8.",),
-    "ICudaEngine.get_binding_shape:forms": ("8.",),
-    "ICudaEngine.get_location:forms": ("8.",),
-    "ICudaEngine.get_tensor_bytes_per_component:forms": ("8.",),
-    "ICudaEngine.get_tensor_components_per_element:forms": ("8.",),
-    "ICudaEngine.get_tensor_format:forms": ("8.",),
-    "ICudaEngine.get_tensor_vectorized_dim:forms": ("8.",),
     "Runtime.deserialize_cuda_engine:forms": ("10.", "11."),
     "ICudaEngine.create_execution_context:forms": ("10.", "11."),
 }

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 import trtcompat as tc
+from tests._plans import junk_engine_plan
 from trtcompat import _dtypes, _trtlog, _versions, legacy
 from trtcompat._family import tensors
 from trtcompat._family._common import to_shape
@@ -153,13 +154,21 @@ def test_legacy_wrap_refuses_real_objects_that_are_not_engines(real_trt: ModuleT
         legacy.wrap(value)
 
 
+def _plan_of(real_trt: ModuleType) -> bytes:
+    # A plan whose header is this release's (load_engine checks the header before it makes a
+    # Runtime, and refuses bytes that are no plan of the installed release there), the
+    # engine junk: only a Runtime could refuse it, and none can be created.
+    numbers = [part for part in real_trt.__version__.split(".") if part.isdigit()][:4]
+    return junk_engine_plan(".".join(numbers + ["0"] * (4 - len(numbers))))
+
+
 def test_load_engine_without_a_runtime(real_trt: ModuleType, oracle_release: str) -> None:
     # The stub factory returns nullptr, as TensorRT's can: pybind raises TypeError.
     with pytest.raises(TypeError):
         real_trt.Runtime(real_trt.Logger())
     for _ in range(2):  # a second attempt in the same process behaves the same
         with pytest.raises(tc.RuntimeCreationError) as err:
-            tc.load_engine(b"not a plan" * 8)
+            tc.load_engine(_plan_of(real_trt))
         text = str(err.value)
         assert err.value.version == oracle_release and err.value.trt_log == ()
         assert f"{real_trt.__name__} {oracle_release} could not create a TensorRT Runtime" in text
@@ -189,9 +198,10 @@ def test_doctor_reports_the_real_module_and_why_no_runtime(real_trt: ModuleType,
     assert "Traceback" not in text.stdout + text.stderr
 
 
-def test_inspect_of_a_bad_plan_fails_cleanly(tmp_path: Path, oracle_release: str) -> None:
+def test_inspect_of_a_bad_plan_fails_cleanly(tmp_path: Path, real_trt: ModuleType,
+                                             oracle_release: str) -> None:
     plan = tmp_path / "bad.plan"
-    plan.write_bytes(b"\x00" * 100)
+    plan.write_bytes(_plan_of(real_trt))
     done = _cli("inspect", str(plan))
     assert done.returncode == 2 and done.returncode > 0
     assert "Traceback" not in done.stdout + done.stderr

@@ -309,9 +309,11 @@ def _runtime_class(mod: types.ModuleType, era: Era, name: str) -> type:
     ]
     method = Runtime.deserialize_cuda_engine
     signature = inspect.signature(method)
-    method.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[signature.parameters[p] for p in parameters]
-    )
+    kept = [signature.parameters[p] for p in parameters]
+    if len(kept) == 2:
+        # One overload (8.x, 9.x): its parameter has no default on real pybind either.
+        kept[1] = kept[1].replace(default=inspect.Parameter.empty)
+    method.__signature__ = signature.replace(parameters=kept)  # type: ignore[attr-defined]
 
     # The era's own members only (8.4.3 has no engine_host_code_allowed: it came in 8.5;
     # 8.0 has no logger: 8.2 added it).
