@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import pytest
 
@@ -84,3 +86,24 @@ def test_unknown_release_is_named() -> None:
         era_info("10.99")
     with pytest.raises(ValueError, match=r"No fake of TensorRT '9\.9\.0'"):
         release_key("9.9.0")
+
+
+@pytest.mark.parametrize("release", ["8.4", "8.6", "10.3", "11.4"])
+def test_dims_max_dims_bound_as_the_release_binds_it(release: str) -> None:
+    # 8.x binds MAX_DIMS per instance (def_readonly: the class attribute is the property);
+    # 10.0 on it is a static class constant (both observed on the real modules).
+    trt = make_module(release)
+    assert trt.Dims([1]).MAX_DIMS == 8
+    if release.startswith("8."):
+        assert isinstance(trt.Dims.MAX_DIMS, property)
+    else:
+        assert trt.Dims.MAX_DIMS == 8
+
+
+@pytest.mark.parametrize("release", ["8.4", "8.6", "10.3", "11.4"])
+def test_deserialize_cuda_engine_defaults_as_real(release: str) -> None:
+    # 8.x: one overload, (serialized_engine), no default; 10.x/11.x: one overload per keyword,
+    # so one Python function takes any one of them (each defaults to "not given").
+    params = inspect.signature(make_module(release).Runtime.deserialize_cuda_engine).parameters
+    has_default = params["serialized_engine"].default is not inspect.Parameter.empty
+    assert has_default == (not release.startswith("8."))

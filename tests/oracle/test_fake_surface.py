@@ -33,8 +33,6 @@ from tests.oracle._surface import (
 #: entry is deleted, so no gap is ever waived silently.
 _ALL = ("8.", "10.", "11.")
 KNOWN_GAPS: dict[str, tuple[str, ...]] = {
-    # 8.6.1 binds MAX_DIMS per instance (Dims.MAX_DIMS is the property object); 10 on, static.
-    "Dims.MAX_DIMS:kind": ("8.",),
     "IExecutionContext.execute:forms": ("8.",),
     "IExecutionContext.execute_async:forms": ("8.",),
     "Runtime.deserialize_cuda_engine:forms": ("10.", "11."),

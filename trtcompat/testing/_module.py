@@ -131,7 +131,12 @@ def make_module(era_key: str, name: str = "tensorrt") -> types.ModuleType:
         setattr(mod, enum_name, enum_class)
     for member_name, member in mod.DataType.__members__.items():
         setattr(mod, _DTYPE_ALIASES[member_name], member)
-    mod.Dims = type("Dims", (Dims,), {"__slots__": (), "__module__": name})  # type: ignore[attr-defined]
+    dims_members: dict[str, Any] = {"__slots__": (), "__module__": name}
+    if era.has_bindings:
+        # 8.x binds MAX_DIMS per instance (def_readonly: trt.Dims.MAX_DIMS is the property
+        # object, Dims().MAX_DIMS is 8; observed on 8.6.1); 10.0 made it static.
+        dims_members["MAX_DIMS"] = property(lambda self: Dims.MAX_DIMS)
+    mod.Dims = type("Dims", (Dims,), dims_members)  # type: ignore[attr-defined]
     mod.ILogger, mod.Logger = _loggers(name)  # type: ignore[attr-defined]
     _stream_readers(mod, era, name)
     mod.Runtime = _runtime_class(mod, era, name)  # type: ignore[attr-defined]
