@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import trtcompat as tc
+from tests._plans import junk_engine_plan
 from trtcompat.cli.main import main
 
 NULLPTR = "pybind11::init(): factory function returned nullptr"
@@ -24,9 +25,12 @@ def _refusing(logger: Any) -> Any:
 
 
 def test_load_engine_says_tensorrt_was_silent(era: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys.modules["tensorrt"], "Runtime", _refusing)
+    trt = sys.modules["tensorrt"]
+    monkeypatch.setattr(trt, "Runtime", _refusing)
     with pytest.raises(tc.RuntimeCreationError) as err:
-        tc.load_engine(b"not a plan" * 8)
+        # A plan of the installed release (load_engine refuses other bytes before it makes
+        # a Runtime), whose engine only a Runtime could judge.
+        tc.load_engine(junk_engine_plan(trt.__version__))
     first = str(err.value).splitlines()[0]
     assert first.endswith(
         f"could not create a TensorRT Runtime. TensorRT logged nothing; the call raised "

@@ -171,6 +171,10 @@ release, imported on CPU). Which release has a member is the version table's wor
 on (until the next entry), the member is a ``def`` / ``property`` / ``property_readonly``
 whose overloads take ``((param, default or None), ...)`` and which returns ``returns``
 (pybind's type name). Releases before the first entry (8.0 ... 8.5) use the first.
+
+``VALUES[enum][member] = ((since, value), ...)``: the member's integer value from release
+``since`` on (NvInfer.h renumbers an enum when a member goes: ``BuilderFlag.REFIT`` is 5 in
+8.6, 4 from 10.0). Releases before the first entry use the first (8.x appended members).
 """
 
 # ruff: noqa: E501  (generated data: one entry per line)
@@ -182,7 +186,7 @@ FORMS: dict[
 '''
 
 
-def render_forms(forms: dict[str, list[list]]) -> str:
+def render_forms(forms: dict[str, list[list]], values: dict[str, dict[str, list]]) -> str:
     """The source of ``trtcompat/testing/_real_forms.py``."""
     def text(value: object) -> str:  # Python literals with the house's double quotes
         if isinstance(value, (list, tuple)):
@@ -196,6 +200,13 @@ def render_forms(forms: dict[str, list[list]]) -> str:
         for entry in forms[key]:
             lines.append(f"        {text(entry)},\n")
         lines.append("    ),\n")
+    lines.append("}\n\n")
+    lines.append("VALUES: dict[str, dict[str, tuple[tuple[str, int], ...]]] = {\n")
+    for enum in sorted(values):
+        lines.append(f"    {json.dumps(enum)}: {{\n")
+        for member in sorted(values[enum]):
+            lines.append(f"        {json.dumps(member)}: {text(values[enum][member])},\n")
+        lines.append("    },\n")
     lines.append("}\n")
     return "".join(lines)
 
@@ -204,7 +215,7 @@ def main() -> int:
     imported = json.loads(IMPORTED.read_text())
     document = merge(json.loads(SURFACES.read_text()), imported)
     OUT.write_text(render(changes(document)))
-    FORMS_OUT.write_text(render_forms(imported["forms"]))
+    FORMS_OUT.write_text(render_forms(imported["forms"], imported["values"]))
     return 0
 
 

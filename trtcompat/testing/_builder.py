@@ -31,6 +31,7 @@ from packaging.version import Version
 
 from .._versions import has_member, parse_version
 from ._eras import ERAS, Era
+from ._inert import real_value
 from ._network_fake import network_classes, network_model
 from ._onnx_engine import OnnxLaunch
 from ._pybind_like import host_memory
@@ -42,7 +43,8 @@ __all__ = ["add_builder", "fake_gpu"]
 #: Where the fake builds unless ``TRTCOMPAT_FAKE_GPU`` says otherwise.
 DEFAULT_FAKE_GPU = ("trtcompat fake GPU", (8, 9))
 
-# Enum members in NVIDIA's declaration order (NvInfer.h); each era keeps those its release has.
+# Enum members in NVIDIA's declaration order (NvInfer.h); each era keeps those its release has,
+# with their real values (``_inert.real_value``).
 _BUILDER_FLAGS = (
     "FP16", "INT8", "DEBUG", "GPU_FALLBACK", "STRICT_TYPES", "REFIT", "DISABLE_TIMING_CACHE",
     "TF32", "SPARSE_WEIGHTS", "SAFETY_SCOPE", "OBEY_PRECISION_CONSTRAINTS",
@@ -57,8 +59,8 @@ _POOLS = (
     "TACTIC_SHARED_MEMORY",
 )  # fmt: skip
 _NETWORK_FLAGS = (
-    ("EXPLICIT_BATCH", 0), ("EXPLICIT_PRECISION", 1), ("STRONGLY_TYPED", 1),
-    ("PREFER_AOT_PYTHON_PLUGINS", 2), ("PREFER_JIT_PYTHON_PLUGINS", 3),
+    "EXPLICIT_BATCH", "EXPLICIT_PRECISION", "STRONGLY_TYPED", "PREFER_JIT_PYTHON_PLUGINS",
+    "PREFER_AOT_PYTHON_PLUGINS",
 )  # fmt: skip
 _HARDWARE_LEVELS = ("NONE", "AMPERE_PLUS", "SAME_COMPUTE_CAPABILITY")
 _DEVICE_TYPES = ("GPU", "DLA")
@@ -96,48 +98,35 @@ def _offered(cls: str, names: Sequence[str], version: Version) -> list[str]:
     return [n for n in names if has_member(cls, n, version)]
 
 
+def _real_enum(enum_name: str, names: Sequence[str], version: Version) -> type[enum.Enum]:
+    # The members the release has (the version table), each with the value NVIDIA's module
+    # of that release gives it (NvInfer.h renumbers: BuilderFlag.REFIT is 5 in 8.x, 4 in 10).
+    offered = _offered(enum_name, names, version)
+    members = [(n, real_value(enum_name, n, version)) for n in offered]
+    return enum.IntEnum(enum_name, members)  # type: ignore[return-value]
+
+
 @lru_cache(maxsize=None)
 def _builder_enums(era_key: str) -> dict[str, type[enum.Enum]]:
     # One set per era, shared by every module of it (as _module._enums does).
     version = parse_version(ERAS[era_key].version)
-    enums: dict[str, type[enum.Enum]] = {
-        "BuilderFlag": enum.IntEnum(  # type: ignore[dict-item]
-            "BuilderFlag",
-            [(n, i) for i, n in enumerate(_offered("BuilderFlag", _BUILDER_FLAGS, version))],
-        ),
-        "NetworkDefinitionCreationFlag": enum.IntEnum(  # type: ignore[dict-item]
-            "NetworkDefinitionCreationFlag",
-            [
-                (n, v)
-                for n, v in _NETWORK_FLAGS
-                if has_member("NetworkDefinitionCreationFlag", n, version)
-            ],
-        ),
-        "DeviceType": enum.IntEnum("DeviceType", [(n, i) for i, n in enumerate(_DEVICE_TYPES)]),  # type: ignore[dict-item]
-        "ErrorCode": enum.IntEnum(  # type: ignore[dict-item]
-            "ErrorCode",
-            [(n, i) for i, n in enumerate(_offered("ErrorCode", _ERROR_CODES, version))],
-        ),
-        "ElementWiseOperation": enum.IntEnum(  # type: ignore[dict-item]
-            "ElementWiseOperation", [(n, i) for i, n in enumerate(_ELEMENTWISE)]
-        ),
-        "ActivationType": enum.IntEnum(  # type: ignore[dict-item]
-            "ActivationType", [(n, i) for i, n in enumerate(_ACTIVATIONS)]
-        ),
-        "LayerType": enum.IntEnum(  # type: ignore[dict-item]
-            "LayerType",
-            [(n, i) for i, n in enumerate(_offered("LayerType", _LAYER_TYPES, version))],
-        ),
+    enums = {
+        name: _real_enum(name, names, version)
+        for name, names in (
+            ("BuilderFlag", _BUILDER_FLAGS),
+            ("NetworkDefinitionCreationFlag", _NETWORK_FLAGS),
+            ("DeviceType", _DEVICE_TYPES),
+            ("ErrorCode", _ERROR_CODES),
+            ("ElementWiseOperation", _ELEMENTWISE),
+            ("ActivationType", _ACTIVATIONS),
+            ("LayerType", _LAYER_TYPES),
+        )
     }
-    pools = _offered("MemoryPoolType", _POOLS, version)
-    if pools:
-        enums["MemoryPoolType"] = enum.IntEnum(
-            "MemoryPoolType", [(n, i) for i, n in enumerate(pools)]
-        )  # type: ignore[assignment]
-    levels = _offered("HardwareCompatibilityLevel", _HARDWARE_LEVELS, version)
-    if "AMPERE_PLUS" in levels:
-        enums["HardwareCompatibilityLevel"] = enum.IntEnum(  # type: ignore[assignment]
-            "HardwareCompatibilityLevel", [(n, i) for i, n in enumerate(levels)]
+    if _offered("MemoryPoolType", _POOLS, version):
+        enums["MemoryPoolType"] = _real_enum("MemoryPoolType", _POOLS, version)
+    if "AMPERE_PLUS" in _offered("HardwareCompatibilityLevel", _HARDWARE_LEVELS, version):
+        enums["HardwareCompatibilityLevel"] = _real_enum(
+            "HardwareCompatibilityLevel", _HARDWARE_LEVELS, version
         )
     return enums
 

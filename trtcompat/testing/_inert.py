@@ -22,9 +22,9 @@ from typing import Any
 from packaging.version import Version
 
 from .._versions import has_member
-from ._real_forms import FORMS
+from ._real_forms import FORMS, VALUES
 
-__all__ = ["add_stand_ins", "stand_in_names"]
+__all__ = ["add_stand_ins", "real_value", "stand_in_names"]
 
 _NEUTRAL: dict[str, Any] = {"int": 0, "bool": False, "str": "", "float": 0.0}
 _MISSING = object()
@@ -37,6 +37,20 @@ def _form_at(forms: tuple[Any, ...], release: Version) -> Any:
         if Version(form[0]) <= release:
             current = form
     return current
+
+
+def real_value(enum: str, member: str, release: Version) -> int:
+    """The integer value real ``enum.member`` has in ``release`` (from the imported modules).
+
+    Raises:
+        KeyError: no imported release has that member.
+
+    >>> real_value("BuilderFlag", "REFIT", Version("8.6.1"))
+    5
+    >>> real_value("BuilderFlag", "REFIT", Version("10.3"))
+    4
+    """
+    return int(_form_at(VALUES[enum][member], release)[1])
 
 
 def stand_in_names(cls: str, release: Version) -> list[str]:
