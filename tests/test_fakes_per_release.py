@@ -107,3 +107,14 @@ def test_deserialize_cuda_engine_defaults_as_real(release: str) -> None:
     params = inspect.signature(make_module(release).Runtime.deserialize_cuda_engine).parameters
     has_default = params["serialized_engine"].default is not inspect.Parameter.empty
     assert has_default == (not release.startswith("8."))
+
+
+@pytest.mark.parametrize("release", ["10.3", "10.16", "11.4"])
+def test_create_execution_context_defaults_to_static(release: str) -> None:
+    # pyCore.cpp: py::arg("strategy") = kSTATIC, the module's own enum member (observed in the
+    # real 10.x / 11.x signatures: <ExecutionContextAllocationStrategy.STATIC: 0>).
+    trt = make_module(release)
+    method = trt.ICudaEngine.create_execution_context
+    default = inspect.signature(method).parameters["strategy"].default
+    assert default is trt.ExecutionContextAllocationStrategy.STATIC
+    assert repr(default) == "<ExecutionContextAllocationStrategy.STATIC: 0>"

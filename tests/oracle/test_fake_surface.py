@@ -35,7 +35,6 @@ _ALL = ("8.", "10.", "11.")
 KNOWN_GAPS: dict[str, tuple[str, ...]] = {
     "IExecutionContext.execute:forms": ("8.",),
     "IExecutionContext.execute_async:forms": ("8.",),
-    "ICudaEngine.create_execution_context:forms": ("10.", "11."),
 }
 
 

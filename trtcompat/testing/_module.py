@@ -151,6 +151,15 @@ def make_module(era_key: str, name: str = "tensorrt") -> types.ModuleType:
         "ICudaEngine", "create_runtime_config", era.release
     ):
         engine_dict["create_execution_context"] = CREATE_CONTEXT_BEFORE_10_12
+    if "create_execution_context" in engine_dict and hasattr(
+        mod, "ExecutionContextAllocationStrategy"
+    ):
+        # pyCore.cpp: py::arg("strategy") = ExecutionContextAllocationStrategy::kSTATIC, an
+        # enum member of this module (observed in the real 10.x / 11.x signatures).
+        engine_dict["create_execution_context"] = _with_default(
+            engine_dict["create_execution_context"], "strategy",
+            mod.ExecutionContextAllocationStrategy.STATIC,
+        )
     engine_dict.update(__module__=name, __slots__=())
     mod.ICudaEngine = type("ICudaEngine", (EngineCore,), engine_dict)  # type: ignore[attr-defined]
     context_dict = {n: CONTEXT_MEMBERS[n] for n in era.context_members if n in CONTEXT_MEMBERS}
@@ -173,6 +182,20 @@ def make_module(era_key: str, name: str = "tensorrt") -> types.ModuleType:
     mod.volume = lambda iterable: math.prod(iterable)  # type: ignore[attr-defined]
     add_builder(mod, era, name)
     return mod
+
+
+def _with_default(function: Any, parameter: str, value: Any) -> Any:
+    """A copy of ``function`` whose ``parameter`` defaults to ``value`` (one per module)."""
+    code = function.__code__
+    positional = code.co_varnames[: code.co_argcount]
+    defaults = list(function.__defaults__ or ())
+    defaults[positional.index(parameter) - (len(positional) - len(defaults))] = value
+    copy = types.FunctionType(
+        code, function.__globals__, function.__name__, tuple(defaults), function.__closure__
+    )
+    copy.__qualname__ = function.__qualname__
+    copy.__doc__ = function.__doc__
+    return copy
 
 
 def _loggers(name: str) -> tuple[type, type]:
