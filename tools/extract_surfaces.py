@@ -157,11 +157,16 @@ BOUND_DUNDERS = frozenset(
 #: The classes whose signatures the oracle compares with the fakes.
 DETAIL = (
     "Runtime", "ICudaEngine", "IExecutionContext", "Dims", "IOutputAllocator", "ILogger",
-    "Logger", "IHostMemory",
+    "Logger", "IHostMemory", "Builder", "IBuilderConfig", "INetworkDefinition", "OnnxParser",
+    "IOptimizationProfile", "ITimingCache",
 )  # fmt: skip
 _C_FUNCTIONS = ("builtin_function_or_method", "instancemethod")
 #: The classes the fakes model member for member; their call forms are kept per release.
 RUNTIME_CLASSES = ("Runtime", "ICudaEngine", "IExecutionContext")
+#: The builder classes the fakes model in part; their call forms are kept too (for the
+#: stand-ins of what the fakes leave out).
+BUILDER_CLASSES = ("Builder", "IBuilderConfig", "INetworkDefinition", "OnnxParser",
+                   "IOptimizationProfile", "ITimingCache")
 
 
 def _bound_kind(value: Any) -> str | None:
@@ -384,12 +389,12 @@ def merge_imported(dumps: list[dict[str, Any]]) -> dict[str, Any]:
         for cls, names in newest[branch]["members"].items():
             for name, kind in names.items():
                 members.setdefault(cls, {}).setdefault(name, {})[branch] = kind
-    # How each runtime-class member is called, at the releases where that changed:
+    # How each runtime- and builder-class member is called, where that changed:
     # {"Class.member": [[release, kind, overloads, return type], ...]}.
     forms: dict[str, list[list[Any]]] = {}
     for branch in branches:
         dump = newest[branch]
-        for cls in RUNTIME_CLASSES:
+        for cls in RUNTIME_CLASSES + BUILDER_CLASSES:
             for member, kind in dump["members"].get(cls, {}).items():
                 key = f"{cls}.{member}"
                 entry = [kind, dump["signatures"].get(key, []), dump["returns"].get(key, "")]

@@ -39,6 +39,17 @@ CLASSES = ("Runtime", "ICudaEngine", "IExecutionContext", "Dims", "IOutputAlloca
 ENUMS = ("DataType", "TensorIOMode", "TensorLocation", "TensorFormat",
          "ExecutionContextAllocationStrategy")
 HELPERS = ("nptype", "volume")
+#: The builder side the fakes model (testing/_builder.py, _network_fake.py; stand-ins from
+#: _inert.py for the members they leave out): the real members, kinds, parameter names and
+#: defaults.
+BUILDER_CLASSES = ("Builder", "IBuilderConfig", "INetworkDefinition", "OnnxParser",
+                   "IOptimizationProfile", "ITimingCache")
+#: Builder enums the fakes offer whole: members and values equal the real module's.
+BUILDER_ENUMS = ("BuilderFlag", "NetworkDefinitionCreationFlag", "MemoryPoolType")
+#: Builder enums the fakes offer in part (the members their layers and parser use): each
+#: member the fake has, with the real value.
+PARTIAL_ENUMS = ("DeviceType", "ErrorCode", "ElementWiseOperation", "ActivationType",
+                 "LayerType", "HardwareCompatibilityLevel")
 #: Python protocol methods a caller uses (``len(dims)``, ``with runtime:``); the rest of the
 #: dunders are pybind's or object's plumbing.
 PROTOCOL = frozenset({"__getitem__", "__setitem__", "__len__", "__iter__", "__eq__",

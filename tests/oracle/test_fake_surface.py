@@ -16,9 +16,12 @@ from typing import Any
 import pytest
 
 from tests.oracle._surface import (
+    BUILDER_CLASSES,
+    BUILDER_ENUMS,
     CLASSES,
     ENUMS,
     HELPERS,
+    PARTIAL_ENUMS,
     Params,
     dtype_aliases,
     enum_values,
@@ -151,3 +154,64 @@ def test_module_helpers(real_trt: ModuleType, fake_trt_for_release: ModuleType) 
         real, fake = getattr(real_trt, helper), getattr(fake_trt_for_release, helper)
         assert overloads(None, helper, fake) == overloads(None, helper, real), helper
     assert dtype_aliases(fake_trt_for_release) == dtype_aliases(real_trt)
+
+
+# -- the builder side ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cls", BUILDER_CLASSES)
+def test_builder_members_are_real(real_trt: ModuleType, fake_trt_for_release: ModuleType,
+                                  cls: str) -> None:
+    # The fake builder class has the real class's members, each the same kind: what the fake
+    # models (build, flags, pools, profiles, the ONNX parse, the layers build_plan reads),
+    # and stand-ins (_inert.py) for the rest (most layers, refit, plugins, error recorders).
+    real, fake = getattr(real_trt, cls, None), getattr(fake_trt_for_release, cls, None)
+    assert (real is None) == (fake is None), cls
+    if real is None:
+        return
+    real_members, fake_members = members(real), members(fake)
+    problems = [f"fake {cls} lacks {name} ({real_members[name]})" if name not in fake_members
+                else f"fake {cls} has {name}; the real one has not" if name not in real_members
+                else f"{cls}.{name}: real {real_members[name]}, fake {fake_members[name]}"
+                for name in sorted(set(real_members) | set(fake_members))
+                if real_members.get(name) != fake_members.get(name)]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("cls", BUILDER_CLASSES)
+def test_builder_call_forms_match(real_trt: ModuleType, fake_trt_for_release: ModuleType,
+                                  cls: str) -> None:
+    # Every method the fake builder class offers takes the real overloads' parameter names
+    # (by keyword and by position) with the real defaults, constructors included.
+    real, fake = getattr(real_trt, cls, None), getattr(fake_trt_for_release, cls, None)
+    if real is None or fake is None:
+        return  # test_builder_members_are_real's finding
+    real_members = members(real)
+    names = ["__init__", *(n for n, k in members(fake).items()
+                           if k == "method" and real_members.get(n) == "method")]
+    problems = []
+    for name in names:
+        fake_fn = getattr(fake, name)
+        problems += _call_form_problems(f"{cls}.{name}", overloads(real, name, getattr(real, name)),
+                                        overloads(fake, name, fake_fn), fake_fn)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("enum", BUILDER_ENUMS)
+def test_builder_enum_members_and_values(real_trt: ModuleType, fake_trt_for_release: ModuleType,
+                                         enum: str) -> None:
+    real, fake = getattr(real_trt, enum, None), getattr(fake_trt_for_release, enum, None)
+    assert (real is None) == (fake is None), enum
+    if real is not None:
+        assert enum_values(fake) == enum_values(real)
+
+
+@pytest.mark.parametrize("enum", PARTIAL_ENUMS)
+def test_partial_enum_values(real_trt: ModuleType, fake_trt_for_release: ModuleType,
+                             enum: str) -> None:
+    real, fake = getattr(real_trt, enum, None), getattr(fake_trt_for_release, enum, None)
+    if fake is None:
+        return
+    assert real is not None, enum
+    real_values = enum_values(real)
+    assert {n: real_values.get(n) for n in enum_values(fake)} == enum_values(fake)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import inspect
 import json
 import os
 import time
@@ -31,10 +32,10 @@ from packaging.version import Version
 
 from .._versions import has_member, parse_version
 from ._eras import ERAS, Era
-from ._inert import real_value
+from ._inert import add_stand_ins, real_parameters, real_value
 from ._network_fake import network_classes, network_model
 from ._onnx_engine import OnnxLaunch
-from ._pybind_like import host_memory
+from ._pybind_like import deprecated_enter, host_memory, noop_exit
 from ._release_members import members_of
 from ._spec import EngineSpec, TensorSpec, plan_from_spec
 
@@ -148,6 +149,14 @@ def add_builder(mod: types.ModuleType, era: Era, name: str) -> None:
     for cls_name, cls in classes.items():
         cls.__module__ = name
         setattr(mod, cls_name, cls)
+        # What the fake leaves out of the real class (layers, refit, plugins, error
+        # recorders...): present, called as in the release, harmless (_inert.py).
+        add_stand_ins(cls, cls_name, version)
+    # tensorrt/__init__.py patches deprecated, no-op context managers on these as on the
+    # runtime classes (observed on the real 8.6.1, 10.x and 11.x modules).
+    for cls_name in ("Builder", "IBuilderConfig", "INetworkDefinition", "OnnxParser"):
+        setattr(classes[cls_name], "__enter__", deprecated_enter)  # noqa: B010
+        setattr(classes[cls_name], "__exit__", noop_exit)  # noqa: B010
     # Public protocol between the fakes and trtcompat.build: the GPU a fake "builds for"
     # (real TensorRT has no such attribute; trtcompat asks CUDA there).
     mod.__trtcompat_fake_gpu__ = fake_gpu  # type: ignore[attr-defined]
@@ -333,6 +342,13 @@ def _config_class(mod: types.ModuleType, era: Era, version: Version) -> type:
     def reset(self: Any) -> None:
         __init__(self, self._builder)
 
+    def _get_flags(self: Any) -> int:
+        return sum(1 << int(f) for f in self._flags)
+
+    def _set_flags(self: Any, mask: int) -> None:
+        # A settable bit mask on every real release (pyCore.cpp: def_property("flags", ...)).
+        self._flags = {f for f in mod.BuilderFlag.__members__.values() if mask >> int(f) & 1}
+
     members = {
         "__init__": __init__,
         "max_workspace_size": property(_get_workspace, _set_workspace),
@@ -341,7 +357,7 @@ def _config_class(mod: types.ModuleType, era: Era, version: Version) -> type:
         "set_flag": set_flag,
         "clear_flag": clear_flag,
         "get_flag": get_flag,
-        "flags": property(lambda self: sum(1 << int(f) for f in self._flags)),
+        "flags": property(_get_flags, _set_flags),
         "add_optimization_profile": add_optimization_profile,
         "num_optimization_profiles": property(lambda self: len(self._profiles)),
         "create_timing_cache": create_timing_cache,
@@ -366,7 +382,11 @@ def _builder_class(mod: types.ModuleType, era: Era, version: Version) -> type:
     def create_network(self: Any, flags: int = 0) -> Any:
         return mod.INetworkDefinition(flags, self)
 
-    def build_serialized_network(self: Any, network: Any, config: Any) -> Any:
+    def build_serialized_network(
+        self: Any, network: Any, config: Any, kernel_text: Any = None
+    ) -> Any:
+        # kernel_text (10.13+: a second overload) names kernels the fake never compiles.
+        del kernel_text
         delay = float(os.environ.get("TRTCOMPAT_FAKE_BUILD_SECONDS", "0") or 0)
         problem = _check_build(mod, era, network, config)
         if problem:
@@ -438,6 +458,11 @@ def _builder_class(mod: types.ModuleType, era: Era, version: Version) -> type:
         "max_batch_size": property(_get_batch, _set_batch),
         "reset": lambda self: None,
     }
+    if "kernel_text" not in real_parameters("Builder", "build_serialized_network", version):
+        signature = inspect.signature(build_serialized_network)
+        build_serialized_network.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=list(signature.parameters.values())[:3]
+        )
     return type("Builder", (), members_of("Builder", version, members))
 
 

@@ -24,7 +24,7 @@ from packaging.version import Version
 from .._versions import has_member
 from ._real_forms import FORMS, VALUES
 
-__all__ = ["add_stand_ins", "real_value", "stand_in_names"]
+__all__ = ["add_stand_ins", "real_parameters", "real_value", "stand_in_names"]
 
 _NEUTRAL: dict[str, Any] = {"int": 0, "bool": False, "str": "", "float": 0.0}
 _MISSING = object()
@@ -51,6 +51,13 @@ def real_value(enum: str, member: str, release: Version) -> int:
     4
     """
     return int(_form_at(VALUES[enum][member], release)[1])
+
+
+def real_parameters(cls: str, member: str, release: Version) -> set[str]:
+    """The parameter names real ``cls.member`` takes in ``release``, over all its overloads
+    (``Builder.build_serialized_network`` takes ``kernel_text`` from 10.13 on)."""
+    _, _, overloads, _ = _form_at(FORMS[f"{cls}.{member}"], release)
+    return {param for form in overloads for param, _ in form}
 
 
 def stand_in_names(cls: str, release: Version) -> list[str]:
@@ -96,18 +103,18 @@ def _method(name: str, overloads: tuple[Any, ...], returned: str) -> Callable[..
         return result
 
     parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
-    optional = False
     for param in order:
         if param.startswith("*"):
             continue
-        has_default = param in defaults or param not in common or optional
-        optional = optional or has_default
+        # pybind lets a required parameter follow defaulted ones (add_scale_nd's
+        # channel_axis after power=None): so does this signature, unvalidated below.
+        has_default = param in defaults or param not in common
         default = _Default(defaults[param]) if param in defaults else _MISSING
         parameters.append(inspect.Parameter(
             param, inspect.Parameter.POSITIONAL_OR_KEYWORD,
             default=default if has_default else inspect.Parameter.empty,
         ))
-    signature = inspect.Signature(parameters)
+    signature = inspect.Signature(parameters, __validate_parameters__=False)
     stand_in.__name__ = stand_in.__qualname__ = name
     stand_in.__signature__ = signature  # type: ignore[attr-defined]
     stand_in.__doc__ = f"Stand-in for the real {name}: does nothing, returns {result!r}."

@@ -1,4 +1,4 @@
-"""How runtime-class members are called, per release: generated, do not edit.
+"""How runtime and builder members are called, per release: generated, do not edit.
 
 Written by ``tools/gen_api_changes.py`` from ``tests/data/surfaces/``
 ``tensorrt-imported-members.json`` (NVIDIA's bindings of 8.6.1 and every 10.x / 11.x
@@ -22,6 +22,221 @@ from __future__ import annotations
 FORMS: dict[
     str, tuple[tuple[str, str, tuple[tuple[tuple[str, str | None], ...], ...], str], ...]
 ] = {
+    "Builder.__del__": (
+        ("8.6", "def", ((),), "None"),
+    ),
+    "Builder.build_engine": (
+        ("8.6", "def", ((("network", None), ("config", None)),), "ICudaEngine"),
+    ),
+    "Builder.build_engine_with_config": (
+        ("10.6", "def", ((("network", None), ("config", None)),), "ICudaEngine"),
+    ),
+    "Builder.build_serialized_network": (
+        ("8.6", "def", ((("network", None), ("config", None)),), "IHostMemory"),
+        ("10.13", "def", ((("network", None), ("config", None)), (("network", None), ("config", None), ("kernel_text", None))), "IHostMemory"),
+    ),
+    "Builder.build_serialized_network_to_stream": (
+        ("10.13", "def", ((("network", None), ("config", None), ("writer", None)),), "bool"),
+    ),
+    "Builder.create_builder_config": (
+        ("8.6", "def", ((),), "IBuilderConfig"),
+    ),
+    "Builder.create_network": (
+        ("8.6", "def", ((("flags", "0"),),), "INetworkDefinition"),
+    ),
+    "Builder.create_optimization_profile": (
+        ("8.6", "def", ((),), "IOptimizationProfile"),
+    ),
+    "Builder.error_recorder": (
+        ("8.6", "property", (), "IErrorRecorder"),
+    ),
+    "Builder.get_plugin_registry": (
+        ("8.6", "def", ((),), "IPluginRegistry"),
+    ),
+    "Builder.gpu_allocator": (
+        ("8.6", "property", (), ""),
+    ),
+    "Builder.is_network_supported": (
+        ("8.6", "def", ((("network", None), ("config", None)),), "bool"),
+    ),
+    "Builder.logger": (
+        ("8.6", "property_readonly", (), "ILogger"),
+    ),
+    "Builder.max_DLA_batch_size": (
+        ("8.6", "property_readonly", (), "int"),
+    ),
+    "Builder.max_batch_size": (
+        ("8.6", "property", (), "int"),
+    ),
+    "Builder.max_threads": (
+        ("8.6", "property", (), "int"),
+    ),
+    "Builder.num_DLA_cores": (
+        ("8.6", "property_readonly", (), "int"),
+    ),
+    "Builder.platform_has_fast_fp16": (
+        ("8.6", "property_readonly", (), "bool"),
+    ),
+    "Builder.platform_has_fast_int8": (
+        ("8.6", "property_readonly", (), "bool"),
+    ),
+    "Builder.platform_has_tf32": (
+        ("8.6", "property_readonly", (), "bool"),
+    ),
+    "Builder.reset": (
+        ("8.6", "def", ((),), "None"),
+    ),
+    "IBuilderConfig.DLA_core": (
+        ("8.6", "property", (), "int"),
+    ),
+    "IBuilderConfig.__del__": (
+        ("8.6", "def", ((),), "None"),
+    ),
+    "IBuilderConfig.add_optimization_profile": (
+        ("8.6", "def", ((("profile", None),),), "int"),
+    ),
+    "IBuilderConfig.algorithm_selector": (
+        ("8.6", "property", (), "IAlgorithmSelector"),
+    ),
+    "IBuilderConfig.all_build_routes": (
+        ("11.1", "property_readonly", (), "str"),
+    ),
+    "IBuilderConfig.avg_timing_iterations": (
+        ("8.6", "property", (), "int"),
+    ),
+    "IBuilderConfig.build_route": (
+        ("11.1", "property", (), "str"),
+    ),
+    "IBuilderConfig.builder_optimization_level": (
+        ("8.6", "property", (), "int"),
+    ),
+    "IBuilderConfig.can_run_on_DLA": (
+        ("8.6", "def", ((("layer", None),),), "bool"),
+    ),
+    "IBuilderConfig.clear_flag": (
+        ("8.6", "def", ((("flag", None),),), "None"),
+    ),
+    "IBuilderConfig.clear_quantization_flag": (
+        ("8.6", "def", ((("flag", None),),), "None"),
+    ),
+    "IBuilderConfig.create_timing_cache": (
+        ("8.6", "def", ((("serialized_timing_cache", None),),), "ITimingCache"),
+    ),
+    "IBuilderConfig.default_device_type": (
+        ("8.6", "property", (), "DeviceType"),
+    ),
+    "IBuilderConfig.engine_capability": (
+        ("8.6", "property", (), "EngineCapability"),
+    ),
+    "IBuilderConfig.flags": (
+        ("8.6", "property", (), "int"),
+    ),
+    "IBuilderConfig.get_calibration_profile": (
+        ("8.6", "def", ((),), "IOptimizationProfile"),
+    ),
+    "IBuilderConfig.get_device_type": (
+        ("8.6", "def", ((("layer", None),),), "DeviceType"),
+    ),
+    "IBuilderConfig.get_flag": (
+        ("8.6", "def", ((("flag", None),),), "bool"),
+    ),
+    "IBuilderConfig.get_memory_pool_limit": (
+        ("8.6", "def", ((("pool", None),),), "int"),
+    ),
+    "IBuilderConfig.get_preview_feature": (
+        ("8.6", "def", ((("feature", None),),), "bool"),
+    ),
+    "IBuilderConfig.get_quantization_flag": (
+        ("8.6", "def", ((("flag", None),),), "bool"),
+    ),
+    "IBuilderConfig.get_tactic_sources": (
+        ("8.6", "def", ((),), "int"),
+    ),
+    "IBuilderConfig.get_timing_cache": (
+        ("8.6", "def", ((),), "ITimingCache"),
+    ),
+    "IBuilderConfig.hardware_compatibility_level": (
+        ("8.6", "property", (), "HardwareCompatibilityLevel"),
+    ),
+    "IBuilderConfig.int8_calibrator": (
+        ("8.6", "property", (), "IInt8Calibrator"),
+    ),
+    "IBuilderConfig.is_device_type_set": (
+        ("8.6", "def", ((("layer", None),),), "bool"),
+    ),
+    "IBuilderConfig.l2_limit_for_tiling": (
+        ("10.8", "property", (), "int"),
+    ),
+    "IBuilderConfig.max_aux_streams": (
+        ("8.6", "property", (), "int"),
+    ),
+    "IBuilderConfig.max_num_tactics": (
+        ("10.4", "property", (), "int"),
+    ),
+    "IBuilderConfig.max_workspace_size": (
+        ("8.6", "property", (), "int"),
+    ),
+    "IBuilderConfig.min_timing_iterations": (
+        ("8.6", "property", (), "int"),
+    ),
+    "IBuilderConfig.num_optimization_profiles": (
+        ("8.6", "property_readonly", (), "int"),
+    ),
+    "IBuilderConfig.plugins_to_serialize": (
+        ("8.6", "property", (), "List[str]"),
+        ("10.16", "property", (), "list[str]"),
+    ),
+    "IBuilderConfig.profile_stream": (
+        ("8.6", "property", (), "int"),
+    ),
+    "IBuilderConfig.profiling_verbosity": (
+        ("8.6", "property", (), "ProfilingVerbosity"),
+    ),
+    "IBuilderConfig.progress_monitor": (
+        ("10.0", "property", (), "IProgressMonitor"),
+    ),
+    "IBuilderConfig.quantization_flags": (
+        ("8.6", "property", (), "int"),
+    ),
+    "IBuilderConfig.remote_auto_tuning_config": (
+        ("10.13", "property", (), "str"),
+    ),
+    "IBuilderConfig.reset": (
+        ("8.6", "def", ((),), "None"),
+    ),
+    "IBuilderConfig.reset_device_type": (
+        ("8.6", "def", ((("layer", None),),), "None"),
+    ),
+    "IBuilderConfig.runtime_platform": (
+        ("10.2", "property", (), "RuntimePlatform"),
+    ),
+    "IBuilderConfig.set_calibration_profile": (
+        ("8.6", "def", ((("profile", None),),), "bool"),
+    ),
+    "IBuilderConfig.set_device_type": (
+        ("8.6", "def", ((("layer", None), ("device_type", None)),), "None"),
+    ),
+    "IBuilderConfig.set_flag": (
+        ("8.6", "def", ((("flag", None),),), "None"),
+    ),
+    "IBuilderConfig.set_memory_pool_limit": (
+        ("8.6", "def", ((("pool", None), ("pool_size", None)),), "None"),
+    ),
+    "IBuilderConfig.set_preview_feature": (
+        ("8.6", "def", ((("feature", None), ("enable", None)),), "None"),
+    ),
+    "IBuilderConfig.set_quantization_flag": (
+        ("8.6", "def", ((("flag", None),),), "None"),
+    ),
+    "IBuilderConfig.set_tactic_sources": (
+        ("8.6", "def", ((("tactic_sources", None),),), "bool"),
+    ),
+    "IBuilderConfig.set_timing_cache": (
+        ("8.6", "def", ((("cache", None), ("ignore_mismatch", None)),), "bool"),
+    ),
+    "IBuilderConfig.tiling_optimization_level": (
+        ("10.8", "property", (), "TilingOptimizationLevel"),
+    ),
     "ICudaEngine.__del__": (
         ("8.6", "def", ((),), "None"),
     ),
@@ -373,6 +588,413 @@ FORMS: dict[
     ),
     "IExecutionContext.update_device_memory_size_for_shapes": (
         ("10.0", "def", ((),), "int"),
+    ),
+    "INetworkDefinition.__del__": (
+        ("8.6", "def", ((),), "None"),
+    ),
+    "INetworkDefinition.__getitem__": (
+        ("8.6", "def", ((("arg0", None),),), "ILayer"),
+    ),
+    "INetworkDefinition.__len__": (
+        ("8.6", "def", ((),), "int"),
+    ),
+    "INetworkDefinition.add_activation": (
+        ("8.6", "def", ((("input", None), ("type", None)),), "IActivationLayer"),
+    ),
+    "INetworkDefinition.add_assertion": (
+        ("8.6", "def", ((("condition", None), ("message", None)),), "IAssertionLayer"),
+    ),
+    "INetworkDefinition.add_attention": (
+        ("10.14", "def", ((("query", None), ("key", None), ("value", None), ("norm_op", None), ("causal", None)),), "IAttention"),
+    ),
+    "INetworkDefinition.add_attention_v2": (
+        ("11.0", "def", ((("query", None), ("key", None), ("value", None), ("norm_op", None), ("causal_kind", None)),), "IAttention"),
+    ),
+    "INetworkDefinition.add_cast": (
+        ("8.6", "def", ((("input", None), ("to_type", None)),), "ICastLayer"),
+    ),
+    "INetworkDefinition.add_concatenation": (
+        ("8.6", "def", ((("inputs", None),),), "IConcatenationLayer"),
+    ),
+    "INetworkDefinition.add_constant": (
+        ("8.6", "def", ((("shape", None), ("weights", None)),), "IConstantLayer"),
+    ),
+    "INetworkDefinition.add_convolution": (
+        ("8.6", "def", ((("input", None), ("num_output_maps", None), ("kernel_shape", None), ("kernel", None), ("bias", "None")),), "IConvolutionLayer"),
+    ),
+    "INetworkDefinition.add_convolution_nd": (
+        ("8.6", "def", ((("input", None), ("num_output_maps", None), ("kernel_shape", None), ("kernel", None), ("bias", "None")),), "IConvolutionLayer"),
+    ),
+    "INetworkDefinition.add_cumulative": (
+        ("10.8", "def", ((("input", None), ("axis", None), ("op", None), ("exclusive", None), ("reverse", None)),), "ICumulativeLayer"),
+    ),
+    "INetworkDefinition.add_deconvolution": (
+        ("8.6", "def", ((("input", None), ("num_output_maps", None), ("kernel_shape", None), ("kernel", None), ("bias", "None")),), "IDeconvolutionLayer"),
+    ),
+    "INetworkDefinition.add_deconvolution_nd": (
+        ("8.6", "def", ((("input", None), ("num_output_maps", None), ("kernel_shape", None), ("kernel", None), ("bias", "None")),), "IDeconvolutionLayer"),
+    ),
+    "INetworkDefinition.add_dequantize": (
+        ("8.6", "def", ((("input", None), ("scale", None)),), "IDequantizeLayer"),
+        ("10.0", "def", ((("input", None), ("scale", None)), (("input", None), ("scale", None), ("output_type", None))), "IDequantizeLayer"),
+        ("11.0", "def", ((("input", None), ("scale", None), ("output_type", None)),), "IDequantizeLayer"),
+    ),
+    "INetworkDefinition.add_dist_collective": (
+        ("10.16", "def", ((("input", None), ("dist_collective_op", None), ("reduce_op", None), ("root", None), ("groups", None)),), "IDistCollectiveLayer"),
+    ),
+    "INetworkDefinition.add_dynamic_quantize": (
+        ("10.8", "def", ((("input", None), ("axis", None), ("block_size", None), ("output_type", None), ("scale_type", None)),), "IDynamicQuantizeLayer"),
+    ),
+    "INetworkDefinition.add_dynamic_quantize_v2": (
+        ("10.15", "def", ((("input", None), ("block_shape", None), ("output_type", None), ("scale_type", None)),), "IDynamicQuantizeLayer"),
+    ),
+    "INetworkDefinition.add_einsum": (
+        ("8.6", "def", ((("inputs", None), ("equation", None)),), "IEinsumLayer"),
+    ),
+    "INetworkDefinition.add_elementwise": (
+        ("8.6", "def", ((("input1", None), ("input2", None), ("op", None)),), "IElementWiseLayer"),
+    ),
+    "INetworkDefinition.add_fill": (
+        ("8.6", "def", ((("shape", None), ("op", None)),), "IFillLayer"),
+        ("10.0", "def", ((("shape", None), ("op", None)), (("shape", None), ("op", None), ("output_type", None))), "IFillLayer"),
+        ("10.12", "def", ((("shape", None), ("op", None), ("output_type", None)), (("shape", None), ("op", None))), "IFillLayer"),
+        ("11.0", "def", ((("shape", None), ("op", None), ("output_type", "<DataType.FLOAT: 0>")),), "IFillLayer"),
+    ),
+    "INetworkDefinition.add_fully_connected": (
+        ("8.6", "def", ((("input", None), ("num_outputs", None), ("kernel", None), ("bias", "None")),), "IFullyConnectedLayer"),
+    ),
+    "INetworkDefinition.add_gather": (
+        ("8.6", "def", ((("input", None), ("indices", None), ("axis", None)),), "IGatherLayer"),
+    ),
+    "INetworkDefinition.add_gather_v2": (
+        ("8.6", "def", ((("input", None), ("indices", None), ("mode", None)),), "IGatherLayer"),
+    ),
+    "INetworkDefinition.add_grid_sample": (
+        ("8.6", "def", ((("input", None), ("grid", None)),), "IGridSampleLayer"),
+    ),
+    "INetworkDefinition.add_identity": (
+        ("8.6", "def", ((("input", None),),), "IIdentityLayer"),
+    ),
+    "INetworkDefinition.add_if_conditional": (
+        ("8.6", "def", ((),), "IIfConditional"),
+    ),
+    "INetworkDefinition.add_input": (
+        ("8.6", "def", ((("name", None), ("dtype", None), ("shape", None)),), "ITensor"),
+    ),
+    "INetworkDefinition.add_kv_cache_update": (
+        ("10.15", "def", ((("cache", None), ("update", None), ("write_indices", None), ("cache_mode", None)),), "IKVCacheUpdateLayer"),
+    ),
+    "INetworkDefinition.add_loop": (
+        ("8.6", "def", ((),), "ILoop"),
+    ),
+    "INetworkDefinition.add_lrn": (
+        ("8.6", "def", ((("input", None), ("window", None), ("alpha", None), ("beta", None), ("k", None)),), "ILRNLayer"),
+    ),
+    "INetworkDefinition.add_matrix_multiply": (
+        ("8.6", "def", ((("input0", None), ("op0", None), ("input1", None), ("op1", None)),), "IMatrixMultiplyLayer"),
+    ),
+    "INetworkDefinition.add_moe": (
+        ("10.16", "def", ((("hidden_states", None), ("selected_experts_for_tokens", None), ("scores_for_selected_experts", None)),), "IMoELayer"),
+    ),
+    "INetworkDefinition.add_nms": (
+        ("8.6", "def", ((("boxes", None), ("scores", None), ("max_output_boxes_per_class", None)),), "INMSLayer"),
+        ("10.14", "def", ((("boxes", None), ("scores", None), ("max_output_boxes_per_class", None)), (("boxes", None), ("scores", None), ("max_output_boxes_per_class", None), ("indices_type", None))), "INMSLayer"),
+    ),
+    "INetworkDefinition.add_non_zero": (
+        ("8.6", "def", ((("input", None),),), "INonZeroLayer"),
+        ("10.14", "def", ((("input", None),), (("input", None), ("indices_type", None))), "INonZeroLayer"),
+    ),
+    "INetworkDefinition.add_normalization": (
+        ("8.6", "def", ((("input", None), ("scale", None), ("bias", None), ("axesMask", None)),), "INormalizationLayer"),
+    ),
+    "INetworkDefinition.add_normalization_v2": (
+        ("10.15", "def", ((("input", None), ("scale", None), ("bias", None), ("axesMask", None)),), "INormalizationLayer"),
+    ),
+    "INetworkDefinition.add_one_hot": (
+        ("8.6", "def", ((("indices", None), ("values", None), ("depth", None), ("axis", None)),), "IOneHotLayer"),
+    ),
+    "INetworkDefinition.add_padding": (
+        ("8.6", "def", ((("input", None), ("pre_padding", None), ("post_padding", None)),), "IPaddingLayer"),
+    ),
+    "INetworkDefinition.add_padding_nd": (
+        ("8.6", "def", ((("input", None), ("pre_padding", None), ("post_padding", None)),), "IPaddingLayer"),
+    ),
+    "INetworkDefinition.add_parametric_relu": (
+        ("8.6", "def", ((("input", None), ("slopes", None)),), "IParametricReLULayer"),
+    ),
+    "INetworkDefinition.add_plugin": (
+        ("10.6", "def", ((("tuple", None),),), "IPluginV3Layer"),
+        ("10.8", "def", ((("tuple", None),), (("func", None),)), "IPluginV3Layer"),
+        ("10.9", "def", ((("tuple", None),), (("func", None),), (("func", None), ("aot", None))), "IPluginV3Layer"),
+    ),
+    "INetworkDefinition.add_plugin_v2": (
+        ("8.6", "def", ((("inputs", None), ("plugin", None)),), "IPluginV2Layer"),
+    ),
+    "INetworkDefinition.add_plugin_v3": (
+        ("10.0", "def", ((("inputs", None), ("shape_inputs", None), ("plugin", None)),), "IPluginV3Layer"),
+    ),
+    "INetworkDefinition.add_pooling": (
+        ("8.6", "def", ((("input", None), ("type", None), ("window_size", None)),), "IPoolingLayer"),
+    ),
+    "INetworkDefinition.add_pooling_nd": (
+        ("8.6", "def", ((("input", None), ("type", None), ("window_size", None)),), "IPoolingLayer"),
+    ),
+    "INetworkDefinition.add_quantize": (
+        ("8.6", "def", ((("input", None), ("scale", None)),), "IQuantizeLayer"),
+        ("10.0", "def", ((("input", None), ("scale", None)), (("input", None), ("scale", None), ("output_type", None))), "IQuantizeLayer"),
+        ("11.0", "def", ((("input", None), ("scale", None), ("output_type", None)),), "IQuantizeLayer"),
+    ),
+    "INetworkDefinition.add_ragged_softmax": (
+        ("8.6", "def", ((("input", None), ("bounds", None)),), "IRaggedSoftMaxLayer"),
+    ),
+    "INetworkDefinition.add_reduce": (
+        ("8.6", "def", ((("input", None), ("op", None), ("axes", None), ("keep_dims", None)),), "IReduceLayer"),
+    ),
+    "INetworkDefinition.add_resize": (
+        ("8.6", "def", ((("input", None),),), "IResizeLayer"),
+    ),
+    "INetworkDefinition.add_reverse_sequence": (
+        ("8.6", "def", ((("input", None), ("sequence_lens", None)),), "IReverseSequenceLayer"),
+    ),
+    "INetworkDefinition.add_rnn_v2": (
+        ("8.6", "def", ((("input", None), ("layer_count", None), ("hidden_size", None), ("max_seq_length", None), ("op", None)),), "IRNNv2Layer"),
+    ),
+    "INetworkDefinition.add_rotary_embedding": (
+        ("10.15", "def", ((("input", None), ("cos_cache", None), ("sin_cache", None), ("interleaved", None), ("rotary_embedding_dim", None)),), "IRotaryEmbeddingLayer"),
+    ),
+    "INetworkDefinition.add_scale": (
+        ("8.6", "def", ((("input", None), ("mode", None), ("shift", "None"), ("scale", "None"), ("power", "None")),), "IScaleLayer"),
+    ),
+    "INetworkDefinition.add_scale_nd": (
+        ("8.6", "def", ((("input", None), ("mode", None), ("shift", "None"), ("scale", "None"), ("power", "None"), ("channel_axis", None)),), "IScaleLayer"),
+    ),
+    "INetworkDefinition.add_scatter": (
+        ("8.6", "def", ((("data", None), ("indices", None), ("updates", None), ("mode", None)),), "IScatterLayer"),
+    ),
+    "INetworkDefinition.add_select": (
+        ("8.6", "def", ((("condition", None), ("then_input", None), ("else_input", None)),), "ISelectLayer"),
+    ),
+    "INetworkDefinition.add_shape": (
+        ("8.6", "def", ((("input", None),),), "IShapeLayer"),
+    ),
+    "INetworkDefinition.add_shuffle": (
+        ("8.6", "def", ((("input", None),),), "IShuffleLayer"),
+    ),
+    "INetworkDefinition.add_slice": (
+        ("8.6", "def", ((("input", None), ("start", None), ("shape", None), ("stride", None)),), "ISliceLayer"),
+    ),
+    "INetworkDefinition.add_softmax": (
+        ("8.6", "def", ((("input", None),),), "ISoftMaxLayer"),
+    ),
+    "INetworkDefinition.add_squeeze": (
+        ("10.7", "def", ((("input", None), ("axes", None)),), "ISqueezeLayer"),
+        ("11.4", "def", ((("input", None), ("axes", "None")),), "ISqueezeLayer"),
+    ),
+    "INetworkDefinition.add_topk": (
+        ("8.6", "def", ((("input", None), ("op", None), ("k", None), ("axes", None)),), "ITopKLayer"),
+        ("10.14", "def", ((("input", None), ("op", None), ("k", None), ("axes", None)), (("input", None), ("op", None), ("k", None), ("axes", None), ("indices_type", None))), "ITopKLayer"),
+    ),
+    "INetworkDefinition.add_unary": (
+        ("8.6", "def", ((("input", None), ("op", None)),), "IUnaryLayer"),
+    ),
+    "INetworkDefinition.add_unsqueeze": (
+        ("10.7", "def", ((("input", None), ("axes", None)),), "IUnsqueezeLayer"),
+    ),
+    "INetworkDefinition.are_weights_marked_refittable": (
+        ("10.2", "def", ((("name", None),),), "bool"),
+    ),
+    "INetworkDefinition.builder": (
+        ("8.6", "property_readonly", (), "nvinfer1::IBuilder"),
+    ),
+    "INetworkDefinition.error_recorder": (
+        ("8.6", "property", (), "nvinfer1::IErrorRecorder"),
+        ("10.0", "property", (), "nvinfer1::v_1_0::IErrorRecorder"),
+    ),
+    "INetworkDefinition.flags": (
+        ("10.0", "property_readonly", (), "int"),
+    ),
+    "INetworkDefinition.get_flag": (
+        ("10.0", "def", ((("flag", None),),), "bool"),
+    ),
+    "INetworkDefinition.get_input": (
+        ("8.6", "def", ((("index", None),),), "ITensor"),
+    ),
+    "INetworkDefinition.get_layer": (
+        ("8.6", "def", ((("index", None),),), "ILayer"),
+    ),
+    "INetworkDefinition.get_output": (
+        ("8.6", "def", ((("index", None),),), "ITensor"),
+    ),
+    "INetworkDefinition.has_explicit_precision": (
+        ("8.6", "property_readonly", (), "bool"),
+    ),
+    "INetworkDefinition.has_implicit_batch_dimension": (
+        ("8.6", "property_readonly", (), "bool"),
+    ),
+    "INetworkDefinition.is_debug_tensor": (
+        ("10.0", "def", ((("tensor", None),),), "bool"),
+    ),
+    "INetworkDefinition.mark_debug": (
+        ("10.0", "def", ((("tensor", None),),), "bool"),
+    ),
+    "INetworkDefinition.mark_output": (
+        ("8.6", "def", ((("tensor", None),),), "None"),
+    ),
+    "INetworkDefinition.mark_output_for_shapes": (
+        ("8.6", "def", ((("tensor", None),),), "bool"),
+    ),
+    "INetworkDefinition.mark_unfused_tensors_as_debug_tensors": (
+        ("10.12", "def", ((),), "bool"),
+    ),
+    "INetworkDefinition.mark_weights_refittable": (
+        ("10.2", "def", ((("name", None),),), "bool"),
+    ),
+    "INetworkDefinition.name": (
+        ("8.6", "property", (), "str"),
+    ),
+    "INetworkDefinition.num_inputs": (
+        ("8.6", "property_readonly", (), "int"),
+    ),
+    "INetworkDefinition.num_layers": (
+        ("8.6", "property_readonly", (), "int"),
+    ),
+    "INetworkDefinition.num_outputs": (
+        ("8.6", "property_readonly", (), "int"),
+    ),
+    "INetworkDefinition.remove_tensor": (
+        ("8.6", "def", ((("tensor", None),),), "None"),
+    ),
+    "INetworkDefinition.set_weights_name": (
+        ("8.6", "def", ((("weights", None), ("name", None)),), "bool"),
+    ),
+    "INetworkDefinition.unmark_debug": (
+        ("10.0", "def", ((("tensor", None),),), "bool"),
+    ),
+    "INetworkDefinition.unmark_output": (
+        ("8.6", "def", ((("tensor", None),),), "None"),
+    ),
+    "INetworkDefinition.unmark_output_for_shapes": (
+        ("8.6", "def", ((("tensor", None),),), "bool"),
+    ),
+    "INetworkDefinition.unmark_unfused_tensors_as_debug_tensors": (
+        ("10.12", "def", ((),), "bool"),
+    ),
+    "INetworkDefinition.unmark_weights_refittable": (
+        ("10.2", "def", ((("name", None),),), "bool"),
+    ),
+    "IOptimizationProfile.__bool__": (
+        ("8.6", "def", ((),), "bool"),
+    ),
+    "IOptimizationProfile.__nonzero__": (
+        ("8.6", "def", ((),), "bool"),
+    ),
+    "IOptimizationProfile.extra_memory_target": (
+        ("8.6", "property", (), "float"),
+    ),
+    "IOptimizationProfile.get_shape": (
+        ("8.6", "def", ((("input", None),),), "Dims]"),
+    ),
+    "IOptimizationProfile.get_shape_input": (
+        ("8.6", "def", ((("input", None),),), "List[List[int]]"),
+        ("10.16", "def", ((("input", None),),), "list[list[int]]"),
+    ),
+    "IOptimizationProfile.profile_stream": (
+        ("11.4", "property", (), "int"),
+    ),
+    "IOptimizationProfile.set_shape": (
+        ("8.6", "def", ((("input", None), ("min", None), ("opt", None), ("max", None)),), "None"),
+    ),
+    "IOptimizationProfile.set_shape_input": (
+        ("8.6", "def", ((("input", None), ("min", None), ("opt", None), ("max", None)),), "None"),
+    ),
+    "ITimingCache.combine": (
+        ("8.6", "def", ((("input_cache", None), ("ignore_mismatch", None)),), "bool"),
+    ),
+    "ITimingCache.query": (
+        ("10.8", "def", ((("key", None),),), "TimingCacheValue"),
+    ),
+    "ITimingCache.queryKeys": (
+        ("10.8", "def", ((),), "TimingCacheKey]"),
+    ),
+    "ITimingCache.reset": (
+        ("8.6", "def", ((),), "bool"),
+    ),
+    "ITimingCache.serialize": (
+        ("8.6", "def", ((),), "IHostMemory"),
+    ),
+    "ITimingCache.update": (
+        ("10.8", "def", ((("key", None), ("value", None)),), "bool"),
+    ),
+    "OnnxParser.__del__": (
+        ("8.6", "def", ((),), "None"),
+    ),
+    "OnnxParser.clear_errors": (
+        ("8.6", "def", ((),), "None"),
+    ),
+    "OnnxParser.clear_flag": (
+        ("8.6", "def", ((("flag", None),),), "None"),
+    ),
+    "OnnxParser.flags": (
+        ("8.6", "property", (), "int"),
+    ),
+    "OnnxParser.get_error": (
+        ("8.6", "def", ((("index", None),),), "nvonnxparser::IParserError"),
+    ),
+    "OnnxParser.get_flag": (
+        ("8.6", "def", ((("flag", None),),), "bool"),
+    ),
+    "OnnxParser.get_layer_output_tensor": (
+        ("10.0", "def", ((("name", None), ("i", None)),), "ITensor"),
+    ),
+    "OnnxParser.get_subgraph_nodes": (
+        ("10.1", "def", ((("index", None),),), "list"),
+    ),
+    "OnnxParser.get_used_vc_plugin_libraries": (
+        ("8.6", "def", ((),), "List[str]"),
+        ("10.16", "def", ((),), "list[str]"),
+    ),
+    "OnnxParser.is_subgraph_supported": (
+        ("10.1", "def", ((("index", None),),), "bool"),
+    ),
+    "OnnxParser.load_initializer": (
+        ("10.13", "def", ((("name", None), ("data", None), ("size", None)),), "bool"),
+    ),
+    "OnnxParser.load_model_proto": (
+        ("10.13", "def", ((("model", None), ("path", "None")),), "bool"),
+    ),
+    "OnnxParser.num_errors": (
+        ("8.6", "property_readonly", (), "int"),
+    ),
+    "OnnxParser.num_subgraphs": (
+        ("10.1", "property_readonly", (), "int"),
+    ),
+    "OnnxParser.parse": (
+        ("8.6", "def", ((("model", None), ("path", "None")),), "bool"),
+    ),
+    "OnnxParser.parse_from_file": (
+        ("8.6", "def", ((("model", None),),), "bool"),
+    ),
+    "OnnxParser.parse_model_proto": (
+        ("10.13", "def", ((),), "bool"),
+    ),
+    "OnnxParser.parse_with_weight_descriptors": (
+        ("8.6", "def", ((("model", None),),), "bool"),
+    ),
+    "OnnxParser.set_builder_config": (
+        ("10.15", "def", ((("builder_config", None),),), "bool"),
+    ),
+    "OnnxParser.set_flag": (
+        ("8.6", "def", ((("flag", None),),), "None"),
+    ),
+    "OnnxParser.supports_model": (
+        ("8.6", "def", ((("model", None), ("path", "None")),), "Tuple[bool, List[Tuple[List[int], bool]]]"),
+        ("10.16", "def", ((("model", None), ("path", "None")),), "tuple[bool, list[tuple[list[int], bool]]]"),
+    ),
+    "OnnxParser.supports_model_v2": (
+        ("10.1", "def", ((("model", None), ("path", "None")),), "bool"),
+    ),
+    "OnnxParser.supports_operator": (
+        ("8.6", "def", ((("op_name", None),),), "bool"),
     ),
     "Runtime.DLA_core": (
         ("8.6", "property", (), "int"),
