@@ -34,6 +34,25 @@ def test_generated_module_is_up_to_date() -> None:
     assert (ROOT / "trtcompat" / "_api_changes.py").read_text() == expected
 
 
+def test_generated_forms_and_values_are_up_to_date() -> None:
+    # The fakes' call forms and enum values (testing/_real_forms.py) come from the same
+    # imported modules: regenerate with tools/gen_api_changes.py when the surfaces change.
+    gen = _tool("gen_api_changes")
+    expected = gen.render_forms(IMPORTED["forms"], IMPORTED["values"])
+    assert (ROOT / "trtcompat" / "testing" / "_real_forms.py").read_text() == expected
+
+
+def test_the_merge_keeps_overloads_and_alias_members_dated_by_the_sources() -> None:
+    # Importing lists members, not overloads; and the sources name no members of a class
+    # kept as a module alias (ResizeMode = InterpolationMode, 8.5-9.3): neither may be lost.
+    table = _tool("gen_api_changes").changes(_tool("gen_api_changes").merge(ALL, IMPORTED))
+    assert table["ICudaEngine"]["__getitem__(str)"] == (None, None, None, "10.0")
+    assert table["tensorrt"]["ResizeMode"] == (None, None, None, "10.0")
+    assert table["ResizeMode"]["LINEAR"] == (None, None, None, "10.0")
+    assert table["ResizeMode"]["CUBIC"] == ("8.5", None, None, "10.0")
+    assert table["SliceMode"]["CLAMP"] == ("8.2", None, None, "10.0")
+
+
 def test_extractor_agrees_with_the_runtime_member_lists() -> None:
     # The older runtime-only lists were read independently; the extractor must agree on them.
     for branch, classes in RUNTIME.items():

@@ -159,7 +159,7 @@ def merge(source: dict, imported: dict) -> dict:
     return {"branches": branches, "members": members}
 
 
-_FORMS_HEADER = '''"""How runtime and builder members are called, per release: generated, do not edit.
+_FORMS_HEADER = '''"""How runtime and builder members are called, per release: generated.
 
 Written by ``tools/gen_api_changes.py`` from ``tests/data/surfaces/``
 ``tensorrt-imported-members.json`` (NVIDIA's bindings of 8.6.1 and every 10.x / 11.x

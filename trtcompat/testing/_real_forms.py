@@ -1,4 +1,4 @@
-"""How runtime and builder members are called, per release: generated, do not edit.
+"""How runtime and builder members are called, per release: generated.
 
 Written by ``tools/gen_api_changes.py`` from ``tests/data/surfaces/``
 ``tensorrt-imported-members.json`` (NVIDIA's bindings of 8.6.1 and every 10.x / 11.x
