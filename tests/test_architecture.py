@@ -130,3 +130,16 @@ def test_runtime_never_imports_build() -> None:
     found = _imports()
     assert "build" not in ALLOWED["runtime"] and "build" not in found.get("runtime", set())
     assert {"_versions", "errors", "plan"} <= found["build"]
+
+
+def test_the_walk_throughs_name_files_that_exist() -> None:
+    # The three walk-throughs stay true at least in the files they send a newcomer to (a
+    # file to be created is named with its new release or a <placeholder>).
+    text = PAGE.read_text(encoding="utf-8").split("## What a change touches today", 1)[1]
+    named = {n for n in _NAME.findall(text) if n.endswith((".py", ".md", ".toml", ".json"))}
+    named |= {n for n in _NAME.findall(text) if n.endswith("/") or "/" in n.split(" ")[0]}
+    paths = {n.split(" ")[-1] for n in named if "<" not in n and "12" not in n}
+    missing = sorted(
+        p for p in paths if not (ROOT / p).exists() and not (PACKAGE / p).exists()
+    )
+    assert len(paths) > 20 and missing == []
