@@ -63,7 +63,8 @@ def device_memory_attribute(engine: Any) -> str | None:
     Decided once per engine class; an object whose class has neither (a stand-in with
     instance attributes) is asked itself, each time.
     """
-    found = _class_device_memory_attribute(type(engine))
+    engine_class: type = type(engine)
+    found = _class_device_memory_attribute(engine_class)
     if found is None:
         for attribute in _DEVICE_MEMORY_ATTRIBUTES:
             if hasattr(engine, attribute):
