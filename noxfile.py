@@ -210,13 +210,13 @@ def rehearse(session: nox.Session, row: str) -> None:
         session.warn(gap)
     run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=session.create_tmp()))
     try:
-        _rehearse_in(session, matrix_row, stand, run_dir)
+        _rehearse_in(session, row, matrix_row, stand, run_dir)
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
-def _rehearse_in(session: nox.Session, row: ci.Row, stand: rehearsal.StandIn,
-                 run_dir: Path) -> None:
+def _rehearse_in(session: nox.Session, row_id: str, row: ci.Row,
+                 stand: rehearsal.StandIn, run_dir: Path) -> None:
     """Prepare the row's Python and `tensorrt` under run_dir, then run the script there."""
     python_dir = rehearsal.python_bin_dir(row) or rehearsal.link_python(
         row, run_dir / rehearsal.REHEARSAL_DIR / "bin")
@@ -237,6 +237,9 @@ def _rehearse_in(session: nox.Session, row: ci.Row, stand: rehearsal.StandIn,
         pythonpath = [rehearsal.inside(run_dir, rehearsal.write_fake_shim(run_dir))]
         library_path = []
     env = rehearsal.rehearsal_env(row, stand, str(python_dir), pythonpath, library_path)
-    script = rehearsal.script_for(row, session.posargs)
+    # posargs replace the plan: `nox -s "rehearse(ngc-8.0)" -- -m "not multi_gpu"` runs all.
+    pytest_args = session.posargs or rehearsal.load_plan().pytest_args(row_id)
+    session.log(f"pytest args after `tests`: {pytest_args or '(none: the whole suite)'}")
+    script = rehearsal.script_for(row, pytest_args)
     session.run(*rehearsal.namespace_command(ROOT, run_dir, script), env=env,
                 include_outer_env=False, external=True)

@@ -32,12 +32,18 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - 3.10 only; pytest and nox both depend on tomli there
+    import tomli as tomllib
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # the tests load this file by path; ci.* sits beside it
     sys.path.insert(0, str(ROOT))
 
 from ci import pythons  # noqa: E402
 from ci.ngc import (  # noqa: E402
+    MATRIX_PATH,
     SRC_MOUNT,
     JetsonRow,
     Matrix,
@@ -128,6 +134,32 @@ def matrix_row(row_id: str, matrix: Matrix | None = None) -> Row:
         if row.key == key:
             return row
     raise KeyError(f"no matrix row {row_id!r}; valid: {row_ids(matrix)}")
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """``[rehearsal]`` of ci/matrix.toml: which rows run the whole suite in ``nox -t cpu``."""
+
+    full_suite: tuple[str, ...]
+    quick_pytest_args: tuple[str, ...]
+    why: str = ""
+
+    def pytest_args(self, row_id: str) -> list[str]:
+        """What the row's script hands pytest after ``tests``: nothing for a full row."""
+        return [] if row_id in self.full_suite else list(self.quick_pytest_args)
+
+
+def load_plan(path: Path | str = MATRIX_PATH) -> Plan:
+    """Read ``[rehearsal]``; ValueError on unknown keys, like the row tables."""
+    with open(path, "rb") as f:
+        table = dict(tomllib.load(f).get("rehearsal", {}))
+    fields = {f.name for f in dataclasses.fields(Plan)}
+    unknown = set(table) - fields
+    if unknown:
+        raise ValueError(f"[rehearsal]: unknown keys {sorted(unknown)}")
+    return Plan(full_suite=tuple(table.get("full_suite", ())),
+                quick_pytest_args=tuple(table.get("quick_pytest_args", ())),
+                why=str(table.get("why", "")))
 
 
 def pinned_version(requirement: str) -> str:
@@ -312,6 +344,7 @@ __all__ = [
     "FAKE_SHIM",
     "MODULE_ENV",
     "NAMESPACE_SETUP",
+    "Plan",
     "REHEARSAL_ENV",
     "STAND_IN_ENV",
     "StandIn",
@@ -321,6 +354,7 @@ __all__ = [
     "host_problem",
     "inside",
     "link_python",
+    "load_plan",
     "matrix_row",
     "namespace_command",
     "pinned_version",
