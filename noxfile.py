@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))  # nox loads this file by path; make `ci` importable
 
 from ci import deps, pythons, trt_stubs  # noqa: E402
-from ci import rehearse as rehearsal  # noqa: E402  (the session below is called rehearse)
 from ci import ngc as ci  # noqa: E402  (the session below is called ngc)
+from ci import rehearse as rehearsal  # noqa: E402  (the session below is called rehearse)
 
 nox.needs_version = ">=2025.2.9"
 nox.options.error_on_external_run = True

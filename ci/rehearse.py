@@ -96,7 +96,10 @@ def _key(release):
         return max(older, key=Version) if older else min(ERAS, key=Version)
 
 
-sys.modules[__name__] = make_module(_key(os.environ["TRTCOMPAT_REHEARSAL_TRT"]), __name__)
+_fake = make_module(_key(os.environ["TRTCOMPAT_REHEARSAL_TRT"]), __name__)
+# An installed module has a spec; importlib.util.find_spec("tensorrt") reads it.
+_fake.__spec__ = __spec__
+sys.modules[__name__] = _fake
 '''
 
 

@@ -46,7 +46,7 @@ def test_one_id_per_row_in_file_order() -> None:
     assert IDS[-1] == f"jetson-{MATRIX.jetson[-1].key}"
     for row_id, row in zip(IDS, ALL_ROWS):
         assert rehearse.matrix_row(row_id, MATRIX) is row
-    with pytest.raises(KeyError, match="ngc-8.6-py3.8"):
+    with pytest.raises(KeyError, match=r"ngc-8\.6-py3\.8"):
         rehearse.matrix_row("ngc-9.9", MATRIX)
     with pytest.raises(KeyError):
         rehearse.matrix_row("jetson-8.6", MATRIX)  # a TensorRT line is not a JetPack line
@@ -141,7 +141,7 @@ def test_rehearsal_env_keeps_only_what_it_names() -> None:
 
 def test_inside_maps_the_run_dir_to_tmp(tmp_path: Path) -> None:
     assert rehearse.inside(tmp_path, tmp_path / "rehearsal" / "site") == "/tmp/rehearsal/site"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="elsewhere"):
         rehearse.inside(tmp_path, Path("/elsewhere"))
 
 
@@ -234,7 +234,8 @@ def test_namespace_binds_the_checkout_read_only_and_a_private_tmp(
 def test_fake_shim_answers_import_tensorrt(tmp_path: Path, release: str) -> None:
     shim = rehearse.write_fake_shim(tmp_path)
     assert shim == tmp_path / "rehearsal" / "fake"
-    code = ("import tensorrt, trtcompat; from trtcompat.testing import era_of; "
+    code = ("import importlib.util, tensorrt, trtcompat; from trtcompat.testing import era_of; "
+            "assert importlib.util.find_spec('tensorrt') is not None; "
             "print(era_of(tensorrt), tensorrt.__version__ == trtcompat.runtime_info().version)")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(shim), str(ROOT)]),
            rehearse.STAND_IN_ENV: release}
@@ -270,7 +271,7 @@ def test_plan_names_existing_rows_and_a_quick_selection() -> None:
                 for r in ngc.runnable(ALL_ROWS, REQUIRES_PYTHON)}
     assert set(plan.full_suite) <= runnable, "a row below the floor cannot run the suite"
     assert plan.pytest_args(plan.full_suite[0]) == []
-    quick = [i for i in IDS if i not in plan.full_suite][0]
+    quick = next(i for i in IDS if i not in plan.full_suite)
     assert plan.pytest_args(quick) == list(plan.quick_pytest_args)
     assert "real_trt" in " ".join(plan.quick_pytest_args)
     assert "min" in plan.why, "the choice must carry the measurement behind it"
