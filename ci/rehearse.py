@@ -196,9 +196,9 @@ def version_gap(row: Row, stand: StandIn) -> str | None:
                 f"trtcompat's fake of {row.trt}, not NVIDIA's module (no wheel on PyPI)")
     if version_matches(stand.version, row.version):
         return None
-    return (f"row {row.key}: the image ships TensorRT {row.version}; PyPI has no bindings of "
-            f"that build, so the rehearsal imports {stand.version} ({stand.requirement}). "
-            f"The image's build is checked on the GPU host")
+    return (f"row {row.key}: the image ships TensorRT {row.version}, which PyPI's bindings do "
+            f"not name; the rehearsal imports {stand.version} ({stand.requirement}) instead, "
+            f"and the image's own build is checked only on the GPU host")
 
 
 def architecture_note(row: Row) -> str:
