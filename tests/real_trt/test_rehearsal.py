@@ -33,10 +33,18 @@ def rehearsed(trt_module: Any) -> Any:
     return trt_module
 
 
+def _is_fake(module: Any) -> bool:
+    """Whether ``module`` is one of trtcompat's fakes (a version can be a real one's too)."""
+    # The real classes are pybind11 types; the fakes' are Python classes.
+    return type(module.Runtime).__name__ != "pybind11_type"
+
+
 def _fake_key(module: Any) -> str | None:
     """The fake's era key, or None when ``module`` is not one of trtcompat's fakes."""
     from trtcompat.testing import era_of
 
+    if not _is_fake(module):
+        return None
     try:
         return era_of(module)
     except ValueError:
