@@ -413,8 +413,8 @@ def python_problem(row: Row, requires_python: str) -> str | None:
     return (
         f"{row.image} ({what}) ships Python {row.python}, below trtcompat's floor "
         f"(requires-python {requires_python!r}): trtcompat cannot be installed there. "
-        f"Move that fleet to a newer line or run trtcompat from a Python "
-        f">= {SpecifierSet(requires_python)} layer in the image"
+        f"Move that fleet to a newer line or run trtcompat from a layer in the image with "
+        f"Python {SpecifierSet(requires_python)}"
     )
 
 

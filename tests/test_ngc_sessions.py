@@ -184,6 +184,8 @@ def test_python_problem() -> None:
     assert problem is not None
     assert row.image in problem
     assert row.python in problem
+    assert ">= >=" not in problem, problem  # the specifier was once printed after ">= "
+    assert problem.endswith(f"with Python >{row.python}"), problem
 
 
 @pytest.mark.parametrize(
