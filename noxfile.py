@@ -208,6 +208,9 @@ def rehearse(session: nox.Session, row: str) -> None:
     gap = rehearsal.version_gap(matrix_row, stand)
     if gap is not None:
         session.warn(gap)
+    differs = rehearsal.rehearsal_requirements(matrix_row)[1]
+    if differs is not None:
+        session.warn(differs)
     run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=session.create_tmp()))
     try:
         _rehearse_in(session, row, matrix_row, stand, run_dir)

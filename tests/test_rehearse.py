@@ -106,13 +106,29 @@ def test_version_gap_on_a_made_up_row() -> None:
 @pytest.mark.parametrize("row", ngc.runnable(ALL_ROWS, REQUIRES_PYTHON),
                          ids=lambda r: f"{'jetson' if r.jetson else 'ngc'}-{r.key}")
 def test_script_is_the_containers_script(row: object, tmp_path: Path) -> None:
+    requirements, why = rehearse.rehearsal_requirements(row)
     for engine in ("docker", "podman"):
         argv = ngc.container_command(engine, row, tmp_path, ["-x"])
-        assert rehearse.script_for(row, ["-x"]) == argv[-1]
+        if why is None:
+            assert rehearse.script_for(row, ["-x"]) == argv[-1]
+        else:  # only the install line differs, in the backend extra alone
+            ours, theirs = rehearse.script_for(row, ["-x"]).splitlines(), argv[-1].splitlines()
+            diff = [(a, b) for a, b in zip(ours, theirs) if a != b]
+            assert len(ours) == len(theirs) and len(diff) == 1, diff
+            assert diff[0][1].replace(f"'.[test,{row.backend}]'", "'.[test]'") == diff[0][0]  # type: ignore[attr-defined]
+    assert requirements[1:] == ngc.install_requirements(row)[1:]
     command = rehearse.namespace_command(tmp_path, tmp_path / "run", rehearse.script_for(row))
     assert command[:4] == ["unshare", "--mount", "--propagation", "private"]
     assert command[-3:] == [str(tmp_path.resolve()), str((tmp_path / "run").resolve()),
                             rehearse.script_for(row)]
+
+
+def test_only_a_source_built_backend_changes_the_requirements() -> None:
+    changed = {r.key: why for r in ALL_ROWS
+               for why in [rehearse.rehearsal_requirements(r)[1]] if why is not None}
+    assert set(changed) == {r.key for r in MATRIX.jetson if r.backend == "pycuda"}
+    for why in changed.values():
+        assert "pycuda" in why and "CUDA" in why
 
 
 def test_rehearsal_env_keeps_only_what_it_names() -> None:
@@ -129,6 +145,7 @@ def test_rehearsal_env_keeps_only_what_it_names() -> None:
     assert env["PYTHONPATH"] == "/tmp/rehearsal/site"
     assert env["LD_LIBRARY_PATH"] == "/tmp/rehearsal/stubs"
     assert env[rehearse.REHEARSAL_ENV] == "1"
+    assert env["TMPDIR"] == "/tmp"  # inside the private /tmp, not nox's session directory
     assert env[rehearse.MODULE_ENV] == "real"
     assert env[rehearse.STAND_IN_ENV] == stand.version
     assert env["PIP_INDEX_URL"] == "https://mirror/simple" and env["HOME"] == "/root"
