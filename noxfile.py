@@ -12,6 +12,8 @@
                                   version table and trtcompat checked against them
     nox -s "oracle(10.3.0)"       one release
     nox -s cuda_python            each cuda-python major without a GPU driver, on CPU
+    nox -s rehearse               every ngc/jetson row's own container script, on this CPU
+    nox -s "rehearse(ngc-10.16)"  one row (ids: ngc-<line>, jetson-<JetPack>)
 
 See docs/MATRIX.md.
 """
@@ -19,7 +21,9 @@ See docs/MATRIX.md.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import nox
@@ -29,6 +33,7 @@ sys.path.insert(0, str(ROOT))  # nox loads this file by path; make `ci` importab
 
 from ci import deps, pythons, trt_stubs  # noqa: E402
 from ci import ngc as ci  # noqa: E402  (the session below is called ngc)
+from ci import rehearse as rehearsal  # noqa: E402  (the session below is called rehearse)
 
 nox.needs_version = ">=2025.2.9"
 nox.options.error_on_external_run = True
@@ -244,3 +249,72 @@ def _run_row(session: nox.Session, row: ci.Row, engine: str, why: str) -> None:
     session.log(f"{why}: {row.image} (TensorRT {row.version}, CUDA {row.cuda}, "
                 f"Python {row.python})")
     session.run(*ci.container_command(engine, row, ROOT, session.posargs), external=True)
+
+
+@nox.session(venv_backend="none", tags=["cpu"])
+@nox.parametrize("row", [nox.param(i, id=i) for i in rehearsal.row_ids(MATRIX)])
+def rehearse(session: nox.Session, row: str) -> None:
+    """One ngc/jetson row's container script on this machine, without its image (ci/rehearse.py).
+
+    The script ci/ngc.py hands the image runs in a private mount namespace (checkout at
+    /src read-only, a fresh /tmp), with the row's Python first on PATH and NVIDIA's real
+    bindings of the row's release (over stub libraries) or trtcompat's fake as `tensorrt`.
+    Fails when the row's requirements do not install on its Python, the script fails, or
+    the suite fails; tests/real_trt skips what needs a GPU, saying so.
+    """
+    matrix_row = rehearsal.matrix_row(row, MATRIX)
+    problem = ci.python_problem(matrix_row, REQUIRES_PYTHON)
+    if problem is not None:
+        # The device session stops with this error; here the row has nothing to rehearse.
+        session.skip(problem)
+    problem = rehearsal.host_problem()
+    if problem is not None:
+        session.skip(problem)
+    stand = rehearsal.stand_in(matrix_row)
+    if stand.kind == "real":
+        problem = trt_stubs.tool_problem()
+        if problem is not None:
+            session.skip(problem)
+    session.log(f"rehearsing {matrix_row.image}: {rehearsal.architecture_note(matrix_row)}")
+    session.log(f"import tensorrt: {stand.describe()}")
+    gap = rehearsal.version_gap(matrix_row, stand)
+    if gap is not None:
+        session.warn(gap)
+    differs = rehearsal.rehearsal_requirements(matrix_row)[1]
+    if differs is not None:
+        session.warn(differs)
+    run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=session.create_tmp()))
+    try:
+        _rehearse_in(session, row, matrix_row, stand, run_dir)
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _rehearse_in(session: nox.Session, row_id: str, row: ci.Row,
+                 stand: rehearsal.StandIn, run_dir: Path) -> None:
+    """Prepare the row's Python and `tensorrt` under run_dir, then run the script there."""
+    python_dir = rehearsal.python_bin_dir(row) or rehearsal.link_python(
+        row, run_dir / rehearsal.REHEARSAL_DIR / "bin")
+    if python_dir is None:
+        session.skip(f"Python {row.python} is not installed here (pyenv install {row.python})")
+    session.log(f"python3 = Python {row.python} from {python_dir}")
+    if stand.kind == "real":
+        site = run_dir / rehearsal.REHEARSAL_DIR / "site"
+        stubs = run_dir / rehearsal.REHEARSAL_DIR / "stubs"
+        session.run(*rehearsal.bindings_install_command(python_dir / "python3", stand, site),
+                    external=True)
+        package = rehearsal.bindings_package(site)
+        trt_stubs.build_stub_libs(trt_stubs.find_extensions(package), stubs)
+        trt_stubs.write_module_alias(stubs, "tensorrt_bindings")
+        pythonpath = [rehearsal.inside(run_dir, site), rehearsal.inside(run_dir, stubs)]
+        library_path = [rehearsal.inside(run_dir, stubs)]
+    else:
+        pythonpath = [rehearsal.inside(run_dir, rehearsal.write_fake_shim(run_dir))]
+        library_path = []
+    env = rehearsal.rehearsal_env(row, stand, str(python_dir), pythonpath, library_path)
+    # posargs replace the plan: `nox -s "rehearse(ngc-8.0)" -- -m "not multi_gpu"` runs all.
+    pytest_args = session.posargs or rehearsal.load_plan().pytest_args(row_id)
+    session.log(f"pytest args after `tests`: {pytest_args or '(none: the whole suite)'}")
+    script = rehearsal.script_for(row, pytest_args)
+    session.run(*rehearsal.namespace_command(ROOT, run_dir, script), env=env,
+                include_outer_env=False, external=True)

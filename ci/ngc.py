@@ -75,6 +75,7 @@ class NgcRow:
     source: str
     note: str = ""
     id: str = ""  # the nox parameter where one line has two rows (8.6 on Python 3.8 and 3.10)
+    bindings: str = ""  # PyPI pin of NVIDIA's bindings the rehearsal imports ("" = the fake)
 
     @property
     def key(self) -> str:
@@ -102,6 +103,7 @@ class JetsonRow:
     source: str
     note: str = ""
     backend: str = ""  # the extra installing the device backend; default cuda<CUDA major>
+    bindings: str = ""  # PyPI pin of NVIDIA's (x86-64) bindings the rehearsal imports
 
     @property
     def key(self) -> str:
@@ -375,11 +377,47 @@ def host_l4t(release_line: str) -> str | None:
     return f"{match.group(1)}.{match.group(2)}" if match else None
 
 
-def jetson_problem(row: JetsonRow, env: Mapping[str, str] | None = None) -> str | None:
-    """None when this host is a Jetson whose L4T major matches the row's image.
+def l4t_compatible(image_l4t: str, host: str) -> bool:
+    """Whether a host on L4T ``host`` runs an image built for L4T ``image_l4t``.
 
-    L4T images run on hosts of the same L4T major release only (R35 images on any R35.x,
-    R36 on R36.x): the container borrows the host's driver.
+    jetson-containers' rule (``jetson_containers/l4t_version.py``,
+    ``l4t_version_compatible``): JetPack 6 images of r36.0-36.3 run only on hosts below
+    r36.4, and r36.4+ images only on r36.4+ hosts (36.4 moved the driver's user-space
+    interface); JetPack 5 (R35), 5.0 (R34) and 7 (R38 and later) run any image of their own
+    line; 4.6.1+ (R32.7+) any R32.7+ image; anything else needs the exact release.
+    """
+    img, hst = Version(image_l4t), Version(host)
+    if hst.major >= 38:
+        return img.major >= 38
+    if hst.major == 36:
+        return img.major == 36 and (img.minor >= 4) == (hst.minor >= 4)
+    if hst.major in (34, 35):
+        return img.major == hst.major
+    if hst >= Version("32.7"):
+        return img.major == 32 and img >= Version("32.7")
+    return img.release == hst.release
+
+
+def l4t_hosts(image_l4t: str) -> str:
+    """The hosts an image of L4T ``image_l4t`` runs on, in words (for messages)."""
+    img = Version(image_l4t)
+    if img.major >= 38:
+        return "an L4T R38+ host (JetPack 7)"
+    if img.major == 36:
+        return ("an L4T R36.4+ host (JetPack 6.1+)" if img.minor >= 4
+                else "an L4T R36.0-R36.3 host (JetPack 6.0); not R36.4+")
+    if img.major in (34, 35):
+        return f"an L4T R{img.major}.x host"
+    if img >= Version("32.7"):
+        return "an L4T R32.7+ host (JetPack 4.6.1+)"
+    return f"an L4T R{image_l4t} host exactly"
+
+
+def jetson_problem(row: JetsonRow, env: Mapping[str, str] | None = None) -> str | None:
+    """None when this host is a Jetson whose L4T release runs the row's image.
+
+    The container borrows the host's driver, so the image's L4T must be one the host's
+    supports: :func:`l4t_compatible` (an R36.3 image does not run on an R36.4 host).
     """
     line = read_tegra_release(env)
     if line is None:
@@ -387,9 +425,9 @@ def jetson_problem(row: JetsonRow, env: Mapping[str, str] | None = None) -> str 
     l4t = host_l4t(line)
     if l4t is None:
         return f"cannot read the L4T release from {line.strip()!r}"
-    if l4t.split(".")[0] != row.l4t.split(".")[0]:
+    if not l4t_compatible(row.l4t, l4t):
         return (f"host runs L4T R{l4t}; JetPack {row.jetpack} images "
-                f"(L4T R{row.l4t}) need an L4T R{row.l4t.split('.')[0]}.x host")
+                f"(L4T R{row.l4t}) need {l4t_hosts(row.l4t)}")
     return None
 
 
@@ -407,8 +445,8 @@ def python_problem(row: Row, requires_python: str) -> str | None:
     return (
         f"{row.image} ({what}) ships Python {row.python}, below trtcompat's floor "
         f"(requires-python {requires_python!r}): trtcompat cannot be installed there. "
-        f"Move that fleet to a newer line or run trtcompat from a Python "
-        f">= {SpecifierSet(requires_python)} layer in the image"
+        f"Move that fleet to a newer line or run trtcompat from a layer in the image with "
+        f"Python {SpecifierSet(requires_python)}"
     )
 
 

@@ -1,76 +1,43 @@
 """The import rules of docs/ARCHITECTURE.md hold in the code: each unit imports only the units
-its row allows, so a layer cannot start reaching past the family layer (or into the fakes)
-without this test and that page changing together."""
+its row of the page's layer table allows (the page is the source: this test parses it), so a
+layer cannot start reaching past the family layer (or into the fakes) without that page
+saying so."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "trtcompat"
-PACKAGES = ("_family", "runtime", "cli", "backends", "migrate", "testing", "legacy", "build")
-CORE = {
-    "errors",
-    "_compat",
-    "_api_changes",
-    "_versions",
-    "_detect",
-    "_dtypes",
-    "iotensor",
-    "_trtlog",
-    "_planprefix",
-}
-UPPER = CORE | {
-    "plan",
-    "discovery",
-    "_family",
-    "_dispatch",
-    "engine",
-    "backends",
-    "runtime",
-    "legacy",
-}
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "trtcompat"
+PAGE = ROOT / "docs" / "ARCHITECTURE.md"
+_NAME = re.compile(r"`([^`]+)`")
+
+
+def _row_unit(cell: str) -> str:
+    # "`errors.py`" -> errors, "`_family/`" -> _family, "`__init__.py`" -> trtcompat.
+    name = _NAME.findall(cell)[0].rstrip("/")
+    name = name[: -len(".py")] if name.endswith(".py") else name
+    return "trtcompat" if name == "__init__" else name
+
+
+def page_rules(text: str) -> dict[str, set[str]]:
+    """unit -> the units it may import, read from the page's layer table."""
+    section = text.split("\n## The layers\n", 1)[1].split("\n## ", 1)[0]
+    lines = section.splitlines()
+    rows = [line for line in lines if line.startswith("| `")]
+    rules: dict[str, set[str]] = {}
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        unit, allowed = _row_unit(cells[0]), cells[-1]
+        assert unit not in rules, f"two rows for {unit}"
+        rules[unit] = set() if allowed == "—" else set(_NAME.findall(allowed))
+    return rules
+
 
 # unit -> the units it may import (docs/ARCHITECTURE.md, "The layers").
-ALLOWED: dict[str, set[str]] = {
-    "errors": set(),
-    "_compat": set(),
-    "_api_changes": set(),
-    "_version": set(),
-    "_versions": {"_api_changes", "_compat"},
-    "_detect": {"errors"},
-    "_trtlog": set(),
-    "_planprefix": set(),
-    "discovery": {"_detect", "_versions", "_compat", "errors"},
-    "_dtypes": {"errors"},
-    "iotensor": {"_dtypes", "_compat", "errors"},
-    "plan": {"_planprefix", "errors"},
-    "_family": {"_dtypes", "iotensor", "_trtlog", "errors"},
-    "_dispatch": {"_family", "_versions", "_detect", "discovery", "errors"},
-    "engine": {
-        "_dispatch",
-        "_family",
-        "_detect",
-        "_trtlog",
-        "discovery",
-        "plan",
-        "iotensor",
-        "_planprefix",
-        "errors",
-    },
-    "backends": {"errors"},
-    "runtime": {"_dispatch", "_family", "backends", "iotensor", "_dtypes", "_compat", "errors"},
-    "legacy": {"_dispatch", "_family", "engine", "iotensor", "errors"},
-    "migrate": {"_api_changes", "legacy"},
-    # build/ (plans from ONNX) sits beside runtime/: the core, the capability checks and plan.
-    # build: the core, capability checks, plan, and engine (PlanStore.load).
-    "build": CORE | {"plan", "_family", "_dispatch", "discovery", "engine"},
-    "testing": UPPER - {"legacy"},
-    "cli": UPPER | {"testing", "migrate", "_version", "build"},
-    "__main__": {"cli"},
-    # legacy, testing, migrate and cli are attributes loaded on first access (PEP 562).
-    "trtcompat": UPPER | {"_version", "testing", "migrate", "cli", "build"},
-}
+ALLOWED = page_rules(PAGE.read_text(encoding="utf-8"))
 
 
 def _unit(module: str) -> str:
@@ -103,10 +70,42 @@ def _imports() -> dict[str, set[str]]:
     return found
 
 
-def test_every_unit_has_a_row() -> None:
+def _units() -> set[str]:
     modules = (p.relative_to(PACKAGE.parent).with_suffix("").parts for p in PACKAGE.rglob("*.py"))
-    units = {_unit(".".join(m[:-1] if m[-1] == "__init__" else m)) for m in modules}
-    assert units - set(ALLOWED) == set()
+    return {_unit(".".join(m[:-1] if m[-1] == "__init__" else m)) for m in modules}
+
+
+def test_every_unit_has_a_row() -> None:
+    assert _units() - set(ALLOWED) == set()
+
+
+def test_every_row_and_permission_names_a_unit() -> None:
+    # A renamed or deleted module leaves no stale row or permission on the page.
+    units = _units()
+    assert set(ALLOWED) - units == set()
+    assert {unit: sorted(names - units) for unit, names in ALLOWED.items() if names - units} == {}
+
+
+def test_the_page_is_parsed_as_written() -> None:
+    # The parser reads rows, notes and the "—" cell the way the page writes them.
+    table = """# page
+
+## The layers
+
+| unit | job | may import |
+|---|---|---|
+| `errors.py` | exceptions (`TrtCompatError`) | — |
+| `_family/` | families; `bindings.py` | `_dtypes`, `errors` |
+| `__init__.py` | public names | `errors` |
+
+## Next
+| `not_a_row` | x | `y` |
+"""
+    assert page_rules(table) == {
+        "errors": set(),
+        "_family": {"_dtypes", "errors"},
+        "trtcompat": {"errors"},
+    }
 
 
 def test_imports_follow_the_layer_table() -> None:
@@ -131,3 +130,16 @@ def test_runtime_never_imports_build() -> None:
     found = _imports()
     assert "build" not in ALLOWED["runtime"] and "build" not in found.get("runtime", set())
     assert {"_versions", "errors", "plan"} <= found["build"]
+
+
+def test_the_walk_throughs_name_files_that_exist() -> None:
+    # The three walk-throughs stay true at least in the files they send a newcomer to (a
+    # file to be created is named with its new release or a <placeholder>).
+    text = PAGE.read_text(encoding="utf-8").split("## What a change touches today", 1)[1]
+    named = {n for n in _NAME.findall(text) if n.endswith((".py", ".md", ".toml", ".json"))}
+    named |= {n for n in _NAME.findall(text) if n.endswith("/") or "/" in n.split(" ")[0]}
+    paths = {n.split(" ")[-1] for n in named if "<" not in n and "12" not in n}
+    missing = sorted(
+        p for p in paths if not (ROOT / p).exists() and not (PACKAGE / p).exists()
+    )
+    assert len(paths) > 20 and missing == []

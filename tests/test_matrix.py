@@ -39,6 +39,15 @@ ngc = _load("_trtcompat_ci_ngc", ROOT / "ci" / "ngc.py")
 MATRIX = ngc.load_matrix()
 
 
+def _all_rows_for_bindings() -> list[object]:
+    return [*MATRIX.ngc, *MATRIX.jetson]
+
+
+def version_matches(installed: str, expected: str) -> bool:
+    """The rule tests/real_trt/test_version.py applies: equal, or ``expected`` a prefix."""
+    return installed == expected or installed.startswith(expected + ".")
+
+
 def test_rows_exist_for_every_required_line() -> None:
     lines = [row.trt for row in MATRIX.ngc]
     for required in ("8.0", "8.2", "8.4", "8.5", "8.6", "10.0"):
@@ -174,6 +183,27 @@ def test_pip_requirements_name_the_row_version() -> None:
             assert pinned.startswith(row.trt + "."), (row.trt, row.pip)
 
 
+@pytest.mark.parametrize("row", _all_rows_for_bindings(), ids=lambda r: r.key)
+def test_bindings_pin_the_rows_release(row: object) -> None:
+    # PyPI's full bindings start at tensorrt-bindings 8.6.1: older rows rehearse on the fake.
+    trt, bindings = Version(row.trt), row.bindings  # type: ignore[attr-defined]
+    if trt < Version("8.6"):
+        assert bindings == "", f"{row.key}: PyPI has no bindings before 8.6.1"  # type: ignore[attr-defined]
+        return
+    requirement = Requirement(bindings)
+    (spec,) = requirement.specifier
+    assert spec.operator == "=="
+    pinned = Version(spec.version)
+    assert (pinned.major, pinned.minor) == (trt.major, trt.minor), bindings
+    expected_name = ("tensorrt-bindings" if trt.major == 8
+                     else f"tensorrt-cu{Version(row.cuda).major}-bindings")  # type: ignore[attr-defined]
+    assert requirement.name == expected_name
+    pip = getattr(row, "pip", "")
+    if pip and version_matches(str(pinned), row.version):  # type: ignore[attr-defined]
+        # Where PyPI has the image's own build, the pip route names that build too.
+        assert pip.partition("==")[2] == str(pinned), (pip, bindings)
+
+
 def test_real_wheel_rows() -> None:
     ids = [row.id for row in MATRIX.real_wheel]
     assert len(set(ids)) == len(ids)
@@ -253,6 +283,10 @@ def test_nox_sessions_are_parametrized_from_the_matrix() -> None:
     listed_jetson = re.findall(r"^- (jetson\(.*?\)) \[jetson,container\]", proc.stdout,
                                flags=re.M)
     assert listed_jetson == [ngc.jetson_session_name(j) for j in ngc.jetson_ids(MATRIX)]
+    # One rehearsal per ngc and jetson row, in the cpu tag (CI rehearses every row).
+    listed_rehearse = re.findall(r"^\* rehearse\((.*?)\) \[cpu\]", proc.stdout, flags=re.M)
+    assert listed_rehearse == [f"ngc-{r.key}" for r in MATRIX.ngc] + [
+        f"jetson-{r.key}" for r in MATRIX.jetson]
     # The suite and the type check run on the oldest and the newest supported Python.
     for name in ("tests", "typecheck"):
         assert re.search(rf"^\* {name}-3\.8 \[cpu\]", proc.stdout, flags=re.M), name

@@ -184,6 +184,8 @@ def test_python_problem() -> None:
     assert problem is not None
     assert row.image in problem
     assert row.python in problem
+    assert ">= >=" not in problem, problem  # the specifier was once printed after ">= "
+    assert problem.endswith(f"with Python >{row.python}"), problem
 
 
 @pytest.mark.parametrize(
@@ -339,3 +341,103 @@ def test_nox_jetson_skips_on_other_hosts(tmp_path: Path, fake_bin: MakeBin) -> N
     off = _nox(tmp_path, bindir, name, env={ngc.TEGRA_RELEASE_ENV: str(tmp_path / "none")})
     assert f"Session {name} skipped: not a Jetson" in off.stdout + off.stderr
     assert _run_calls(tmp_path / "log", "docker") == []
+
+
+# --------------------------------------------------------------------------- real CLIs
+
+#: Where a CLI is pointed instead of a daemon: it parses the whole argv, then fails to connect.
+NO_DAEMON = {"docker": ["-H", "unix:///nonexistent/trtcompat-docker.sock"],
+             "podman": ["--remote", "--url", "unix:///nonexistent/trtcompat-podman.sock"]}
+CONNECT_ERROR = {"docker": "Cannot connect to the Docker daemon",
+                 "podman": "unable to connect to Podman"}
+
+
+def _installed_clis() -> list[str]:
+    """Every docker / podman executable on PATH (two docker versions are both checked)."""
+    found: dict[str, str] = {}
+    for folder in os.environ.get("PATH", "").split(os.pathsep):
+        for name in NO_DAEMON:
+            exe = Path(folder) / name
+            if exe.is_file() and os.access(exe, os.X_OK):
+                found.setdefault(str(exe.resolve()), str(exe))
+    return sorted(found.values())
+
+
+CLIS = _installed_clis()
+
+
+def _without_daemon(argv: list[str]) -> tuple[list[str], str]:
+    kind = ngc.engine_kind(argv[0])
+    return [argv[0], *NO_DAEMON[kind], *argv[1:]], kind
+
+
+def _cli_says(argv: list[str]) -> tuple[int, str]:
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+    return proc.returncode, proc.stderr + proc.stdout
+
+
+@pytest.mark.skipif(not CLIS, reason="neither docker nor podman is installed: no CLI to parse "
+                                     "the rows' argv (apt-get install docker.io podman)")
+@pytest.mark.parametrize("cli", CLIS or ["none"])
+@pytest.mark.parametrize("row", RUNNABLE_ROWS, ids=ROW_IDS)
+def test_real_cli_accepts_every_rows_argv(cli: str, row: object, tmp_path: Path) -> None:
+    # The argv of `nox -s ngc` / `jetson` exactly, with the CLI pointed at no daemon: it must
+    # parse every flag and stop only where it would connect.
+    argv, kind = _without_daemon(ngc.container_command(cli, row, tmp_path))
+    rc, said = _cli_says(argv)
+    assert rc != 0
+    assert CONNECT_ERROR[kind] in said, said
+    assert "unknown flag" not in said and "invalid" not in said.lower(), said
+
+
+@pytest.mark.skipif(not CLIS, reason="neither docker nor podman is installed")
+@pytest.mark.parametrize("cli", CLIS or ["none"])
+def test_real_cli_check_rejects_a_bad_argv(cli: str, tmp_path: Path) -> None:
+    # The check above can fail: a flag the CLI does not know stops it before connecting.
+    good = ngc.container_command(cli, MATRIX.ngc[-1], tmp_path)
+    argv, kind = _without_daemon([good[0], good[1], "--no-such-flag", *good[2:]])
+    rc, said = _cli_says(argv)
+    assert rc != 0
+    assert CONNECT_ERROR[kind] not in said, said
+    assert "no-such-flag" in said, said
+
+
+# --------------------------------------------------------------------------- L4T rule
+
+
+@pytest.mark.parametrize(
+    ("image", "host", "ok"),
+    [
+        ("36.3.0", "36.2.0", True),
+        ("36.3.0", "36.3.0", True),
+        ("36.3.0", "36.4.0", False),  # jetson-containers: r36.0-36.3 images need a host < r36.4
+        ("36.4.0", "36.3.0", False),  # and r36.4+ images an r36.4+ host
+        ("36.4.0", "36.4.3", True),
+        ("36.4.3", "36.4.0", True),
+        ("35.4.1", "35.6.0", True),
+        ("35.4.1", "36.4.0", False),
+        ("34.1.1", "34.1.0", True),
+        ("38.2.0", "38.2.1", True),
+        ("38.2.0", "39.0.0", True),
+        ("36.4.0", "38.2.0", False),
+        ("32.7.1", "32.7.4", True),
+        ("32.6.1", "32.7.1", False),
+        ("32.6.1", "32.6.1", True),
+        ("32.5.0", "32.6.1", False),
+    ],
+)
+def test_l4t_compatible(image: str, host: str, ok: bool) -> None:
+    assert ngc.l4t_compatible(image, host) is ok
+
+
+def test_jetson_problem_follows_the_r36_4_split(tmp_path: Path) -> None:
+    path = tmp_path / "nv_tegra_release"
+    env = {ngc.TEGRA_RELEASE_ENV: str(path)}
+    path.write_text("# R36 (release), REVISION: 4.0, GCID: 1, BOARD: generic\n")
+    problem = ngc.jetson_problem(JETSON["6.0"], env)  # an r36.3.0 image on an r36.4 host
+    assert problem is not None and "R36.0-R36.3" in problem and "not R36.4+" in problem
+    assert ngc.jetson_problem(JETSON["6.2"], env) is None
+    path.write_text("# R36 (release), REVISION: 3.0, GCID: 1, BOARD: generic\n")
+    assert ngc.jetson_problem(JETSON["6.0"], env) is None
+    problem = ngc.jetson_problem(JETSON["6.2"], env)
+    assert problem is not None and "R36.4+" in problem

@@ -35,15 +35,22 @@ HEAVY = (
 
 
 def _loaded_after(code: str) -> dict[str, list[str]]:
+    # Only what `code` imports counts: a .pth file may import a module at interpreter start
+    # (cuda-bindings 12.9 installs _cuda_bindings_redirector.pth, which imports `cuda`).
     probe = (
-        f"import sys\n{code}\n"
+        f"import sys\nstartup = set(sys.modules)\n{code}\n"
         "import json\n"
-        "print(json.dumps({'heavy': [m for m in %r if m in sys.modules],"
+        "print(json.dumps({'heavy': [m for m in %r if m in sys.modules and m not in startup],"
         " 'trtcompat': sorted(m for m in sys.modules if m.startswith('trtcompat'))}))" % (HEAVY,)
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     loaded: dict[str, list[str]] = json.loads(out.stdout)
     return loaded
+
+
+def test_the_probe_sees_what_the_code_imports() -> None:
+    # The startup baseline must not hide a heavy import made by the code under test.
+    assert _loaded_after("import ml_dtypes")["heavy"] == ["ml_dtypes"]
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,8 @@ from ._api_changes import CHANGES
 from ._compat import DATACLASS_SLOTS
 
 __all__ = [
+    "release",
+    "release_major",
     "FAMILIES",
     "MINIMUM_SUPPORTED",
     "NEWEST_KNOWN_MAJOR",
@@ -116,6 +118,32 @@ def parse_version(text: str) -> Version:
         return Version(text)
     except InvalidVersion:
         raise ValueError(f"Not a TensorRT version: {text!r}.") from None
+
+
+def release(text: str) -> Version | None:
+    """A release as the table and the scanner write it (``"10.1"``, ``"8"``), or None where
+    ``text`` is no TensorRT release (``"cuda-python 13"``): the one way trtcompat orders
+    releases, never by comparing their strings.
+
+    >>> release("10.1") > release("8.6")
+    True
+    >>> release("cuda-python 13") is None
+    True
+    """
+    try:
+        return parse_version(text)
+    except ValueError:
+        return None
+
+
+def release_major(text: str | None) -> int | None:
+    """The major of :func:`release` (``"10.1"`` -> 10), None for None or no release.
+
+    >>> release_major("cuda-python 13") is None
+    True
+    """
+    found = None if text is None else release(text)
+    return None if found is None else found.major
 
 
 def families_for(version: Version) -> tuple[str, ...]:

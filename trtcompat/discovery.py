@@ -11,7 +11,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Literal
 
-from . import _detect, _versions
+from . import _capabilities, _detect, _versions
 from ._compat import DATACLASS_SLOTS
 from .errors import TensorRTNotFoundError, TrtCompatWarning, UnsupportedTensorRTError
 
@@ -83,19 +83,19 @@ def runtime_info() -> RuntimeInfo:
     flavor = _flavor(name)
     if flavor == "rtx":
         # TensorRT-RTX numbers its own releases (1.x) and has only the name-based API.
-        return RuntimeInfo(name, text, ("tensors",), flavor)
+        return RuntimeInfo(name, text, _capabilities.NAME_BASED_ONLY, flavor)
     version = _versions.parse_version(text)
     if version < _versions.MINIMUM_SUPPORTED:
         raise UnsupportedTensorRTError(
             f"TensorRT {text} is older than {_versions.MINIMUM_SUPPORTED}, the oldest trtcompat "
             "supports. Upgrade TensorRT."
         )
-    if version.major > _versions.NEWEST_KNOWN_MAJOR:
+    if _capabilities.newer_than_known(version):
         warnings.warn(
             f"TensorRT {text} is newer than any trtcompat knows "
-            f"({_versions.NEWEST_KNOWN_MAJOR}.x); using the name-based API.",
+            f"({_capabilities.NEWEST_KNOWN_MAJOR}.x); using the name-based API.",
             TrtCompatWarning,
             stacklevel=2,
         )
-        return RuntimeInfo(name, text, ("tensors",), flavor)
+        return RuntimeInfo(name, text, _capabilities.NAME_BASED_ONLY, flavor)
     return RuntimeInfo(name, text, _versions.families_for(version), flavor)

@@ -7,7 +7,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from . import _detect, _trtlog
+from . import _capabilities, _detect, _trtlog
 from ._dispatch import family_for
 from ._family import Shape
 from ._planprefix import split_prefix
@@ -180,10 +180,7 @@ def device_memory_size(engine: Any) -> int | None:
     Reads ``device_memory_size_v2`` where it exists (TensorRT 10.1 added it and made the old
     property warn; 11.0 removed the old one), else ``device_memory_size``.
     """
-    for attribute in ("device_memory_size_v2", "device_memory_size"):
-        if hasattr(type(engine), attribute) or hasattr(engine, attribute):
-            return int(getattr(engine, attribute))
-    return None
+    return _capabilities.device_memory_size(engine)
 
 
 def _check_header(data: bytes, path: str | None, version: str | None) -> PlanInfo | None:

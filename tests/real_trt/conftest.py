@@ -4,6 +4,9 @@ These run inside the NGC images (`nox -s "ngc(trt='X')"`). Elsewhere every test 
 collected and skipped with the reason. Inside a matrix container
 (TRTCOMPAT_EXPECT_TRT_VERSION is set) a missing TensorRT or GPU is a failure instead:
 the container exists to run these tests, so skipping there would hide a broken row.
+A rehearsal of the row on a CPU host (`nox -s rehearse`, TRTCOMPAT_REHEARSAL=1) runs the
+same script without a GPU: there what needs one skips, saying so, and test_rehearsal.py
+checks what can be checked (the module against the row, its surface).
 No GPU or TensorRT is touched at collection time.
 """
 
@@ -20,16 +23,25 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 EXPECT_ENV = "TRTCOMPAT_EXPECT_TRT_VERSION"
+#: Set to "1" by ci/rehearse.py: the row's script runs on a CPU host, without its image.
+REHEARSAL_ENV = "TRTCOMPAT_REHEARSAL"
 #: Backends that hand TensorRT host memory: never valid for a real engine.
 HOST_ONLY_BACKENDS = frozenset({"host"})
 
 
+def in_rehearsal() -> bool:
+    """True in `nox -s rehearse`: the row's script on a CPU host, where no GPU can be."""
+    return os.environ.get(REHEARSAL_ENV) == "1"
+
+
 def in_matrix_container() -> bool:
     """True inside `nox -s ngc` containers, where skipping would hide a broken row."""
-    return bool(os.environ.get(EXPECT_ENV))
+    return bool(os.environ.get(EXPECT_ENV)) and not in_rehearsal()
 
 
 def _unavailable(reason: str) -> None:
+    if in_rehearsal():
+        pytest.skip(f"{reason} (a rehearsal on a CPU host: the GPU run of the row checks this)")
     if in_matrix_container():
         pytest.fail(f"{reason} (inside the {os.environ[EXPECT_ENV]} matrix container)")
     pytest.skip(reason)
@@ -69,11 +81,23 @@ def _require_backend(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(scope="session")
-def trt() -> Any:
-    """The full `tensorrt` module; skips (fails in the matrix) without builder or GPU."""
+def trt_module() -> Any:
+    """The installed `tensorrt` module, imported only; skips (fails in the matrix) without."""
     if importlib.util.find_spec("tensorrt") is None:
+        if in_rehearsal():  # the rehearsal put a module there: its absence is a broken run
+            pytest.fail("no `tensorrt` module in a rehearsal (ci/rehearse.py provides one)")
         _unavailable("full TensorRT is not installed (run these with `nox -s ngc`)")
-    module = importlib.import_module("tensorrt")
+    return importlib.import_module("tensorrt")
+
+
+@pytest.fixture(scope="session")
+def trt(trt_module: Any) -> Any:
+    """The full `tensorrt` module; skips (fails in the matrix) without builder or GPU."""
+    module = trt_module
+    if in_rehearsal():
+        # The stub libraries make every factory return nullptr, and a fake has no builder.
+        _unavailable(f"building and running engines needs a GPU; tensorrt "
+                     f"{module.__version__} here is {os.environ.get('TRTCOMPAT_REHEARSAL_MODULE')}")
     if not hasattr(module, "Builder"):
         _unavailable(f"tensorrt {module.__version__} has no Builder (lean/dispatch runtime)")
     from _build import builder_for

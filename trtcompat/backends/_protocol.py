@@ -155,7 +155,10 @@ class Backend(Protocol):
         ...  # pragma: no cover
 
     def device_array(self, ptr: int, shape: tuple[int, ...], dtype: Any, owner: object) -> Any:
-        """Wraps device memory as a zero-copy array (DLPack or ``__cuda_array_interface__``)."""
+        """Wraps device memory as a zero-copy array of the backend's library that keeps
+        ``owner`` alive: a ``cupy.ndarray`` (cupy), a torch tensor (torch), a numpy array (host),
+        otherwise a ``CudaArrayView`` exposing ``__cuda_array_interface__`` v3 (pycuda,
+        cuda-python). No backend produces or consumes DLPack capsules."""
         ...  # pragma: no cover
 
     def pointer_device(self, ptr: int) -> int:

@@ -8,7 +8,7 @@ import ctypes
 import os
 from typing import Any
 
-from .._versions import added_in
+from .._capabilities import added_in
 from ..errors import BuildError, BuildFeatureError
 from .config import HARDWARE_LEVELS, BuildConfig
 

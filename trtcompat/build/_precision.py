@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .._versions import added_in
+from .._capabilities import added_in
 from ..errors import PrecisionError
 
 __all__ = ["PrecisionPlan", "plan_precision"]

@@ -12,14 +12,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import uuid
 
+from .._atomic import TEMP_SUFFIX, remove, write_atomically
 from ..errors import PlanStoreError
 
 __all__ = ["TEMP_SUFFIX", "ensure_dir", "publish", "remember", "remove", "store_error"]
-
-#: Temporary files end with this; ``<final name>.<unique>.tmp``.
-TEMP_SUFFIX = ".tmp"
 
 _READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
 _FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
@@ -51,44 +48,14 @@ def ensure_dir(path: str) -> None:
     os.makedirs(path, exist_ok=True)
 
 
-def _fsync_dir(folder: str) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
-
-
 def publish(path: str, data: bytes, *, durable: bool = True) -> None:
-    """Writes ``data`` to ``path`` atomically; with ``durable``, also through to the disk
-    (``fsync`` of the file before the rename and of the folder after it).
+    """Writes ``data`` to ``path`` atomically (:func:`trtcompat._atomic.write_atomically`).
 
     Raises:
         OSError: the write failed; nothing is left at ``path`` that was not there before,
             and the temporary file is removed.
     """
-    temp = f"{path}.{uuid.uuid4().hex}{TEMP_SUFFIX}"
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        try:
-            _write_all(fd, data)
-            if durable:
-                os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temp, path)
-    except BaseException:
-        remove(temp)
-        raise
-    if durable:
-        _fsync_dir(os.path.dirname(path) or ".")
+    write_atomically(path, data, durable=durable)
 
 
 def remember(path: str, data: bytes) -> None:
@@ -96,12 +63,6 @@ def remember(path: str, data: bytes) -> None:
     a read-only or full store only forgets."""
     with contextlib.suppress(OSError):
         publish(path, data, durable=False)
-
-
-def remove(path: str) -> None:
-    """Removes ``path`` if it exists."""
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(path)
 
 
 def __dir__() -> list[str]:

@@ -10,9 +10,6 @@ warnings about trtcompat's own calls (:func:`_quiet`).
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import _trtlog
+from .._atomic import write_atomically
 from ..errors import BuildError, TrtCompatWarning
 
 __all__ = ["TimingCacheUse", "attach_timing_cache", "save_timing_cache"]
@@ -100,15 +98,4 @@ def save_timing_cache(config: Any, path: str) -> None:
         if cache is None:
             return
         data = bytes(cache.serialize())
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".timing-cache-", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_atomically(path, data)

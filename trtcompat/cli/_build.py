@@ -13,15 +13,13 @@ built, 2 for a usage error or a build that failed (the reason on stderr).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Sequence
 from typing import Tuple
 
+from .._atomic import write_atomically
 from ..errors import TrtCompatError
 
 __all__ = ["main", "parse_shapes"]
@@ -133,21 +131,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _write_atomically(path: str, data: bytes) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".trtcompat-plan-", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def main(argv: Sequence[str]) -> int:
     """Runs ``trtcompat build``; returns the exit status."""
     args = _parser().parse_args(list(argv))
@@ -184,7 +167,7 @@ def main(argv: Sequence[str]) -> int:
             plugins=tuple(args.plugins),
         )
         result = build_plan(args.model, config, progress=None if args.quiet else show)
-        _write_atomically(args.output, result.plan)
+        write_atomically(args.output, result.plan)
     except (TrtCompatError, ValueError, OSError) as err:
         print(f"trtcompat build: {err}", file=sys.stderr)
         return 2

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .. import _dispatch
+from .. import _capabilities, _dispatch
 from .._family import tensors as tensor_api
 from ._context import LegacyContext, TensorContext
 from ._proxy import Proxy
@@ -97,10 +97,12 @@ class TensorEngine(LegacyEngine):
     def device_memory_size(self) -> int:
         """``device_memory_size_v2`` where it exists (10.1 deprecated the old one; 11.0
         removed it)."""
-        engine = self.__wrapped__
-        if hasattr(engine, "device_memory_size_v2"):
-            return int(engine.device_memory_size_v2)
-        return int(engine.device_memory_size)
+        size = _capabilities.device_memory_size(self.__wrapped__)
+        if size is None:  # as the engine's own missing attribute would say
+            raise AttributeError(
+                f"{type(self.__wrapped__).__name__!r} object has no attribute 'device_memory_size'"
+            )
+        return size
 
     def get_binding_name(self, index: int) -> str | None:
         """The binding's name, mangled as ``"x [profile k]"`` for profiles ``k > 0``; None

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from trtcompat.legacy import CONTEXT_MEMBERS, ENGINE_MEMBERS
 from trtcompat.migrate._report import to_json
 from trtcompat.migrate._rules import RULES, Rule
-from trtcompat.migrate._scanner import scan_source
+from trtcompat.migrate._scanner import NEWEST, scan_source
 from trtcompat.migrate._table import versions
 from trtcompat.migrate._totrtcompat import PER_CALL, RUNTIME_KINDS
 
@@ -106,4 +106,4 @@ def rules_table() -> str:
 def schema_example() -> str:
     """The JSON that ``trtcompat scan --json src`` prints for :data:`SCHEMA_SOURCES`."""
     results = [scan_source(text, path) for path, text in SCHEMA_SOURCES.items()]
-    return to_json(results, 11) + "\n"
+    return to_json(results, NEWEST) + "\n"

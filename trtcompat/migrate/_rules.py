@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from trtcompat._versions import release_major
+
 __all__ = ["RULES", "RULES_BY_ID", "Rule", "applies_to_target", "select_rules"]
 
 # ``on``: attr (attribute read, write or call), store (assignment only), member (of a tensorrt
@@ -432,9 +434,6 @@ RULES = tuple(sorted(RULES, key=lambda rule: rule.id))
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 
 
-def _major(release: str) -> int | None:
-    head = release.split(".")[0]
-    return int(head) if head.isdigit() else None
 
 
 def applies_to_target(rule: Rule, target: int) -> bool:
@@ -450,8 +449,8 @@ def applies_to_target(rule: Rule, target: int) -> bool:
     """
     if rule.removed_in is None or rule.deprecated_in is None:
         return True  # hazards, and rules whose names the table dates one by one
-    major = _major(rule.removed_in)
-    deprecated = _major(rule.deprecated_in)
+    major = release_major(rule.removed_in)
+    deprecated = release_major(rule.deprecated_in)
     return major is None or major <= target or (deprecated is not None and deprecated <= target)
 
 

@@ -13,6 +13,7 @@ import tokenize
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from trtcompat._versions import NEWEST_KNOWN_MAJOR, release_major
 from trtcompat.legacy import CONTEXT_MEMBERS, ENGINE_MEMBERS
 from trtcompat.migrate._analysis import (
     FileFacts,
@@ -42,16 +43,14 @@ __all__ = [
 
 _IGNORE = re.compile(r"#\s*trtcompat:\s*ignore(?:\[([A-Za-z0-9_, ]+)\])?")
 _CUDA_LEGACY = {"cudart": "runtime", "cuda": "driver", "nvrtc": "nvrtc"}
-NEWEST = 11
+# The default --target: the newest TensorRT major trtcompat knows.
+NEWEST = NEWEST_KNOWN_MAJOR
 # The oldest TensorRT trtcompat (and so a --to trtcompat runtime fix) runs on.
 TRTCOMPAT_OLDEST = "8.0"
 # Depth to which a name is followed through its assignments (``s = shape; volume(s)``).
 VOLUME_DEPTH = 3
 
 
-def _major(release: str | None) -> int | None:
-    head = (release or "").split(".")[0]
-    return int(head) if head.isdigit() else None
 
 
 def status_for(rule: Rule, deprecated: str | None, removed: str | None, target: int) -> str | None:
@@ -71,10 +70,10 @@ def status_for(rule: Rule, deprecated: str | None, removed: str | None, target: 
     if rule.on == "hazard":
         return "hazard"  # behaves differently across releases, whatever the name's dates
     if removed is not None:
-        major = _major(removed)
+        major = release_major(removed)
         if major is None or major <= target:
             return "removed"
-    if deprecated is not None and (_major(deprecated) or 0) <= target:
+    if deprecated is not None and (release_major(deprecated) or 0) <= target:
         return "deprecated"
     if rule.removed_in is None and rule.deprecated_in is None:
         return "hazard"
@@ -364,7 +363,7 @@ class _Visitor(ast.NodeVisitor):
         # A use behind a guard that skips it silently where the member is gone: a hazard for a
         # target that removed it (a precision flag on 11).
         for rule in self._hazards(member, "dropped_when_guarded"):
-            removed = _major(versions(rule, member, None)[1])
+            removed = release_major(versions(rule, member, None)[1])
             if removed is None or removed > self.target:
                 continue
             if defaulted or is_guarded(node, member, self.facts, versions=False):

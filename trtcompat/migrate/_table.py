@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from packaging.version import Version
+
 from trtcompat._api_changes import CHANGES
+from trtcompat._versions import release
 from trtcompat.migrate._rules import RULES, Rule
 
 __all__ = [
@@ -27,6 +30,7 @@ __all__ = [
 
 # The oldest release the table examines: names removed by then are only the rules' to date.
 FIRST_BRANCH = "8.0"
+_NOT_A_RELEASE = Version("0")
 _LAYERS = tuple(sorted({"ILayer", *(c for c in CHANGES if c.endswith("Layer"))}))
 # ``_analysis.layer_key`` of each layer class: IRNNv2Layer -> "rnnv2".
 _LAYER_BY_KEY = {cls[1 : -len("Layer")].lower(): cls for cls in _LAYERS if cls != "ILayer"}
@@ -213,8 +217,10 @@ def _added(cls: str, member: str) -> str | None:
     return change[0] if change is not None else None
 
 
-def _release_key(release: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in release.split(".") if part.isdigit())
+def _release_key(text: str) -> Version:
+    # The one release order (packaging's, through _versions); a text that is no TensorRT
+    # release ("cuda-python 13") sorts before every release.
+    return release(text) or _NOT_A_RELEASE
 
 
 def newest(releases: Iterable[str | None]) -> str | None:

@@ -20,11 +20,9 @@ from trtcompat.migrate._paths import iter_python_files, read_project, scan_paths
 from trtcompat.migrate._project import Project
 from trtcompat.migrate._report import SCHEMA_VERSION, to_json, to_text
 from trtcompat.migrate._rules import Rule, select_rules
-from trtcompat.migrate._scanner import FileResult, scan_source
+from trtcompat.migrate._scanner import NEWEST, FileResult, scan_source
 
 __all__ = ["build_parser", "main"]
-
-_NEWEST = 11
 
 
 def _ids(value: str) -> list[str]:
@@ -60,10 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--target",
         type=int,
-        choices=(10, 11),
-        default=_NEWEST,
+        choices=tuple(range(10, NEWEST + 1)),
+        default=NEWEST,
         help=f"TensorRT major version to migrate to: report what is removed or deprecated up "
-        f"to it (default {_NEWEST})",
+        f"to it (default {NEWEST})",
     )
     parser.add_argument(
         "--json", action="store_true", help=f"JSON report (schema_version {SCHEMA_VERSION})"

@@ -4,9 +4,11 @@
 - ``memory``: ``HostDeviceMem`` and ``BindingList``, the pieces ``Buffers`` hands out;
 - ``execute``: ``execute`` and ``do_inference`` (the samples' idiom on any TensorRT);
 - ``runner``: ``Runner`` (one context, its buffers and stream; arrays in, arrays out);
-- private helpers of the Runner: ``_feed`` (input checks), ``_outputs`` (output side),
-  ``_graphs`` (CUDA-graph cache), ``_hostmem`` (numpy views of raw host memory),
-  ``_arrays`` (device-array recognition), ``_output_allocator`` (data-dependent outputs).
+- private helpers of the Runner: ``_feed`` (input checks), ``_out`` (``infer(out=...)``:
+  the caller's output arrays), ``_streamops`` (a stream's copies and synchronize as bound
+  callables), ``_graphs`` (CUDA-graph cache), ``_hostmem`` (numpy views of raw host memory),
+  ``_arrays`` (device-array recognition), ``_output_allocator`` (data-dependent outputs),
+  ``_subbyte`` (INT4 / FP4 packing on the host).
 
 Everything public here is re-exported from ``trtcompat``.
 """

@@ -18,11 +18,10 @@ whole or not at all.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 
+from .._atomic import write_atomically
 from .._dtypes import BITS, ML_DTYPES, numpy_dtype
 from ..errors import EngineSpecError
 from . import ERAS, EngineSpec, TensorSpec, build_plan
@@ -107,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EngineSpecError as err:
         write.error(str(err))
     try:
-        _write_whole(args.path, plan)
+        write_atomically(args.path, plan)
     except OSError as err:
         write.error(f"cannot write {args.path!r}: {err.strerror}")
     module = "trtcompat.testing.era_" + args.era.replace(".", "_")
@@ -116,19 +115,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{args.path}"
     )
     return 0
-
-
-def _write_whole(path: str, data: bytes) -> None:
-    # Into a temporary file beside it, then renamed: a failure leaves no partial plan behind.
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix=".write-plan-", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as f:
-            f.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
 
 
 if __name__ == "__main__":

@@ -175,7 +175,8 @@ def make_module(era_key: str, name: str = "tensorrt") -> types.ModuleType:
         setattr(cls, "__exit__", noop_exit)  # noqa: B010
     if era.has_tensors:
         mod.IOutputAllocator = _output_allocator(era, name)  # type: ignore[attr-defined]
-        mod.IExecutionContext._output_allocator_base = mod.IOutputAllocator
+        context_class: Any = mod.IExecutionContext  # a class made above (mypy 1.14: `type`)
+        context_class._output_allocator_base = mod.IOutputAllocator
     for real_class in ("Runtime", "ICudaEngine", "IExecutionContext"):
         add_stand_ins(getattr(mod, real_class), real_class, era.release)
     mod.nptype = _nptype(era)  # type: ignore[attr-defined]

@@ -1,0 +1,95 @@
+"""One home for version and capability facts (issue 25, item 2): the capability checks of
+``trtcompat._capabilities``, the one release order of ``trtcompat._versions`` and the one
+"newest known major", each used by every place that needs it."""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from tests._engines import STATIC
+from trtcompat import _capabilities, _versions, engine, legacy
+from trtcompat._api_changes import CHANGES
+from trtcompat.migrate import _table
+from trtcompat.migrate.cli import build_parser
+from trtcompat.testing import build_engine
+
+PACKAGE = Path(__file__).resolve().parent.parent / "trtcompat"
+
+
+@pytest.mark.parametrize(
+    ("era", "attribute"),
+    [("8.6", "device_memory_size"), ("10", "device_memory_size_v2"), ("11", "device_memory_size_v2")],
+)
+def test_device_memory_attribute_per_release(era: str, attribute: str) -> None:
+    eng = build_engine(STATIC, era)
+    assert _capabilities.device_memory_attribute(eng) == attribute
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # 10.x's old property warns: the v2 one is read
+        size = engine.device_memory_size(eng)
+    assert size == STATIC.device_memory_size
+
+
+@pytest.mark.parametrize("era", ["8.6", "10", "11"])
+def test_engine_and_legacy_read_the_same_size(era: str) -> None:
+    eng = build_engine(STATIC, era)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert legacy.wrap(eng).device_memory_size == engine.device_memory_size(eng)
+
+
+def test_the_check_is_made_once_per_class() -> None:
+    class Engine:
+        device_memory_size_v2 = 7
+
+    _capabilities._class_device_memory_attribute.cache_clear()
+    for _ in range(3):
+        assert _capabilities.device_memory_size(Engine()) == 7
+    info = _capabilities._class_device_memory_attribute.cache_info()
+    assert (info.misses, info.hits) == (1, 2)
+
+
+def test_an_object_with_instance_attributes_is_asked_itself() -> None:
+    # A stand-in whose class has neither attribute (SimpleNamespace) is read, not refused.
+    assert _capabilities.device_memory_size(SimpleNamespace(device_memory_size=5)) == 5
+    assert _capabilities.device_memory_size(SimpleNamespace()) is None
+
+
+def test_release_order_is_packagings() -> None:
+    # "8" and "8.0" are one release (the old tuple key put "8" before "8.0").
+    assert _table.at_least("8.0", "8") and _table.at_least("8", "8.0")
+    assert _table.at_least("9.3", "10.0") and not _table.at_least("10.0", "9.3")
+    assert _table.newest(["10.12", "10.8", None, "10.16"]) == "10.16"
+    assert _versions.release_major("10.1") == 10
+    assert _versions.release_major("cuda-python 13") is None
+    assert _versions.release_major(None) is None
+
+
+def test_newest_known_major_is_the_tables_newest() -> None:
+    releases = {
+        when for members in CHANGES.values() for change in members.values() for when in change
+    }
+    newest = max(_versions.parse_version(r) for r in releases if r is not None)
+    assert newest.major == _versions.NEWEST_KNOWN_MAJOR == _capabilities.NEWEST_KNOWN_MAJOR
+
+
+def test_scan_target_follows_the_newest_major() -> None:
+    target = next(a for a in build_parser()._actions if a.dest == "target")
+    assert target.default == _versions.NEWEST_KNOWN_MAJOR
+    assert max(target.choices or ()) == _versions.NEWEST_KNOWN_MAJOR
+
+
+def test_no_second_definition_of_the_newest_major() -> None:
+    # "The newest major is 11" once: no other module binds a NEWEST-like name to a number.
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+                names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+                if any("NEWEST" in n.upper() for n in names) and isinstance(node.value.value, int):
+                    found.append(f"{path.relative_to(PACKAGE)}: {names}")
+    assert found == ["_versions.py: ['NEWEST_KNOWN_MAJOR']"]
