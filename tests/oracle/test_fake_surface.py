@@ -180,7 +180,7 @@ def test_builder_members_are_real(real_trt: ModuleType, fake_trt_for_release: Mo
 
 @pytest.mark.parametrize("cls", BUILDER_CLASSES)
 def test_builder_call_forms_match(real_trt: ModuleType, fake_trt_for_release: ModuleType,
-                                  cls: str) -> None:
+                                  oracle_release: str, cls: str) -> None:
     # Every method the fake builder class offers takes the real overloads' parameter names
     # (by keyword and by position) with the real defaults, constructors included.
     real, fake = getattr(real_trt, cls, None), getattr(fake_trt_for_release, cls, None)
@@ -192,9 +192,19 @@ def test_builder_call_forms_match(real_trt: ModuleType, fake_trt_for_release: Mo
     problems = []
     for name in names:
         fake_fn = getattr(fake, name)
-        problems += _call_form_problems(f"{cls}.{name}", overloads(real, name, getattr(real, name)),
-                                        overloads(fake, name, fake_fn), fake_fn)
-    assert not problems, "\n".join(problems)
+        found = _call_form_problems(f"{cls}.{name}", overloads(real, name, getattr(real, name)),
+                                    overloads(fake, name, fake_fn), fake_fn)
+        problems += [f"{cls}.{name}"] if found else []
+    # The fake of a minor release is its newest build (the table speaks of minors); an older
+    # build of it may lack what a later build of the same minor added, and exactly that.
+    assert problems == list(OLDER_BUILD_GAPS.get((oracle_release, cls), ())), problems
+
+
+#: (older build, class): members whose call forms a later build of the same minor changed.
+OLDER_BUILD_GAPS = {
+    # build_serialized_network(network, config, kernel_text) is in 10.13.3.9, not 10.13.0.35.
+    ("10.13.0.35", "Builder"): ("Builder.build_serialized_network",),
+}
 
 
 @pytest.mark.parametrize("enum", BUILDER_ENUMS)

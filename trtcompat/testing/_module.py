@@ -18,7 +18,7 @@ from ._builder import add_builder
 from ._context import ContextCore
 from ._context_members import CONTEXT_MEMBERS, PROFILE_RO, PROFILE_RW
 from ._engine import (
-    CREATE_CONTEXT_BEFORE_10_12,
+    CREATE_CONTEXT_BEFORE_10_11,
     ENGINE_MEMBERS,
     ENGINE_MEMBERS_BEFORE_10,
     EngineCore,
@@ -150,7 +150,7 @@ def make_module(era_key: str, name: str = "tensorrt") -> types.ModuleType:
     if era.has_tensors and not era.has_bindings and not has_member(
         "ICudaEngine", "create_runtime_config", era.release
     ):
-        engine_dict["create_execution_context"] = CREATE_CONTEXT_BEFORE_10_12
+        engine_dict["create_execution_context"] = CREATE_CONTEXT_BEFORE_10_11
     if "create_execution_context" in engine_dict and hasattr(
         mod, "ExecutionContextAllocationStrategy"
     ):
