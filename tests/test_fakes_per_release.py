@@ -118,3 +118,15 @@ def test_create_execution_context_defaults_to_static(release: str) -> None:
     default = inspect.signature(method).parameters["strategy"].default
     assert default is trt.ExecutionContextAllocationStrategy.STATIC
     assert repr(default) == "<ExecutionContextAllocationStrategy.STATIC: 0>"
+
+
+@pytest.mark.parametrize("release", ["8.4", "8.6"])
+def test_execute_bindings_required_after_batch_size_as_real(release: str) -> None:
+    # Real 8.6.1: execute(batch_size=1, bindings), execute_async(batch_size=1, bindings,
+    # stream_handle, input_consumed=None): required parameters after a defaulted one.
+    context = make_module(release).IExecutionContext
+    for member, required in (("execute", ("bindings",)),
+                             ("execute_async", ("bindings", "stream_handle"))):
+        params = inspect.signature(getattr(context, member)).parameters
+        assert params["batch_size"].default == 1
+        assert all(params[p].default is inspect.Parameter.empty for p in required), member

@@ -36,8 +36,6 @@ from tests.oracle._surface import (
 #: entry is deleted, so no gap is ever waived silently.
 _ALL = ("8.", "10.", "11.")
 KNOWN_GAPS: dict[str, tuple[str, ...]] = {
-    "IExecutionContext.execute:forms": ("8.",),
-    "IExecutionContext.execute_async:forms": ("8.",),
 }
 
 
