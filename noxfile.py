@@ -7,6 +7,10 @@
     nox -s "ngc(trt='8.6')"       one line
     nox -s "jetson(jetpack='5.1')"  one JetPack line, on an arm64 Jetson
     nox -s real                   the lean/dispatch runtime wheels from PyPI, on CPU
+    nox -s oracle                 NVIDIA's full bindings of every real release (8.6.1, 10.x,
+                                  11.x) imported on CPU over stub libraries: the fakes, the
+                                  version table and trtcompat checked against them
+    nox -s "oracle(10.3.0)"       one release
     nox -s cuda_python            each cuda-python major without a GPU driver, on CPU
     nox -s rehearse               every ngc/jetson row's own container script, on this CPU
     nox -s "rehearse(ngc-10.16)"  one row (ids: ngc-<line>, jetson-<JetPack>)
@@ -50,7 +54,10 @@ CUDA_PYTHON_ROWS = [(OLDEST, "11"), (NEWEST, "12"), (NEWEST, "13")]
 
 # Under pyenv, `python3.8` is a shim that fails unless pyenv exposes 3.8: expose the
 # installed versions the sessions need (a no-op without pyenv or when they already run).
-_pyenv_version = pythons.expose_pyenv_versions([OLDEST, NEWEST], os.environ)
+_ORACLE_PYTHONS = sorted({row.python for row in MATRIX.oracle})
+_pyenv_version = pythons.expose_pyenv_versions(
+    sorted({OLDEST, NEWEST, *_ORACLE_PYTHONS}), os.environ
+)
 if _pyenv_version is not None:
     os.environ["PYENV_VERSION"] = _pyenv_version
 
@@ -99,6 +106,47 @@ def real(session: nox.Session, wheel: str) -> None:
     session.install("-e", ".[test]", row.requirement)
     env = {"TRTCOMPAT_TRT_MODULE": row.module, "TRTCOMPAT_EXPECT_TRT_VERSION": row.version}
     session.run("pytest", "tests/real_wheels", *session.posargs, env=env)
+
+
+@nox.session(venv_backend="venv", tags=["cpu"])
+@nox.parametrize(
+    ["python", "release"],
+    [(row.python, row.release) for row in MATRIX.oracle],
+    ids=[row.release for row in MATRIX.oracle],
+)
+def oracle(session: nox.Session, release: str) -> None:
+    """NVIDIA's real bindings of one release, imported on CPU, as the oracle (tests/oracle).
+
+    Installs the bindings wheel with ``--no-deps`` (its ``-libs`` come only from NVIDIA's
+    index), compiles stub TensorRT libraries for it (ci/trt_stubs.py: the C entry points
+    return NULL, so ``Runtime(logger)`` raises TypeError as without a GPU) and runs
+    tests/oracle with ``TRTCOMPAT_ORACLE_RELEASE`` naming the release, the module importable
+    as ``tensorrt``. Skips (never passes) without a C compiler and binutils.
+    """
+    problem = trt_stubs.tool_problem()
+    if problem is not None:
+        session.skip(problem)
+    row = ci.oracle_row(release, MATRIX)
+    # The project and pytest only (tests/oracle needs nothing of the test extra): a row is
+    # then mostly its test run (docs/MATRIX.md has the timings).
+    session.install("-e", ".", "pytest")
+    session.install("--no-deps", "--only-binary=:all:", row.requirement)
+    package = session.run(
+        "python", "-c", "import importlib.util, os; "
+        "print(os.path.dirname(importlib.util.find_spec('tensorrt_bindings').origin))",
+        silent=True,
+    )
+    assert isinstance(package, str)
+    stubs = Path(session.create_tmp()) / "trt-stubs"
+    trt_stubs.build_stub_libs(trt_stubs.find_extensions(Path(package.strip())), stubs)
+    trt_stubs.write_module_alias(stubs, "tensorrt_bindings")
+    env = {
+        "LD_LIBRARY_PATH": os.pathsep.join(filter(None, [str(stubs),
+                                                         os.environ.get("LD_LIBRARY_PATH")])),
+        "PYTHONPATH": str(stubs),
+        "TRTCOMPAT_ORACLE_RELEASE": row.release,
+    }
+    session.run("pytest", "tests/oracle", *session.posargs, env=env)
 
 
 @nox.session(tags=["cpu"])

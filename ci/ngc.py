@@ -130,12 +130,33 @@ class RealWheelRow:
 
 
 @dataclasses.dataclass(frozen=True)
+class OracleRow:
+    """A full TensorRT bindings wheel (``tensorrt_bindings``) imported on CPU over stub libraries.
+
+    ``release`` is the module's ``__version__``; ``requirement`` the pip pin that installs it
+    (with ``--no-deps``: the ``-libs`` it depends on come only from NVIDIA's index);
+    ``python`` one of the Pythons the wheel has a build for.
+    """
+
+    release: str
+    requirement: str
+    python: str
+    note: str = ""
+
+    @property
+    def id(self) -> str:
+        """The nox parameter: the release."""
+        return self.release
+
+
+@dataclasses.dataclass(frozen=True)
 class Matrix:
-    """Both tables of ci/matrix.toml, in file order."""
+    """The tables of ci/matrix.toml, in file order."""
 
     ngc: tuple[NgcRow, ...]
     real_wheel: tuple[RealWheelRow, ...]
     jetson: tuple[JetsonRow, ...] = ()
+    oracle: tuple[OracleRow, ...] = ()
 
 
 def _rows(raw: Mapping[str, Any], key: str, cls: type[Any]) -> tuple[Any, ...]:
@@ -159,6 +180,7 @@ def load_matrix(path: Path | str = MATRIX_PATH) -> Matrix:
             ngc=_rows(raw, "ngc", NgcRow),
             real_wheel=_rows(raw, "real_wheel", RealWheelRow),
             jetson=_rows(raw, "jetson", JetsonRow),
+            oracle=_rows(raw, "oracle", OracleRow),
         )
     except TypeError as exc:  # missing required key
         raise ValueError(f"{path}: {exc}") from None
@@ -201,6 +223,16 @@ def real_wheel_row(row_id: str, matrix: Matrix | None = None) -> RealWheelRow:
             return row
     valid = [r.id for r in matrix.real_wheel]
     raise KeyError(f"no real_wheel {row_id!r} in ci/matrix.toml; valid: {valid}")
+
+
+def oracle_row(release: str, matrix: Matrix | None = None) -> OracleRow:
+    """The ``[[oracle]]`` row of one TensorRT release; ``KeyError`` names the valid ones."""
+    matrix = matrix or load_matrix()
+    for row in matrix.oracle:
+        if row.release == release:
+            return row
+    raise KeyError(f"no oracle release {release!r} in ci/matrix.toml; valid: "
+                   f"{[r.release for r in matrix.oracle]}")
 
 
 def ngc_session_name(trt: str) -> str:

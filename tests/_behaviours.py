@@ -211,13 +211,14 @@ def check_binding_queries_take_name_keyword(trt: ModuleType) -> None:
 
 def check_stream_readers_and_runtime_config(trt: ModuleType) -> None:
     """Harsher 3: ``deserialize_cuda_engine(stream_reader=)`` (10.0-10.x),
-    ``(stream_reader_v2=)`` (10.8+), ``create_execution_context(runtime_config=)`` (10.12+)."""
+    ``(stream_reader_v2=)`` (10.8+), ``create_execution_context(runtime_config=)`` (10.11+:
+    the real 10.11.0.33 takes it, 10.10.0.31 does not)."""
     deserialize = trt.Runtime.deserialize_cuda_engine
     assert accepts_keywords(deserialize, {"serialized_engine"})
     assert accepts_keywords(deserialize, {"stream_reader"}) == hasattr(trt, "IStreamReader")
     assert accepts_keywords(deserialize, {"stream_reader_v2"}) == hasattr(trt, "IStreamReaderV2")
     create = trt.ICudaEngine.create_execution_context
-    assert accepts_keywords(create, {"runtime_config"}) == (release_of(trt) >= (10, 12))
+    assert accepts_keywords(create, {"runtime_config"}) == (release_of(trt) >= (10, 11))
 
 
 def check_context_managers_everywhere(trt: ModuleType) -> None:

@@ -358,13 +358,13 @@ def test_each_feature_where_the_release_has_it(era: str, feature: str) -> None:
         assert flag in report.builder_flags
 
 
-def test_same_compute_capability_needs_10_12(era: str) -> None:
+def test_same_compute_capability_needs_10_9(era: str) -> None:
     config = BuildConfig(hardware_compatibility="same_compute_capability", profiles=[RANGE])
     if era == "10" or era == "11":
         build_plan(_bytes(scale_relu()), config)
     else:
         with pytest.raises(
-            BuildFeatureError, match=r"SAME_COMPUTE_CAPABILITY, which TensorRT 10.12"
+            BuildFeatureError, match=r"SAME_COMPUTE_CAPABILITY, which TensorRT 10.9"
         ):
             build_plan(_bytes(scale_relu()), config)
 

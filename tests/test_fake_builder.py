@@ -1,6 +1,7 @@
 """The fakes' builder side offers nothing its release's real classes lack, and has exactly the
-members build_plan decides on where the real release has them (the member lists of NVIDIA's
-pybind sources per release branch, tests/data/surfaces/tensorrt-all-members.json)."""
+members build_plan decides on where the real release has them (the version table, from NVIDIA's
+imported modules of 8.6.1 and every 10.x / 11.x and the pybind sources before 8.6:
+tests/data/surfaces/)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,21 @@ from typing import Any
 
 import pytest
 
-from trtcompat._versions import parse_version
+from trtcompat._versions import has_member, parse_version
 from trtcompat.testing import ERAS, era_info, make_module
 
-MEMBERS = json.loads(
-    (Path(__file__).parent / "data" / "surfaces" / "tensorrt-all-members.json").read_text()
-)
-BRANCHES = MEMBERS["branches"]
+SURFACES = Path(__file__).parent / "data" / "surfaces"
 CLASSES = ("Builder", "IBuilderConfig", "INetworkDefinition", "ITensor", "OnnxParser",
            "ParserError", "IOptimizationProfile", "ITimingCache", "IProgressMonitor")  # fmt: skip
 ENUMS = ("BuilderFlag", "MemoryPoolType", "NetworkDefinitionCreationFlag",
          "HardwareCompatibilityLevel", "DeviceType", "ErrorCode", "LayerType",
          "ElementWiseOperation", "ActivationType")  # fmt: skip
+#: Every name each class has in some release (the table lists only what changed).
+KNOWN = {
+    cls: {m for doc in ("tensorrt-all-members.json", "tensorrt-imported-members.json")
+          for m in json.loads((SURFACES / doc).read_text())["members"].get(cls, {})}
+    for cls in CLASSES + ENUMS
+}
 #: What build_plan asks the module for, by class: present in the fake iff in the real one.
 DECIDED_ON = {
     "Builder": ("max_batch_size", "build_serialized_network", "num_DLA_cores"),
@@ -52,14 +56,15 @@ DECIDED_ON = {
 
 
 def branch_of(era: str) -> str:
-    """The newest examined release branch at or before the era's release."""
-    version = parse_version(era_info(era).version)
-    return max((b for b in BRANCHES if parse_version(b) <= version), key=parse_version)
+    """The release the era fakes."""
+    return era_info(era).version
 
 
 def real(era: str, cls: str) -> set[str]:
-    branch = branch_of(era)
-    return {m for m, seen in MEMBERS["members"].get(cls, {}).items() if branch in seen}
+    release = parse_version(branch_of(era))
+    class_there = has_member("tensorrt", cls, release)
+    return {m for m in KNOWN.get(cls, set()) if class_there and has_member(cls, m, release)
+            and not m.startswith("_")}
 
 
 def fake(module: Any, cls: str) -> set[str]:

@@ -225,6 +225,34 @@ def test_real_wheel_rows() -> None:
         assert Version(version) >= Version("10.15.1.29")
 
 
+def test_oracle_rows() -> None:
+    releases = [row.release for row in MATRIX.oracle]
+    assert len(set(releases)) == len(releases)
+    assert releases == sorted(releases, key=Version)  # oldest first, as nox lists them
+    assert releases[0] == "8.6.1"
+    minors = {(Version(r).major, Version(r).minor) for r in releases}
+    # Every 10.x and 11.x minor PyPI has a bindings wheel of (10.0 ... 10.16, 11.0 ... 11.4).
+    assert {(10, m) for m in range(17)} | {(11, m) for m in range(5)} <= minors
+    for row in MATRIX.oracle:
+        name, _, pinned = row.requirement.partition("==")
+        assert pinned == row.release, row
+        expected = "tensorrt-bindings" if row.release.startswith("8.") else "tensorrt-cu12-bindings"
+        assert name == expected, row
+        assert Version(row.python) >= Version("3.8") and Version(row.python) <= Version("3.13")
+        # Wheels: 8.6.1 cp38-cp311; 10.0-10.8 up to cp312; 10.9 on up to cp313.
+        if row.release.startswith("8."):
+            assert Version(row.python) <= Version("3.11"), row
+        elif Version(row.release) < Version("10.9"):
+            assert Version(row.python) <= Version("3.12"), row
+
+
+def test_hosted_ci_sets_up_every_python_the_cpu_sessions_need() -> None:
+    workflow = (ROOT / "ci" / "github" / "gpu-matrix.yml").read_text()
+    cpu_job = workflow.split("\n  rows:")[0]
+    versions = set(re.findall(r"^\s+(3\.\d+)$", cpu_job, flags=re.M))
+    assert {"3.8", "3.13"} | {row.python for row in MATRIX.oracle} <= versions
+
+
 def test_unknown_key_is_rejected(tmp_path: Path) -> None:
     bad = tmp_path / "matrix.toml"
     text = (ROOT / "ci" / "matrix.toml").read_text()
@@ -250,6 +278,8 @@ def test_nox_sessions_are_parametrized_from_the_matrix() -> None:
     )
     listed_real = re.findall(r"^[*-] real\(wheel='(.*?)'\) \[cpu\]", proc.stdout, flags=re.M)
     assert listed_real == [row.id for row in MATRIX.real_wheel]
+    listed_oracle = re.findall(r"^\* oracle\((.*?)\) \[cpu\]", proc.stdout, flags=re.M)
+    assert listed_oracle == [row.release for row in MATRIX.oracle]
     listed_jetson = re.findall(r"^- (jetson\(.*?\)) \[jetson,container\]", proc.stdout,
                                flags=re.M)
     assert listed_jetson == [ngc.jetson_session_name(j) for j in ngc.jetson_ids(MATRIX)]

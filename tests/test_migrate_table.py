@@ -16,6 +16,7 @@ from trtcompat.testing import ERAS, era_info
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SURFACES = ROOT / "tests" / "data" / "surfaces"
 ALL = json.loads((SURFACES / "tensorrt-all-members.json").read_text())
+IMPORTED = json.loads((SURFACES / "tensorrt-imported-members.json").read_text())
 RUNTIME = json.loads((SURFACES / "tensorrt-source-members.json").read_text())["versions"]
 
 
@@ -29,8 +30,27 @@ def _tool(name: str):  # type: ignore[no-untyped-def]
 
 def test_generated_module_is_up_to_date() -> None:
     gen = _tool("gen_api_changes")
-    expected = gen.render(gen.changes(ALL))
+    expected = gen.render(gen.changes(gen.merge(ALL, IMPORTED)))
     assert (ROOT / "trtcompat" / "_api_changes.py").read_text() == expected
+
+
+def test_generated_forms_and_values_are_up_to_date() -> None:
+    # The fakes' call forms and enum values (testing/_real_forms.py) come from the same
+    # imported modules: regenerate with tools/gen_api_changes.py when the surfaces change.
+    gen = _tool("gen_api_changes")
+    expected = gen.render_forms(IMPORTED["forms"], IMPORTED["values"])
+    assert (ROOT / "trtcompat" / "testing" / "_real_forms.py").read_text() == expected
+
+
+def test_the_merge_keeps_overloads_and_alias_members_dated_by_the_sources() -> None:
+    # Importing lists members, not overloads; and the sources name no members of a class
+    # kept as a module alias (ResizeMode = InterpolationMode, 8.5-9.3): neither may be lost.
+    table = _tool("gen_api_changes").changes(_tool("gen_api_changes").merge(ALL, IMPORTED))
+    assert table["ICudaEngine"]["__getitem__(str)"] == (None, None, None, "10.0")
+    assert table["tensorrt"]["ResizeMode"] == (None, None, None, "10.0")
+    assert table["ResizeMode"]["LINEAR"] == (None, None, None, "10.0")
+    assert table["ResizeMode"]["CUBIC"] == ("8.5", None, None, "10.0")
+    assert table["SliceMode"]["CLAMP"] == ("8.2", None, None, "10.0")
 
 
 def test_extractor_agrees_with_the_runtime_member_lists() -> None:

@@ -18,14 +18,27 @@ when the binding warns (``utils::deprecate*``) or the C++ enumerator is ``TRT_DE
 ``name(str)`` member for a dunder overload taking a string (``ICudaEngine.__getitem__(str)``).
 Branches where a member is absent are left out. ``trtcompat/_api_changes.py`` is generated from
 this file by ``tools/gen_api_changes.py``.
+
+The imported modules (``nox -s oracle`` imports NVIDIA's bindings wheel of every 8.6.1, 10.x and
+11.x release on CPU) are read the same way by :func:`imported_surface`; ::
+
+    python tools/extract_surfaces.py --imported DUMP.json [DUMP.json ...] \
+        >tests/data/surfaces/tensorrt-imported-members.json
+
+merges per-release dumps (written with ``python tools/extract_surfaces.py --dump OUT.json``
+inside an environment where ``import tensorrt`` is the real module) into one file of the
+format above whose branches are releases (``"10.2"``: the newest build of that minor).
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 import subprocess
 import sys
+from types import ModuleType
+from typing import Any
 
 BRANCHES = (
     "8.0", "8.2", "8.4", "8.5", "8.6", "9.3", "10.0", "10.1", "10.3", "10.5", "10.8", "10.12",
@@ -135,6 +148,201 @@ def _surface(repo: str, branch: str) -> dict[str, dict[str, str]]:
     return classes
 
 
+#: Dunder methods the pybind sources bind by name (``.def("__len__", ...)``); pybind's own
+#: (``__init__`` from ``py::init``, ``__repr__`` of enums...) are not the bindings' surface.
+BOUND_DUNDERS = frozenset(
+    {"__del__", "__len__", "__getitem__", "__str__", "__repr__", "__setitem__", "__eq__",
+     "__iter__", "__bool__", "__nonzero__"}
+)  # fmt: skip
+#: The classes whose signatures the oracle compares with the fakes.
+DETAIL = (
+    "Runtime", "ICudaEngine", "IExecutionContext", "Dims", "IOutputAllocator", "ILogger",
+    "Logger", "IHostMemory", "Builder", "IBuilderConfig", "INetworkDefinition", "OnnxParser",
+    "IOptimizationProfile", "ITimingCache",
+)  # fmt: skip
+_C_FUNCTIONS = ("builtin_function_or_method", "instancemethod")
+#: The classes the fakes model member for member; their call forms are kept per release.
+RUNTIME_CLASSES = ("Runtime", "ICudaEngine", "IExecutionContext")
+#: The builder classes the fakes model in part; their call forms are kept too (for the
+#: stand-ins of what the fakes leave out).
+BUILDER_CLASSES = ("Builder", "IBuilderConfig", "INetworkDefinition", "OnnxParser",
+                   "IOptimizationProfile", "ITimingCache")
+
+
+def _bound_kind(value: Any) -> str | None:
+    """How pybind bound a class attribute (extractor vocabulary), or None if Python set it."""
+    kind = type(value).__name__
+    if kind in _C_FUNCTIONS:
+        return "def"
+    if kind == "staticmethod" and type(value.__func__).__name__ in _C_FUNCTIONS:
+        return "def"
+    if isinstance(value, property) or kind == "pybind11_static_property":
+        accessor = value.fget if value.fget is not None else value.fset
+        if type(accessor).__name__ not in _C_FUNCTIONS:
+            return None
+        return "property" if value.fset is not None else "property_readonly"
+    return None
+
+
+def _python_kind(value: Any) -> str | None:
+    """How ``tensorrt/__init__.py`` added an attribute (a Python function or property)."""
+    if inspect.isfunction(value):
+        return "def"
+    if isinstance(value, property) and inspect.isfunction(value.fget):
+        return "property" if value.fset is not None else "property_readonly"
+    return None
+
+
+def split_params(text: str) -> list[str]:
+    """Top-level comma-separated parts of a pybind parameter list (brackets nest)."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "([{<":
+            depth += 1
+        elif ch in ")]}>" and not (ch == ">" and text[i - 1] == "-"):
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(text[start:i].strip())
+            start = i + 1
+    if text[start:].strip():
+        parts.append(text[start:].strip())
+    return parts
+
+
+def pybind_overloads(name: str, doc: str | None) -> list[list[list[str | None]]]:
+    """``[[[param, default or None], ...], ...]``: each overload of a pybind callable.
+
+    Read from the signature lines pybind11 writes at the top of ``__doc__``
+    (``name(self: X, a: int, b: str = 'x') -> T``, numbered after ``Overloaded function.``);
+    ``self`` is left out, types are not kept (the fakes are not annotated).
+    """
+    lines = [line.strip() for line in (doc or "").splitlines()]
+    if "Overloaded function." in lines[:3]:
+        heads = [line.partition(". ")[2] for line in lines
+                 if re.match(rf"^\d+\. {re.escape(name)}\(", line)]
+    else:
+        heads = [line for line in lines[:1] if line.startswith(f"{name}(")]
+    overloads = []
+    for head in heads:
+        inner = head[head.index("(") + 1 :]
+        depth, close = 1, len(inner)
+        for i, ch in enumerate(inner):
+            depth += (ch == "(") - (ch == ")")
+            if depth == 0:
+                close = i
+                break
+        params: list[list[str | None]] = []
+        for part in split_params(inner[:close]):
+            pname, _, rest = part.partition(":")
+            default = rest.partition(" = ")[2].strip() if " = " in rest else None
+            if pname.strip() != "self":
+                params.append([pname.strip(), default])
+        overloads.append(params)
+    return overloads
+
+
+def returns(value: Any) -> str:
+    """The return type pybind documents for a bound method or property getter (last dotted part).
+
+    ``int``, ``bool``, ``str``, ``float``, ``None`` or a class name (``IErrorRecorder``).
+    """
+    func = value.fget if isinstance(value, property) else value
+    first = ((getattr(func, "__doc__", None) or "").strip().splitlines() or [""])[0]
+    if "Overloaded function." in (getattr(func, "__doc__", None) or "")[:200]:
+        lines = [ln.strip() for ln in func.__doc__.splitlines() if re.match(r"^\s*1\. ", ln)]
+        first = lines[0] if lines else ""
+    kind = first.rpartition(" -> ")[2].strip() if " -> " in first else ""
+    return kind.rpartition(".")[2] if kind else ""
+
+
+def imported_surface(module: ModuleType) -> dict[str, Any]:
+    """The surface of an imported TensorRT module, in this file's vocabulary.
+
+    ``members``: ``{class: {member: kind}}`` of what pybind binds (class ``tensorrt``: the
+    module's classes and functions); ``python``: what ``tensorrt/__init__.py`` adds in Python
+    (``{class: {member: kind}}``, ``tensorrt`` for module functions and dtype aliases);
+    ``enums``: ``{enum: {member: value}}``; ``signatures``: ``{"Class.member": overloads}``
+    (:func:`pybind_overloads`) for :data:`DETAIL` and the module's functions.
+    """
+    members: dict[str, dict[str, str]] = {"tensorrt": {}}
+    python: dict[str, dict[str, str]] = {"tensorrt": {}}
+    enums: dict[str, dict[str, int]] = {}
+    signatures: dict[str, list[list[list[str | None]]]] = {}
+    return_types: dict[str, str] = {}
+    for name in sorted(dir(module)):
+        if name.startswith("_"):
+            continue
+        obj = getattr(module, name)
+        if isinstance(obj, ModuleType):
+            continue
+        if isinstance(obj, type) and type(obj).__name__ == "pybind11_type":
+            members["tensorrt"][name] = "class"
+            values = getattr(obj, "__members__", None)
+            if isinstance(values, dict) and values:
+                enums[name] = {k: int(v) for k, v in values.items()}
+            own = members.setdefault(name, {})
+            added = python.setdefault(name, {})
+            if isinstance(values, dict) and values:
+                own.update((member, "value") for member in values)
+                own.update((m, "def") for m in ("__repr__", "__str__") if m in vars(obj))
+            else:
+                # What the class itself binds (the source extractor's view: a subclass such as
+                # Dims2 does not repeat Dims' members).
+                for member, value in vars(obj).items():
+                    if member.startswith("_") and member not in BOUND_DUNDERS | {"__enter__",
+                                                                             "__exit__"}:
+                        continue
+                    bound = _bound_kind(value)
+                    if bound is not None and member not in ("__enter__", "__exit__"):
+                        own[member] = bound
+                    elif _python_kind(value) is not None:
+                        added[member] = str(_python_kind(value))
+                    else:
+                        continue
+                    if name in DETAIL and member in own:
+                        return_types[f"{name}.{member}"] = returns(value)
+                    if name in DETAIL and "def" in {**own, **added}[member]:
+                        doc = getattr(obj, member).__doc__
+                        signatures[f"{name}.{member}"] = (
+                            pybind_overloads(member, doc) if member in own
+                            else [_python_params(getattr(obj, member))]
+                        )
+            if name in DETAIL:
+                init = inspect.getattr_static(obj, "__init__")
+                if _bound_kind(init) is not None:
+                    signatures[f"{name}.__init__"] = pybind_overloads("__init__", init.__doc__)
+            if not added:
+                del python[name]
+        elif type(obj).__name__ in _C_FUNCTIONS:
+            members["tensorrt"][name] = "function"
+            signatures[name] = pybind_overloads(name, obj.__doc__)
+        elif inspect.isfunction(obj):
+            python["tensorrt"][name] = "function"
+            signatures[name] = [_python_params(obj)]
+        else:
+            python["tensorrt"][name] = type(obj).__name__  # dtype aliases: DataType members
+    return {
+        "version": module.__version__,
+        "members": {c: dict(sorted(m.items())) for c, m in sorted(members.items())},
+        "python": {c: dict(sorted(m.items())) for c, m in sorted(python.items())},
+        "enums": enums,
+        "signatures": dict(sorted(signatures.items())),
+        "returns": dict(sorted(return_types.items())),
+    }
+
+
+def _python_params(func: Any) -> list[list[str | None]]:
+    """A Python callable's parameters in :func:`pybind_overloads`' form (``self`` left out)."""
+    params: list[list[str | None]] = []
+    for param in inspect.signature(func).parameters.values():
+        if param.name == "self":
+            continue
+        prefix = {param.VAR_POSITIONAL: "*", param.VAR_KEYWORD: "**"}.get(param.kind, "")
+        default = None if param.default is param.empty else repr(param.default)
+        params.append([prefix + param.name, default])
+    return params
+
+
 def main(repo: str) -> None:
     heads = {b: _git(repo, "rev-parse", "--short=10", f"release/{b}").strip() for b in BRANCHES}
     members: dict[str, dict[str, dict[str, str]]] = {}
@@ -159,5 +367,79 @@ def main(repo: str) -> None:
     sys.stdout.write(text + "\n")
 
 
+def _release_key(version: str) -> str:
+    major, minor = version.split(".")[:2]
+    return f"{major}.{minor}"
+
+
+def merge_imported(dumps: list[dict[str, Any]]) -> dict[str, Any]:
+    """One document (``branches`` = releases ``"10.2"``...) from :func:`imported_surface` dumps.
+
+    Of several builds of one minor release the newest wins (10.13.3.9 over 10.13.0.35): the
+    table speaks of minors. Only what pybind binds is kept, as the source extractor sees it.
+    """
+    from packaging.version import Version
+
+    newest: dict[str, dict[str, Any]] = {}
+    for dump in sorted(dumps, key=lambda d: Version(d["version"])):
+        newest[_release_key(dump["version"])] = dump
+    branches = sorted(newest, key=Version)
+    members: dict[str, dict[str, dict[str, str]]] = {}
+    for branch in branches:
+        for cls, names in newest[branch]["members"].items():
+            for name, kind in names.items():
+                members.setdefault(cls, {}).setdefault(name, {})[branch] = kind
+    # How each runtime- and builder-class member is called, where that changed:
+    # {"Class.member": [[release, kind, overloads, return type], ...]}.
+    forms: dict[str, list[list[Any]]] = {}
+    for branch in branches:
+        dump = newest[branch]
+        for cls in RUNTIME_CLASSES + BUILDER_CLASSES:
+            for member, kind in dump["members"].get(cls, {}).items():
+                key = f"{cls}.{member}"
+                entry = [kind, dump["signatures"].get(key, []), dump["returns"].get(key, "")]
+                if not forms.get(key) or forms[key][-1][1:] != entry:
+                    forms.setdefault(key, []).append([branch, *entry])
+    # Every enum's integer values, at the releases where they changed (BuilderFlag renumbers
+    # when a flag goes): {enum: {member: [[release, value], ...]}}.
+    values: dict[str, dict[str, list[list[Any]]]] = {}
+    for branch in branches:
+        for enum, named in newest[branch]["enums"].items():
+            for member, value in named.items():
+                seen = values.setdefault(enum, {}).setdefault(member, [])
+                if not seen or seen[-1][1] != value:
+                    seen.append([branch, value])
+    return {
+        "source": "NVIDIA's tensorrt bindings wheels from PyPI imported on CPU over stub "
+        "libraries (nox -s oracle); written by tools/extract_surfaces.py --imported",
+        "branches": branches,
+        "builds": {b: newest[b]["version"] for b in branches},
+        "members": {c: dict(sorted(m.items())) for c, m in sorted(members.items())},
+        "forms": dict(sorted(forms.items())),
+        "values": {e: dict(sorted(m.items())) for e, m in sorted(values.items())},
+    }
+
+
+def _write(document: dict[str, Any]) -> None:
+    # One member per line: reviewable diffs at a third of the indented size.
+    text = json.dumps(document, indent=1)
+    text = re.sub(
+        r"\{\n\s+(\"[\d.]+\": \"[^\"]+\",?\n\s+)*\"[\d.]+\": \"[^\"]+\"\n\s+\}",
+        lambda m: re.sub(r"\s*\n\s*", " ", m.group(0)),
+        text,
+    )
+    sys.stdout.write(text + "\n")
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--dump":  # inside an environment where `import tensorrt` is real
+        import tensorrt
+
+        with open(sys.argv[2], "w") as out:
+            json.dump(imported_surface(tensorrt), out, indent=1, sort_keys=True)
+    elif sys.argv[1] == "--imported":
+        from pathlib import Path
+
+        _write(merge_imported([json.loads(Path(p).read_text()) for p in sys.argv[2:]]))
+    else:
+        main(sys.argv[1])

@@ -32,6 +32,7 @@ __all__ = [
     "families_for",
     "parse_version",
     "offered",
+    "RELEASE_BUILDS",
     "added_in",
     "removed_in",
     "has_member",
@@ -154,6 +155,20 @@ def families_for(version: Version) -> tuple[str, ...]:
     ('tensors',)
     """
     return tuple(span.family for span in FAMILIES if span.contains(version))
+
+
+#: One real build of every TensorRT minor release the table covers, oldest first: what a
+#: per-release fake (``trtcompat.testing.fake_tensorrt("10.3")``) reports as ``__version__``.
+#: 8.x from NVIDIA's tar / NGC builds; 10.x and 11.x from the PyPI bindings wheels (the
+#: ``[[oracle]]`` rows of ci/matrix.toml import each of those). 9.x shipped only inside
+#: TensorRT-LLM and is not a fleet runtime.
+RELEASE_BUILDS: tuple[str, ...] = (
+    "8.0.3.4", "8.2.5.1", "8.4.3.1", "8.5.3.1", "8.6.1.6",
+    "10.0.1.6", "10.1.0.27", "10.2.0.19", "10.3.0.26", "10.4.0.26", "10.5.0.18",
+    "10.6.0.26", "10.7.0.23", "10.8.0.43", "10.9.0.34", "10.10.0.31", "10.11.0.33",
+    "10.12.0.36", "10.13.3.9", "10.14.1.48", "10.15.1.29", "10.16.1.11",
+    "11.0.0.114", "11.1.0.106", "11.2.1.2", "11.3.0.99", "11.4.0.106",
+)  # fmt: skip
 
 
 def added_in(cls: str, member: str) -> Version | None:

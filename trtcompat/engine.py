@@ -59,7 +59,7 @@ def create_runtime() -> Any:
         runtime = trt.Runtime(_trtlog.logger_for(trt))
     except Exception as err:  # pybind11 raises when TensorRT's factory returns nullptr
         said = _trtlog.lines_since(start)
-        why = f"{type(err).__name__}: {err}"
+        why = f"the call raised {type(err).__name__}: {err}"
         raise _creation_error(info.module, info.version, said, why) from err
     said = _trtlog.lines_since(start)
     errors = _trtlog.errors_in(said)
@@ -73,9 +73,12 @@ def create_runtime() -> Any:
 def _creation_error(
     module: str, version: str, said: tuple[str, ...], fallback: str
 ) -> RuntimeCreationError:
-    reason = "\n  ".join(said) if said else fallback
+    # Where TensorRT logged nothing (its factory returned nullptr and pybind raised), the
+    # first line says so and carries the binding's own error: doctor prints that line.
+    joined = "\n  ".join(said)
+    said_text = f"TensorRT said:\n  {joined}" if said else f"TensorRT logged nothing; {fallback}."
     return RuntimeCreationError(
-        f"{module} {version} could not create a TensorRT Runtime. TensorRT said:\n  {reason}\n"
+        f"{module} {version} could not create a TensorRT Runtime. {said_text}\n"
         "TensorRT needs a working NVIDIA driver and GPU to create one (CUDA error 35 is a "
         "driver missing or older than the CUDA that TensorRT was built with); "
         "`trtcompat doctor` shows the GPU and driver it finds.",

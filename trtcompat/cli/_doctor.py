@@ -175,6 +175,8 @@ def _tensorrt() -> dict[str, Any]:
         trt["runtime"] = "created"
     except TrtCompatError as err:
         trt["runtime"] = None
+        # TensorRT's own lines; where it logged nothing, trtcompat's first line (which says
+        # so and gives the binding's error).
         trt["runtime_error"] = list(err.trt_log) or [str(err).splitlines()[0]]
     return trt
 
@@ -232,7 +234,10 @@ def format_report(report: dict[str, Any]) -> str:
         if trt["runtime"] == "created":
             lines.append("TensorRT runtime: created")
         else:
-            lines.append("TensorRT runtime: cannot be created; TensorRT said:")
+            # TensorRT's lines read "[ERROR] ..."; otherwise it logged nothing (trtcompat's line).
+            logged = all(line.startswith("[") for line in trt["runtime_error"])
+            said = "TensorRT said" if logged else "why"
+            lines.append(f"TensorRT runtime: cannot be created; {said}:")
             lines += [f"  {line}" for line in trt["runtime_error"]]
     else:
         lines.append(f"TensorRT:        not found: {trt['error']}")

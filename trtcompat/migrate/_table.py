@@ -55,7 +55,6 @@ KIND_CLASSES: dict[str, tuple[str, ...]] = {
 # Changes no rule scans for, and why (each is checked to exist in the table).
 NOT_SCANNED: dict[str, str] = {
     "Dims.__iter__": "iteration still works through __getitem__ / __len__",
-    "ILogger.log": "a method users implement on their ILogger subclass",
     "IOutputAllocator.notify_shape": "user-implemented override, dispatched by name",
     "IOutputAllocator.reallocate_output": "user-implemented override, dispatched by name",
     "IOutputAllocator.tensorrt_version": "interface version, read by TensorRT",
@@ -70,6 +69,24 @@ NOT_SCANNED: dict[str, str] = {
     "TimingCacheValue.timingMSec": "a field of a timing-cache query result (TRT073)",
     "ITimingCache.reset": "generic name on a timing cache (TRT073 covers the cache API)",
     "ITimingCache.serialize": "generic name on a timing cache (TRT073 covers the cache API)",
+    # Found by the imported modules (nox -s oracle), which the pybind-source extractor missed:
+    "IPluginV3QuickBuild.metadata_string": "10.6/10.7 preview attribute a Python plugin defines",
+    "IPluginV3QuickBuild.num_outputs": "10.6/10.7 preview attribute a Python plugin defines",
+    "IPluginV3QuickBuild.timing_cache_id": "10.6/10.7 preview attribute a Python plugin defines",
+    "tensorrt.SubGraphCollection": "the result of OnnxParser.supports_model (TRT089)",
+    "SubGraphCollection.__bool__": "on the result of supports_model (TRT089)",
+    "SubGraphCollection.__eq__": "on the result of supports_model (TRT089)",
+    "SubGraphCollection.__getitem__": "on the result of supports_model (TRT089)",
+    "SubGraphCollection.__iter__": "on the result of supports_model (TRT089)",
+    "SubGraphCollection.__len__": "on the result of supports_model (TRT089)",
+    "SubGraphCollection.__setitem__": "on the result of supports_model (TRT089)",
+    "SubGraphCollection.append": "on the result of supports_model (TRT089)",
+    "SubGraphCollection.clear": "on the result of supports_model (TRT089)",
+    "SubGraphCollection.count": "on the result of supports_model (TRT089)",
+    "SubGraphCollection.extend": "on the result of supports_model (TRT089)",
+    "SubGraphCollection.insert": "on the result of supports_model (TRT089)",
+    "SubGraphCollection.pop": "on the result of supports_model (TRT089)",
+    "SubGraphCollection.remove": "on the result of supports_model (TRT089)",
 }
 
 

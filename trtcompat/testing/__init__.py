@@ -32,8 +32,8 @@ from typing import Any
 
 from .. import _detect
 from ..errors import EngineSpecError
+from ._eras import COARSE_ERAS, RELEASES, Era, release_key
 from ._eras import ERAS as _ERA_TABLE
-from ._eras import Era
 from ._faults import FAULT_KINDS, FaultInjectingBackend, FaultKind
 from ._module import make_module
 from ._spec import Compute, EngineSpec, Launch, LaunchTensor, TensorSpec, plan_from_spec
@@ -49,6 +49,7 @@ __all__ = [
     "FaultKind",
     "Launch",
     "LaunchTensor",
+    "RELEASES",
     "TensorSpec",
     "build_engine",
     "build_plan",
@@ -56,10 +57,13 @@ __all__ = [
     "era_of",
     "fake_tensorrt",
     "make_module",
+    "release_key",
 ]
 
-#: The faked API eras, oldest first.
-ERAS: tuple[str, ...] = tuple(_ERA_TABLE)
+#: The coarse API eras, oldest first: ``"8.4"``, ``"8.6"``, ``"10"`` (the newest 10.x),
+#: ``"11"`` (the newest 11.x). Every name in :data:`RELEASES` (``"8.0"`` ... ``"11.4"``) is
+#: a fake too, offering exactly that release's surface.
+ERAS: tuple[str, ...] = COARSE_ERAS
 
 
 def era_info(era: str) -> Era:
@@ -67,7 +71,10 @@ def era_info(era: str) -> Era:
     try:
         return _ERA_TABLE[era]
     except KeyError:
-        raise ValueError(f"Unknown era {era!r}. Must be one of {', '.join(ERAS)}.") from None
+        raise ValueError(
+            f"Unknown era {era!r}. Must be one of {', '.join(ERAS)} or a release "
+            f"{', '.join(RELEASES)}."
+        ) from None
 
 
 def era_of(module: ModuleType) -> str:
@@ -115,9 +122,9 @@ def build_engine(spec: EngineSpec, era: str, module: ModuleType | None = None) -
         ValueError: the era's runtime refused the plan (e.g. a DataType it lacks); the
             message is what the runtime logged.
     """
-    key = era_info(era).key
-    installed = [m for m in _INSTALLED if era_of(m) == key]
-    trt = module if module is not None else (installed[-1] if installed else make_module(key))
+    info = era_info(era)
+    installed = [m for m in _INSTALLED if getattr(m, "__version__", "") == info.version]
+    trt = module if module is not None else (installed[-1] if installed else make_module(info.key))
     logger = _collecting_logger(trt)
     engine = trt.Runtime(logger).deserialize_cuda_engine(build_plan(spec, era))
     if engine is None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import inspect
 import json
 import os
 import time
@@ -31,9 +32,10 @@ from packaging.version import Version
 
 from .._versions import has_member, parse_version
 from ._eras import ERAS, Era
+from ._inert import add_stand_ins, real_parameters, real_value
 from ._network_fake import network_classes, network_model
 from ._onnx_engine import OnnxLaunch
-from ._pybind_like import host_memory
+from ._pybind_like import deprecated_enter, host_memory, noop_exit
 from ._release_members import members_of
 from ._spec import EngineSpec, TensorSpec, plan_from_spec
 
@@ -42,7 +44,8 @@ __all__ = ["add_builder", "fake_gpu"]
 #: Where the fake builds unless ``TRTCOMPAT_FAKE_GPU`` says otherwise.
 DEFAULT_FAKE_GPU = ("trtcompat fake GPU", (8, 9))
 
-# Enum members in NVIDIA's declaration order (NvInfer.h); each era keeps those its release has.
+# Enum members in NVIDIA's declaration order (NvInfer.h); each era keeps those its release has,
+# with their real values (``_inert.real_value``).
 _BUILDER_FLAGS = (
     "FP16", "INT8", "DEBUG", "GPU_FALLBACK", "STRICT_TYPES", "REFIT", "DISABLE_TIMING_CACHE",
     "TF32", "SPARSE_WEIGHTS", "SAFETY_SCOPE", "OBEY_PRECISION_CONSTRAINTS",
@@ -57,8 +60,8 @@ _POOLS = (
     "TACTIC_SHARED_MEMORY",
 )  # fmt: skip
 _NETWORK_FLAGS = (
-    ("EXPLICIT_BATCH", 0), ("EXPLICIT_PRECISION", 1), ("STRONGLY_TYPED", 1),
-    ("PREFER_AOT_PYTHON_PLUGINS", 2), ("PREFER_JIT_PYTHON_PLUGINS", 3),
+    "EXPLICIT_BATCH", "EXPLICIT_PRECISION", "STRONGLY_TYPED", "PREFER_JIT_PYTHON_PLUGINS",
+    "PREFER_AOT_PYTHON_PLUGINS",
 )  # fmt: skip
 _HARDWARE_LEVELS = ("NONE", "AMPERE_PLUS", "SAME_COMPUTE_CAPABILITY")
 _DEVICE_TYPES = ("GPU", "DLA")
@@ -96,48 +99,35 @@ def _offered(cls: str, names: Sequence[str], version: Version) -> list[str]:
     return [n for n in names if has_member(cls, n, version)]
 
 
+def _real_enum(enum_name: str, names: Sequence[str], version: Version) -> type[enum.Enum]:
+    # The members the release has (the version table), each with the value NVIDIA's module
+    # of that release gives it (NvInfer.h renumbers: BuilderFlag.REFIT is 5 in 8.x, 4 in 10).
+    offered = _offered(enum_name, names, version)
+    members = [(n, real_value(enum_name, n, version)) for n in offered]
+    return enum.IntEnum(enum_name, members)  # type: ignore[return-value]
+
+
 @lru_cache(maxsize=None)
 def _builder_enums(era_key: str) -> dict[str, type[enum.Enum]]:
     # One set per era, shared by every module of it (as _module._enums does).
     version = parse_version(ERAS[era_key].version)
-    enums: dict[str, type[enum.Enum]] = {
-        "BuilderFlag": enum.IntEnum(  # type: ignore[dict-item]
-            "BuilderFlag",
-            [(n, i) for i, n in enumerate(_offered("BuilderFlag", _BUILDER_FLAGS, version))],
-        ),
-        "NetworkDefinitionCreationFlag": enum.IntEnum(  # type: ignore[dict-item]
-            "NetworkDefinitionCreationFlag",
-            [
-                (n, v)
-                for n, v in _NETWORK_FLAGS
-                if has_member("NetworkDefinitionCreationFlag", n, version)
-            ],
-        ),
-        "DeviceType": enum.IntEnum("DeviceType", [(n, i) for i, n in enumerate(_DEVICE_TYPES)]),  # type: ignore[dict-item]
-        "ErrorCode": enum.IntEnum(  # type: ignore[dict-item]
-            "ErrorCode",
-            [(n, i) for i, n in enumerate(_offered("ErrorCode", _ERROR_CODES, version))],
-        ),
-        "ElementWiseOperation": enum.IntEnum(  # type: ignore[dict-item]
-            "ElementWiseOperation", [(n, i) for i, n in enumerate(_ELEMENTWISE)]
-        ),
-        "ActivationType": enum.IntEnum(  # type: ignore[dict-item]
-            "ActivationType", [(n, i) for i, n in enumerate(_ACTIVATIONS)]
-        ),
-        "LayerType": enum.IntEnum(  # type: ignore[dict-item]
-            "LayerType",
-            [(n, i) for i, n in enumerate(_offered("LayerType", _LAYER_TYPES, version))],
-        ),
+    enums = {
+        name: _real_enum(name, names, version)
+        for name, names in (
+            ("BuilderFlag", _BUILDER_FLAGS),
+            ("NetworkDefinitionCreationFlag", _NETWORK_FLAGS),
+            ("DeviceType", _DEVICE_TYPES),
+            ("ErrorCode", _ERROR_CODES),
+            ("ElementWiseOperation", _ELEMENTWISE),
+            ("ActivationType", _ACTIVATIONS),
+            ("LayerType", _LAYER_TYPES),
+        )
     }
-    pools = _offered("MemoryPoolType", _POOLS, version)
-    if pools:
-        enums["MemoryPoolType"] = enum.IntEnum(
-            "MemoryPoolType", [(n, i) for i, n in enumerate(pools)]
-        )  # type: ignore[assignment]
-    levels = _offered("HardwareCompatibilityLevel", _HARDWARE_LEVELS, version)
-    if "AMPERE_PLUS" in levels:
-        enums["HardwareCompatibilityLevel"] = enum.IntEnum(  # type: ignore[assignment]
-            "HardwareCompatibilityLevel", [(n, i) for i, n in enumerate(levels)]
+    if _offered("MemoryPoolType", _POOLS, version):
+        enums["MemoryPoolType"] = _real_enum("MemoryPoolType", _POOLS, version)
+    if "AMPERE_PLUS" in _offered("HardwareCompatibilityLevel", _HARDWARE_LEVELS, version):
+        enums["HardwareCompatibilityLevel"] = _real_enum(
+            "HardwareCompatibilityLevel", _HARDWARE_LEVELS, version
         )
     return enums
 
@@ -159,6 +149,14 @@ def add_builder(mod: types.ModuleType, era: Era, name: str) -> None:
     for cls_name, cls in classes.items():
         cls.__module__ = name
         setattr(mod, cls_name, cls)
+        # What the fake leaves out of the real class (layers, refit, plugins, error
+        # recorders...): present, called as in the release, harmless (_inert.py).
+        add_stand_ins(cls, cls_name, version)
+    # tensorrt/__init__.py patches deprecated, no-op context managers on these as on the
+    # runtime classes (observed on the real 8.6.1, 10.x and 11.x modules).
+    for cls_name in ("Builder", "IBuilderConfig", "INetworkDefinition", "OnnxParser"):
+        setattr(classes[cls_name], "__enter__", deprecated_enter)  # noqa: B010
+        setattr(classes[cls_name], "__exit__", noop_exit)  # noqa: B010
     # Public protocol between the fakes and trtcompat.build: the GPU a fake "builds for"
     # (real TensorRT has no such attribute; trtcompat asks CUDA there).
     mod.__trtcompat_fake_gpu__ = fake_gpu  # type: ignore[attr-defined]
@@ -344,6 +342,13 @@ def _config_class(mod: types.ModuleType, era: Era, version: Version) -> type:
     def reset(self: Any) -> None:
         __init__(self, self._builder)
 
+    def _get_flags(self: Any) -> int:
+        return sum(1 << int(f) for f in self._flags)
+
+    def _set_flags(self: Any, mask: int) -> None:
+        # A settable bit mask on every real release (pyCore.cpp: def_property("flags", ...)).
+        self._flags = {f for f in mod.BuilderFlag.__members__.values() if mask >> int(f) & 1}
+
     members = {
         "__init__": __init__,
         "max_workspace_size": property(_get_workspace, _set_workspace),
@@ -352,7 +357,7 @@ def _config_class(mod: types.ModuleType, era: Era, version: Version) -> type:
         "set_flag": set_flag,
         "clear_flag": clear_flag,
         "get_flag": get_flag,
-        "flags": property(lambda self: sum(1 << int(f) for f in self._flags)),
+        "flags": property(_get_flags, _set_flags),
         "add_optimization_profile": add_optimization_profile,
         "num_optimization_profiles": property(lambda self: len(self._profiles)),
         "create_timing_cache": create_timing_cache,
@@ -377,7 +382,11 @@ def _builder_class(mod: types.ModuleType, era: Era, version: Version) -> type:
     def create_network(self: Any, flags: int = 0) -> Any:
         return mod.INetworkDefinition(flags, self)
 
-    def build_serialized_network(self: Any, network: Any, config: Any) -> Any:
+    def build_serialized_network(
+        self: Any, network: Any, config: Any, kernel_text: Any = None
+    ) -> Any:
+        # kernel_text (10.13+: a second overload) names kernels the fake never compiles.
+        del kernel_text
         delay = float(os.environ.get("TRTCOMPAT_FAKE_BUILD_SECONDS", "0") or 0)
         problem = _check_build(mod, era, network, config)
         if problem:
@@ -449,6 +458,11 @@ def _builder_class(mod: types.ModuleType, era: Era, version: Version) -> type:
         "max_batch_size": property(_get_batch, _set_batch),
         "reset": lambda self: None,
     }
+    if "kernel_text" not in real_parameters("Builder", "build_serialized_network", version):
+        signature = inspect.signature(build_serialized_network)
+        build_serialized_network.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=list(signature.parameters.values())[:3]
+        )
     return type("Builder", (), members_of("Builder", version, members))
 
 

@@ -10,8 +10,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._dtypes import bits_of, numpy_dtype
+from .._versions import has_member, parse_version
 from ._memory import view
-from ._model import EngineModel, release_has
+from ._model import EngineModel
 from ._pybind_like import Sealed
 from ._spec import Launch, LaunchTensor, TensorSpec, paired_by_order
 
@@ -21,8 +22,9 @@ __all__ = ["ContextCore"]
 def _calls_async(version: str) -> bool:
     # The same 10.0 change that dropped the callbacks bound on the IOutputAllocator base
     # (the version table's IOutputAllocator.reallocate_output) added the async trampoline.
-    return release_has("tensorrt", "IOutputAllocator", version) and not release_has(
-        "IOutputAllocator", "reallocate_output", version
+    release = parse_version(version)
+    return has_member("tensorrt", "IOutputAllocator", release) and not has_member(
+        "IOutputAllocator", "reallocate_output", release
     )
 
 

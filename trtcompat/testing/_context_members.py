@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from typing import Any
 
@@ -179,6 +180,23 @@ def _set_profile(self: ContextCore, value: int) -> None:
 
 PROFILE_RO = property(_get_profile)
 PROFILE_RW = property(_get_profile, _set_profile)
+
+def _pybind_signature(function: Any) -> None:
+    # pybind lets a required parameter follow a defaulted one (execute(batch_size=1,
+    # bindings), observed on the real 8.6.1): the signature says so, unvalidated, as Python
+    # cannot write it; the marker default only lets the call reach _require's TypeError.
+    signature = inspect.signature(function)
+    parameters = [
+        p.replace(default=inspect.Parameter.empty) if p.default is _REQUIRED else p
+        for p in signature.parameters.values()
+    ]
+    function.__signature__ = inspect.Signature(  # a function made above
+        parameters, return_annotation=signature.return_annotation, __validate_parameters__=False
+    )
+
+
+_pybind_signature(_Pool.execute)
+_pybind_signature(_Pool.execute_async)
 
 CONTEXT_MEMBERS: dict[str, Any] = {
     name: value for name, value in vars(_Pool).items() if not name.startswith("_")

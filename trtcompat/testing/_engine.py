@@ -9,7 +9,7 @@ from ._model import EngineModel, binding_name
 from ._pybind_like import Sealed, host_memory
 
 __all__ = [
-    "CREATE_CONTEXT_BEFORE_10_12",
+    "CREATE_CONTEXT_BEFORE_10_11",
     "ENGINE_MEMBERS",
     "ENGINE_MEMBERS_BEFORE_10",
     "EngineCore",
@@ -72,8 +72,9 @@ class _Pool(EngineCore):
         return binding_name(tensor.name, profile)
 
     def create_execution_context(self, strategy: Any = None, runtime_config: Any = None) -> Any:
-        # Two overloads from 10.12 (pyCore.cpp release/10.16): (strategy) and (runtime_config:
-        # IRuntimeConfig = None); the fake keeps no device memory, so neither changes it.
+        # Two overloads from 10.11 (observed on the real 10.11.0.33): (strategy) and
+        # (runtime_config: IRuntimeConfig = None); the fake keeps no device memory, so
+        # neither changes it.
         del strategy, runtime_config
         return self._create_context()
 
@@ -269,16 +270,16 @@ class _Before10(EngineCore):
         return self._create_context()
 
 
-class _Before10_12(EngineCore):
-    """10.0-10.11: one overload, ``(strategy)``; ``runtime_config`` came with IRuntimeConfig."""
+class _Before10_11(EngineCore):
+    """10.0-10.10: one overload, ``(strategy)``; ``runtime_config`` came in 10.11."""
 
     def create_execution_context(self, strategy: Any = None) -> Any:
         del strategy
         return self._create_context()
 
 
-#: ``create_execution_context`` of 10.0-10.11.
-CREATE_CONTEXT_BEFORE_10_12 = _Before10_12.create_execution_context
+#: ``create_execution_context`` of 10.0-10.10.
+CREATE_CONTEXT_BEFORE_10_11 = _Before10_11.create_execution_context
 
 #: Per-era replacements of ``ENGINE_MEMBERS`` for the eras before 10.0.
 ENGINE_MEMBERS_BEFORE_10: dict[str, Any] = {

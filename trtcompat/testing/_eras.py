@@ -1,18 +1,22 @@
-"""What each faked TensorRT API era offers: versions, DataTypes, and the public members of its
-classes. The fakes implement the members listed here; which of them an era offers comes from
-the version table (``_versions.ADDED`` / ``REMOVED``, generated from the real pybind sources),
+"""What each faked TensorRT release offers: versions, DataTypes, and the public members of its
+classes, for every release the version table knows (8.0 ... 11.4) and under the coarse era
+names (``"10"`` is the newest 10.x). The fakes implement the members listed here; which of
+them a release offers comes from the version table (``_versions.ADDED`` / ``REMOVED``),
 so the fakes, the scanner and the version facts cannot disagree. ``tests/test_fake_fidelity.py``
-compares the result with the real lists.
+compares the result with the real lists; ``nox -s oracle`` with the real modules.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from packaging.version import Version
+
+from .._api_changes import CHANGES
 from .._compat import DATACLASS_SLOTS
-from .._versions import offered, parse_version
+from .._versions import RELEASE_BUILDS, TRT_10_0, has_member, offered, parse_version
 
-__all__ = ["ERAS", "Era"]
+__all__ = ["COARSE_ERAS", "ERAS", "RELEASES", "Era", "release_key"]
 
 _BINDING_ENGINE = (
     "__len__",
@@ -100,17 +104,12 @@ def _members(cls: str, implemented: tuple[str, ...], version: str) -> tuple[str,
     return tuple(name for name in implemented if offered(cls, name, release))
 
 
-_DTYPES_8_4 = ("FLOAT", "HALF", "INT8", "INT32", "BOOL")
-_DTYPES_8_6 = (*_DTYPES_8_4, "UINT8", "FP8")
-_DTYPES_10 = (*_DTYPES_8_6, "BF16", "INT64", "INT4", "FP4", "E8M0")
-
-
 @dataclass(frozen=True, **DATACLASS_SLOTS)
 class Era:
     """One TensorRT API era as the fakes model it.
 
     Attributes:
-        key: ``"8.4"``, ``"8.6"``, ``"10"`` or ``"11"``.
+        key: A release (``"8.0"`` ... ``"11.4"``) or a coarse era name (``"10"``, ``"11"``).
         version: The ``__version__`` the fake module reports (a real release of that line).
         dtypes: DataType members of that release.
         engine_members / context_members / runtime_members: public names of the classes.
@@ -132,6 +131,11 @@ class Era:
     settable_profile: bool
 
     @property
+    def release(self) -> Version:
+        """The faked release, parsed."""
+        return parse_version(self.version)
+
+    @property
     def has_bindings(self) -> bool:
         """Whether the binding-index API exists."""
         return "num_bindings" in self.engine_members
@@ -142,80 +146,82 @@ class Era:
         return "num_io_tensors" in self.engine_members
 
 
-def _dep(cls: str, *names: str) -> frozenset[str]:
-    return frozenset(f"{cls}.{n}" for n in names)
+# Every DataType the table knows, in the order of the real enum's values.
+_ALL_DTYPES = (
+    "FLOAT", "HALF", "INT8", "INT32", "BOOL", "UINT8", "FP8", "BF16", "INT64", "INT4", "FP4",
+    "E8M0",
+)  # fmt: skip
 
 
-_BINDING_GETTERS_DEP = tuple(
-    n
-    for n in _BINDING_ENGINE
-    if n.startswith(("get_binding", "get_location", "is_", "binding_is", "get_profile"))
-)
+def _release_era(version: str) -> Era:
+    """The fake of one release, everything read from the version table.
 
+    A member is deprecated where the table's deprecated column says its binding warns;
+    ``IExecutionContext.active_optimization_profile`` also warns in 8.4-8.6 (pyCore.cpp of
+    release/8.4 and 8.6 wrap its setter in utils::deprecate, which the table's extractor,
+    reading ``.def_property`` lines, does not see).
+    """
+    release = parse_version(version)
+    before_10 = release < TRT_10_0
+    deprecated = set()
+    for cls, implemented in (("ICudaEngine", _ENGINE), ("IExecutionContext", _CONTEXT)):
+        for name in _members(cls, implemented, version):
+            change = CHANGES.get(cls, {}).get(name)
+            if change is not None and change[1] is not None and Version(change[1]) <= release:
+                deprecated.add(f"{cls}.{name}")
+    if parse_version("8.4") <= release < TRT_10_0:
+        deprecated.add("IExecutionContext.active_optimization_profile")
+    return Era(
+        key=f"{release.major}.{release.minor}",
+        version=version,
+        dtypes=tuple(d for d in _ALL_DTYPES if has_member("DataType", d, release)),
+        engine_members=_members("ICudaEngine", _ENGINE, version),
+        context_members=_members("IExecutionContext", _CONTEXT, version),
+        runtime_members=_members("Runtime", _RUNTIME, version),
+        deprecated=frozenset(deprecated),
+        implicit_batch=before_10,
+        shared_profile_zero=before_10,
+        settable_profile=before_10,
+    )
+
+
+_PER_RELEASE = {era.key: era for era in map(_release_era, RELEASE_BUILDS)}
+
+#: Every faked release by key (``"8.0"`` ... ``"11.4"``), oldest first.
+RELEASES: tuple[str, ...] = tuple(_PER_RELEASE)
+
+
+def _newest(line: str) -> Era:
+    """The newest release of an API line under the line's own name (``"10"`` -> 10.16)."""
+    newest = [era for era in _PER_RELEASE.values() if f"{era.release.major}" == line][-1]
+    return replace(newest, key=line)
+
+
+#: The coarse era names the suite runs every test on (``"8.4"``, ``"8.6"``: the last 8.x
+#: releases with and without the name-based API's full form; ``"10"``, ``"11"``: the newest
+#: release of each line) first, then every release.
 ERAS: dict[str, Era] = {
-    "8.4": Era(
-        key="8.4",
-        version="8.4.3.1",
-        dtypes=_DTYPES_8_4,
-        engine_members=_members("ICudaEngine", _ENGINE, "8.4.3.1"),
-        context_members=_members("IExecutionContext", _CONTEXT, "8.4.3.1"),
-        runtime_members=_members("Runtime", _RUNTIME, "8.4.3.1"),
-        # Source: NVIDIA/TensorRT release/8.4 python/src/infer/pyCore.cpp (utils::deprecate*).
-        deprecated=_dep("ICudaEngine", "max_batch_size")
-        | _dep("IExecutionContext", "execute", "execute_async", "active_optimization_profile"),
-        implicit_batch=True,
-        shared_profile_zero=True,
-        settable_profile=True,
-    ),
-    "8.6": Era(
-        key="8.6",
-        version="8.6.1.6",
-        dtypes=_DTYPES_8_6,
-        engine_members=_members("ICudaEngine", _ENGINE, "8.6.1.6"),
-        context_members=_members("IExecutionContext", _CONTEXT, "8.6.1.6"),
-        runtime_members=_members("Runtime", _RUNTIME, "8.6.1.6"),
-        # Source: NVIDIA/TensorRT release/8.6 pyCore.cpp: every binding getter warns from 8.5.
-        deprecated=_dep("ICudaEngine", "max_batch_size", *_BINDING_GETTERS_DEP)
-        | _dep(
-            "IExecutionContext",
-            "execute",
-            "execute_async",
-            "active_optimization_profile",
-            "set_binding_shape",
-            "get_binding_shape",
-        ),
-        implicit_batch=True,
-        shared_profile_zero=True,
-        settable_profile=True,
-    ),
-    "10": Era(
-        key="10",
-        version="10.16.1.11",
-        dtypes=_DTYPES_10,
-        engine_members=_members("ICudaEngine", _ENGINE, "10.16.1.11"),
-        context_members=_members("IExecutionContext", _CONTEXT, "10.16.1.11"),
-        runtime_members=_members("Runtime", _RUNTIME, "10.16.1.11"),
-        # Source: release/10.16 pyCore.cpp; device_memory_size warns from 10.1.
-        deprecated=_dep(
-            "ICudaEngine",
-            "has_implicit_batch_dimension",
-            "device_memory_size",
-            "create_execution_context_without_device_memory",
-        ),
-        implicit_batch=False,
-        shared_profile_zero=False,
-        settable_profile=False,
-    ),
-    "11": Era(
-        key="11",
-        version="11.4.0.106",
-        dtypes=_DTYPES_10,
-        engine_members=_members("ICudaEngine", _ENGINE, "11.4.0.106"),
-        context_members=_members("IExecutionContext", _CONTEXT, "11.4.0.106"),
-        runtime_members=_members("Runtime", _RUNTIME, "11.4.0.106"),
-        deprecated=frozenset(),
-        implicit_batch=False,
-        shared_profile_zero=False,
-        settable_profile=False,
-    ),
+    "8.4": _PER_RELEASE["8.4"],
+    "8.6": _PER_RELEASE["8.6"],
+    "10": _newest("10"),
+    "11": _newest("11"),
 }
+#: The coarse names, oldest first.
+COARSE_ERAS: tuple[str, ...] = tuple(ERAS)
+ERAS.update((key, era) for key, era in _PER_RELEASE.items() if key not in ERAS)
+
+
+def release_key(version: str) -> str:
+    """The per-release fake key of a TensorRT ``__version__`` (``"10.3.0.26"`` -> ``"10.3"``).
+
+    Raises:
+        ValueError: the table knows no such release.
+    """
+    release = parse_version(version)
+    key = f"{release.major}.{release.minor}"
+    if key not in _PER_RELEASE:
+        raise ValueError(
+            f"No fake of TensorRT {version!r}: the version table knows {', '.join(RELEASES)}."
+        )
+    return key
+

@@ -9,28 +9,10 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from packaging.version import Version
-
-from .._api_changes import CHANGES
-from .._versions import parse_version
 from ._eras import Era
 from ._spec import EngineSpec, TensorSpec
 
-__all__ = ["EngineModel", "binding_name", "release_has", "split_binding_name"]
-
-
-def release_has(cls: str, member: str, version: str) -> bool:
-    """Whether TensorRT ``version`` binds ``cls.member`` (class ``"tensorrt"``: a module
-    name), from the version table ``_api_changes.CHANGES`` (which covers every class, where
-    ``_versions.offered`` covers the runtime classes only)."""
-    change = CHANGES.get(cls, {}).get(member)
-    if change is None:
-        return True
-    release = parse_version(version)
-    added, _, _, removed = change
-    return (added is None or Version(added) <= release) and (
-        removed is None or release < Version(removed)
-    )
+__all__ = ["EngineModel", "binding_name", "split_binding_name"]
 
 
 def binding_name(name: str, profile: int) -> str:

@@ -13,17 +13,19 @@ from typing import Any
 import numpy as np
 
 from .._dtypes import BITS
+from .._versions import has_member
 from ._builder import add_builder
 from ._context import ContextCore
 from ._context_members import CONTEXT_MEMBERS, PROFILE_RO, PROFILE_RW
 from ._engine import (
-    CREATE_CONTEXT_BEFORE_10_12,
+    CREATE_CONTEXT_BEFORE_10_11,
     ENGINE_MEMBERS,
     ENGINE_MEMBERS_BEFORE_10,
     EngineCore,
 )
 from ._eras import ERAS, Era
-from ._model import EngineModel, release_has
+from ._inert import add_stand_ins
+from ._model import EngineModel
 from ._pybind_like import (
     Dims,
     IHostMemoryBase,
@@ -83,12 +85,14 @@ def _enums(era_key: str) -> dict[str, type[enum.Enum]]:
         "DataType": _dtype_enum(era),
         "TensorLocation": _enum("TensorLocation", ("DEVICE", "HOST")),
         "TensorFormat": _enum(
-            "TensorFormat", _FORMATS_8_4 if era.key == "8.4" else (*_FORMATS_8_4, "DHWC")
+            "TensorFormat",
+            (*_FORMATS_8_4, "DHWC") if has_member("TensorFormat", "DHWC", era.release)
+            else _FORMATS_8_4,
         ),
     }
     if era.has_tensors:
         enums["TensorIOMode"] = _enum("TensorIOMode", ("NONE", "INPUT", "OUTPUT"))
-    if era.key in ("10", "11"):
+    if has_member("tensorrt", "ExecutionContextAllocationStrategy", era.release):
         enums["ExecutionContextAllocationStrategy"] = _enum(
             "ExecutionContextAllocationStrategy", ("STATIC", "ON_PROFILE_CHANGE", "USER_MANAGED")
         )
@@ -127,7 +131,12 @@ def make_module(era_key: str, name: str = "tensorrt") -> types.ModuleType:
         setattr(mod, enum_name, enum_class)
     for member_name, member in mod.DataType.__members__.items():
         setattr(mod, _DTYPE_ALIASES[member_name], member)
-    mod.Dims = type("Dims", (Dims,), {"__slots__": (), "__module__": name})  # type: ignore[attr-defined]
+    dims_members: dict[str, Any] = {"__slots__": (), "__module__": name}
+    if era.has_bindings:
+        # 8.x binds MAX_DIMS per instance (def_readonly: trt.Dims.MAX_DIMS is the property
+        # object, Dims().MAX_DIMS is 8; observed on 8.6.1); 10.0 made it static.
+        dims_members["MAX_DIMS"] = property(lambda self: Dims.MAX_DIMS)
+    mod.Dims = type("Dims", (Dims,), dims_members)  # type: ignore[attr-defined]
     mod.ILogger, mod.Logger = _loggers(name)  # type: ignore[attr-defined]
     _stream_readers(mod, era, name)
     mod.Runtime = _runtime_class(mod, era, name)  # type: ignore[attr-defined]
@@ -138,10 +147,19 @@ def make_module(era_key: str, name: str = "tensorrt") -> types.ModuleType:
         else {**ENGINE_MEMBERS, **ENGINE_MEMBERS_BEFORE_10}
     )
     engine_dict = {n: members[n] for n in era.engine_members}
-    if era.has_tensors and not era.has_bindings and not release_has(
-        "ICudaEngine", "create_runtime_config", era.version
+    if era.has_tensors and not era.has_bindings and not has_member(
+        "ICudaEngine", "create_runtime_config", era.release
     ):
-        engine_dict["create_execution_context"] = CREATE_CONTEXT_BEFORE_10_12
+        engine_dict["create_execution_context"] = CREATE_CONTEXT_BEFORE_10_11
+    if "create_execution_context" in engine_dict and hasattr(
+        mod, "ExecutionContextAllocationStrategy"
+    ):
+        # pyCore.cpp: py::arg("strategy") = ExecutionContextAllocationStrategy::kSTATIC, an
+        # enum member of this module (observed in the real 10.x / 11.x signatures).
+        engine_dict["create_execution_context"] = _with_default(
+            engine_dict["create_execution_context"], "strategy",
+            mod.ExecutionContextAllocationStrategy.STATIC,
+        )
     engine_dict.update(__module__=name, __slots__=())
     mod.ICudaEngine = type("ICudaEngine", (EngineCore,), engine_dict)  # type: ignore[attr-defined]
     context_dict = {n: CONTEXT_MEMBERS[n] for n in era.context_members if n in CONTEXT_MEMBERS}
@@ -159,10 +177,26 @@ def make_module(era_key: str, name: str = "tensorrt") -> types.ModuleType:
         mod.IOutputAllocator = _output_allocator(era, name)  # type: ignore[attr-defined]
         context_class: Any = mod.IExecutionContext  # a class made above (mypy 1.14: `type`)
         context_class._output_allocator_base = mod.IOutputAllocator
+    for real_class in ("Runtime", "ICudaEngine", "IExecutionContext"):
+        add_stand_ins(getattr(mod, real_class), real_class, era.release)
     mod.nptype = _nptype(era)  # type: ignore[attr-defined]
     mod.volume = lambda iterable: math.prod(iterable)  # type: ignore[attr-defined]
     add_builder(mod, era, name)
     return mod
+
+
+def _with_default(function: Any, parameter: str, value: Any) -> Any:
+    """A copy of ``function`` whose ``parameter`` defaults to ``value`` (one per module)."""
+    code = function.__code__
+    positional = code.co_varnames[: code.co_argcount]
+    defaults = list(function.__defaults__ or ())
+    defaults[positional.index(parameter) - (len(positional) - len(defaults))] = value
+    copy = types.FunctionType(
+        code, function.__globals__, function.__name__, tuple(defaults), function.__closure__
+    )
+    copy.__qualname__ = function.__qualname__
+    copy.__doc__ = function.__doc__
+    return copy
 
 
 def _loggers(name: str) -> tuple[type, type]:
@@ -304,12 +338,15 @@ def _runtime_class(mod: types.ModuleType, era: Era, name: str) -> type:
     ]
     method = Runtime.deserialize_cuda_engine
     signature = inspect.signature(method)
-    method.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[signature.parameters[p] for p in parameters]
-    )
+    kept = [signature.parameters[p] for p in parameters]
+    if len(kept) == 2:
+        # One overload (8.x, 9.x): its parameter has no default on real pybind either.
+        kept[1] = kept[1].replace(default=inspect.Parameter.empty)
+    method.__signature__ = signature.replace(parameters=kept)  # type: ignore[attr-defined]
 
-    # The era's own members only (8.4.3 has no engine_host_code_allowed: it came in 8.5).
-    for member in ("max_threads", "engine_host_code_allowed"):
+    # The era's own members only (8.4.3 has no engine_host_code_allowed: it came in 8.5;
+    # 8.0 has no logger: 8.2 added it).
+    for member in ("max_threads", "engine_host_code_allowed", "logger"):
         if member not in era.runtime_members:
             delattr(Runtime, member)
     Runtime.__module__ = name
@@ -333,12 +370,12 @@ def _stream_readers(mod: types.ModuleType, era: Era, name: str) -> None:
     # IStreamReader (10.0-10.x: read(size) -> buffer) and IStreamReaderV2 (10.8+:
     # read(size, stream) -> buffer, seek(offset, where) -> bool): Python subclasses override
     # them; the trampolines call the overrides (pyCore.cpp release/10.16, PyStreamReader*).
-    if release_has("tensorrt", "SeekPosition", era.version):
+    if has_member("tensorrt", "SeekPosition", era.release):
         mod.SeekPosition = pybind_enum(  # type: ignore[attr-defined]
             "SeekPosition", [("SET", 0), ("CUR", 1), ("END", 2)]
         )
     for cls_name, members in (("IStreamReader", ("read",)), ("IStreamReaderV2", ("read", "seek"))):
-        if release_has("tensorrt", cls_name, era.version):
+        if has_member("tensorrt", cls_name, era.release):
             setattr(mod, cls_name, _reader_class(cls_name, members, name))
 
 
@@ -390,7 +427,7 @@ def _output_allocator(era: Era, name: str) -> type:
         def __init__(self) -> None:
             mark_initialized(self, IOutputAllocator)
 
-    if release_has("IOutputAllocator", "reallocate_output", era.version):
+    if has_member("IOutputAllocator", "reallocate_output", era.release):
         # 8.5-9.x bind the callbacks on the base (pyCore.cpp release/8.6: .def(
         # "reallocate_output") / .def("notify_shape")); unoverridden, they are pure virtual.
         def reallocate_output(

@@ -4,6 +4,7 @@ branch), as the runtime fakes' member lists are."""
 
 from __future__ import annotations
 
+import functools
 import warnings
 from typing import Any
 
@@ -30,6 +31,7 @@ def _warning(cls: str, member: str, version: Version, value: Any) -> Any:
         return value
 
     def warned(function: Any) -> Any:
+        @functools.wraps(function)  # the real parameters stay visible (inspect.signature)
         def call(*args: Any, **kwargs: Any) -> Any:
             warnings.warn(f"{member} is deprecated.", DeprecationWarning, stacklevel=2)
             return function(*args, **kwargs)
