@@ -124,3 +124,136 @@ def test_a_context_that_cannot_be_created_is_an_execution_error(era: str, host: 
     engine = _NoContext(_engine(STATIC, era))
     with pytest.raises(tc.ExecutionError, match="could not create an execution context"):
         tc.Runner(engine, backend=host)
+
+
+# -- binding by name: a refused address ------------------------------------------------------
+class _Refusing:
+    """A context proxy whose set_tensor_address refuses the names in ``refuse`` (as TensorRT
+    does for an address it cannot use) and records every call."""
+
+    def __init__(self, inner: Any, refuse: set[str] | None = None) -> None:
+        self.inner = inner
+        self.refuse = refuse if refuse is not None else set()
+        self.calls: list[tuple[str, int]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def set_tensor_address(self, name: str, address: int) -> bool:
+        self.calls.append((name, int(address)))
+        if name in self.refuse:
+            return False
+        return bool(self.inner.set_tensor_address(name, address))
+
+
+_X, _Y = np.ones((2, 3), np.float32), np.zeros((2, 3), np.float32)
+_SLOTS = [_X.ctypes.data, _Y.ctypes.data]
+
+
+def test_execute_returns_false_when_an_address_is_refused(tensor_era: str) -> None:
+    engine = _engine(STATIC, tensor_era)
+    context = _Refusing(engine.create_execution_context(), {"y"})
+    assert tensor_api.execute(context, _SLOTS, ("x", "y"), 0, None) is False
+    np.testing.assert_array_equal(_Y, 0)  # nothing ran
+
+
+def test_do_inference_raises_when_an_address_is_refused(tensor_era: str, host: Any) -> None:
+    engine = _engine(STATIC, tensor_era)
+    context = _Refusing(engine.create_execution_context(), {"y"})
+    with tc.allocate_buffers(engine, backend=host) as (inputs, outputs, bindings, stream):
+        with pytest.raises(tc.ExecutionError, match="^TensorRT refused to execute the engine"):
+            tc.do_inference(context, bindings, inputs, outputs, stream)
+
+
+def test_a_bind_refused_half_way_records_nothing(tensor_era: str) -> None:
+    engine = _engine(STATIC, tensor_era)
+    context = _Refusing(engine.create_execution_context())
+    assert tensor_api.execute(context, _SLOTS, ("x", "y"), 0, None)
+    assert [name for name, _ in context.calls] == ["x", "y"]
+    # Other addresses, refused at "y": "x" is now bound to the other address.
+    other = np.ones((2, 3), np.float32) * 5
+    context.refuse = {"y"}
+    assert not tensor_api.execute(context, [other.ctypes.data, 1], ("x", "y"), 0, None)
+    # The first addresses again: every one is set again, "x" included.
+    context.refuse, context.calls = set(), []
+    assert tensor_api.execute(context, _SLOTS, ("x", "y"), 0, None)
+    assert context.calls == [("x", _SLOTS[0]), ("y", _SLOTS[1])]
+    np.testing.assert_array_equal(_Y, 2)  # the fake ran on the first arrays
+
+
+def test_the_bound_addresses_cache_stays_bounded(tensor_era: str) -> None:
+    engine = _engine(STATIC, tensor_era)
+    contexts = [_Refusing(engine.create_execution_context()) for _ in range(300)]
+    for context in contexts:  # all alive: no entry goes with its context
+        assert tensor_api.bind(context, ("x", "y"), _SLOTS) is None
+        assert len(tensor_api._BOUND) <= 257
+    del contexts
+    gc.collect()
+
+
+# -- Buffers.close, dtype names, implicit batch -----------------------------------------------
+class _FailingStreamRelease:
+    """The host backend, except that destroy_stream fails after releasing the stream."""
+
+    def __init__(self, inner: Any) -> None:
+        for name in dir(inner):  # instance attributes: a Protocol check finds them statically
+            if not name.startswith("_") and name != "destroy_stream":
+                setattr(self, name, getattr(inner, name))
+        self.inner = inner
+
+    def destroy_stream(self, stream: int) -> None:
+        self.inner.destroy_stream(stream)
+        raise tc.BackendError(f"destroy_stream({stream:#x}) failed")
+
+
+def test_buffers_close_reports_a_failing_destroy_stream(era: str, host: Any) -> None:
+    buffers = tc.allocate_buffers(_engine(STATIC, era), backend=_FailingStreamRelease(host))
+    with pytest.raises(tc.BackendError, match=r"destroy_stream\(0x[0-9a-f]+\) failed"):
+        buffers.close()
+    assert buffers.closed is True  # the host fixture checks that every buffer was freed
+
+
+def test_trt_name_for_an_object_is_a_dtype_error() -> None:
+    from trtcompat._dtypes import trt_name_for
+
+    with pytest.raises(tc.DTypeError, match=r"^No TensorRT DataType for numpy dtype <object"):
+        trt_name_for(object())
+
+
+TWO_IMPLICIT = EngineSpec(
+    (
+        TensorSpec("a", np.float32, (3,), True),
+        TensorSpec("b", np.float32, (3,), True),
+        TensorSpec("y", np.float32, (3,), False),
+    ),
+    compute=lambda feed: {"y": feed["a"] + feed["b"]},
+    implicit_batch=True,
+    max_batch_size=8,
+    name="two_implicit",
+)
+
+
+def test_implicit_batch_inputs_of_two_batch_sizes_are_a_shape_error(host: Any) -> None:
+    with fake_tensorrt("8.4"), tc.Runner(_engine(TWO_IMPLICIT, "8.4"), backend=host) as runner:
+        ones = np.ones((2, 3), np.float32)
+        assert runner.infer({"a": ones, "b": ones})["y"].tolist() == [[2.0] * 3] * 2
+        with pytest.raises(
+            tc.ShapeError,
+            match=r"^The inputs of an implicit-batch engine share one batch size \(the first "
+            r"dimension\); got 'a' \(2, 3\), 'b' \(3, 3\)\.$",
+        ):
+            runner.infer({"a": ones, "b": np.ones((3, 3), np.float32)})
+
+
+def test_an_implicit_launch_after_resetwarnings_is_quiet(host: Any) -> None:
+    import warnings
+
+    from _engines import IMPLICIT
+
+    with fake_tensorrt("8.4"), tc.Runner(_engine(IMPLICIT, "8.4"), backend=host) as runner:
+        runner.infer({"x": np.ones((2, 3), np.float32)})  # the launch exists from here on
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.resetwarnings()  # an empty filter list, as a test harness may leave it
+            y = runner.infer({"x": np.ones((2, 3), np.float32)})["y"]
+        assert y.tolist() == [[2.0] * 3] * 2
+        assert [w for w in caught if issubclass(w.category, DeprecationWarning)] == []
