@@ -1,0 +1,77 @@
+"""plan.py's header checks that only surviving mutants showed unpinned (issue 25): declared
+sizes on 10.x runtimes, the 11.0.0 boundary, section offsets, a damaged 10.0 plan, the magic."""
+
+from __future__ import annotations
+
+import struct
+
+import pytest
+from _plans import legacy_plan, sectioned_plan
+
+from trtcompat.plan import load_problem, plan_info
+
+TWO_SECTIONS = ((1, b"\x01" * 16), (2, b"\x02" * 8))  # at 80 (16 bytes) and 96 (8 bytes)
+
+
+def _entry(data: bytes, k: int, offset: int, size: int) -> bytes:
+    """``data`` with section entry ``k`` pointing at ``offset`` / ``size``."""
+    at = 32 + 24 * k + 8
+    return data[:at] + struct.pack("<QQ", offset, size) + data[at + 16 :]
+
+
+def test_the_crafted_two_section_plan_checks_out() -> None:
+    info = plan_info(sectioned_plan((10, 3, 0, 26), TWO_SECTIONS))
+    assert info.sections is not None
+    assert [(s.kind, s.offset, s.size) for s in info.sections] == [(1, 80, 16), (2, 96, 8)]
+    assert load_problem(info, "11.4.0") is None
+
+
+@pytest.mark.parametrize(
+    ("k", "offset", "size"),
+    [(0, 81, 15), (1, 88, 16)],  # section 0 not 8-aligned; section 1 inside section 0
+    ids=["misaligned", "overlapping"],
+)
+def test_a_misaligned_or_overlapping_section_is_no_section_table(
+    k: int, offset: int, size: int
+) -> None:
+    # Everything else still adds up: only the offset breaks the walk TensorRT does.
+    info = plan_info(_entry(sectioned_plan((10, 3, 0, 26), TWO_SECTIONS), k, offset, size))
+    assert info.sections is None and info.sectioned is False
+    problem = load_problem(info, "11.4.0")
+    assert problem is not None and "section table or end-of-plan marker is damaged" in problem
+
+
+def test_a_10x_plan_with_a_wrong_declared_size_on_a_10x_runtime() -> None:
+    plan = sectioned_plan((10, 3, 0, 26)) + bytes(8)  # 8 bytes appended: declared != size
+    info = plan_info(plan)
+    assert info.declared_size == len(plan) - 8
+    problem = load_problem(info, "10.3.0.26")
+    assert problem is not None
+    assert problem.startswith(
+        f"The plan's header declares {len(plan) - 8} bytes but it has {len(plan)}"
+    )
+
+
+def test_an_86_plan_cannot_load_on_exactly_11_0_0() -> None:
+    info = plan_info(legacy_plan(0, (8, 6, 1, 6)))
+    problem = load_problem(info, "11.0.0")
+    assert problem is not None and "has no section table" in problem
+    assert load_problem(info, "10.16.1.11") is None  # 10.x may load it (version-compatible)
+
+
+def test_a_damaged_10_0_plan_is_damaged_not_old() -> None:
+    data = sectioned_plan((10, 0, 1, 6))
+    damaged = data[:-4] + b"\x00\x00\x00\x00"  # the end-of-plan marker is gone
+    info = plan_info(damaged)
+    assert info.sections is None and info.version == "10.0.1"
+    problem = load_problem(info, "11.4.0")
+    assert problem is not None
+    assert problem.startswith(
+        "The plan's section table or end-of-plan marker is damaged (built by TensorRT 10.0.1)"
+    )
+
+
+def test_the_magic_is_the_plans_first_four_bytes() -> None:
+    info = plan_info(sectioned_plan())
+    assert info.magic == b"ftrt"
+    assert info.as_dict()["magic"] == "ftrt"
