@@ -257,3 +257,20 @@ def test_an_implicit_launch_after_resetwarnings_is_quiet(host: Any) -> None:
             y = runner.infer({"x": np.ones((2, 3), np.float32)})["y"]
         assert y.tolist() == [[2.0] * 3] * 2
         assert [w for w in caught if issubclass(w.category, DeprecationWarning)] == []
+
+
+# -- legacy: execute_async_v2's input_consumed event -----------------------------------------
+def test_legacy_execute_async_v2_hands_input_consumed_to_tensorrt(
+    tensor_era: str, host: Any
+) -> None:
+    from trtcompat import legacy
+
+    engine = legacy.wrap(_engine(STATIC, tensor_era))
+    context = engine.create_execution_context()
+    with tc.allocate_buffers(engine.__wrapped__, backend=host) as (inputs, outputs, bindings, _):
+        np.copyto(inputs[0].host, 1.5)
+        assert context.get_input_consumed_event() == 0  # the real member, passed through
+        assert context.execute_async_v2(list(bindings), 0, input_consumed=0xE7E)
+        assert context.get_input_consumed_event() == 0xE7E
+        assert context.execute_async(1, list(bindings), 0, 0xF00)  # the 8.x batch form too
+        assert context.get_input_consumed_event() == 0xF00

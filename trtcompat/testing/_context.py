@@ -29,7 +29,16 @@ def _calls_async(version: str) -> bool:
 class ContextCore(Sealed):
     """State and the execution core shared by every era's context class (all private)."""
 
-    __slots__ = ("_addresses", "_allocators", "_engine", "_model", "_name", "_profile", "_shapes")
+    __slots__ = (
+        "_addresses",
+        "_allocators",
+        "_engine",
+        "_input_consumed",
+        "_model",
+        "_name",
+        "_profile",
+        "_shapes",
+    )
     _engine: Any
     _model: EngineModel
     _name: str
@@ -37,6 +46,7 @@ class ContextCore(Sealed):
     _shapes: dict[tuple[int, str], tuple[int, ...]]
     _addresses: dict[str, int]
     _allocators: dict[str, Any]
+    _input_consumed: int
     #: The module's IOutputAllocator (set per module by ``_module``), for pybind's type check.
     _output_allocator_base: type | None = None
 
@@ -49,6 +59,7 @@ class ContextCore(Sealed):
         self._shapes = {}
         self._addresses = {}
         self._allocators = {}
+        self._input_consumed = 0
         holders = model.profile_zero_holders
         if model.era.shared_profile_zero and len(holders) > 0:
             self._profile = -1  # 8.x: profile 0 is already held by another context
