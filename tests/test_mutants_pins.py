@@ -274,3 +274,41 @@ def test_legacy_execute_async_v2_hands_input_consumed_to_tensorrt(
         assert context.get_input_consumed_event() == 0xE7E
         assert context.execute_async(1, list(bindings), 0, 0xF00)  # the 8.x batch form too
         assert context.get_input_consumed_event() == 0xF00
+
+
+# -- shape-tensor inputs: values in place before output shapes are asked for ----------------
+def _fill(feed: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    rows, cols = (int(v) for v in feed["size"])
+    return {"y": np.full((rows, cols), feed["x"][0], np.float32)}
+
+
+SIZED_BY_VALUES = EngineSpec(
+    (
+        TensorSpec("x", np.float32, (1,), True),
+        TensorSpec("size", np.int32, (2,), True, location="host", is_shape_tensor=True),
+        TensorSpec("y", np.float32, (-1, -1), False, like="size"),
+    ),
+    compute=_fill,
+    name="sized_by_values",
+)
+
+
+def test_the_fake_reads_output_shapes_from_shape_tensor_values(tensor_era: str) -> None:
+    context = _engine(SIZED_BY_VALUES, tensor_era).create_execution_context()
+    assert tuple(context.get_tensor_shape("y")) == (-1, -1)  # no address bound yet
+    size = np.array([2, 5], np.int32)
+    assert context.set_tensor_address("size", size.ctypes.data)
+    assert tuple(context.get_tensor_shape("y")) == (2, 5)
+    size[:] = (3, 1)  # read when asked, as TensorRT's shape inference reads it
+    assert tuple(context.get_tensor_shape("y")) == (3, 1)
+
+
+def test_shape_tensor_values_are_in_place_before_output_shapes_are_asked(
+    tensor_era: str, host: Any
+) -> None:
+    with tc.Runner(_engine(SIZED_BY_VALUES, tensor_era), backend=host) as runner:
+        for rows, cols in ((2, 3), (4, 1), (2, 3)):
+            size = np.array([rows, cols], np.int32)
+            y = runner.infer({"x": np.array([7], np.float32), "size": size})["y"]
+            assert y.shape == (rows, cols)
+            np.testing.assert_array_equal(y, 7)

@@ -124,8 +124,23 @@ class ContextCore(Sealed):
         )
         if like is None or -1 not in tensor.shape:
             return tensor.shape
+        if tensor.like == like.name and like.is_shape_tensor and like.location == "host":
+            return self._from_values(tensor, like)
         source = self._input_shape(like, profile)
         return tuple(s if d == -1 else d for d, s in zip(tensor.shape, source))
+
+    def _from_values(self, tensor: TensorSpec, like: TensorSpec) -> tuple[int, ...]:
+        # An output ``like`` a host shape-tensor input takes its -1 dims from that input's
+        # values, read at its bound host address when the shape is asked for: TensorRT 10/11
+        # reads a kHOST input's values from the address set by setTensorAddress when
+        # getTensorShape runs shape inference (NvInferRuntime.h, IExecutionContext). Before
+        # an address is bound the dims stay -1. Name-based eras only (8.x binds at execute).
+        address = self._addresses.get(like.name, 0)
+        if not address:
+            return tensor.shape
+        dtype = numpy_dtype(like.trt_dtype)
+        values = view(address, like.shape, dtype, bits_of(like.trt_dtype)).reshape(-1)
+        return tuple(int(v) if d == -1 else d for d, v in zip(tensor.shape, values))
 
     def _shape_dims(self, binding: Any) -> Any:
         # NvInferRuntime.h 8.6, IExecutionContext::getBindingDimensions: "If the bindingIndex
