@@ -160,9 +160,9 @@ def test_execute_returns_false_when_an_address_is_refused(tensor_era: str) -> No
 def test_do_inference_raises_when_an_address_is_refused(tensor_era: str, host: Any) -> None:
     engine = _engine(STATIC, tensor_era)
     context = _Refusing(engine.create_execution_context(), {"y"})
-    with tc.allocate_buffers(engine, backend=host) as (inputs, outputs, bindings, stream):
-        with pytest.raises(tc.ExecutionError, match="^TensorRT refused to execute the engine"):
-            tc.do_inference(context, bindings, inputs, outputs, stream)
+    with tc.allocate_buffers(engine, backend=host) as (inputs, outputs, bindings, stream), \
+            pytest.raises(tc.ExecutionError, match=r"^TensorRT refused to execute the engine"):
+        tc.do_inference(context, bindings, inputs, outputs, stream)
 
 
 def test_a_bind_refused_half_way_records_nothing(tensor_era: str) -> None:
@@ -267,7 +267,7 @@ def test_legacy_execute_async_v2_hands_input_consumed_to_tensorrt(
 
     engine = legacy.wrap(_engine(STATIC, tensor_era))
     context = engine.create_execution_context()
-    with tc.allocate_buffers(engine.__wrapped__, backend=host) as (inputs, outputs, bindings, _):
+    with tc.allocate_buffers(engine.__wrapped__, backend=host) as (inputs, _, bindings, _):
         np.copyto(inputs[0].host, 1.5)
         assert context.get_input_consumed_event() == 0  # the real member, passed through
         assert context.execute_async_v2(list(bindings), 0, input_consumed=0xE7E)
