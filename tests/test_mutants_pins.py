@@ -146,15 +146,18 @@ class _Refusing:
         return bool(self.inner.set_tensor_address(name, address))
 
 
-_X, _Y = np.ones((2, 3), np.float32), np.zeros((2, 3), np.float32)
-_SLOTS = [_X.ctypes.data, _Y.ctypes.data]
+def _arrays() -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Host arrays the fake launch reads and writes, and their addresses."""
+    x, y = np.ones((2, 3), np.float32), np.zeros((2, 3), np.float32)
+    return x, y, [x.ctypes.data, y.ctypes.data]
 
 
 def test_execute_returns_false_when_an_address_is_refused(tensor_era: str) -> None:
     engine = _engine(STATIC, tensor_era)
     context = _Refusing(engine.create_execution_context(), {"y"})
-    assert tensor_api.execute(context, _SLOTS, ("x", "y"), 0, None) is False
-    np.testing.assert_array_equal(_Y, 0)  # nothing ran
+    _, y, slots = _arrays()
+    assert tensor_api.execute(context, slots, ("x", "y"), 0, None) is False
+    np.testing.assert_array_equal(y, 0)  # nothing ran
 
 
 def test_do_inference_raises_when_an_address_is_refused(tensor_era: str, host: Any) -> None:
@@ -168,7 +171,8 @@ def test_do_inference_raises_when_an_address_is_refused(tensor_era: str, host: A
 def test_a_bind_refused_half_way_records_nothing(tensor_era: str) -> None:
     engine = _engine(STATIC, tensor_era)
     context = _Refusing(engine.create_execution_context())
-    assert tensor_api.execute(context, _SLOTS, ("x", "y"), 0, None)
+    _, y, slots = _arrays()
+    assert tensor_api.execute(context, slots, ("x", "y"), 0, None)
     assert [name for name, _ in context.calls] == ["x", "y"]
     # Other addresses, refused at "y": "x" is now bound to the other address.
     other = np.ones((2, 3), np.float32) * 5
@@ -176,16 +180,18 @@ def test_a_bind_refused_half_way_records_nothing(tensor_era: str) -> None:
     assert not tensor_api.execute(context, [other.ctypes.data, 1], ("x", "y"), 0, None)
     # The first addresses again: every one is set again, "x" included.
     context.refuse, context.calls = set(), []
-    assert tensor_api.execute(context, _SLOTS, ("x", "y"), 0, None)
-    assert context.calls == [("x", _SLOTS[0]), ("y", _SLOTS[1])]
-    np.testing.assert_array_equal(_Y, 2)  # the fake ran on the first arrays
+    y[:] = 0
+    assert tensor_api.execute(context, slots, ("x", "y"), 0, None)
+    assert context.calls == [("x", slots[0]), ("y", slots[1])]
+    np.testing.assert_array_equal(y, 2)  # the fake ran on the first arrays
 
 
 def test_the_bound_addresses_cache_stays_bounded(tensor_era: str) -> None:
     engine = _engine(STATIC, tensor_era)
     contexts = [_Refusing(engine.create_execution_context()) for _ in range(300)]
+    _, _, slots = _arrays()
     for context in contexts:  # all alive: no entry goes with its context
-        assert tensor_api.bind(context, ("x", "y"), _SLOTS) is None
+        assert tensor_api.bind(context, ("x", "y"), slots) is None
         assert len(tensor_api._BOUND) <= 257
     del contexts
     gc.collect()
