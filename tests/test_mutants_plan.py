@@ -75,3 +75,36 @@ def test_the_magic_is_the_plans_first_four_bytes() -> None:
     info = plan_info(sectioned_plan())
     assert info.magic == b"ftrt"
     assert info.as_dict()["magic"] == "ftrt"
+
+
+def test_as_dict_of_a_sectioned_plan() -> None:
+    data = sectioned_plan((10, 3, 0, 26), TWO_SECTIONS, tag=0)
+    assert plan_info(data, path="model.plan").as_dict() == {
+        "path": "model.plan",
+        "size": len(data),
+        "magic": "ftrt",
+        "header_format": 0,
+        "tensorrt_version": "10.3.0",
+        "tensorrt_build": 26,
+        "platform_tag": 0,
+        "declared_size": len(data),
+        "section_count": 2,
+        "sections": [[1, 80, 16], [2, 96, 8]],
+        "serialization_version": None,
+        "version_compatible": None,
+        "hardware_compatible": None,
+        "prefix_metadata": None,
+        "plan_offset": 0,
+    }
+
+
+def test_as_dict_of_an_8x_plan_and_of_another_header_format() -> None:
+    found = plan_info(legacy_plan(213, (8, 4, 3, 1))).as_dict()
+    assert (found["tensorrt_version"], found["tensorrt_build"]) == ("8.4.3", 1)
+    assert (found["serialization_version"], found["sections"], found["section_count"]) == (
+        213, None, None,
+    )
+    other = plan_info(sectioned_plan(header_format=1)).as_dict()
+    assert (other["tensorrt_version"], other["tensorrt_build"], other["platform_tag"]) == (
+        None, None, None,
+    )
