@@ -3,12 +3,13 @@ sizes on 10.x runtimes, the 11.0.0 boundary, section offsets, a damaged 10.0 pla
 
 from __future__ import annotations
 
+import array
 import struct
 
 import pytest
 from _plans import legacy_plan, sectioned_plan
 
-from trtcompat.plan import load_problem, plan_info
+from trtcompat.plan import built_by, load_problem, plan_info
 
 TWO_SECTIONS = ((1, b"\x01" * 16), (2, b"\x02" * 8))  # at 80 (16 bytes) and 96 (8 bytes)
 
@@ -41,11 +42,12 @@ def test_a_misaligned_or_overlapping_section_is_no_section_table(
     assert problem is not None and "section table or end-of-plan marker is damaged" in problem
 
 
-def test_a_10x_plan_with_a_wrong_declared_size_on_a_10x_runtime() -> None:
-    plan = sectioned_plan((10, 3, 0, 26)) + bytes(8)  # 8 bytes appended: declared != size
+@pytest.mark.parametrize("version", [(10, 3, 0, 26), (10, 0, 1, 6)], ids=["10.3", "10.0"])
+def test_a_10x_plan_with_a_wrong_declared_size_on_a_10x_runtime(version: tuple[int, ...]) -> None:
+    plan = sectioned_plan(version) + bytes(8)  # 8 bytes appended: declared != size
     info = plan_info(plan)
     assert info.declared_size == len(plan) - 8
-    problem = load_problem(info, "10.3.0.26")
+    problem = load_problem(info, ".".join(map(str, version)))
     assert problem is not None
     assert problem.startswith(
         f"The plan's header declares {len(plan) - 8} bytes but it has {len(plan)}"
@@ -108,3 +110,33 @@ def test_as_dict_of_an_8x_plan_and_of_another_header_format() -> None:
     assert (other["tensorrt_version"], other["tensorrt_build"], other["platform_tag"]) == (
         None, None, None,
     )
+    assert (other["sections"], other["declared_size"]) == (None, None)
+
+
+def test_header_words_are_unsigned() -> None:
+    info = plan_info(sectioned_plan(header_format=0xFFFFFFFF, tag=0x80000001))
+    assert info.header_format == 0xFFFFFFFF
+    assert plan_info(sectioned_plan(tag=0x80000001)).platform_tag == 0x80000001
+
+
+def test_a_plan_of_exactly_the_header_is_read() -> None:
+    info = plan_info(sectioned_plan(header_format=1)[:32])
+    assert (info.size, info.header_format, info.tensorrt_version) == (32, 1, None)
+
+
+def test_any_buffer_is_read_like_bytes() -> None:
+    data = sectioned_plan((10, 3, 0, 26))
+    assert plan_info(array.array("B", data)) == plan_info(data)
+
+
+def test_another_header_format_leaves_the_decision_to_tensorrt() -> None:
+    info = plan_info(sectioned_plan(header_format=1))
+    for runtime in ("11.4.0", "10.3.0", "not-a-version"):
+        assert load_problem(info, runtime) is None
+
+
+def test_short_and_long_runtime_versions() -> None:
+    info = plan_info(sectioned_plan((10, 3, 0, 26)))
+    assert built_by(info, "10.3") is True  # a missing patch is 0
+    assert built_by(info, "10.3.0.post1") is True  # only major.minor.patch count
+    assert built_by(info, "10.3.1") is False
