@@ -140,3 +140,14 @@ def test_short_and_long_runtime_versions() -> None:
     assert built_by(info, "10.3") is True  # a missing patch is 0
     assert built_by(info, "10.3.0.post1") is True  # only major.minor.patch count
     assert built_by(info, "10.3.1") is False
+
+
+def test_bytes_16_of_a_pre_10_plan_are_no_size_on_a_10x_runtime() -> None:
+    # The u64 at byte 16 is established as the blob size only for 10.0+ plans (and on 11.x
+    # runtimes, which check it): an 8.6 header that happens to look sectioned is left alone.
+    data = sectioned_plan((8, 6, 1, 6), declared_size=40)
+    info = plan_info(data)
+    assert info.declared_size == 40 and info.size == len(data) != 40
+    assert load_problem(info, "10.3.0") is None
+    problem = load_problem(info, "11.4.0")
+    assert problem is not None and problem.startswith("The plan's header declares 40 bytes")
