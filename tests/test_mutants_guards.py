@@ -55,3 +55,70 @@ def test_an_early_exit_guards_a_use_inside_else() -> None:
         "        return engine.num_bindings\n"
     )
     assert _guarded(source) == [(8, "num_bindings", True), (13, "num_bindings", False)]
+
+
+def _possibly(source: str) -> list[tuple[int, str, bool, bool]]:
+    result = scan_source(source)
+    assert result.error is None
+    return [(f.line, f.symbol, f.guarded, f.possibly) for f in result.findings]
+
+
+def test_a_helper_of_the_tree_called_by_name_guards() -> None:
+    source = (
+        "import tensorrt as trt\n"
+        "def old_api():\n"
+        "    return int(trt.__version__.split('.')[0]) < 10\n"
+        "def count(engine):\n"
+        "    if old_api():\n"
+        "        return engine.num_bindings\n"
+        "def other(engine, checks):\n"
+        "    if checks[0]():\n"  # a call of no name: neither a guard nor a crash
+        "        return engine.num_bindings\n"
+    )
+    assert _guarded(source) == [(6, "num_bindings", True), (9, "num_bindings", False)]
+
+
+def test_except_with_a_tuple_holding_attribute_error_guards() -> None:
+    source = (
+        "import tensorrt as trt\n"
+        "def count(engine):\n"
+        "    try:\n"
+        "        return engine.num_bindings\n"
+        "    except (TypeError, AttributeError):\n"
+        "        return engine.num_io_tensors\n"
+    )
+    assert _guarded(source) == [(4, "num_bindings", True)]
+
+
+def test_each_conjunct_of_an_and_guards_the_body() -> None:
+    source = (
+        "import tensorrt as trt\n"
+        "def count(engine, ready, trt_major):\n"
+        "    if ready and not hasattr(engine, 'num_io_tensors'):\n"
+        "        a = engine.num_bindings\n"
+        "    if ready and trt_major < 10:\n"
+        "        b = engine.num_bindings\n"
+        "    if ready and engine.has_implicit_batch_dimension:\n"
+        "        c = engine.num_bindings\n"
+        "    if ready and hasattr(engine, 'num_io_tensors'):\n"
+        "        d = engine.num_bindings\n"
+    )
+    assert _guarded(source) == [
+        (4, "num_bindings", True),
+        (6, "num_bindings", True),
+        (7, "has_implicit_batch_dimension", False),
+        (8, "num_bindings", True),
+        (10, "num_bindings", False),
+    ]
+
+
+def test_a_switch_the_scanner_cannot_read_is_possibly_guarded() -> None:
+    source = (
+        "import tensorrt as trt\n"
+        "def count(engine, path):\n"
+        "    if not use_v3_api():\n"  # negated: the call is not the condition's first node
+        "        a = engine.num_bindings\n"
+        "    if load_trt_engine(path):\n"  # takes an argument: a loader, no switch
+        "        b = engine.num_bindings\n"
+    )
+    assert _possibly(source) == [(4, "num_bindings", True, True), (6, "num_bindings", False, False)]
