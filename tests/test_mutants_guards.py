@@ -122,3 +122,20 @@ def test_a_switch_the_scanner_cannot_read_is_possibly_guarded() -> None:
         "        b = engine.num_bindings\n"
     )
     assert _possibly(source) == [(4, "num_bindings", True, True), (6, "num_bindings", False, False)]
+
+
+def test_a_helper_returning_a_version_check_among_other_statements_possibly_guards() -> None:
+    source = (
+        "import os\n"
+        "import tensorrt as trt\n"
+        "def choose(engine):\n"  # takes an argument, defined here: only its body tells
+        "    forced = os.environ.get('FORCE')\n"
+        "    if forced:\n"
+        "        return forced == '1'\n"
+        "    return int(trt.__version__.split('.')[0]) < 10\n"
+        "def count(engine):\n"
+        "    if choose(engine):\n"
+        "        return engine.num_bindings\n"
+        "    return 0\n"
+    )
+    assert _possibly(source) == [(10, "num_bindings", True, True)]
