@@ -21,7 +21,11 @@ def test_a_version_predicate_called_as_a_method_guards() -> None:
         "            context.execute_async_v2(b, s)\n"
         "        context.execute_async_v2(b, s)\n"
     )
-    assert _guarded(source) == [(5, "execute_async_v2", True), (6, "execute_async_v2", False)]
+    # Guarded for certain (a version check), not only possibly (an unreadable switch).
+    assert _possibly(source) == [
+        (5, "execute_async_v2", True, False),
+        (6, "execute_async_v2", False, False),
+    ]
 
 
 def test_an_early_exit_of_several_statements_guards_what_follows() -> None:
