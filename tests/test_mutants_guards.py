@@ -143,3 +143,14 @@ def test_a_helper_returning_a_version_check_among_other_statements_possibly_guar
         "    return 0\n"
     )
     assert _possibly(source) == [(10, "num_bindings", True, True)]
+
+
+def test_an_early_exit_on_an_unreadable_switch_possibly_guards_what_follows() -> None:
+    source = (
+        "import tensorrt as trt\n"
+        "def count(engine):\n"
+        "    if use_v3_api():\n"
+        "        return engine.num_io_tensors\n"
+        "    return engine.num_bindings\n"
+    )
+    assert _possibly(source) == [(5, "num_bindings", True, True)]
