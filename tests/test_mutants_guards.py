@@ -154,3 +154,23 @@ def test_an_early_exit_on_an_unreadable_switch_possibly_guards_what_follows() ->
         "    return engine.num_bindings\n"
     )
     assert _possibly(source) == [(5, "num_bindings", True, True)]
+
+
+def test_an_early_exit_on_a_helper_or_in_finally_guards_what_follows() -> None:
+    source = (
+        "import tensorrt as trt\n"
+        "def new_api():\n"
+        "    return int(trt.__version__.split('.')[0]) >= 10\n"
+        "def count(engine):\n"
+        "    if new_api():\n"
+        "        return engine.num_io_tensors\n"
+        "    return engine.num_bindings\n"
+        "def close(engine, trt_major):\n"
+        "    try:\n"
+        "        pass\n"
+        "    finally:\n"
+        "        if trt_major >= 10:\n"
+        "            return\n"
+        "        engine.num_bindings\n"
+    )
+    assert _possibly(source) == [(7, "num_bindings", True, False), (14, "num_bindings", True, False)]
