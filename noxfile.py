@@ -139,7 +139,8 @@ def mutants(session: nox.Session) -> None:
     cores; with plan.py, runtime/runner.py, legacy/_context.py and migrate/_guards.py added
     (issue 25) about 4,500). tools/mutants_score.py then prints the score per module
     without the mutants listed in tools/mutants-equivalent.txt (each with the reason it
-    cannot change behaviour), reruns the survivors of lazily cached modules in fresh processes, and fails under 90%.
+    cannot change behaviour), reruns the survivors of lazily cached modules in fresh
+    processes, and fails under 90%.
     Not in the cpu tag: it is slow, and a new surviving mutant asks for a test or a listed
     reason, not for a red push. ``nox -s mutants -- --fail-under 0`` only reports.
     """
