@@ -318,3 +318,15 @@ def test_shape_tensor_values_are_in_place_before_output_shapes_are_asked(
             y = runner.infer({"x": np.array([7], np.float32), "size": size})["y"]
             assert y.shape == (rows, cols)
             np.testing.assert_array_equal(y, 7)
+
+
+def test_legacy_execute_async_passes_the_stream(tensor_era: str) -> None:
+    from trtcompat import legacy
+
+    streams: list[int] = []
+    spec = EngineSpec(STATIC.tensors, launch=lambda run: streams.append(run.stream))
+    context = legacy.wrap(_engine(spec, tensor_era)).create_execution_context()
+    _, _, slots = _arrays()
+    assert context.execute_async(1, slots, 77)
+    assert context.execute_async_v2(slots, 78)
+    assert streams == [77, 78]
