@@ -723,6 +723,10 @@ class Runner:
             self._forget_plans()
             plan.host = [(n, s, d, self._view(n, s)) for n, s, d, _ in plan.host]
             plan.packed = [(n, s, d, self._view(n, plan.shapes[n])) for n, s, d, _ in plan.packed]
+        if plan.values:
+            # TensorRT 10/11 reads a shape-tensor input's values at its bound (host) address
+            # when output shapes are asked for: bind the addresses before asking below.
+            fam.make_launch(self.context, buffers.addresses(profile), self._names, batch)
         results: list[tuple[str, Any]] = []
         packed: dict[str, tuple[Shape, Any]] = {}
         for name in self._output_names:

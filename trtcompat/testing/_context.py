@@ -31,7 +31,16 @@ def _calls_async(version: str) -> bool:
 class ContextCore(Sealed):
     """State and the execution core shared by every era's context class (all private)."""
 
-    __slots__ = ("_addresses", "_allocators", "_engine", "_model", "_name", "_profile", "_shapes")
+    __slots__ = (
+        "_addresses",
+        "_allocators",
+        "_engine",
+        "_input_consumed",
+        "_model",
+        "_name",
+        "_profile",
+        "_shapes",
+    )
     _engine: Any
     _model: EngineModel
     _name: str
@@ -39,6 +48,7 @@ class ContextCore(Sealed):
     _shapes: dict[tuple[int, str], tuple[int, ...]]
     _addresses: dict[str, int]
     _allocators: dict[str, Any]
+    _input_consumed: int
     #: The module's IOutputAllocator (set per module by ``_module``), for pybind's type check.
     _output_allocator_base: type | None = None
 
@@ -51,6 +61,7 @@ class ContextCore(Sealed):
         self._shapes = {}
         self._addresses = {}
         self._allocators = {}
+        self._input_consumed = 0
         holders = model.profile_zero_holders
         if model.era.shared_profile_zero and len(holders) > 0:
             self._profile = -1  # 8.x: profile 0 is already held by another context
@@ -115,8 +126,23 @@ class ContextCore(Sealed):
         )
         if like is None or -1 not in tensor.shape:
             return tensor.shape
+        if tensor.like == like.name and like.is_shape_tensor and like.location == "host":
+            return self._from_values(tensor, like)
         source = self._input_shape(like, profile)
         return tuple(s if d == -1 else d for d, s in zip(tensor.shape, source))
+
+    def _from_values(self, tensor: TensorSpec, like: TensorSpec) -> tuple[int, ...]:
+        # An output ``like`` a host shape-tensor input takes its -1 dims from that input's
+        # values, read at its bound host address when the shape is asked for: TensorRT 10/11
+        # reads a kHOST input's values from the address set by setTensorAddress when
+        # getTensorShape runs shape inference (NvInferRuntime.h, IExecutionContext). Before
+        # an address is bound the dims stay -1. Name-based eras only (8.x binds at execute).
+        address = self._addresses.get(like.name, 0)
+        if not address:
+            return tensor.shape
+        dtype = numpy_dtype(like.trt_dtype)
+        values = view(address, like.shape, dtype, bits_of(like.trt_dtype)).reshape(-1)
+        return tuple(int(v) if d == -1 else d for d, v in zip(tensor.shape, values))
 
     def _shape_dims(self, binding: Any) -> Any:
         # NvInferRuntime.h 8.6, IExecutionContext::getBindingDimensions: "If the bindingIndex

@@ -147,6 +147,16 @@ class _Pool(ContextCore):
             self._allocators[name] = output_allocator
         return True
 
+    # pyCore.cpp (8.5 to 11.x): set_input_consumed_event("event"_a), a cudaEvent_t passed as
+    # an int; get_input_consumed_event() returns it (0: none). TensorRT records the event once
+    # the inputs are read; a fake launch reads them before it returns, so only the handle is kept.
+    def set_input_consumed_event(self, event: int) -> bool:
+        self._input_consumed = int(event)
+        return True
+
+    def get_input_consumed_event(self) -> int:
+        return self._input_consumed
+
     def get_output_allocator(self, name: str) -> Any:
         return self._allocators.get(name)
 

@@ -78,6 +78,8 @@ _TENSOR_CONTEXT = (
     "set_output_allocator",
     "get_output_allocator",
     "get_max_output_size",
+    "set_input_consumed_event",
+    "get_input_consumed_event",
 )
 _COMMON_CONTEXT = (
     "engine",

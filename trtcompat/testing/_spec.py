@@ -66,7 +66,8 @@ class TensorSpec:
         format: TensorFormat name.
         vectorized_dim / components_per_element: vectorized formats (e.g. CHW32: 1 / 32).
         like: For outputs: the input whose dims fill this tensor's -1 dims (default: the
-            first input of the same rank, else the first input).
+            first input of the same rank, else the first input). Naming a host shape-tensor
+            input: its values fill them, read at its bound address (10.x/11.x).
         data_dependent: For outputs: the -1 dims are known only after execution (what
             ``compute`` returns, e.g. NonZero); TensorRT then needs an output allocator.
     """
