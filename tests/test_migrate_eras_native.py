@@ -9,6 +9,8 @@ with those kinds.
 
 from __future__ import annotations
 
+import json
+import pathlib
 import sys
 import types
 import warnings
@@ -27,6 +29,9 @@ from trtcompat.migrate import fix_source, scan_source
 from trtcompat.migrate._table import at_least
 from trtcompat.testing import EngineSpec, TensorSpec, build_engine, fake_tensorrt
 
+SURFACE = json.loads(
+    (pathlib.Path(__file__).parent / "data" / "surfaces" / "tensorrt-all-members.json").read_text()
+)
 FIX_ERAS = ("8.0", "8.4", "8.6", "10", "11")
 # The --min-trt each era stands for (what a file that must still run there would pass).
 MIN_TRT = {"8.0": "8.0", "8.4": "8.4", "8.6": "8.6", "10": "10.0", "11": "11.0"}
@@ -76,6 +81,26 @@ def load(runtime, plan):
     return memory > 0, is_input, shape, profile
 """
 
+# An index looked up by name inside the call: the rewrite drops the lookup (the literal is the
+# tensor name trtcompat takes), and the engine the lookup came from is rebound to the view.
+UNTRACED = """import tensorrt as trt
+
+
+def run(context, engine, shape, bindings, stream):
+    context.set_binding_shape(engine.get_binding_index("input"), shape)
+    out = context.get_binding_shape(engine.get_binding_index("output"))
+    context.execute_async_v2(bindings=bindings, stream_handle=stream.handle)
+    return tuple(out)
+"""
+
+_COMPUTE_SPEC = EngineSpec(
+    (
+        TensorSpec("input", np.float32, (-1, 3), True, profiles=(((1, 3), (2, 3), (4, 3)),)),
+        TensorSpec("output", np.float32, (-1, 3), False),
+    ),
+    compute=lambda feed: {"output": feed["input"] * 2 + 1},
+)
+
 _ENGINE_SPEC = EngineSpec(
     (
         TensorSpec("input", np.float32, (-1, 3), True, profiles=(((1, 3), (2, 3), (4, 3)),)),
@@ -85,24 +110,21 @@ _ENGINE_SPEC = EngineSpec(
 )
 
 
-def _layer_class(trt: types.ModuleType) -> type:
-    """IPoolingLayer of ``trt``'s release: the fakes do not model layer fields, so this holds
-    exactly the members the version table gives the real class there (a pybind object refuses
-    any other attribute, as ``__slots__`` does)."""
+def _layer_class(trt: types.ModuleType, cls: str) -> type:
+    """Layer class ``cls`` of ``trt``'s release: the fakes do not model layer fields, so this
+    holds exactly the members NVIDIA's pybind sources give the class on the newest branch at
+    or below the release (tests/data/surfaces); like a pybind object it refuses any other."""
     release = Version(trt.__version__)
-    names = [
-        n
-        for n in ("stride", "window_size", "padding", "stride_nd", "window_size_nd", "padding_nd")
-        if has_member("IPoolingLayer", n, release)
-    ]
-    return type("IPoolingLayer", (), {"__slots__": tuple(names)})
+    branch = max((b for b in SURFACE["branches"] if Version(b) <= release), key=Version)
+    members = SURFACE["members"][cls]
+    return type(cls, (), {"__slots__": tuple(m for m, seen in members.items() if branch in seen)})
 
 
 def _run_layer(mod: types.ModuleType, trt: types.ModuleType, era: str) -> Any:
     builder = trt.Builder(trt.Logger())
     network = builder.create_network(1)
     inp = network.add_input("x", trt.float32, (1, 3, 8, 8))
-    layer = _layer_class(trt)()
+    layer = _layer_class(trt, "IPoolingLayer")()
     # The release's own add_pooling_nd, called as the snippet calls it (its real signature),
     # hands back the layer the fields are set on.
     shim = types.SimpleNamespace(add_pooling_nd=lambda *a: (network.add_pooling_nd(*a), layer)[1])
@@ -139,10 +161,21 @@ def _run_engine(mod: types.ModuleType, trt: types.ModuleType, era: str) -> Any:
     return mod.load(runtime, b"plan")
 
 
+def _run_untraced(mod: types.ModuleType, trt: types.ModuleType, era: str) -> Any:
+    engine = build_engine(_COMPUTE_SPEC, era, trt)
+    context = engine.create_execution_context()  # made by the caller: the file cannot trace it
+    batch = np.arange(9, dtype=np.float32).reshape(3, 3)
+    out = np.zeros_like(batch)
+    bindings = [int(batch.ctypes.data), int(out.ctypes.data)]
+    shape = mod.run(context, engine, (3, 3), bindings, types.SimpleNamespace(handle=0))
+    return shape, out.tolist()
+
+
 SNIPPETS: dict[str, tuple[str, Callable[[types.ModuleType, types.ModuleType, str], Any], Any]] = {
     "layer": (LAYER, _run_layer, [(2, 2), (3, 3), (1, 1)]),
     "workspace": (WORKSPACE, _run_workspace, 1 << 20),
     "cuda": (CUDA, lambda mod, trt, era: mod.layouts(), ("bindings", "bindings")),
+    "untraced": (UNTRACED, _run_untraced, ((3, 3), (np.arange(9).reshape(3, 3) * 2 + 1).tolist())),
     "engine": (ENGINE, _run_engine, (True, True, (-1, 3), [(1, 3), (2, 3), (4, 3)])),
 }
 
@@ -216,7 +249,7 @@ def test_unfixed_snippets_mean_what_the_fixed_ones_do_on_8_4(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The expected values are the old code's own results on the fake of 8.4 (old cuda-python).
-    for name in ("workspace", "engine"):
+    for name in ("workspace", "engine", "untraced"):
         source, _, expected = SNIPPETS[name]
         assert _exec(name, source.encode(), "8.4", monkeypatch) == expected, name
     for key, module in _cuda_modules(new_layout=False).items():
@@ -248,3 +281,54 @@ def test_fake_builder_classes_refuse_members_their_release_lacks(era: str) -> No
                 with pytest.raises(AttributeError, match=f"{cls}' object has no attribute"):
                     setattr(obj, member, 8)
         config._workspace = 1  # the fake's own state stays settable
+
+
+# A layer whose class the file does not show (network.get_layer(i), a parameter): ILRNLayer's
+# window_size, ISliceLayer's stride and IConvolutionLayer's pre_padding / post_padding were
+# never removed and have no _nd twin, so the _nd rewrite is certain only for a known layer.
+ANY_LAYER = """import tensorrt as trt
+
+
+def tune(network, conv):
+    for i in range(network.num_layers):
+        layer = network.get_layer(i)
+        layer.window_size = 5
+    conv.pre_padding = (1, 1)
+    return conv
+"""
+
+
+@pytest.mark.parametrize("era", FIX_ERAS)
+def test_no_nd_rewrite_on_a_layer_of_unknown_class(era: str) -> None:
+    # Before, --fix wrote layer.window_size_nd / conv.pre_padding_nd: AttributeError on every
+    # release for an LRN layer and a convolution (the names exist nowhere).
+    findings = scan_source(ANY_LAYER, "any_layer").findings
+    assert findings and all(f.fix is None for f in findings), findings
+    fixed = fix_source(ANY_LAYER.encode(), findings)[0].decode()
+    assert "_nd" not in fixed
+    with fake_tensorrt(era) as trt:
+        lrn, conv = _layer_class(trt, "ILRNLayer")(), _layer_class(trt, "IConvolutionLayer")()
+        network = types.SimpleNamespace(num_layers=1, get_layer=lambda i: lrn)
+        module = types.ModuleType("any_layer")
+        exec(compile(fixed, "any_layer", "exec"), module.__dict__)
+        module.tune(network, conv)
+    assert (lrn.window_size, conv.pre_padding) == (5, (1, 1))
+
+
+def test_nd_rewrite_where_every_layer_the_name_holds_lost_the_field() -> None:
+    # A name bound to a convolution and to a pooling layer: both lost stride, both have
+    # stride_nd, so the rewrite stays certain; a name also bound to a slice (keeps stride) not.
+    source = (
+        "import tensorrt as trt\n"
+        "def g(net, x, slicing):\n"
+        "    layer = net.add_convolution_nd(x, 8, (3, 3), w, b)\n"
+        "    if slicing:\n"
+        "        layer = net.add_pooling_nd(x, trt.PoolingType.MAX, (2, 2))\n"
+        "    layer.stride = (1, 1)\n"
+        "    other = net.add_pooling_nd(x, trt.PoolingType.MAX, (2, 2))\n"
+        "    if slicing:\n"
+        "        other = net.add_slice(x, (0,), (1,), (1,))\n"
+        "    other.stride = (1, 1)\n"
+    )
+    fixes = {f.line: f.fix.new for f in scan_source(source).findings if f.fix is not None}
+    assert fixes == {6: "stride_nd"}
