@@ -332,3 +332,25 @@ def test_nd_rewrite_where_every_layer_the_name_holds_lost_the_field() -> None:
     )
     fixes = {f.line: f.fix.new for f in scan_source(source).findings if f.fix is not None}
     assert fixes == {6: "stride_nd"}
+
+
+def test_every_fix_kind_to_trtcompat_applies_is_run_on_the_five_eras() -> None:
+    # Every kind --to trtcompat applies, by default or with the --min-trt of any era, to the
+    # corpus or the snippets is one the runs above (or test_migrate_eras.py) exercise: a new
+    # kind fails here until it runs on the fakes of 8.0 to 11 too.
+    from trtcompat.migrate import scan_paths
+
+    corpus = str(pathlib.Path(__file__).parent / "migrate_corpus")
+    run_here = {
+        f.fix.kind
+        for source, _, _ in SNIPPETS.values()
+        for min_trt in MIN_TRT.values()
+        for f in scan_source(source, min_trt=min_trt).findings
+        if f.fix is not None
+    }
+    applied = set(run_here)
+    for min_trt in (None, *MIN_TRT.values()):
+        for result in scan_paths([corpus], min_trt=min_trt):
+            applied |= {f.fix.kind for f in result.findings if f.fix is not None}
+    assert applied <= run_here | RUNTIME_KINDS, applied - run_here - RUNTIME_KINDS
+    assert run_here >= {"attr", "workspace", "cuda_from", "cuda_import", *RUNTIME_KINDS}
