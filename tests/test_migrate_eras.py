@@ -1,5 +1,5 @@
 """``trtcompat scan --fix`` (``--to trtcompat``): the corpus's runtime code, fixed, runs on the
-fakes of all four eras (8.4, 8.6, 10, 11) with the same results as the unfixed code on 8.4."""
+fakes of 8.0, 8.4, 8.6, 10 and 11 with the same results as the unfixed code on 8.4."""
 
 from __future__ import annotations
 
@@ -19,9 +19,12 @@ pytest.importorskip("libcst")
 import trtcompat.legacy
 from trtcompat._api_changes import CHANGES
 from trtcompat.migrate import fix_source, scan_source
-from trtcompat.testing import ERAS, EngineSpec, TensorSpec, build_engine, make_module
+from trtcompat.testing import ERAS, RELEASES, EngineSpec, TensorSpec, build_engine, make_module
 
 CORPUS = pathlib.Path(__file__).resolve().parent / "migrate_corpus"
+# The releases issue 26 names for "the default fixes run on 8.0 to 11": the oldest TensorRT
+# trtcompat supports, then the coarse eras.
+FIX_ERAS = ("8.0", *ERAS)
 # The corpus files that are runtime code the fakes can run (the others build engines, need
 # torch, or are 10.x code already; the scan and fix tests cover them).
 RUNTIME_FILES = (
@@ -193,7 +196,7 @@ RUNNERS: dict[str, Callable[..., Any]] = {
 }
 
 
-@pytest.mark.parametrize("era", ERAS)
+@pytest.mark.parametrize("era", FIX_ERAS)
 @pytest.mark.parametrize("name", RUNTIME_FILES)
 def test_fixed_runtime_code_runs_on_every_era(
     name: str, era: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
@@ -204,6 +207,7 @@ def test_fixed_runtime_code_runs_on_every_era(
         old_mod, old_trt = _load(name, original, "8.4", monkeypatch)
         expected = RUNNERS[name](old_mod, old_trt, "8.4", capsys)
         new_mod, new_trt = _load(name, _fixed(name), era, monkeypatch)
+        assert new_trt.__version__.startswith(era + "."), new_trt.__version__
         got = RUNNERS[name](new_mod, new_trt, era, capsys)
     assert got == expected
 
@@ -296,8 +300,8 @@ RUNTIME_FIX_KINDS = {"wrapped", "tc_execute", "tc_call"}
 
 
 def test_every_runtime_fix_kind_runs_on_every_era_fake() -> None:
-    # The claim: the default fixes run on 8.0-11 by construction. The fakes' oldest era is 8.4
-    # (ERAS); each kind is run on all of them through a corpus file above.
+    # The claim: the default fixes run on 8.0-11 by construction. Each kind is run on the fakes
+    # of 8.0 (the oldest release the fakes have), 8.4, 8.6, 10 and 11 through a corpus file above.
     exercised = {
         f.fix.kind
         for name in RUNTIME_FILES
@@ -305,7 +309,7 @@ def test_every_runtime_fix_kind_runs_on_every_era_fake() -> None:
         if f.fix is not None
     }
     assert exercised >= RUNTIME_FIX_KINDS, RUNTIME_FIX_KINDS - exercised
-    assert ERAS[0] == "8.4" and set(ERAS) == {"8.4", "8.6", "10", "11"}
+    assert FIX_ERAS == ("8.0", "8.4", "8.6", "10", "11") and FIX_ERAS[0] == RELEASES[0]
 
 
 def test_the_other_default_fixes_need_nothing_newer_than_8_0() -> None:

@@ -233,7 +233,10 @@ def test_missing_libcst_is_a_clear_usage_error(
 
 
 # -- --to / --min-trt (issue 14) ---------------------------------------------------------------
-_BUILD = "import tensorrt as trt\nconfig.max_workspace_size = 1 << 30\nx = layer.stride\n"
+_BUILD = (
+    "import tensorrt as trt\nconfig.max_workspace_size = 1 << 30\n"
+    "layer = network.add_pooling_nd(x, trt.PoolingType.MAX, (2, 2))\nx = layer.stride\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -271,7 +274,8 @@ def test_needs_is_reported_for_fixes_made_and_withheld(capsys: pytest.CaptureFix
 
     source = (
         "import tensorrt as trt\nn = engine.device_memory_size\n"
-        "config.max_workspace_size = 1 << 30\nlayer.stride = (2, 2)\n"
+        "config.max_workspace_size = 1 << 30\nlayer = network.add_convolution_nd(x, 8, k, w, b)\n"
+        "layer.stride = (2, 2)\n"
     )
     pairs = [(f.fixable, f.needs) for f in scan_source(source, to="tensorrt").findings]
     assert pairs == [(True, "10.1"), (True, "8.4"), (True, None)]

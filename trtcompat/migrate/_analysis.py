@@ -28,6 +28,7 @@ __all__ = [
     "layer_key",
     "receiver_kind",
     "receiver_layer",
+    "receiver_layers",
 ]
 
 TRT_MODULES = frozenset(
@@ -177,16 +178,21 @@ def layer_key(value: ast.expr | None) -> str:
     return name.replace("_", "").lower()
 
 
+def receiver_layers(expr: ast.expr, facts: FileFacts) -> set[str]:
+    """The :func:`layer_key` of each assignment of a receiver (``""`` among them for one that
+    is not an ``add_*`` call; empty when none is seen)."""
+    if isinstance(expr, ast.Call):
+        return {layer_key(expr)}
+    if isinstance(expr, ast.Name) and id(expr) in facts.parents:
+        return {layer_key(value) for _, value in facts.bindings(expr, expr.id)}
+    name = dotted(expr)
+    return set(facts.layers.get(name, set())) if name is not None else set()
+
+
 def receiver_layer(expr: ast.expr, facts: FileFacts) -> str:
     """The :func:`layer_key` of a receiver when every assignment of it makes the same kind of
     layer (``pool = network.add_pooling(...)``), else ``""`` (unknown)."""
-    if isinstance(expr, ast.Call):
-        return layer_key(expr)
-    if isinstance(expr, ast.Name) and id(expr) in facts.parents:
-        keys = {layer_key(value) for _, value in facts.bindings(expr, expr.id)}
-    else:
-        name = dotted(expr)
-        keys = facts.layers.get(name, set()) if name is not None else set()
+    keys = receiver_layers(expr, facts)
     return next(iter(keys)) if len(keys) == 1 else ""
 
 

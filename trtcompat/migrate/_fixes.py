@@ -10,7 +10,8 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Optional
 
-from trtcompat.migrate._analysis import FileFacts, receiver_kind
+from trtcompat.migrate._analysis import FileFacts, receiver_kind, receiver_layers
+from trtcompat.migrate._table import layer_removed
 
 if TYPE_CHECKING:
     from trtcompat.migrate._rules import Rule
@@ -137,7 +138,12 @@ def _v2_attribute(node: ast.Attribute, facts: FileFacts) -> FixSpec | None:
 
 
 def _nd_attribute(node: ast.Attribute, facts: FileFacts) -> FixSpec | None:
-    # The _nd twin of a layer field exists from 8.0.
+    # The _nd twin of a layer field exists from 8.0, on the layers that lost the field only:
+    # ILRNLayer.window_size, ISliceLayer.stride and IConvolutionLayer.pre_padding stay and
+    # have no twin, so a layer of unknown class (network.get_layer(i)) keeps its name.
+    layers = receiver_layers(node.value, facts)
+    if not layers or not all(layer_removed(layer, node.attr) for layer in layers):
+        return None
     return FixSpec("attr", new=node.attr + "_nd")
 
 

@@ -313,7 +313,9 @@ RULES: tuple[Rule, ...] = (
           "post_padding"), "attr", ("layer",), True, "8.0", "10.0",
          "the _nd property (kernel_size_nd, stride_nd, padding_nd, dilation_nd, "
          "window_size_nd, pre_padding_nd, post_padding_nd; all in 8.0)", "—",
-         "always, where the receiver is a layer (the _nd properties exist from 8.0)",
+         "where the receiver is a layer of a known class that lost the field (add_pooling_nd"
+         "(...) etc.; the _nd properties exist from 8.0): ILRNLayer.window_size, "
+         "ISliceLayer.stride, IConvolutionLayer.pre_padding keep theirs",
          "The _nd properties hold Dims; assigning a tuple works for both.",
          strategy="nd_attribute"),
     Rule("TRT082", "INetworkDefinition.has_explicit_precision / "

@@ -24,6 +24,7 @@ __all__ = [
     "changed_entries",
     "covered_entries",
     "fix_needs",
+    "layer_removed",
     "newest",
     "versions",
 ]
@@ -97,6 +98,15 @@ _SEQ_MEMBERS = {"len(engine)": "__len__", "engine[str]": "__getitem__(str)"}
 def _member_key(name: str) -> tuple[str, str]:
     head, _, tail = name.partition(".")
     return (head, tail) if tail else ("tensorrt", head)
+
+
+def layer_removed(layer: str, member: str) -> bool:
+    """Whether the layer class :func:`~trtcompat.migrate._analysis.layer_key` names lost
+    ``member`` (``"pooling"``, ``"stride"``: yes); False for an unknown layer (``""``) or one
+    that keeps the member (ISliceLayer's ``stride``)."""
+    cls = _LAYER_BY_KEY.get(layer)
+    change = CHANGES.get(cls or "", {}).get(member)
+    return change is not None and change[3] is not None
 
 
 def is_member_name(name: str) -> bool:

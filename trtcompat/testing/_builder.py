@@ -36,7 +36,7 @@ from ._inert import add_stand_ins, real_parameters, real_value
 from ._network_fake import network_classes, network_model
 from ._onnx_engine import OnnxLaunch
 from ._pybind_like import deprecated_enter, host_memory, noop_exit
-from ._release_members import members_of
+from ._release_members import closed_setattr, members_of
 from ._spec import EngineSpec, TensorSpec, plan_from_spec
 
 __all__ = ["add_builder", "fake_gpu"]
@@ -351,6 +351,7 @@ def _config_class(mod: types.ModuleType, era: Era, version: Version) -> type:
 
     members = {
         "__init__": __init__,
+        "__setattr__": closed_setattr("IBuilderConfig", version),
         "max_workspace_size": property(_get_workspace, _set_workspace),
         "set_memory_pool_limit": set_memory_pool_limit,
         "get_memory_pool_limit": get_memory_pool_limit,
@@ -440,6 +441,7 @@ def _builder_class(mod: types.ModuleType, era: Era, version: Version) -> type:
 
     members = {
         "__init__": __init__,
+        "__setattr__": closed_setattr("Builder", version),
         "_log": _log,
         "create_network": create_network,
         "create_builder_config": lambda self: mod.IBuilderConfig(self),

@@ -13,7 +13,7 @@ from packaging.version import Version
 from .._api_changes import CHANGES
 from .._versions import has_member, parse_version
 
-__all__ = ["members_of"]
+__all__ = ["closed_setattr", "members_of"]
 
 
 def members_of(cls: str, version: Version, members: dict[str, Any]) -> dict[str, Any]:
@@ -43,3 +43,21 @@ def _warning(cls: str, member: str, version: Version, value: Any) -> Any:
             warned(value.fget) if value.fget else None, warned(value.fset) if value.fset else None
         )
     return warned(value) if callable(value) else value
+
+
+def closed_setattr(cls: str, version: Version) -> Any:
+    """A ``__setattr__`` that refuses what release ``version`` of real ``cls`` lacks.
+
+    NVIDIA's builder classes are pybind11 classes without ``py::dynamic_attr()``: assigning a
+    member the release does not have (``config.max_workspace_size = X`` on 10.0+) raises
+    AttributeError instead of being kept, and so silently ignored, as a Python object would.
+    The fake's own state (underscored names) stays settable.
+    """
+
+    def __setattr__(self: Any, name: str, value: Any) -> None:
+        known = hasattr(type(self), name) or has_member(cls, name, version)
+        if not (name.startswith("_") or known):
+            raise AttributeError(f"'tensorrt.tensorrt.{cls}' object has no attribute {name!r}")
+        object.__setattr__(self, name, value)
+
+    return __setattr__
