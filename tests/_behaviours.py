@@ -283,3 +283,31 @@ def check_allocator_base_binds_callbacks(trt: ModuleType, capfd: Any) -> None:
     if bound:
         assert base().notify_shape("y", trt.Dims([1])) is None
         assert 'pure virtual function "IOutputAllocator::notify_shape"' in capfd.readouterr().err
+
+
+#: The checks CPU can observe on both a fake and NVIDIA's module (tests/test_fake_behaviours.py
+#: runs them on the fakes, tests/oracle/test_behaviours.py on both); the item of issue 23 each
+#: covers.
+CHECKS = [
+    check_instances_take_no_new_attributes,  # kinder 1
+    check_dims_equality_takes_list_or_tuple_only,  # kinder 3
+    check_dims_hold_at_most_eight,  # kinder 4
+    check_host_memory_class,  # kinder 5
+    check_subclass_must_call_base_init,  # kinder 6
+    check_runtime_needs_an_ilogger,  # kinder 7
+    check_output_allocator_must_be_one,  # kinder 7
+    check_execute_needs_bindings_and_stream,  # kinder 9
+    check_deserialize_needs_a_buffer,  # kinder 10
+    check_host_code_allowed_as_the_release_has_it,  # kinder 11
+    check_tensor_format_queries_take_a_profile,  # harsher 1
+    check_binding_queries_take_name_keyword,  # harsher 2
+    check_stream_readers_and_runtime_config,  # harsher 3
+    check_context_managers_everywhere,  # harsher 4
+    check_enums_convert_to_int,  # harsher 5
+    check_dims_slices_are_tuples,  # harsher 7
+]
+#: Checks that read what the call printed (``capfd`` is their second argument).
+CHECKS_WITH_STDERR = [
+    check_base_logger_log_prints,  # harsher 6
+    check_allocator_base_binds_callbacks,  # harsher 8
+]

@@ -15,49 +15,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from _behaviours import (
-    check_allocator_base_binds_callbacks,
-    check_base_logger_log_prints,
-    check_binding_queries_take_name_keyword,
-    check_context_managers_everywhere,
-    check_deserialize_needs_a_buffer,
-    check_dims_equality_takes_list_or_tuple_only,
-    check_dims_hold_at_most_eight,
-    check_dims_slices_are_tuples,
-    check_enums_convert_to_int,
-    check_execute_needs_bindings_and_stream,
-    check_host_code_allowed_as_the_release_has_it,
-    check_host_memory_class,
-    check_instances_take_no_new_attributes,
-    check_output_allocator_must_be_one,
-    check_runtime_needs_an_ilogger,
-    check_stream_readers_and_runtime_config,
-    check_subclass_must_call_base_init,
-    check_tensor_format_queries_take_a_profile,
-)
+from _behaviours import CHECKS, CHECKS_WITH_STDERR
 from _engines import STATIC, TWO_PROFILES
 
 from trtcompat.testing import ERAS, EngineSpec, TensorSpec, build_engine, era_info, make_module
-
-CHECKS = [
-    check_instances_take_no_new_attributes,
-    check_dims_equality_takes_list_or_tuple_only,
-    check_dims_hold_at_most_eight,
-    check_host_memory_class,
-    check_subclass_must_call_base_init,
-    check_runtime_needs_an_ilogger,
-    check_output_allocator_must_be_one,
-    check_execute_needs_bindings_and_stream,
-    check_deserialize_needs_a_buffer,
-    check_host_code_allowed_as_the_release_has_it,
-    check_tensor_format_queries_take_a_profile,
-    check_binding_queries_take_name_keyword,
-    check_stream_readers_and_runtime_config,
-    check_context_managers_everywhere,
-    check_enums_convert_to_int,
-    check_dims_slices_are_tuples,
-]
-CHECKS_WITH_STDERR = [check_base_logger_log_prints, check_allocator_base_binds_callbacks]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__[len("check_") :])
