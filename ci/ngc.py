@@ -19,7 +19,7 @@ import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Union
 
@@ -186,6 +186,14 @@ def load_matrix(path: Path | str = MATRIX_PATH) -> Matrix:
         raise ValueError(f"{path}: {exc}") from None
 
 
+def _find(rows: Sequence[Any], key_of: Callable[[Any], str], value: str, what: str) -> Any:
+    """The row whose key is ``value``; ``KeyError`` names ``what`` and the valid keys."""
+    for row in rows:
+        if key_of(row) == value:
+            return row
+    raise KeyError(f"no {what} {value!r} in ci/matrix.toml; valid: {[key_of(r) for r in rows]}")
+
+
 def ngc_ids(matrix: Matrix | None = None) -> list[str]:
     """The row keys (TensorRT lines), in table order: the ids of the ``ngc`` nox session."""
     return [row.key for row in (matrix or load_matrix()).ngc]
@@ -193,11 +201,8 @@ def ngc_ids(matrix: Matrix | None = None) -> list[str]:
 
 def ngc_row(trt: str, matrix: Matrix | None = None) -> NgcRow:
     """The row with this key; ``KeyError`` names the valid keys."""
-    matrix = matrix or load_matrix()
-    for row in matrix.ngc:
-        if row.key == trt:
-            return row
-    raise KeyError(f"no TensorRT line {trt!r} in ci/matrix.toml; valid: {ngc_ids(matrix)}")
+    row: NgcRow = _find((matrix or load_matrix()).ngc, lambda r: r.key, trt, "TensorRT line")
+    return row
 
 
 def jetson_ids(matrix: Matrix | None = None) -> list[str]:
@@ -207,32 +212,23 @@ def jetson_ids(matrix: Matrix | None = None) -> list[str]:
 
 def jetson_row(jetpack: str, matrix: Matrix | None = None) -> JetsonRow:
     """The ``[[jetson]]`` row of one JetPack line; ``KeyError`` names the valid lines."""
-    matrix = matrix or load_matrix()
-    for row in matrix.jetson:
-        if row.key == jetpack:
-            return row
-    raise KeyError(f"no JetPack line {jetpack!r} in ci/matrix.toml; valid: "
-                   f"{jetson_ids(matrix)}")
+    row: JetsonRow = _find((matrix or load_matrix()).jetson, lambda r: r.key, jetpack,
+                           "JetPack line")
+    return row
 
 
 def real_wheel_row(row_id: str, matrix: Matrix | None = None) -> RealWheelRow:
     """The ``[[real_wheel]]`` row with this id."""
-    matrix = matrix or load_matrix()
-    for row in matrix.real_wheel:
-        if row.id == row_id:
-            return row
-    valid = [r.id for r in matrix.real_wheel]
-    raise KeyError(f"no real_wheel {row_id!r} in ci/matrix.toml; valid: {valid}")
+    row: RealWheelRow = _find((matrix or load_matrix()).real_wheel, lambda r: r.id, row_id,
+                              "real_wheel")
+    return row
 
 
 def oracle_row(release: str, matrix: Matrix | None = None) -> OracleRow:
     """The ``[[oracle]]`` row of one TensorRT release; ``KeyError`` names the valid ones."""
-    matrix = matrix or load_matrix()
-    for row in matrix.oracle:
-        if row.release == release:
-            return row
-    raise KeyError(f"no oracle release {release!r} in ci/matrix.toml; valid: "
-                   f"{[r.release for r in matrix.oracle]}")
+    row: OracleRow = _find((matrix or load_matrix()).oracle, lambda r: r.release, release,
+                           "oracle release")
+    return row
 
 
 def ngc_session_name(trt: str) -> str:
