@@ -8,6 +8,7 @@ import ctypes
 import os
 from typing import Any
 
+from .. import _capabilities
 from .._capabilities import added_in
 from ..errors import BuildError, BuildFeatureError
 from .config import HARDWARE_LEVELS, BuildConfig
@@ -45,7 +46,7 @@ def _missing(trt: Any, feature: str, cls: str, member: str, given: object) -> Bu
 
 
 def _flag(trt: Any, config: Any, feature: str, member: str, given: object) -> None:
-    flag = getattr(trt.BuilderFlag, member, None)
+    flag = _capabilities.builder_flag(trt, member)
     if flag is None:
         raise _missing(trt, feature, "BuilderFlag", member, given)
     config.set_flag(flag)
@@ -53,14 +54,14 @@ def _flag(trt: Any, config: Any, feature: str, member: str, given: object) -> No
 
 def apply_workspace(trt: Any, config: Any, workspace: int) -> str:
     """Sets the workspace limit the way the release offers; returns the API used."""
-    pools = getattr(trt, "MemoryPoolType", None)
-    if pools is not None and hasattr(config, "set_memory_pool_limit"):
-        config.set_memory_pool_limit(pools.WORKSPACE, workspace)
-        return "set_memory_pool_limit"
-    if hasattr(config, "max_workspace_size"):  # 8.0-8.3: the only way
+    api = _capabilities.workspace_api(trt, config)
+    if api == "set_memory_pool_limit":
+        config.set_memory_pool_limit(trt.MemoryPoolType.WORKSPACE, workspace)
+    elif api == "max_workspace_size":  # 8.0-8.3: the only way
         config.max_workspace_size = workspace
-        return "max_workspace_size"
-    raise _missing(trt, "workspace", "IBuilderConfig", "set_memory_pool_limit", workspace)
+    else:
+        raise _missing(trt, "workspace", "IBuilderConfig", "set_memory_pool_limit", workspace)
+    return api
 
 
 def apply_features(trt: Any, builder: Any, config: Any, build: BuildConfig) -> None:
@@ -81,16 +82,15 @@ def apply_features(trt: Any, builder: Any, config: Any, build: BuildConfig) -> N
         _flag(trt, config, "strip_weights", "STRIP_PLAN", True)
     if build.hardware_compatibility is not None:
         member = HARDWARE_LEVELS[build.hardware_compatibility]
-        levels = getattr(trt, "HardwareCompatibilityLevel", None)
-        level = getattr(levels, member, None)
-        if level is None or not hasattr(config, "hardware_compatibility_level"):
+        level = _capabilities.hardware_compatibility_level(trt, config, member)
+        if level is None:
             raise _missing(
                 trt, "hardware_compatibility", "HardwareCompatibilityLevel", member,
                 build.hardware_compatibility,
             )  # fmt: skip
         config.hardware_compatibility_level = level
     if build.optimization_level is not None:
-        if not hasattr(config, "builder_optimization_level"):
+        if not _capabilities.offers(config, "builder_optimization_level"):
             raise _missing(
                 trt, "optimization_level", "IBuilderConfig", "builder_optimization_level",
                 build.optimization_level,
@@ -122,7 +122,7 @@ def _load_plugins(trt: Any, config: Any, build: BuildConfig) -> None:
         except OSError as err:
             raise BuildError(f"Plugin library {path!r} does not load: {err}.") from None
     if build.version_compatible:
-        if not hasattr(config, "plugins_to_serialize"):
+        if not _capabilities.offers(config, "plugins_to_serialize"):
             raise _missing(trt, "plugins", "IBuilderConfig", "plugins_to_serialize", build.plugins)
         # A version-compatible plan runs on another TensorRT's lean runtime, which needs the
         # plugins inside the plan.

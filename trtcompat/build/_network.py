@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import _trtlog
+from .._capabilities import offers
 from ..errors import BuildError, OnnxParseError, ProfileError
 
 __all__ = ["add_profiles", "network_inputs", "parse_into", "quantized_types", "reduced_tensor"]
@@ -38,8 +39,8 @@ def parse_into(parser: Any, source: str | bytes) -> None:
     errors = []
     for index in range(parser.num_errors):
         error = parser.get_error(index)
-        name = error.node_name() if hasattr(error, "node_name") else ""
-        operator = error.node_operator() if hasattr(error, "node_operator") else ""
+        name = error.node_name() if offers(error, "node_name") else ""
+        operator = error.node_operator() if offers(error, "node_operator") else ""
         errors.append((int(error.node()), str(name), str(operator), str(error.desc())))
     listed = "\n  ".join(_describe(*e) for e in errors) or "(the parser gave no error)"
     where = source if isinstance(source, str) else "the model bytes"

@@ -19,7 +19,7 @@ from types import ModuleType
 # collections.abc.Callable).
 from typing import Any, Callable, Union
 
-from .. import _trtlog
+from .. import _capabilities, _trtlog
 from .._versions import MINIMUM_SUPPORTED, parse_version
 from ..errors import BuildError, PlanFormatError, PrecisionError, UnsupportedTensorRTError
 from ..plan import plan_info
@@ -80,7 +80,7 @@ def build_plan(
     module = build_module(trt)
     version = str(getattr(module, "__version__", "unknown"))
     try:
-        too_old = parse_version(version) < MINIMUM_SUPPORTED
+        too_old = _capabilities.older_than_supported(parse_version(version))
     except ValueError:
         too_old = False
     if too_old:
@@ -181,9 +181,7 @@ def _network_flags(trt: Any, builder: Any, precision: PrecisionPlan) -> tuple[st
     # Breakpoint: 10.0 removed implicit batch (and Builder.max_batch_size with it); before,
     # a network without EXPLICIT_BATCH is implicit batch, which the ONNX parser refuses.
     # Asked of the class: the property's getter warns (deprecated from 8.4).
-    if hasattr(type(builder), "max_batch_size") and hasattr(
-        trt.NetworkDefinitionCreationFlag, "EXPLICIT_BATCH"
-    ):
+    if _capabilities.implicit_batch_builder(trt, builder):
         names.append("EXPLICIT_BATCH")
     if precision.strongly_typed:
         names.append("STRONGLY_TYPED")
@@ -295,7 +293,7 @@ _SETTINGS = (
 def _settings(config: Any) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for name in _SETTINGS:
-        if not hasattr(config, name):
+        if not _capabilities.offers(config, name):
             continue
         value = getattr(config, name)
         if isinstance(value, (list, tuple)):
@@ -323,7 +321,7 @@ def _build(
 ) -> Any:
     if progress is None:
         return builder.build_serialized_network(network, config)
-    if hasattr(trt, "IProgressMonitor") and hasattr(config, "progress_monitor"):
+    if _capabilities.progress_monitors(trt, config):
         monitor = _monitor(trt, progress, started)
         # The config is this build's own and goes with it: the monitor is not reset (pybind
         # may not take None for it).
