@@ -162,3 +162,27 @@ def test_a_runtime_only_module_builds_nothing() -> None:
 def test_the_oldest_supported_release() -> None:
     assert _capabilities.older_than_supported(Version("7.2.3"))
     assert not _capabilities.older_than_supported(Version("8.0"))
+
+
+@pytest.mark.parametrize(
+    ("era", "bindings", "tensors"),
+    [("8.4", True, False), ("8.6", True, True), ("10", False, True), ("11", False, True)],
+)
+def test_api_families_of_an_engine(era: str, bindings: bool, tensors: bool) -> None:
+    engine = build_engine(STATIC, era)
+    found = (_capabilities.binding_api(engine), _capabilities.name_based_api(engine))
+    assert found == (bindings, tensors)
+    assert not _capabilities.name_based_api(object())
+
+
+def test_api_families_never_read_the_engine() -> None:
+    class Engine:
+        reads = 0
+
+        @property
+        def num_bindings(self) -> int:  # a getter may warn or ask TensorRT
+            Engine.reads += 1
+            return 2
+
+    assert _capabilities.binding_api(Engine()) and not _capabilities.name_based_api(Engine())
+    assert Engine.reads == 0

@@ -20,12 +20,14 @@ __all__ = [
     "NAME_BASED_ONLY",
     "NEWEST_KNOWN_MAJOR",
     "added_in",
+    "binding_api",
     "builder_flag",
     "builds_plans",
     "device_memory_attribute",
     "device_memory_size",
     "hardware_compatibility_level",
     "implicit_batch_builder",
+    "name_based_api",
     "newer_than_known",
     "offers",
     "older_than_supported",
@@ -170,3 +172,17 @@ def hardware_compatibility_level(trt: Any, config: Any, name: str) -> Any | None
 def progress_monitors(trt: Any, config: Any) -> bool:
     """Whether builds report progress through an ``IProgressMonitor`` (9.x+)."""
     return _has(trt, "IProgressMonitor") and offers(config, "progress_monitor")
+
+
+# ---- The runtime side's API families, for ``_dispatch`` to choose from. ----
+
+
+def binding_api(engine: Any) -> bool:
+    """Whether ``engine`` has the binding-index API (``num_bindings``; gone in 10.0), asked
+    of its class once: the 8.5+ property warns on every read of an instance."""
+    return offers(engine, "num_bindings")
+
+
+def name_based_api(engine: Any) -> bool:
+    """Whether ``engine`` has the name-based API (``num_io_tensors``; 8.5 added it)."""
+    return offers(engine, "num_io_tensors")
