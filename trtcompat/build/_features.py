@@ -72,23 +72,11 @@ def apply_features(trt: Any, builder: Any, config: Any, build: BuildConfig) -> N
         BuildError: a DLA core this device does not have, a plugin library that does not
             load.
     """
-    if build.version_compatible:
-        _flag(trt, config, "version_compatible", "VERSION_COMPATIBLE", True)
-    if build.exclude_lean_runtime:
-        _flag(trt, config, "exclude_lean_runtime", "EXCLUDE_LEAN_RUNTIME", True)
-    if build.refit:
-        _flag(trt, config, "refit", "REFIT", True)
-    if build.strip_weights:
-        _flag(trt, config, "strip_weights", "STRIP_PLAN", True)
+    for feature, flag in _FLAG_FEATURES:
+        if getattr(build, feature):
+            _flag(trt, config, feature, flag, True)
     if build.hardware_compatibility is not None:
-        member = HARDWARE_LEVELS[build.hardware_compatibility]
-        level = _capabilities.hardware_compatibility_level(trt, config, member)
-        if level is None:
-            raise _missing(
-                trt, "hardware_compatibility", "HardwareCompatibilityLevel", member,
-                build.hardware_compatibility,
-            )  # fmt: skip
-        config.hardware_compatibility_level = level
+        _hardware_compatibility(trt, config, build.hardware_compatibility)
     if build.optimization_level is not None:
         if not _capabilities.offers(config, "builder_optimization_level"):
             raise _missing(
@@ -97,18 +85,39 @@ def apply_features(trt: Any, builder: Any, config: Any, build: BuildConfig) -> N
             )  # fmt: skip
         config.builder_optimization_level = build.optimization_level
     if build.dla_core is not None:
-        cores = int(builder.num_DLA_cores)
-        if build.dla_core >= cores:
-            raise BuildError(
-                f"dla_core={build.dla_core}: this device has {cores} DLA core(s) "
-                "(Builder.num_DLA_cores); DLA exists on Jetson and DRIVE devices. Leave "
-                "dla_core unset to build for the GPU."
-            )
-        config.default_device_type = trt.DeviceType.DLA
-        config.DLA_core = build.dla_core
-        _flag(trt, config, "dla_core", "GPU_FALLBACK", build.dla_core)
+        _dla_core(trt, builder, config, build.dla_core)
     if build.plugins:
         _load_plugins(trt, config, build)
+
+
+#: The on/off options that are one BuilderFlag each: (BuildConfig field, BuilderFlag member).
+_FLAG_FEATURES = (
+    ("version_compatible", "VERSION_COMPATIBLE"),
+    ("exclude_lean_runtime", "EXCLUDE_LEAN_RUNTIME"),
+    ("refit", "REFIT"),
+    ("strip_weights", "STRIP_PLAN"),
+)
+
+
+def _hardware_compatibility(trt: Any, config: Any, given: str) -> None:
+    member = HARDWARE_LEVELS[given]
+    level = _capabilities.hardware_compatibility_level(trt, config, member)
+    if level is None:
+        raise _missing(trt, "hardware_compatibility", "HardwareCompatibilityLevel", member, given)
+    config.hardware_compatibility_level = level
+
+
+def _dla_core(trt: Any, builder: Any, config: Any, core: int) -> None:
+    cores = int(builder.num_DLA_cores)
+    if core >= cores:
+        raise BuildError(
+            f"dla_core={core}: this device has {cores} DLA core(s) "
+            "(Builder.num_DLA_cores); DLA exists on Jetson and DRIVE devices. Leave "
+            "dla_core unset to build for the GPU."
+        )
+    config.default_device_type = trt.DeviceType.DLA
+    config.DLA_core = core
+    _flag(trt, config, "dla_core", "GPU_FALLBACK", core)
 
 
 def _load_plugins(trt: Any, config: Any, build: BuildConfig) -> None:
