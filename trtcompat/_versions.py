@@ -47,7 +47,6 @@ TRT_10_0 = Version("10.0")
 TRT_11_0 = Version("11.0")
 
 MINIMUM_SUPPORTED = TRT_8_0
-NEWEST_KNOWN_MAJOR = 11
 
 
 @dataclass(frozen=True, **DATACLASS_SLOTS)
@@ -169,6 +168,11 @@ RELEASE_BUILDS: tuple[str, ...] = (
     "10.12.0.36", "10.13.3.9", "10.14.1.48", "10.15.1.29", "10.16.1.11",
     "11.0.0.114", "11.1.0.106", "11.2.1.2", "11.3.0.99", "11.4.0.106",
 )  # fmt: skip
+
+#: The newest TensorRT major trtcompat knows: that of the newest release above, so a new
+#: major's build line makes it known everywhere (``discovery``'s "newer than known" warning,
+#: ``trtcompat scan --target``, the fakes' coarse eras).
+NEWEST_KNOWN_MAJOR: int = max(Version(build).major for build in RELEASE_BUILDS)
 
 
 def added_in(cls: str, member: str) -> Version | None:

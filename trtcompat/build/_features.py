@@ -8,6 +8,7 @@ import ctypes
 import os
 from typing import Any
 
+from .. import _capabilities
 from .._capabilities import added_in
 from ..errors import BuildError, BuildFeatureError
 from .config import HARDWARE_LEVELS, BuildConfig
@@ -45,7 +46,7 @@ def _missing(trt: Any, feature: str, cls: str, member: str, given: object) -> Bu
 
 
 def _flag(trt: Any, config: Any, feature: str, member: str, given: object) -> None:
-    flag = getattr(trt.BuilderFlag, member, None)
+    flag = _capabilities.builder_flag(trt, member)
     if flag is None:
         raise _missing(trt, feature, "BuilderFlag", member, given)
     config.set_flag(flag)
@@ -53,14 +54,14 @@ def _flag(trt: Any, config: Any, feature: str, member: str, given: object) -> No
 
 def apply_workspace(trt: Any, config: Any, workspace: int) -> str:
     """Sets the workspace limit the way the release offers; returns the API used."""
-    pools = getattr(trt, "MemoryPoolType", None)
-    if pools is not None and hasattr(config, "set_memory_pool_limit"):
-        config.set_memory_pool_limit(pools.WORKSPACE, workspace)
-        return "set_memory_pool_limit"
-    if hasattr(config, "max_workspace_size"):  # 8.0-8.3: the only way
+    api = _capabilities.workspace_api(trt, config)
+    if api == "set_memory_pool_limit":
+        config.set_memory_pool_limit(trt.MemoryPoolType.WORKSPACE, workspace)
+    elif api == "max_workspace_size":  # 8.0-8.3: the only way
         config.max_workspace_size = workspace
-        return "max_workspace_size"
-    raise _missing(trt, "workspace", "IBuilderConfig", "set_memory_pool_limit", workspace)
+    else:
+        raise _missing(trt, "workspace", "IBuilderConfig", "set_memory_pool_limit", workspace)
+    return api
 
 
 def apply_features(trt: Any, builder: Any, config: Any, build: BuildConfig) -> None:
@@ -71,44 +72,52 @@ def apply_features(trt: Any, builder: Any, config: Any, build: BuildConfig) -> N
         BuildError: a DLA core this device does not have, a plugin library that does not
             load.
     """
-    if build.version_compatible:
-        _flag(trt, config, "version_compatible", "VERSION_COMPATIBLE", True)
-    if build.exclude_lean_runtime:
-        _flag(trt, config, "exclude_lean_runtime", "EXCLUDE_LEAN_RUNTIME", True)
-    if build.refit:
-        _flag(trt, config, "refit", "REFIT", True)
-    if build.strip_weights:
-        _flag(trt, config, "strip_weights", "STRIP_PLAN", True)
+    for feature, flag in _FLAG_FEATURES:
+        if getattr(build, feature):
+            _flag(trt, config, feature, flag, True)
     if build.hardware_compatibility is not None:
-        member = HARDWARE_LEVELS[build.hardware_compatibility]
-        levels = getattr(trt, "HardwareCompatibilityLevel", None)
-        level = getattr(levels, member, None)
-        if level is None or not hasattr(config, "hardware_compatibility_level"):
-            raise _missing(
-                trt, "hardware_compatibility", "HardwareCompatibilityLevel", member,
-                build.hardware_compatibility,
-            )  # fmt: skip
-        config.hardware_compatibility_level = level
+        _hardware_compatibility(trt, config, build.hardware_compatibility)
     if build.optimization_level is not None:
-        if not hasattr(config, "builder_optimization_level"):
+        if not _capabilities.offers(config, "builder_optimization_level"):
             raise _missing(
                 trt, "optimization_level", "IBuilderConfig", "builder_optimization_level",
                 build.optimization_level,
             )  # fmt: skip
         config.builder_optimization_level = build.optimization_level
     if build.dla_core is not None:
-        cores = int(builder.num_DLA_cores)
-        if build.dla_core >= cores:
-            raise BuildError(
-                f"dla_core={build.dla_core}: this device has {cores} DLA core(s) "
-                "(Builder.num_DLA_cores); DLA exists on Jetson and DRIVE devices. Leave "
-                "dla_core unset to build for the GPU."
-            )
-        config.default_device_type = trt.DeviceType.DLA
-        config.DLA_core = build.dla_core
-        _flag(trt, config, "dla_core", "GPU_FALLBACK", build.dla_core)
+        _dla_core(trt, builder, config, build.dla_core)
     if build.plugins:
         _load_plugins(trt, config, build)
+
+
+#: The on/off options that are one BuilderFlag each: (BuildConfig field, BuilderFlag member).
+_FLAG_FEATURES = (
+    ("version_compatible", "VERSION_COMPATIBLE"),
+    ("exclude_lean_runtime", "EXCLUDE_LEAN_RUNTIME"),
+    ("refit", "REFIT"),
+    ("strip_weights", "STRIP_PLAN"),
+)
+
+
+def _hardware_compatibility(trt: Any, config: Any, given: str) -> None:
+    member = HARDWARE_LEVELS[given]
+    level = _capabilities.hardware_compatibility_level(trt, config, member)
+    if level is None:
+        raise _missing(trt, "hardware_compatibility", "HardwareCompatibilityLevel", member, given)
+    config.hardware_compatibility_level = level
+
+
+def _dla_core(trt: Any, builder: Any, config: Any, core: int) -> None:
+    cores = int(builder.num_DLA_cores)
+    if core >= cores:
+        raise BuildError(
+            f"dla_core={core}: this device has {cores} DLA core(s) "
+            "(Builder.num_DLA_cores); DLA exists on Jetson and DRIVE devices. Leave "
+            "dla_core unset to build for the GPU."
+        )
+    config.default_device_type = trt.DeviceType.DLA
+    config.DLA_core = core
+    _flag(trt, config, "dla_core", "GPU_FALLBACK", core)
 
 
 def _load_plugins(trt: Any, config: Any, build: BuildConfig) -> None:
@@ -122,7 +131,7 @@ def _load_plugins(trt: Any, config: Any, build: BuildConfig) -> None:
         except OSError as err:
             raise BuildError(f"Plugin library {path!r} does not load: {err}.") from None
     if build.version_compatible:
-        if not hasattr(config, "plugins_to_serialize"):
+        if not _capabilities.offers(config, "plugins_to_serialize"):
             raise _missing(trt, "plugins", "IBuilderConfig", "plugins_to_serialize", build.plugins)
         # A version-compatible plan runs on another TensorRT's lean runtime, which needs the
         # plugins inside the plan.

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import _trtlog
+from .._capabilities import offers
 from ..errors import BuildError, OnnxParseError, ProfileError
 
 __all__ = ["add_profiles", "network_inputs", "parse_into", "quantized_types", "reduced_tensor"]
@@ -38,8 +39,8 @@ def parse_into(parser: Any, source: str | bytes) -> None:
     errors = []
     for index in range(parser.num_errors):
         error = parser.get_error(index)
-        name = error.node_name() if hasattr(error, "node_name") else ""
-        operator = error.node_operator() if hasattr(error, "node_operator") else ""
+        name = error.node_name() if offers(error, "node_name") else ""
+        operator = error.node_operator() if offers(error, "node_operator") else ""
         errors.append((int(error.node()), str(name), str(operator), str(error.desc())))
     listed = "\n  ".join(_describe(*e) for e in errors) or "(the parser gave no error)"
     where = source if isinstance(source, str) else "the model bytes"
@@ -119,36 +120,12 @@ def add_profiles(
             f"{dynamic[0]!r}: (min, opt, max)}}]) or --trt-min-shapes / --trt-opt-shapes / "
             "--trt-max-shapes."
         )
-    known = ", ".join(f"{n} {s}" for n, s in inputs.items())
     for index, ranges in enumerate(profiles):
-        unknown = sorted(set(ranges) - set(inputs))
-        if unknown:
-            raise ProfileError(
-                f"Profile {index} names {unknown}, which the model has no input for; its "
-                f"inputs are: {known}."
-            )
-        missing = [name for name in dynamic if name not in ranges]
-        if missing:
-            raise ProfileError(
-                f"Profile {index} gives no range for the dynamic input(s) {missing}; every "
-                f"profile needs one for each of {dynamic}."
-            )
+        _check_profile_names(index, ranges, inputs, dynamic)
         profile = builder.create_optimization_profile()
         for name, shapes in ranges.items():
-            shape = inputs[name]
             for label, given in zip(("min", "opt", "max"), shapes):
-                if len(given) != len(shape):
-                    raise ProfileError(
-                        f"Profile {index}, input {name!r}: {label} shape {tuple(given)} has "
-                        f"rank {len(given)}; the input {shape} has rank {len(shape)}."
-                    )
-                fixed = [i for i, (d, g) in enumerate(zip(shape, given)) if d != -1 and d != g]
-                if fixed:
-                    raise ProfileError(
-                        f"Profile {index}, input {name!r}: {label} shape {tuple(given)} "
-                        f"changes dimension(s) {fixed}, which the model fixes at "
-                        f"{shape}; only the -1 dimensions may vary."
-                    )
+                _check_range_shape(index, name, label, tuple(given), inputs[name])
             profile.set_shape(name, *shapes)
         start = _trtlog.mark()
         if config.add_optimization_profile(profile) < 0:
@@ -157,3 +134,43 @@ def add_profiles(
                 f"TensorRT refused optimization profile {index} ({dict(ranges)}).",
                 trt_log=said,
             )
+
+
+def _check_profile_names(
+    index: int,
+    ranges: Mapping[str, tuple[tuple[int, ...], ...]],
+    inputs: Mapping[str, tuple[int, ...]],
+    dynamic: list[str],
+) -> None:
+    """A profile names only the model's inputs, and every dynamic one of them."""
+    unknown = sorted(set(ranges) - set(inputs))
+    if unknown:
+        known = ", ".join(f"{n} {s}" for n, s in inputs.items())
+        raise ProfileError(
+            f"Profile {index} names {unknown}, which the model has no input for; its "
+            f"inputs are: {known}."
+        )
+    missing = [name for name in dynamic if name not in ranges]
+    if missing:
+        raise ProfileError(
+            f"Profile {index} gives no range for the dynamic input(s) {missing}; every "
+            f"profile needs one for each of {dynamic}."
+        )
+
+
+def _check_range_shape(
+    index: int, name: str, label: str, given: tuple[int, ...], shape: tuple[int, ...]
+) -> None:
+    """A min / opt / max shape has the input's rank and varies only its -1 dimensions."""
+    if len(given) != len(shape):
+        raise ProfileError(
+            f"Profile {index}, input {name!r}: {label} shape {given} has "
+            f"rank {len(given)}; the input {shape} has rank {len(shape)}."
+        )
+    fixed = [i for i, (d, g) in enumerate(zip(shape, given)) if d != -1 and d != g]
+    if fixed:
+        raise ProfileError(
+            f"Profile {index}, input {name!r}: {label} shape {given} "
+            f"changes dimension(s) {fixed}, which the model fixes at "
+            f"{shape}; only the -1 dimensions may vary."
+        )

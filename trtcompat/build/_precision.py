@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .._capabilities import added_in
+from .._capabilities import added_in, builder_flag, strongly_typed_networks, weakly_typed
 from ..errors import PrecisionError
 
 __all__ = ["PrecisionPlan", "plan_precision"]
@@ -74,58 +74,66 @@ def plan_precision(trt: Any, precision: str, *, from_onnx: bool) -> PrecisionPla
         PrecisionError: the release cannot meet it (with the release that could, or the
             tool that makes the model meet it).
     """
-    flags = trt.BuilderFlag
-    weakly_typed = hasattr(flags, "FP16")  # Breakpoint: 11.0 removed weak typing
-    clear_tf32 = ("TF32",) if hasattr(flags, "TF32") else ()
+    weak = weakly_typed(trt)  # Breakpoint: 11.0 removed weak typing
     version = _version(trt)
     if precision == "fp32":
         # TF32 is on by default in every release's builder config: fp32 means it off.
-        return PrecisionPlan(precision, "fp32", (), clear_tf32, False, None, False, weakly_typed)
+        clear_tf32 = ("TF32",) if builder_flag(trt, "TF32") is not None else ()
+        return PrecisionPlan(precision, "fp32", (), clear_tf32, False, None, False, weak)
     if precision == "tf32":
-        if not hasattr(flags, "TF32"):
+        if builder_flag(trt, "TF32") is None:
             raise PrecisionError(
                 f"precision='tf32' needs BuilderFlag.TF32, which TensorRT {version} lacks."
             )
-        return PrecisionPlan(precision, "tf32", ("TF32",), (), False, None, False, weakly_typed)
+        return PrecisionPlan(precision, "tf32", ("TF32",), (), False, None, False, weak)
     if precision == "model":
-        if weakly_typed and not hasattr(trt.NetworkDefinitionCreationFlag, "STRONGLY_TYPED"):
-            raise PrecisionError(
-                "precision='model' builds a strongly typed network (the model's own types), "
-                "which needs NetworkDefinitionCreationFlag.STRONGLY_TYPED: "
-                f"{_release_adding('NetworkDefinitionCreationFlag', 'STRONGLY_TYPED')} added "
-                f"it, the installed TensorRT is {version}. Use precision='fp32' or 'fp16' "
-                "here, or build on a newer TensorRT."
-            )
-        return PrecisionPlan(precision, "model", (), (), weakly_typed, None, False, weakly_typed)
-    if precision in ("int8", "fp8"):
-        if weakly_typed:
-            flag = _FLAG_OF[precision]
-            if not hasattr(flags, flag):
-                raise PrecisionError(
-                    f"precision={precision!r} needs BuilderFlag.{flag}, which "
-                    f"{_release_adding('BuilderFlag', flag)} added; the installed TensorRT is "
-                    f"{version}."
-                )
-            return PrecisionPlan(precision, precision, (flag,), (), False, None, True, weakly_typed)
-        return PrecisionPlan(precision, precision, (), (), False, None, True, weakly_typed)
-    # fp16, bf16
-    flag = _FLAG_OF[precision]
-    if weakly_typed:
-        if not hasattr(flags, flag):
-            raise PrecisionError(
-                f"precision={precision!r} needs BuilderFlag.{flag}, which "
-                f"{_release_adding('BuilderFlag', flag)} added; the installed TensorRT is "
-                f"{version} and trtcompat never builds a lower precision than asked. Use "
-                "precision='fp16' or 'fp32', or build on a newer TensorRT."
-            )
-        return PrecisionPlan(precision, precision, (flag,), (), False, None, False, weakly_typed)
+        return _model_types(trt, weak, version)
+    needs_qdq = precision in ("int8", "fp8")
+    if weak:
+        flag = _required_flag(trt, precision, version, lowered_hint=not needs_qdq)
+        return PrecisionPlan(precision, precision, (flag,), (), False, None, needs_qdq, weak)
+    if needs_qdq:
+        return PrecisionPlan(precision, precision, (), (), False, None, True, weak)
+    # fp16, bf16 on a strongly typed release: the ONNX model is converted.
     if not from_onnx:
         raise PrecisionError(
             f"precision={precision!r} on TensorRT {version} (strongly typed networks only) "
             "needs an ONNX model to convert; a network defined through the API carries its "
             "own types: give its tensors the types you want and use precision='model'."
         )
-    return PrecisionPlan(precision, precision, (), (), False, precision, False, weakly_typed)
+    return PrecisionPlan(precision, precision, (), (), False, precision, False, weak)
+
+
+def _model_types(trt: Any, weak: bool, version: str) -> PrecisionPlan:
+    # precision="model": a strongly typed network; weakly typed releases must be asked for it.
+    if weak and not strongly_typed_networks(trt):
+        raise PrecisionError(
+            "precision='model' builds a strongly typed network (the model's own types), "
+            "which needs NetworkDefinitionCreationFlag.STRONGLY_TYPED: "
+            f"{_release_adding('NetworkDefinitionCreationFlag', 'STRONGLY_TYPED')} added "
+            f"it, the installed TensorRT is {version}. Use precision='fp32' or 'fp16' "
+            "here, or build on a newer TensorRT."
+        )
+    return PrecisionPlan("model", "model", (), (), weak, None, False, weak)
+
+
+def _required_flag(trt: Any, precision: str, version: str, *, lowered_hint: bool) -> str:
+    """The BuilderFlag a weakly typed release needs for ``precision``; refused where it lacks
+    it (never a lower precision instead)."""
+    flag = _FLAG_OF[precision]
+    if builder_flag(trt, flag) is not None:
+        return flag
+    hint = (
+        " and trtcompat never builds a lower precision than asked. Use precision='fp16' or "
+        "'fp32', or build on a newer TensorRT."
+        if lowered_hint
+        else "."
+    )
+    raise PrecisionError(
+        f"precision={precision!r} needs BuilderFlag.{flag}, which "
+        f"{_release_adding('BuilderFlag', flag)} added; the installed TensorRT is "
+        f"{version}{hint}"
+    )
 
 
 def qdq_missing_error(trt: Any, precision: str) -> PrecisionError:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from .. import _detect
+from .. import _capabilities, _detect
 from ..errors import BuildError, TensorRTNotFoundError
 
 __all__ = ["BuildTarget", "build_module", "build_target"]
@@ -51,7 +51,7 @@ def build_module(trt: ModuleType | None = None) -> Any:
             "No TensorRT module could be imported, so no plan can be built. Install the full "
             "TensorRT (`pip install tensorrt`), which has the builder."
         )
-    if not hasattr(module, "Builder"):
+    if not _capabilities.builds_plans(module):
         raise BuildError(
             f"{module.__name__} {_detect.module_version(module)} has no Builder: it is a "
             "runtime-only module (lean or dispatch). Building needs the full `tensorrt` "

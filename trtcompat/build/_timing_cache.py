@@ -49,28 +49,8 @@ def _quiet() -> Iterator[None]:
 def attach_timing_cache(config: Any, path: str) -> TimingCacheUse:
     """Gives ``config`` the cache at ``path`` (an empty one where there is none or TensorRT
     refuses it, with a :class:`~trtcompat.TrtCompatWarning`)."""
-    try:
-        with open(path, "rb") as handle:
-            blob = handle.read()
-    except FileNotFoundError:
-        blob = b""
-    except OSError as err:
-        raise BuildError(f"Cannot read the timing cache {path!r}: {err}.") from None
-    refused = None
-    cache = None
-    if blob:
-        start = _trtlog.mark()
-        with _quiet():
-            cache = config.create_timing_cache(blob)
-        said = _trtlog.lines_since(start)
-        if cache is None or _trtlog.errors_in(said):
-            refused = " ".join(said) or "TensorRT could not read it"
-            cache = None
-        elif not _set(config, cache):
-            refused = " ".join(_trtlog.lines_since(start)) or (
-                "TensorRT says it was made by another TensorRT or GPU"
-            )
-            cache = None
+    blob = _read_cache(path)
+    cache, refused = _loaded_cache(config, blob) if blob else (None, None)
     if refused is not None:
         warnings.warn(
             f"The timing cache {path!r} is not used: {refused}. The build goes on with an "
@@ -84,6 +64,34 @@ def attach_timing_cache(config: Any, path: str) -> TimingCacheUse:
         if not _set(config, cache):
             raise BuildError(f"TensorRT refused an empty timing cache for {path!r}.")
     return TimingCacheUse(path, bool(blob) and refused is None, refused)
+
+
+def _read_cache(path: str) -> bytes:
+    """The cache file's bytes; none where there is no file yet."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return b""
+    except OSError as err:
+        raise BuildError(f"Cannot read the timing cache {path!r}: {err}.") from None
+
+
+def _loaded_cache(config: Any, blob: bytes) -> tuple[Any, str | None]:
+    """The cache made from ``blob`` and set on ``config``, or None and why TensorRT refused it
+    (its log lines)."""
+    start = _trtlog.mark()
+    with _quiet():
+        cache = config.create_timing_cache(blob)
+    said = _trtlog.lines_since(start)
+    if cache is None or _trtlog.errors_in(said):
+        return None, " ".join(said) or "TensorRT could not read it"
+    if not _set(config, cache):
+        refused = " ".join(_trtlog.lines_since(start)) or (
+            "TensorRT says it was made by another TensorRT or GPU"
+        )
+        return None, refused
+    return cache, None
 
 
 def _set(config: Any, cache: Any) -> bool:

@@ -19,7 +19,7 @@ from types import ModuleType
 # collections.abc.Callable).
 from typing import Any, Callable, Union
 
-from .. import _trtlog
+from .. import _capabilities, _trtlog
 from .._versions import MINIMUM_SUPPORTED, parse_version
 from ..errors import BuildError, PlanFormatError, PrecisionError, UnsupportedTensorRTError
 from ..plan import plan_info
@@ -28,7 +28,7 @@ from ._features import apply_features, apply_workspace, requested_features
 from ._network import add_profiles, network_inputs, parse_into, quantized_types, reduced_tensor
 from ._precision import PrecisionPlan, plan_precision, qdq_missing_error
 from ._target import build_module, gpu_identity
-from ._timing_cache import attach_timing_cache, save_timing_cache
+from ._timing_cache import TimingCacheUse, attach_timing_cache, save_timing_cache
 from .config import BuildConfig
 from .report import BuildProgress, BuildReport, BuildResult
 
@@ -78,16 +78,7 @@ def build_plan(
     """
     started = time.monotonic()
     module = build_module(trt)
-    version = str(getattr(module, "__version__", "unknown"))
-    try:
-        too_old = parse_version(version) < MINIMUM_SUPPORTED
-    except ValueError:
-        too_old = False
-    if too_old:
-        raise UnsupportedTensorRTError(
-            f"TensorRT {version} is older than {MINIMUM_SUPPORTED}, the oldest release "
-            "trtcompat builds with."
-        )
+    version = _supported_version(module)
     source = _source(model)
     precision = plan_precision(module, config.precision, from_onnx=not callable(source))
     start = _trtlog.mark()
@@ -106,10 +97,7 @@ def build_plan(
         # The parser owns the weights it imported: it lives until the plan is built.
         parser, converted_with = _define(module, network, source, precision, config, scratch)
         inputs = network_inputs(network)
-        if precision.needs_qdq:
-            _check_quantization(module, network, precision.requested)
-        if precision.applied in ("fp32", "tf32") and not precision.weakly_typed:
-            _refuse_reduced_types(module, network, precision.applied)
+        _check_network_precision(module, network, precision)
         _apply_precision(module, builder_config, precision)
         add_profiles(builder, builder_config, inputs, tuple(config.profiles))  # type: ignore[arg-type]
         cache_use = (
@@ -121,22 +109,9 @@ def build_plan(
         del parser
     said = _trtlog.lines_since(start)
     if plan is None:
-        errors = _trtlog.errors_in(said)
-        reason = "\n  ".join(errors or said) or "(TensorRT logged no reason)"
-        raise BuildError(
-            f"TensorRT {version} could not build the plan. TensorRT said:\n  {reason}",
-            trt_log=said,
-        )
+        raise _refused_build(version, said)
     data = bytes(plan)
-    timing: dict[str, Any] | None = None
-    if cache_use is not None and config.timing_cache is not None:
-        save_timing_cache(builder_config, config.timing_cache)
-        timing = {
-            "path": cache_use.path,
-            "loaded": cache_use.loaded,
-            "refused": cache_use.refused,
-            "saved": True,
-        }
+    timing = _save_timing_cache(builder_config, config, cache_use)
     gpu_name, capability = gpu_identity(module)
     report = BuildReport(
         tensorrt_module=module.__name__,
@@ -163,6 +138,55 @@ def build_plan(
     return BuildResult(data, report)
 
 
+def _supported_version(module: Any) -> str:
+    """The module's ``__version__``; refused where it is older than trtcompat supports (a
+    version that does not parse is left to the build to judge)."""
+    version = str(getattr(module, "__version__", "unknown"))
+    try:
+        too_old = _capabilities.older_than_supported(parse_version(version))
+    except ValueError:
+        too_old = False
+    if too_old:
+        raise UnsupportedTensorRTError(
+            f"TensorRT {version} is older than {MINIMUM_SUPPORTED}, the oldest release "
+            "trtcompat builds with."
+        )
+    return version
+
+
+def _check_network_precision(trt: Any, network: Any, precision: PrecisionPlan) -> None:
+    """The parsed network can be built in the precision asked for: Q/DQ layers for int8 /
+    fp8, no reduced types in a strongly typed fp32 / tf32 build."""
+    if precision.needs_qdq:
+        _check_quantization(trt, network, precision.requested)
+    if precision.applied in ("fp32", "tf32") and not precision.weakly_typed:
+        _refuse_reduced_types(trt, network, precision.applied)
+
+
+def _refused_build(version: str, said: tuple[str, ...]) -> BuildError:
+    errors = _trtlog.errors_in(said)
+    reason = "\n  ".join(errors or said) or "(TensorRT logged no reason)"
+    return BuildError(
+        f"TensorRT {version} could not build the plan. TensorRT said:\n  {reason}",
+        trt_log=said,
+    )
+
+
+def _save_timing_cache(
+    builder_config: Any, config: BuildConfig, cache_use: TimingCacheUse | None
+) -> dict[str, Any] | None:
+    """Saves the build's timing cache where the config names one; what the report says of it."""
+    if cache_use is None or config.timing_cache is None:
+        return None
+    save_timing_cache(builder_config, config.timing_cache)
+    return {
+        "path": cache_use.path,
+        "loaded": cache_use.loaded,
+        "refused": cache_use.refused,
+        "saved": True,
+    }
+
+
 def _source(model: ModelSource) -> str | bytes | Callable[[Any], None]:
     if isinstance(model, (bytes, bytearray, memoryview)):
         return bytes(model)
@@ -181,9 +205,7 @@ def _network_flags(trt: Any, builder: Any, precision: PrecisionPlan) -> tuple[st
     # Breakpoint: 10.0 removed implicit batch (and Builder.max_batch_size with it); before,
     # a network without EXPLICIT_BATCH is implicit batch, which the ONNX parser refuses.
     # Asked of the class: the property's getter warns (deprecated from 8.4).
-    if hasattr(type(builder), "max_batch_size") and hasattr(
-        trt.NetworkDefinitionCreationFlag, "EXPLICIT_BATCH"
-    ):
+    if _capabilities.implicit_batch_builder(trt, builder):
         names.append("EXPLICIT_BATCH")
     if precision.strongly_typed:
         names.append("STRONGLY_TYPED")
@@ -295,7 +317,7 @@ _SETTINGS = (
 def _settings(config: Any) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for name in _SETTINGS:
-        if not hasattr(config, name):
+        if not _capabilities.offers(config, name):
             continue
         value = getattr(config, name)
         if isinstance(value, (list, tuple)):
@@ -323,7 +345,7 @@ def _build(
 ) -> Any:
     if progress is None:
         return builder.build_serialized_network(network, config)
-    if hasattr(trt, "IProgressMonitor") and hasattr(config, "progress_monitor"):
+    if _capabilities.progress_monitors(trt, config):
         monitor = _monitor(trt, progress, started)
         # The config is this build's own and goes with it: the monitor is not reset (pybind
         # may not take None for it).

@@ -32,6 +32,7 @@ from typing import Any
 
 from .. import _detect
 from ..errors import EngineSpecError
+from ._era_modules import install_finder
 from ._eras import COARSE_ERAS, RELEASES, Era, release_key
 from ._eras import ERAS as _ERA_TABLE
 from ._faults import FAULT_KINDS, FaultInjectingBackend, FaultKind
@@ -59,6 +60,9 @@ __all__ = [
     "make_module",
     "release_key",
 ]
+
+# ``import trtcompat.testing.era_10`` (and every other era key) makes that era's fake module.
+install_finder()
 
 #: The coarse API eras, oldest first: ``"8.4"``, ``"8.6"``, ``"10"`` (the newest 10.x),
 #: ``"11"`` (the newest 11.x). Every name in :data:`RELEASES` (``"8.0"`` ... ``"11.4"``) is

@@ -25,6 +25,7 @@ from .._atomic import write_atomically
 from .._dtypes import BITS, ML_DTYPES, numpy_dtype
 from ..errors import EngineSpecError
 from . import ERAS, EngineSpec, TensorSpec, build_plan
+from ._era_modules import module_name
 
 __all__ = ["main"]
 
@@ -109,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_atomically(args.path, plan)
     except OSError as err:
         write.error(f"cannot write {args.path!r}: {err.strerror}")
-    module = "trtcompat.testing.era_" + args.era.replace(".", "_")
+    module = module_name(args.era)
     print(
         f"wrote {args.path}; inspect it with TRTCOMPAT_TRT_MODULE={module} trtcompat inspect "
         f"{args.path}"

@@ -469,43 +469,88 @@ def _builder_class(mod: types.ModuleType, era: Era, version: Version) -> type:
 
 
 def _check_build(mod: types.ModuleType, era: Era, network: Any, config: Any) -> str:
+    """What the real builder would refuse this build for (its log line), else ``""``: the
+    checks in the order TensorRT makes them."""
+    del era  # every release refuses these alike
     flags = {f.name for f in config._flags}
-    if network._strongly_typed() and flags & {"FP16", "BF16", "INT8", "FP8", "INT4", "FP4"}:
-        return (
-            "[network.cpp::validate] Error Code 4: API Usage Error (The network is strongly "
-            f"typed; BuilderFlag {sorted(flags & {'FP16', 'BF16', 'INT8', 'FP8'})} is not allowed.)"
-        )
+    return (
+        _typing_problem(network, flags)
+        or _output_problem(network)
+        or _dla_problem(mod, config)
+        or _lean_runtime_problem(flags)
+        or _profiles_problem(network, config._profiles)
+    )
+
+
+_REDUCED_FLAGS = {"FP16", "BF16", "INT8", "FP8", "INT4", "FP4"}
+
+
+def _typing_problem(network: Any, flags: set[str]) -> str:
+    # A strongly typed network takes its types from the model: precision flags are an error.
+    if not (network._strongly_typed() and flags & _REDUCED_FLAGS):
+        return ""
+    return (
+        "[network.cpp::validate] Error Code 4: API Usage Error (The network is strongly "
+        f"typed; BuilderFlag {sorted(flags & {'FP16', 'BF16', 'INT8', 'FP8'})} is not allowed.)"
+    )
+
+
+def _output_problem(network: Any) -> str:
     if network.num_outputs == 0:
         return "[network.cpp::validate] Error Code 4: Network must have at least one output."
+    return ""
+
+
+def _dla_problem(mod: types.ModuleType, config: Any) -> str:
+    # The fake GPU has no DLA cores (Builder.num_DLA_cores is 0).
     if config.DLA_core >= 0 and config.default_device_type == mod.DeviceType.DLA:
         return f"[builder.cpp] DLA core {config.DLA_core} is not available on this device."
+    return ""
+
+
+def _lean_runtime_problem(flags: set[str]) -> str:
     if "EXCLUDE_LEAN_RUNTIME" in flags and "VERSION_COMPATIBLE" not in flags:
         return "[builder.cpp] EXCLUDE_LEAN_RUNTIME needs VERSION_COMPATIBLE."
+    return ""
+
+
+def _profiles_problem(network: Any, profiles: list[Any]) -> str:
     dynamic = [t for t in network._inputs if -1 in t._shape]
-    if dynamic and not config._profiles:
+    if dynamic and not profiles:
         return (
             f"[network.cpp::validate] Error Code 4: Network has dynamic or shape inputs, but no "
             f"optimization profile has been defined ({dynamic[0].name})."
         )
-    for index, profile in enumerate(config._profiles):
+    for index, profile in enumerate(profiles):
         for tensor in network._inputs:
-            shapes = profile._shapes.get(tensor.name)
-            if shapes is None:
-                if -1 in tensor._shape:
-                    return (
-                        f"[network.cpp::validate] Error Code 4: Optimization profile {index} "
-                        f"has no dimensions for input {tensor.name}."
-                    )
-                continue
-            for shape in shapes:
-                if len(shape) != len(tensor._shape) or any(
-                    d != -1 and d != s for d, s in zip(tensor._shape, shape)
-                ):
-                    return (
-                        f"[network.cpp::validate] Error Code 4: Profile {index} dimensions of "
-                        f"{tensor.name} {shape} do not match the network's {tensor._shape}."
-                    )
+            problem = _profile_input_problem(index, profile, tensor)
+            if problem:
+                return problem
     return ""
+
+
+def _profile_input_problem(index: int, profile: Any, tensor: Any) -> str:
+    shapes = profile._shapes.get(tensor.name)
+    if shapes is None:
+        # A profile may leave out a static input, never a dynamic one.
+        if -1 not in tensor._shape:
+            return ""
+        return (
+            f"[network.cpp::validate] Error Code 4: Optimization profile {index} "
+            f"has no dimensions for input {tensor.name}."
+        )
+    for shape in shapes:
+        if not _fits(tensor._shape, shape):
+            return (
+                f"[network.cpp::validate] Error Code 4: Profile {index} dimensions of "
+                f"{tensor.name} {shape} do not match the network's {tensor._shape}."
+            )
+    return ""
+
+
+def _fits(declared: tuple[int, ...], shape: tuple[int, ...]) -> bool:
+    """Whether ``shape`` is one of the shapes ``declared`` (-1: any extent) allows."""
+    return len(shape) == len(declared) and all(d in (-1, s) for d, s in zip(declared, shape))
 
 
 def _plan(mod: types.ModuleType, era: Era, network: Any, config: Any) -> bytes:

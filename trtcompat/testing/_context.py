@@ -28,6 +28,10 @@ def _calls_async(version: str) -> bool:
     )
 
 
+class _Refused(Exception):
+    """A launch TensorRT refuses (the message is what it logs); never leaves this module."""
+
+
 class ContextCore(Sealed):
     """State and the execution core shared by every era's context class (all private)."""
 
@@ -119,17 +123,26 @@ class ContextCore(Sealed):
             return tensor.shape  # known only once the engine has run
         if tensor.is_input:
             return self._input_shape(tensor, profile)
-        spec = self._model.spec
-        inputs = [t for t in spec.tensors if t.is_input]
-        like = next((t for t in inputs if t.name == tensor.like), None) or next(
-            (t for t in inputs if len(t.shape) == len(tensor.shape)), inputs[0] if inputs else None
-        )
+        return self._output_shape(tensor, profile)
+
+    def _output_shape(self, tensor: TensorSpec, profile: int) -> tuple[int, ...]:
+        like = self._shape_source(tensor)
         if like is None or -1 not in tensor.shape:
             return tensor.shape
         if tensor.like == like.name and like.is_shape_tensor and like.location == "host":
             return self._from_values(tensor, like)
         source = self._input_shape(like, profile)
         return tuple(s if d == -1 else d for d, s in zip(tensor.shape, source))
+
+    def _shape_source(self, tensor: TensorSpec) -> TensorSpec | None:
+        """The input whose shape an output's -1 dims follow: the one it names (``like``),
+        else the first input of its rank, else the first input."""
+        inputs = [t for t in self._model.spec.tensors if t.is_input]
+        named = next((t for t in inputs if t.name == tensor.like), None)
+        if named is not None:
+            return named
+        same_rank = (t for t in inputs if len(t.shape) == len(tensor.shape))
+        return next(same_rank, inputs[0] if inputs else None)
 
     def _from_values(self, tensor: TensorSpec, like: TensorSpec) -> tuple[int, ...]:
         # An output ``like`` a host shape-tensor input takes its -1 dims from that input's
@@ -159,45 +172,57 @@ class ContextCore(Sealed):
 
     def _run(self, addresses: dict[str, int], batch: int | None, stream: int) -> bool:
         spec = self._model.spec
-        if self._profile < 0:
-            return self._fail("No optimization profile is selected for this context.")
-        if spec.implicit_batch:
-            if batch is None:
-                return self._fail("enqueueV2/V3 cannot run an implicit-batch engine.")
-            if not 1 <= batch <= spec.max_batch_size:
-                return self._fail(
-                    f"Batch size {batch} exceeds max_batch_size {spec.max_batch_size}."
-                )
-        tensors: dict[str, LaunchTensor] = {}
-        deferred = [t for t in spec.tensors if t.data_dependent]
-        for tensor in deferred:
-            if tensor.name not in self._allocators:
-                return self._fail(
-                    f"Output {tensor.name} has a data-dependent shape and no output allocator."
-                )
-        for tensor in spec.tensors:
-            if tensor.data_dependent:
-                continue
-            shape = self._resolved(tensor, self._profile)
-            if spec.implicit_batch and batch is not None:
-                shape = (batch, *shape)
-            if -1 in shape:
-                return self._fail(f"Not all input dimensions are specified ({tensor.name}).")
-            address = addresses.get(tensor.name, 0)
-            if not address and tensor.name in self._allocators and not tensor.is_input:
-                address = self._reallocate(tensor, shape, stream)
-            if not address:
-                return self._fail(f"Address of tensor {tensor.name} is not set (null).")
-            dtype = numpy_dtype(tensor.trt_dtype)
-            tensors[tensor.name] = LaunchTensor(tensor.name, address, shape, dtype, tensor.is_input)
+        try:
+            self._check_launch(batch)
+            tensors = {
+                t.name: self._launch_tensor(t, addresses, batch, stream)
+                for t in spec.tensors
+                if not t.data_dependent
+            }
+        except _Refused as refused:
+            return self._fail(str(refused))
         if spec.launch is not None:
             spec.launch(Launch(tensors, stream))
         else:
-            self._compute(tensors, deferred, stream)
+            self._compute(tensors, [t for t in spec.tensors if t.data_dependent], stream)
         for name, allocator in self._allocators.items():
             if name in tensors:
                 allocator.notify_shape(name, self._model.dims(tensors[name].shape))
         return True
+
+    def _check_launch(self, batch: int | None) -> None:
+        """What TensorRT refuses before it looks at any tensor."""
+        spec = self._model.spec
+        if self._profile < 0:
+            raise _Refused("No optimization profile is selected for this context.")
+        if spec.implicit_batch:
+            if batch is None:
+                raise _Refused("enqueueV2/V3 cannot run an implicit-batch engine.")
+            if not 1 <= batch <= spec.max_batch_size:
+                raise _Refused(f"Batch size {batch} exceeds max_batch_size {spec.max_batch_size}.")
+        for tensor in spec.tensors:
+            if tensor.data_dependent and tensor.name not in self._allocators:
+                raise _Refused(
+                    f"Output {tensor.name} has a data-dependent shape and no output allocator."
+                )
+
+    def _launch_tensor(
+        self, tensor: TensorSpec, addresses: dict[str, int], batch: int | None, stream: int
+    ) -> LaunchTensor:
+        """``tensor`` as the launch sees it: its shape now, and its address (an output with an
+        allocator and no address is given memory by that allocator)."""
+        shape = self._resolved(tensor, self._profile)
+        if self._model.spec.implicit_batch and batch is not None:
+            shape = (batch, *shape)
+        if -1 in shape:
+            raise _Refused(f"Not all input dimensions are specified ({tensor.name}).")
+        address = addresses.get(tensor.name, 0)
+        if not address and tensor.name in self._allocators and not tensor.is_input:
+            address = self._reallocate(tensor, shape, stream)
+        if not address:
+            raise _Refused(f"Address of tensor {tensor.name} is not set (null).")
+        dtype = numpy_dtype(tensor.trt_dtype)
+        return LaunchTensor(tensor.name, address, shape, dtype, tensor.is_input)
 
     def _reallocate(self, tensor: TensorSpec, shape: tuple[int, ...], stream: int) -> int:
         size = -(-int(np.prod(shape)) * bits_of(tensor.trt_dtype) // 8)

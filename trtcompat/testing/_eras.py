@@ -193,20 +193,24 @@ _PER_RELEASE = {era.key: era for era in map(_release_era, RELEASE_BUILDS)}
 RELEASES: tuple[str, ...] = tuple(_PER_RELEASE)
 
 
-def _newest(line: str) -> Era:
-    """The newest release of an API line under the line's own name (``"10"`` -> 10.16)."""
-    newest = [era for era in _PER_RELEASE.values() if f"{era.release.major}" == line][-1]
-    return replace(newest, key=line)
+def _newest(major: int) -> Era:
+    """The newest release of a major under the major's own name (``10`` -> 10.16 as ``"10"``)."""
+    newest = [era for era in _PER_RELEASE.values() if era.release.major == major][-1]
+    return replace(newest, key=str(major))
 
 
-#: The coarse era names the suite runs every test on (``"8.4"``, ``"8.6"``: the last 8.x
-#: releases with and without the name-based API's full form; ``"10"``, ``"11"``: the newest
-#: release of each line) first, then every release.
+# The last 8.x releases without and with the name-based API's full form (8.5 added it): the
+# suite's two 8.x eras, fixed history.
+_EIGHT_X = ("8.4", "8.6")
+# Every major from 10.0 on (name-based API only) is one coarse era, its newest release: a
+# major the version table gains (``RELEASE_BUILDS``) becomes a coarse era by itself.
+_MAJORS = sorted({era.release.major for era in _PER_RELEASE.values() if era.release >= TRT_10_0})
+
+#: The coarse era names the suite runs every test on (``"8.4"``, ``"8.6"``, then one per major
+#: from 10 on: ``"10"``, ``"11"``, the newest release of each), then every release.
 ERAS: dict[str, Era] = {
-    "8.4": _PER_RELEASE["8.4"],
-    "8.6": _PER_RELEASE["8.6"],
-    "10": _newest("10"),
-    "11": _newest("11"),
+    **{key: _PER_RELEASE[key] for key in _EIGHT_X},
+    **{str(major): _newest(major) for major in _MAJORS},
 }
 #: The coarse names, oldest first.
 COARSE_ERAS: tuple[str, ...] = tuple(ERAS)

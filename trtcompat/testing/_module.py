@@ -127,45 +127,12 @@ def make_module(era_key: str, name: str = "tensorrt") -> types.ModuleType:
     era = ERAS[era_key]
     mod = types.ModuleType(name, f"trtcompat fake of TensorRT {era.version}")
     mod.__version__ = era.version  # type: ignore[attr-defined]
-    for enum_name, enum_class in _enums(era.key).items():
-        setattr(mod, enum_name, enum_class)
-    for member_name, member in mod.DataType.__members__.items():
-        setattr(mod, _DTYPE_ALIASES[member_name], member)
-    dims_members: dict[str, Any] = {"__slots__": (), "__module__": name}
-    if era.has_bindings:
-        # 8.x binds MAX_DIMS per instance (def_readonly: trt.Dims.MAX_DIMS is the property
-        # object, Dims().MAX_DIMS is 8; observed on 8.6.1); 10.0 made it static.
-        dims_members["MAX_DIMS"] = property(lambda self: Dims.MAX_DIMS)
-    mod.Dims = type("Dims", (Dims,), dims_members)  # type: ignore[attr-defined]
+    _add_types(mod, era, name)
     mod.ILogger, mod.Logger = _loggers(name)  # type: ignore[attr-defined]
     _stream_readers(mod, era, name)
     mod.Runtime = _runtime_class(mod, era, name)  # type: ignore[attr-defined]
-
-    members = (
-        ENGINE_MEMBERS
-        if era.has_tensors and not era.has_bindings
-        else {**ENGINE_MEMBERS, **ENGINE_MEMBERS_BEFORE_10}
-    )
-    engine_dict = {n: members[n] for n in era.engine_members}
-    if era.has_tensors and not era.has_bindings and not has_member(
-        "ICudaEngine", "create_runtime_config", era.release
-    ):
-        engine_dict["create_execution_context"] = CREATE_CONTEXT_BEFORE_10_11
-    if "create_execution_context" in engine_dict and hasattr(
-        mod, "ExecutionContextAllocationStrategy"
-    ):
-        # pyCore.cpp: py::arg("strategy") = ExecutionContextAllocationStrategy::kSTATIC, an
-        # enum member of this module (observed in the real 10.x / 11.x signatures).
-        engine_dict["create_execution_context"] = _with_default(
-            engine_dict["create_execution_context"], "strategy",
-            mod.ExecutionContextAllocationStrategy.STATIC,
-        )
-    engine_dict.update(__module__=name, __slots__=())
-    mod.ICudaEngine = type("ICudaEngine", (EngineCore,), engine_dict)  # type: ignore[attr-defined]
-    context_dict = {n: CONTEXT_MEMBERS[n] for n in era.context_members if n in CONTEXT_MEMBERS}
-    context_dict["active_optimization_profile"] = PROFILE_RW if era.settable_profile else PROFILE_RO
-    context_dict.update(__module__=name, __slots__=())
-    mod.IExecutionContext = type("IExecutionContext", (ContextCore,), context_dict)  # type: ignore[attr-defined]
+    mod.ICudaEngine = _engine_class(mod, era, name)  # type: ignore[attr-defined]
+    mod.IExecutionContext = _context_class(era, name)  # type: ignore[attr-defined]
     mod.IHostMemory = _host_memory_class(mod, name)  # type: ignore[attr-defined]
     # Every real tensorrt/__init__.py (8.4.3, 8.6.1, 10.x, 11.x) patches deprecated, no-op
     # context managers on these (observed on 8.6.1 / 10.16 / 11.4; 8.4.3: the source).
@@ -183,6 +150,49 @@ def make_module(era_key: str, name: str = "tensorrt") -> types.ModuleType:
     mod.volume = lambda iterable: math.prod(iterable)  # type: ignore[attr-defined]
     add_builder(mod, era, name)
     return mod
+
+
+def _add_types(mod: types.ModuleType, era: Era, name: str) -> None:
+    """The era's enums (shared by its module instances), the DataType aliases and ``Dims``."""
+    for enum_name, enum_class in _enums(era.key).items():
+        setattr(mod, enum_name, enum_class)
+    for member_name, member in mod.DataType.__members__.items():
+        setattr(mod, _DTYPE_ALIASES[member_name], member)
+    dims_members: dict[str, Any] = {"__slots__": (), "__module__": name}
+    if era.has_bindings:
+        # 8.x binds MAX_DIMS per instance (def_readonly: trt.Dims.MAX_DIMS is the property
+        # object, Dims().MAX_DIMS is 8; observed on 8.6.1); 10.0 made it static.
+        dims_members["MAX_DIMS"] = property(lambda self: Dims.MAX_DIMS)
+    mod.Dims = type("Dims", (Dims,), dims_members)  # type: ignore[attr-defined]
+
+
+def _engine_class(mod: types.ModuleType, era: Era, name: str) -> type:
+    """``ICudaEngine`` with the era's members, ``create_execution_context`` as it takes its
+    arguments there."""
+    tensors_only = era.has_tensors and not era.has_bindings
+    members = ENGINE_MEMBERS if tensors_only else {**ENGINE_MEMBERS, **ENGINE_MEMBERS_BEFORE_10}
+    engine_dict = {n: members[n] for n in era.engine_members}
+    if tensors_only and not has_member("ICudaEngine", "create_runtime_config", era.release):
+        engine_dict["create_execution_context"] = CREATE_CONTEXT_BEFORE_10_11
+    if "create_execution_context" in engine_dict and hasattr(
+        mod, "ExecutionContextAllocationStrategy"
+    ):
+        # pyCore.cpp: py::arg("strategy") = ExecutionContextAllocationStrategy::kSTATIC, an
+        # enum member of this module (observed in the real 10.x / 11.x signatures).
+        engine_dict["create_execution_context"] = _with_default(
+            engine_dict["create_execution_context"], "strategy",
+            mod.ExecutionContextAllocationStrategy.STATIC,
+        )  # fmt: skip
+    engine_dict.update(__module__=name, __slots__=())
+    return type("ICudaEngine", (EngineCore,), engine_dict)
+
+
+def _context_class(era: Era, name: str) -> type:
+    """``IExecutionContext`` with the era's members (a settable profile before 10.0)."""
+    context_dict = {n: CONTEXT_MEMBERS[n] for n in era.context_members if n in CONTEXT_MEMBERS}
+    context_dict["active_optimization_profile"] = PROFILE_RW if era.settable_profile else PROFILE_RO
+    context_dict.update(__module__=name, __slots__=())
+    return type("IExecutionContext", (ContextCore,), context_dict)
 
 
 def _with_default(function: Any, parameter: str, value: Any) -> Any:

@@ -114,6 +114,12 @@ def decode_plan(data: Data) -> bytes:
         return blob[HEADER_SIZE:]  # the 8.x layout has no size or section table to check
     if size != len(blob):
         raise FakePlanError("Serialization assertion plan.header.size == blobSize failed.")
+    return _engine_section(blob, count)
+
+
+def _engine_section(blob: bytes, count: int) -> bytes:
+    """The engine section of a sectioned (10.0+) plan, after the section table's checks:
+    in the plan, 8-aligned, in order, then the end-of-plan marker."""
     cursor = HEADER_SIZE + count * _ENTRY.size
     if cursor >= len(blob):
         raise FakePlanError("Serialization assertion cursor < blobSize failed.")
