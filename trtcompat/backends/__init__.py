@@ -38,8 +38,8 @@ from trtcompat.backends._protocol import (
     StreamOps,
     missing_members,
 )
-from trtcompat.backends._readers import DeviceArrayInfo, stream_handle
-from trtcompat.backends._registry import RECORDS, BackendRecord, record_for
+from trtcompat.backends._readers import CudaStream, DeviceArrayInfo, stream_handle
+from trtcompat.backends._registry import RECORDS, BackendRecord, array_reading, record_for
 from trtcompat.errors import BackendProtocolError, BackendUnavailableError, DeviceError
 
 __all__ = [
@@ -48,6 +48,7 @@ __all__ = [
     "REQUIRED",
     "ActiveQuery",
     "BuiltinBackend",
+    "CudaStream",
     "DeviceArrayInfo",
     "EventOps",
     "HotPath",
@@ -66,6 +67,7 @@ __all__ = [
     "RoundTrip",
     "RoundTripBuilder",
     "StreamOps",
+    "array_reading",
     "available_backends",
     "get_backend",
     "gpu_present",

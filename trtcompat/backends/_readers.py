@@ -11,13 +11,15 @@ imports a CUDA or array library; numpy reads the dtypes.
 from __future__ import annotations
 
 import ctypes
-from typing import Any, Callable, NamedTuple, Optional
+import operator
+from typing import Any, Callable, NamedTuple, Optional, Protocol, SupportsIndex
 
 import numpy as np
 
 from trtcompat.errors import BackendError, DeviceError, DTypeError
 
 __all__ = [
+    "CudaStream",
     "DeviceArrayInfo",
     "Fingerprint",
     "Reader",
@@ -272,8 +274,18 @@ def dlpack_fingerprint(obj: Any) -> Any:
 # -- streams ---------------------------------------------------------------------------------
 
 
-def stream_handle(stream: Any) -> int:
-    """``stream`` as a ``cudaStream_t`` int: an int as it is, an object with
+class CudaStream(Protocol):
+    """A stream object of another library: cuda.core's ``__cuda_stream__`` protocol."""
+
+    def __cuda_stream__(self) -> tuple[int, int]:
+        """``(version, handle)``: protocol version 0 and the ``cudaStream_t`` as an int."""
+        ...  # pragma: no cover
+
+
+
+def stream_handle(stream: int | CudaStream | Any) -> int:
+    """``stream`` as a ``cudaStream_t`` int: an int (or any integer, ``__index__``) as it
+    is, an object with
     ``__cuda_stream__`` (cuda.core's protocol: ``(version, handle)``) as its handle.
 
     Raises:
@@ -281,6 +293,8 @@ def stream_handle(stream: Any) -> int:
     """
     if isinstance(stream, int) and not isinstance(stream, bool):
         return stream
+    if isinstance(stream, SupportsIndex):
+        return operator.index(stream)  # numpy's integers
     protocol = getattr(stream, "__cuda_stream__", None)
     if protocol is not None:
         version, handle = protocol()

@@ -12,12 +12,19 @@ from __future__ import annotations
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from trtcompat.backends import _readers
 from trtcompat.errors import BackendUnavailableError
 
-__all__ = ["RECORDS", "ArrayReading", "BackendRecord", "record_for", "unavailable"]
+__all__ = [
+    "RECORDS",
+    "ArrayReading",
+    "BackendRecord",
+    "array_reading",
+    "record_for",
+    "unavailable",
+]
 
 
 @dataclass(frozen=True)
@@ -141,3 +148,31 @@ def unavailable(name: str, package: str, exc: BaseException) -> BackendUnavailab
     return BackendUnavailableError(
         f"Backend {name!r} needs {package}, which could not be imported ({exc}); {how}"
     )
+
+
+def _instance_interfaces(obj: Any) -> _readers.DeviceArrayInfo | None:
+    # A class without either interface may still give one per instance (an attribute set
+    # on the object): the array interface first, as for classes.
+    info = _readers.cai_info(obj)
+    return info if info is not None else _readers.dlpack_info(obj)
+
+
+def _instance_fingerprint(obj: Any) -> Any:
+    if getattr(obj, "__cuda_array_interface__", None) is not None:
+        return _readers.cai_fingerprint(obj)
+    return _readers.dlpack_fingerprint(obj)
+
+
+def array_reading(cls: type) -> tuple[_readers.Reader, _readers.Fingerprint]:
+    """The reader and the fingerprint of arrays of ``cls`` (not a numpy array): its
+    backend's own where a record names them, else ``__cuda_array_interface__`` (a dict
+    read, preferred where a type has both), else DLPack, else whichever an instance has.
+    """
+    for record in RECORDS:
+        if record.arrays is not None and record.arrays.matches(cls):
+            return record.arrays.read, record.arrays.fingerprint
+    if hasattr(cls, "__cuda_array_interface__"):
+        return _readers.cai_info, _readers.cai_fingerprint
+    if hasattr(cls, "__dlpack__") and hasattr(cls, "__dlpack_device__"):
+        return _readers.dlpack_info, _readers.dlpack_fingerprint
+    return _instance_interfaces, _instance_fingerprint

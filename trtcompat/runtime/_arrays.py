@@ -10,22 +10,18 @@ without a backend of its own.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, Callable, Optional
 
 import numpy as np
 
-from ..backends import RECORDS
-from ..backends._readers import (
-    DeviceArrayInfo,
-    Fingerprint,
-    Reader,
-    cai_fingerprint,
-    cai_info,
-    dlpack_fingerprint,
-    dlpack_info,
-)
+from ..backends import DeviceArrayInfo, array_reading
 
 __all__ = ["DeviceArrayInfo", "device_array_info", "fingerprint_for", "reader_for"]
+
+#: ``reader(obj)``: the facts of one device array, None where ``obj`` is not one.
+Reader = Callable[[Any], Optional[DeviceArrayInfo]]
+#: ``fingerprint(obj)``: pointer, shape, dtype and strides, compared per call.
+Fingerprint = Callable[[Any], Any]
 
 
 def _not_device(obj: Any) -> None:
@@ -33,32 +29,11 @@ def _not_device(obj: Any) -> None:
     return None
 
 
-def _instance_interfaces(obj: Any) -> DeviceArrayInfo | None:
-    # A class without either interface may still give one per instance (an attribute set
-    # on the object): the array interface first, as for classes.
-    info = cai_info(obj)
-    return info if info is not None else dlpack_info(obj)
-
-
-def _instance_fingerprint(obj: Any) -> Any:
-    if getattr(obj, "__cuda_array_interface__", None) is not None:
-        return cai_fingerprint(obj)
-    return dlpack_fingerprint(obj)
-
-
 @functools.lru_cache(maxsize=256)  # per array type: a process feeds a handful
 def _reading(cls: type) -> tuple[Reader, Fingerprint | None]:
     if issubclass(cls, np.ndarray):  # host memory (numpy's __dlpack__ says kDLCPU)
         return _not_device, None
-    for record in RECORDS:
-        if record.arrays is not None and record.arrays.matches(cls):
-            return record.arrays.read, record.arrays.fingerprint
-    # __cuda_array_interface__ before DLPack where a type has both: a dict read, no capsule.
-    if hasattr(cls, "__cuda_array_interface__"):
-        return cai_info, cai_fingerprint
-    if hasattr(cls, "__dlpack__") and hasattr(cls, "__dlpack_device__"):
-        return dlpack_info, dlpack_fingerprint
-    return _instance_interfaces, _instance_fingerprint
+    return array_reading(cls)
 
 
 def reader_for(cls: type) -> Reader:
