@@ -70,6 +70,7 @@ __all__ = [
     "array_reading",
     "available_backends",
     "get_backend",
+    "missing_members",
     "gpu_present",
     "sequential_graph_replay",
     "sequential_round_trip",

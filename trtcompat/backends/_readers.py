@@ -16,7 +16,7 @@ from typing import Any, Callable, NamedTuple, Optional, Protocol, SupportsIndex
 
 import numpy as np
 
-from trtcompat.errors import BackendError, DeviceError, DTypeError
+from trtcompat.errors import BackendError, DeviceError, DTypeError, LayoutError
 
 __all__ = [
     "CudaStream",
@@ -231,6 +231,12 @@ def dlpack_info(obj: Any) -> DeviceArrayInfo | None:
     """The facts of an object with ``__dlpack__`` / ``__dlpack_device__``; None without them.
     (numpy arrays are host arrays: the runtime takes them before any reader.)
 
+    Raises:
+        DeviceError: The array is not in CUDA device memory (numpy's own arrays never get
+            here: they are host arrays).
+        DTypeError: A dtype no numpy dtype matches (vectors of several lanes, complex).
+        LayoutError: The producer cannot export the array without a copy.
+
     The capsule is read, not consumed: the producer keeps owning the memory (trtcompat binds
     its address as it does any caller's device array, valid while ``obj`` lives) and the
     capsule's destructor releases its own reference. ``__dlpack__()`` is called with no
@@ -249,7 +255,17 @@ def dlpack_info(obj: Any) -> DeviceArrayInfo | None:
             f"{(kind, index)!r}), not on a CUDA device; pass a numpy array for host memory, "
             "or move the array to the GPU."
         )
-    capsule = obj.__dlpack__()
+    try:
+        # copy=False (DLPack's 2023.12 signature): a view or BufferError, never a copy that
+        # would die with the capsule. Older producers take no keyword.
+        capsule = obj.__dlpack__(copy=False)
+    except TypeError:
+        capsule = obj.__dlpack__()
+    except BufferError as exc:
+        raise LayoutError(
+            f"A {type(obj).__name__} array cannot be exported through DLPack without a copy "
+            f"({exc}); pass a contiguous CUDA array (or its copy) instead."
+        ) from exc
     address = _capsule_pointer(capsule, _CAPSULE_NAME)
     tensor = _DLTensor.from_address(address)  # DLManagedTensor starts with its DLTensor
     shape = tuple(int(tensor.shape[i]) for i in range(tensor.ndim))
