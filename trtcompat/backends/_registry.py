@@ -91,7 +91,7 @@ class BackendRecord:
         imports: The top-level module its library is imported as (``trtcompat doctor`` reports
             that module's distributions).
         package: The pip distribution to install; None for the host backend (no library).
-        extra: The trtcompat extra (``pip install trtcompat[<extra>]``) that installs it.
+        extra: The trtcompat extra (pyproject.toml's optional dependencies) that installs it.
         installed: Whether the library is on disk, found without importing anything.
         arrays: How its own array type is read; None where ``__cuda_array_interface__`` and
             DLPack serve (or it has no arrays).
