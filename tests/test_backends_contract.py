@@ -211,3 +211,30 @@ def test_the_records_extras_exist_in_pyproject() -> None:
 def test_installed_asks_each_record_and_nothing_unknown() -> None:
     assert backends._installed("host") is True
     assert backends._installed("nope") is False
+
+
+def test_doctor_reports_the_distributions_of_the_module_each_record_imports(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A backend named unlike its import (cuda_python imports ``cuda``; a new one may be
+    named anyhow): doctor asks for the record's module, not the name's first word."""
+    from trtcompat.cli import _doctor
+
+    record = backends.BackendRecord(
+        "gpu_arrays", "._gpu_arrays", "GpuArraysBackend", "jaxlib", "jax", "jax", lambda: True
+    )
+    monkeypatch.setattr(_doctor, "RECORDS", (record, *backends.RECORDS))
+    monkeypatch.setattr(_doctor, "BACKEND_NAMES", ("gpu_arrays", "host"))
+    monkeypatch.setattr(_doctor, "available_backends", lambda: ["gpu_arrays", "host"])
+    monkeypatch.setattr(_doctor, "_try_backend", lambda name: (name, None))
+    asked: list[list[str]] = []
+
+    def distributions_of(modules: list[str]) -> dict[str, list[str]]:
+        asked.append(modules)
+        return {"jaxlib": ["jaxlib 0.4.30"]}
+
+    monkeypatch.setattr(_doctor, "_distributions_of", distributions_of)
+    report = _doctor._backends()
+    assert asked == [["jaxlib"]]
+    assert report["gpu_arrays"]["versions"] == ["jaxlib 0.4.30"]
+    assert report["host"]["versions"] == []

@@ -1,4 +1,5 @@
-"""Device-memory backends behind one Protocol, and the registry that picks one.
+"""Device-memory backends: the required ``Backend`` Protocol and its optional capabilities,
+one record per backend (:data:`RECORDS`), and :func:`get_backend`, which picks one.
 
 ``get_backend()`` resolves a name in this order: the ``name`` argument, then the
 ``TRTCOMPAT_BACKEND`` environment variable, then the first usable library of pycuda,

@@ -11,6 +11,7 @@ imports a CUDA or array library; numpy reads the dtypes.
 from __future__ import annotations
 
 import ctypes
+import functools
 import operator
 from typing import Any, Callable, NamedTuple, Optional, Protocol, SupportsIndex
 
@@ -78,22 +79,17 @@ def _contiguous(shape: tuple[int, ...], strides: Any, itemsize: int) -> bool:
 
 # -- torch and cupy: their own fields (named by their registry records) ----------------------
 
-#: torch dtype -> numpy dtype, one entry per torch dtype met (a handful: bounded by torch).
-_TORCH_DTYPES: dict[Any, np.dtype[Any]] = {}
-
-
+@functools.lru_cache(maxsize=None)  # keyed by torch dtype: a fixed, small set
 def _torch_dtype(dtype: Any) -> np.dtype[Any]:
-    found = _TORCH_DTYPES.get(dtype)
-    if found is None:
-        name = str(dtype).split(".", 1)[-1]  # "torch.float16" -> "float16"
-        if name == "bfloat16":
-            import ml_dtypes
+    """The numpy dtype of a torch dtype, by its name (torch is never imported here)."""
+    name = str(dtype).split(".", 1)[-1]  # "torch.float16" -> "float16"
+    if name == "bfloat16":
+        import ml_dtypes
 
-            found = np.dtype(ml_dtypes.bfloat16)
-        else:
-            aliases = {"bool": "bool", "half": "float16", "float": "float32"}
-            found = np.dtype(aliases.get(name, name))
-        _TORCH_DTYPES[dtype] = found
+        bfloat: np.dtype[Any] = np.dtype(ml_dtypes.bfloat16)
+        return bfloat
+    aliases = {"bool": "bool", "half": "float16", "float": "float32"}
+    found: np.dtype[Any] = np.dtype(aliases.get(name, name))
     return found
 
 
