@@ -238,3 +238,15 @@ def test_doctor_reports_the_distributions_of_the_module_each_record_imports(
     assert asked == [["jaxlib"]]
     assert report["gpu_arrays"]["versions"] == ["jaxlib 0.4.30"]
     assert report["host"]["versions"] == []
+
+
+def test_required_is_read_from_the_protocol_and_each_member_is_checked() -> None:
+    assert backends.REQUIRED[:2] == ("name", "device")
+    assert set(backends.REQUIRED) == {
+        n for n in dir(MinimalBackend()) if not n.startswith("_") and n != "calls"
+    }
+    for member in backends.REQUIRED:
+        stripped = type("Stripped", (MinimalBackend,), {member: None})()
+        assert backends.missing_members(stripped) == (
+            [] if member in ("name", "device") else [member]  # None is a value for a field
+        )

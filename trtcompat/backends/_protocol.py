@@ -95,7 +95,8 @@ class Backend(Protocol):
     used, and the runtime falls back where one is missing (see :data:`REQUIRED`).
     """
 
-    #: The registry name: ``"pycuda"``, ``"cuda_python"``, ``"cupy"``, ``"torch"`` or ``"host"``.
+    #: The registry name (``"pycuda"``, ``"cuda_python"``, ``"cupy"``, ``"torch"``, ``"host"``),
+    #: or whatever a backend of the caller's own calls itself (error messages name it).
     name: str
     #: The CUDA device index every allocation, stream and copy of this backend lands on.
     device: int
@@ -103,36 +104,47 @@ class Backend(Protocol):
     def malloc(self, nbytes: int) -> int:
         """Allocates ``nbytes`` of device memory (256-byte aligned); returns its address."""
         ...  # pragma: no cover
+
     def free(self, ptr: int) -> None:
         """Frees device memory from :meth:`malloc`."""
         ...  # pragma: no cover
+
     def malloc_host(self, nbytes: int) -> int:
         """Allocates ``nbytes`` of page-locked host memory; returns its address."""
         ...  # pragma: no cover
+
     def free_host(self, ptr: int) -> None:
         """Frees host memory from :meth:`malloc_host`."""
         ...  # pragma: no cover
+
     def memcpy_htod_async(self, dst: int, src: int, nbytes: int, stream: int) -> None:
         """Enqueues a host-to-device copy on ``stream``."""
         ...  # pragma: no cover
+
     def memcpy_dtoh_async(self, dst: int, src: int, nbytes: int, stream: int) -> None:
         """Enqueues a device-to-host copy on ``stream``."""
         ...  # pragma: no cover
+
     def memcpy_dtod_async(self, dst: int, src: int, nbytes: int, stream: int) -> None:
         """Enqueues a device-to-device copy on ``stream``."""
         ...  # pragma: no cover
+
     def create_stream(self) -> int:
         """Creates a non-default stream; returns its handle."""
         ...  # pragma: no cover
+
     def destroy_stream(self, stream: int) -> None:
         """Destroys a stream from :meth:`create_stream`."""
         ...  # pragma: no cover
+
     def synchronize(self, stream: int) -> None:
         """Blocks until all work on ``stream`` is done."""
         ...  # pragma: no cover
+
     def activate(self) -> AbstractContextManager[None]:
         """A context manager that makes :attr:`device` current for TensorRT calls made inside it."""
         ...  # pragma: no cover
+
     def device_array(self, ptr: int, shape: tuple[int, ...], dtype: Any, owner: object) -> Any:
         """Wraps device memory as a zero-copy array of the backend's library that keeps
         ``owner`` alive: a ``cupy.ndarray`` (cupy), a torch tensor (torch), a numpy array (host),
@@ -156,6 +168,7 @@ class HotPath(Protocol):
         Build it once per stream, outside the hot loop; use it only inside :meth:`activate`.
         """
         ...  # pragma: no cover
+
     def translate_error(self, exc: BaseException, what: str) -> BackendError:
         """The typed error for ``exc``, one of a :class:`StreamOps`' ``errors``.
 
@@ -189,12 +202,15 @@ class EventOps(Protocol):
     def create_event(self) -> int:
         """Creates an event (timing disabled); returns its handle."""
         ...  # pragma: no cover
+
     def record_event(self, event: int, stream: int) -> None:
         """Records ``event`` on ``stream``."""
         ...  # pragma: no cover
+
     def event_synchronize(self, event: int) -> None:
         """Blocks until ``event`` has completed."""
         ...  # pragma: no cover
+
     def destroy_event(self, event: int) -> None:
         """Destroys an event from :meth:`create_event`."""
         ...  # pragma: no cover
@@ -208,6 +224,7 @@ class MemoryInfo(Protocol):
     def mem_info(self) -> tuple[int, int]:
         """Returns ``(free, total)`` bytes of device memory on :attr:`device`."""
         ...  # pragma: no cover
+
     def pointer_device(self, ptr: int) -> int:
         """The device that owns ``ptr`` (from the driver's pointer attributes)."""
         ...  # pragma: no cover
@@ -245,23 +262,10 @@ class BuiltinBackend(Backend, HotPath, ActiveQuery, EventOps, MemoryInfo, Protoc
     have that too; ``host`` has not)."""
 
 
-#: The members an object must have to be used as a backend (``Backend``'s), in the order
-#: an error lists the missing ones.
-REQUIRED: tuple[str, ...] = (
-    "name",
-    "device",
-    "malloc",
-    "free",
-    "malloc_host",
-    "free_host",
-    "memcpy_htod_async",
-    "memcpy_dtoh_async",
-    "memcpy_dtod_async",
-    "create_stream",
-    "destroy_stream",
-    "synchronize",
-    "activate",
-    "device_array",
+#: The members an object must have to be used as a backend: ``Backend``'s own, read from
+#: the class (its attributes, then its methods), in the order an error lists them.
+REQUIRED: tuple[str, ...] = tuple(Backend.__annotations__) + tuple(
+    name for name, value in vars(Backend).items() if callable(value) and not name.startswith("_")
 )
 
 
@@ -270,7 +274,7 @@ def missing_members(obj: object) -> list[str]:
     missing = []
     for member in REQUIRED:
         value = getattr(obj, member, _ABSENT)
-        if value is _ABSENT or (member not in ("name", "device") and not callable(value)):
+        if value is _ABSENT or (member not in Backend.__annotations__ and not callable(value)):
             missing.append(member)
     return missing
 
