@@ -21,6 +21,7 @@ from trtcompat.backends._common import (
     round_trip_builder,
 )
 from trtcompat.backends._host import HostBackend
+from trtcompat.errors import BackendError
 
 
 def _python_frames(fn: Callable[[], Any]) -> list[str]:
@@ -145,3 +146,20 @@ def test_a_backends_stream_ops_are_bound_once_per_stream() -> None:
         assert host.stream_ops(0) is not host.stream_ops(stream)
     finally:
         host.destroy_stream(stream)
+
+
+def test_the_host_backends_checked_copies_keep_refusing_a_size_equal_to_a_passed_one() -> None:
+    """The LRU of passed copies is typed: ``True`` (== 1) and ``1.0`` are not the size 1
+    that passed, and are refused as sizes every time."""
+    host = HostBackend()
+    dst, src = host.malloc(8), host.malloc_host(8)
+    try:
+        ops = host.stream_ops(0)
+        ops.htod(dst, src, 1)
+        ops.htod(dst, src, 1)  # the cached pass
+        for size in (True, 1.0):
+            with pytest.raises(BackendError, match=r"size must be a non-negative int"):
+                ops.htod(dst, src, size)  # type: ignore[arg-type]
+    finally:
+        host.free(dst)
+        host.free_host(src)

@@ -170,7 +170,7 @@ class HostBackend:
         # The copies that passed, keyed with the epoch they passed in: an LRU of 64, as
         # varying pointers (zero-copy feeds) would otherwise grow it without end. A check
         # that raises is not cached.
-        @functools.lru_cache(maxsize=64)
+        @functools.lru_cache(maxsize=64, typed=True)  # typed: 1 and True are other copies
         def passed(dst: int, src: int, nbytes: int, op: str, epoch: int) -> None:
             del epoch  # in the key only: a copy checked in an older epoch is checked anew
             self._check_copy(dst, src, nbytes, stream, op)
