@@ -6,8 +6,9 @@ only for cuda-python < 12.6.1.
 
 cuda-python returns ``(err, *values)`` tuples instead of raising, so every hook checks the
 code and raises :class:`~trtcompat.backends._common.CudaCallError`; on the hot path that check
-is one identity test against ``cudaSuccess`` (the enum member is a singleton), falling back to
-``int()`` only for a binding that hands back plain ints.
+is one comparison of the returned ``(err,)`` with ``(cudaSuccess,)`` (in C: the enum member is
+a singleton, so its identity decides), falling back to ``int(err)`` only where they differ
+(``_common.check_result``: a binding that hands back plain ints).
 
 Without a driver the majors differ: cuda-python 12.9 and 13 return
 ``cudaErrorInsufficientDriver``, while 11.8 to 12.8 *raise* ``RuntimeError("Failed to dlopen
