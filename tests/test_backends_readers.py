@@ -43,6 +43,26 @@ class DLPackOnly:
         return _patch_device(self.array.__dlpack__(), self.kind, self.device_id)
 
 
+class Relabelled(DLPackOnly):
+    """A capsule whose other fields are changed too: the data pointer moved into
+    ``byte_offset``, NULL strides, or vectors of two lanes."""
+
+    def __init__(self, array: np.ndarray, change: str) -> None:
+        super().__init__(array)
+        self.change = change
+
+    def __dlpack__(self) -> Any:
+        capsule = super().__dlpack__()
+        tensor = _readers._DLTensor.from_address(_readers._capsule_pointer(capsule, b"dltensor"))
+        if self.change == "offset":
+            tensor.data, tensor.byte_offset = tensor.data - 64, 64
+        elif self.change == "null strides":
+            tensor.strides = None
+        else:
+            tensor.dtype.lanes = 2
+        return capsule
+
+
 class DLPackWithCopy(DLPackOnly):
     """The 2023.12 signature: ``copy=False`` must be honoured (BufferError where a view is
     impossible)."""
@@ -110,9 +130,29 @@ def test_dlpack_reads_pointer_shape_dtype_and_layout_from_the_capsule() -> None:
     assert str(_readers._dl_dtype(4, 16, 1)) == "bfloat16"
 
 
-def test_dlpack_of_several_lanes_is_a_dtype_error() -> None:
+def test_dlpack_of_complex_or_several_lanes_is_a_dtype_error() -> None:
     with pytest.raises(tc.DTypeError, match=r"^DLPack type code 5 of 128 bits has no numpy"):
         device_array_info(DLPackOnly(np.zeros(2, np.complex128)))
+    with pytest.raises(tc.DTypeError, match=r"^A DLPack array of 2-lane vectors"):
+        device_array_info(Relabelled(np.zeros(2, np.float32), "lanes"))
+
+
+def test_dlpack_adds_the_byte_offset_and_reads_null_strides_as_dense() -> None:
+    array = np.zeros((3, 5), np.float32)
+    moved = device_array_info(Relabelled(array, "offset"))
+    assert moved is not None and moved.pointer == array.ctypes.data
+    dense = device_array_info(Relabelled(array[:, ::2], "null strides"))
+    assert dense is not None and dense.contiguous  # NULL strides: C order, whatever numpy had
+    empty = device_array_info(DLPackOnly(np.zeros((0, 4), np.float32)[:, ::2]))
+    assert empty is not None and empty.contiguous  # nothing to read: any strides will do
+
+
+def test_dlpack_of_managed_memory_is_a_device_array() -> None:
+    array = np.zeros(4, np.int32)
+    info = device_array_info(DLPackOnly(array, device=0, kind=13))  # kDLCUDAManaged
+    assert info is not None and info.device == 0
+    with pytest.raises(tc.DeviceError, match=r"lives in pinned host \(kDLCUDAHost\) memory"):
+        device_array_info(DLPackOnly(array, kind=3))
 
 
 def test_dlpack_of_host_memory_is_a_device_error() -> None:
@@ -219,6 +259,8 @@ def test_stream_handle_reads_ints_and_the_cuda_stream_protocol() -> None:
         _readers.stream_handle(CoreStream(0x1234, version=1))
     with pytest.raises(tc.BackendError, match=r"^stream='s' is not a CUDA stream"):
         _readers.stream_handle("s")
+    with pytest.raises(tc.BackendError, match=r"^stream=True is not a CUDA stream"):
+        _readers.stream_handle(True)
 
 
 def test_execute_and_do_inference_take_a_cuda_stream_object(host: Any) -> None:

@@ -303,9 +303,11 @@ def stream_handle(stream: int | CudaStream | Any) -> int:
     Raises:
         BackendError: Anything else (the message names the accepted kinds).
     """
-    if isinstance(stream, int) and not isinstance(stream, bool):
+    if isinstance(stream, bool):
+        pass  # an int to Python, never a stream: refused below
+    elif isinstance(stream, int):
         return stream
-    if isinstance(stream, SupportsIndex):
+    elif isinstance(stream, SupportsIndex):
         return operator.index(stream)  # numpy's integers
     protocol = getattr(stream, "__cuda_stream__", None)
     if protocol is not None:
