@@ -250,3 +250,21 @@ def test_required_is_read_from_the_protocol_and_each_member_is_checked() -> None
         assert backends.missing_members(stripped) == (
             [] if member in ("name", "device") else [member]  # None is a value for a field
         )
+
+
+def test_a_library_reader_is_chosen_by_the_records_package_and_attributes() -> None:
+    from trtcompat.backends import _readers
+
+    def made(module: str, **members: Any) -> type:
+        cls = type("Array", (), {"__cuda_array_interface__": None, **members})
+        cls.__module__ = module
+        return cls
+
+    assert backends.array_reading(made("torch", data_ptr=1))[0] is _readers.torch_info
+    assert backends.array_reading(made("torch.nn"))[0] is _readers.cai_info  # no data_ptr
+    cupy = made("cupy._core.core", data=1, flags=1, device=1)
+    assert backends.array_reading(cupy) == (_readers.cupy_info, _readers.cupy_fingerprint)
+    assert backends.array_reading(made("cupy_like", data=1, flags=1, device=1))[0] is (
+        _readers.cai_info
+    )
+    assert backends.array_reading(made("cupy", data=1, flags=1))[0] is _readers.cai_info
