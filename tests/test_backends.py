@@ -273,10 +273,10 @@ def _forget(monkeypatch: pytest.MonkeyPatch, module: str) -> None:
 
 def _install(monkeypatch: pytest.MonkeyPatch, name: str, factory: Any) -> None:
     """Makes ``name``'s backend module a fake whose class is ``factory``."""
-    module_name, class_name = backends._CLASSES[name]
-    full = "trtcompat.backends" + module_name
+    record = next(r for r in backends.RECORDS if r.name == name)
+    full = "trtcompat.backends" + record.module
     module = types.ModuleType(full)
-    setattr(module, class_name, factory)
+    setattr(module, record.cls, factory)
     monkeypatch.setitem(sys.modules, full, module)
 
 

@@ -27,6 +27,7 @@ from .engine import (
 )
 from .errors import (
     BackendError,
+    BackendProtocolError,
     BackendUnavailableError,
     BuildError,
     BuildFeatureError,
@@ -66,6 +67,7 @@ __all__ = [
     "HostDeviceMem",
     "Runner",
     "BackendUnavailableError",
+    "BackendProtocolError",
     "BuildConfig",
     "BuildError",
     "BuildFeatureError",

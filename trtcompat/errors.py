@@ -157,6 +157,10 @@ class BackendError(TrtCompatError, RuntimeError):
     """A CUDA call made through a memory backend failed."""
 
 
+class BackendProtocolError(TrtCompatError, TypeError):
+    """An object given as a memory backend lacks members the ``Backend`` Protocol requires."""
+
+
 class ExecutionError(TrtCompatError, RuntimeError):
     """TensorRT refused to enqueue or run the engine."""
 

@@ -1,4 +1,5 @@
-"""Device-memory backends behind one Protocol, and the registry that picks one.
+"""Device-memory backends: the required ``Backend`` Protocol and its optional capabilities,
+one record per backend (:data:`RECORDS`), and :func:`get_backend`, which picks one.
 
 ``get_backend()`` resolves a name in this order: the ``name`` argument, then the
 ``TRTCOMPAT_BACKEND`` environment variable, then the first usable library of pycuda,
@@ -11,11 +12,9 @@ from __future__ import annotations
 
 import glob
 import importlib
-import importlib.util
 import os
 import threading
 from collections.abc import Callable
-from pathlib import Path
 
 from trtcompat.backends._common import (
     BoundStreamOps,
@@ -28,12 +27,37 @@ from trtcompat.backends._common import (
     sequential_graph_replay,
     sequential_round_trip,
 )
-from trtcompat.backends._protocol import Backend, GraphCapture, StreamOps
-from trtcompat.errors import BackendUnavailableError
+from trtcompat.backends._protocol import (
+    REQUIRED,
+    ActiveQuery,
+    Backend,
+    BuiltinBackend,
+    EventOps,
+    GraphCapture,
+    HotPath,
+    MemoryInfo,
+    StreamOps,
+    missing_members,
+)
+from trtcompat.backends._readers import CudaStream, DeviceArrayInfo, stream_handle
+from trtcompat.backends._registry import RECORDS, BackendRecord, array_reading, record_for
+from trtcompat.errors import BackendProtocolError, BackendUnavailableError, DeviceError
 
 __all__ = [
     "BACKEND_NAMES",
     "ENV_VAR",
+    "REQUIRED",
+    "ActiveQuery",
+    "BuiltinBackend",
+    "CudaStream",
+    "DeviceArrayInfo",
+    "EventOps",
+    "HotPath",
+    "MemoryInfo",
+    "resolve_backend",
+    "stream_handle",
+    "RECORDS",
+    "BackendRecord",
     "Backend",
     "BoundStreamOps",
     "CopyArgs",
@@ -44,72 +68,38 @@ __all__ = [
     "RoundTrip",
     "RoundTripBuilder",
     "StreamOps",
+    "array_reading",
     "available_backends",
     "get_backend",
+    "missing_members",
     "gpu_present",
     "sequential_graph_replay",
     "sequential_round_trip",
 ]
 
 #: Every backend name, in autodetection order (``host`` last: it is never autodetected
-#: on a machine that has a GPU).
-BACKEND_NAMES: tuple[str, ...] = ("pycuda", "cuda_python", "cupy", "torch", "host")
+#: on a machine that has a GPU). From :data:`RECORDS`, the one registry.
+BACKEND_NAMES: tuple[str, ...] = tuple(record.name for record in RECORDS)
 
 #: The environment variable that names the backend when ``get_backend`` is given none.
 ENV_VAR = "TRTCOMPAT_BACKEND"
 
-# name -> (module, class); the module is imported only when the backend is picked.
-_CLASSES: dict[str, tuple[str, str]] = {
-    "pycuda": ("._pycuda", "PyCudaBackend"),
-    "cuda_python": ("._cuda_python", "CudaPythonBackend"),
-    "cupy": ("._cupy", "CupyBackend"),
-    "torch": ("._torch", "TorchBackend"),
-    "host": ("._host", "HostBackend"),
-}
-
 _LOCK = threading.RLock()
-_CACHE: dict[tuple[str, int], Backend] = {}
+_CACHE: dict[tuple[str, int], BuiltinBackend] = {}
 _AUTO: dict[int, str] = {}  # device -> the name autodetection settled on
 
 
-def _factory(name: str) -> Callable[[int], Backend]:
-    module_name, class_name = _CLASSES[name]
-    module = importlib.import_module(module_name, __name__)
-    factory: Callable[[int], Backend] = getattr(module, class_name)
+def _factory(name: str) -> Callable[[int], BuiltinBackend]:
+    record = record_for(name)
+    assert record is not None  # get_backend refused unknown names
+    module = importlib.import_module(record.module, __name__)
+    factory: Callable[[int], BuiltinBackend] = getattr(module, record.cls)
     return factory
 
 
-def _has_spec(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except (ImportError, ValueError):  # parent missing / set to None, or a broken __spec__
-        return False
-
-
-def _cuda_python_installed() -> bool:
-    # find_spec("cuda.bindings") would import the ``cuda`` package; look at its folders instead.
-    # ``cuda`` is a namespace package that cuda-core, cuda-pathfinder and others also fill, so
-    # only the runtime module itself counts: cuda/bindings/runtime* (cuda-python >= 12.6.1)
-    # or cuda/cudart* (older).
-    try:
-        spec = importlib.util.find_spec("cuda")
-    except (ImportError, ValueError):
-        return False
-    if spec is None or not spec.submodule_search_locations:
-        return False
-    for location in spec.submodule_search_locations:
-        folder = Path(location)
-        if any(folder.glob("bindings/runtime*")) or any(folder.glob("cudart*")):
-            return True
-    return False
-
-
 def _installed(name: str) -> bool:
-    if name == "host":
-        return True
-    if name == "cuda_python":
-        return _cuda_python_installed()
-    return _has_spec(name)
+    record = record_for(name)
+    return record is not None and record.installed()
 
 
 def gpu_present() -> bool:
@@ -140,7 +130,7 @@ def available_backends() -> list[str]:
     return [name for name in BACKEND_NAMES if _installed(name)]
 
 
-def _create(name: str, device: int) -> Backend:
+def _create(name: str, device: int) -> BuiltinBackend:
     key = (name, device)
     backend = _CACHE.get(key)
     if backend is None:
@@ -152,7 +142,7 @@ def _create(name: str, device: int) -> Backend:
     return backend
 
 
-def _autodetect(device: int) -> Backend:
+def _autodetect(device: int) -> BuiltinBackend:
     reasons: list[str] = []
     for name in BACKEND_NAMES[:-1]:
         if not _installed(name):
@@ -178,7 +168,7 @@ def _autodetect(device: int) -> Backend:
     )
 
 
-def get_backend(name: str | None = None, *, device: int = 0) -> Backend:
+def get_backend(name: str | None = None, *, device: int = 0) -> BuiltinBackend:
     """Returns the shared backend instance for ``name`` on CUDA device ``device``.
 
     Args:
@@ -203,11 +193,39 @@ def get_backend(name: str | None = None, *, device: int = 0) -> Backend:
     if name is None:
         chosen = _AUTO.get(device)
         return _create(chosen, device) if chosen is not None else _autodetect(device)
-    if name not in _CLASSES:
+    if record_for(name) is None:
         raise BackendUnavailableError(
             f"Unknown backend {name!r} (from {source}); valid names: {', '.join(BACKEND_NAMES)}"
         )
     return _create(name, device)
+
+
+def resolve_backend(backend: str | Backend | None, device: int = 0) -> Backend:
+    """``backend`` as a backend object on ``device``: a name (or None) through
+    :func:`get_backend`, an object as it is once it has every required member.
+
+    Raises:
+        BackendProtocolError: ``backend`` is neither a name nor an object with every member
+            of :data:`~trtcompat.backends._protocol.REQUIRED` (the message lists the missing).
+        BackendUnavailableError: As :func:`get_backend`, for a name.
+        DeviceError: A backend object on another device than an explicit ``device``.
+    """
+    if backend is None or isinstance(backend, str):
+        return get_backend(backend, device=device)
+    missing = missing_members(backend)
+    if missing:
+        raise BackendProtocolError(
+            f"backend={backend!r} is not a memory backend: it lacks {', '.join(missing)}. "
+            f"Pass a backend name ({', '.join(BACKEND_NAMES)}) or an object with every "
+            "member of trtcompat.backends.Backend."
+        )
+    if device not in (0, backend.device):
+        # device=0 is the default, so only an explicit other device can disagree.
+        raise DeviceError(
+            f"device={device} was given with a {backend.name!r} backend object on device "
+            f"{backend.device}. Pass one of them: the backend's device is the one used."
+        )
+    return backend
 
 
 def _reset() -> None:

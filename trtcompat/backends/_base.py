@@ -10,6 +10,7 @@ method that hot paths call for what a :class:`~trtcompat.backends.StreamOps` rai
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -21,7 +22,6 @@ from trtcompat.backends._common import (
     CudaCallError,
     HandleTable,
     OwnerTable,
-    StreamOpsCache,
     check_device,
     check_nbytes,
     fix_for,
@@ -217,7 +217,8 @@ class CudaBackendBase:
         self._events = HandleTable("event")
         self._graphs = HandleTable("graph")
         self._pinned = PinnedPool(self._pin_chunk, self._unpin_chunk)
-        self._ops = StreamOpsCache(self._bind)
+        # Bound once per stream: an LRU of 256 streams (streams of other libraries count too).
+        self._ops = functools.lru_cache(maxsize=256)(self._bind)
         self._guard = ActiveGuard(self._lib_enter_device, self._lib_leave_device)
 
     # -- hooks: one library call each; raise one of ``errors`` on failure ---------------------
@@ -370,7 +371,7 @@ class CudaBackendBase:
     def stream_ops(self, stream: int) -> BoundStreamOps:
         """The library's copy and synchronize calls bound to ``stream`` (a
         :class:`~trtcompat.backends.StreamOps`); valid only inside :meth:`activate`."""
-        return self._ops.get(stream)
+        return self._ops(stream)
 
     def memcpy_htod_async(self, dst: int, src: int, nbytes: int, stream: int) -> None:
         """Enqueues a host-to-device copy on ``stream``."""
@@ -423,8 +424,10 @@ class CudaBackendBase:
     def destroy_stream(self, stream: int) -> None:
         """Destroys a stream from :meth:`create_stream`."""
         obj = self._streams.pop(stream, "destroy_stream")
-        self._ops.drop(stream)
         self._call(lambda: f"destroy_stream(0x{stream:x})", self._lib_destroy_stream, stream, obj)
+        # Its ops are forgotten (with the others': destroying a stream is rare, and holders of
+        # ops keep theirs), so a new stream that reuses the handle gets ops of its own.
+        self._ops.cache_clear()
 
     def create_event(self) -> int:
         """Creates an event (timing disabled); returns its handle."""

@@ -20,9 +20,7 @@ import numpy as np
 from trtcompat.errors import BackendError, BackendUnavailableError, DeviceError
 
 __all__ = [
-    "EXTRAS",
     "BoundStreamOps",
-    "StreamOpsCache",
     "CudaArrayView",
     "CopyArgs",
     "CudaCallError",
@@ -32,33 +30,20 @@ __all__ = [
     "OwnerTable",
     "RoundTrip",
     "RoundTripBuilder",
-    "bound_round_trip",
+    "Codes",
+    "CopyBinder",
+    "check_result",
+    "checked_call",
+    "checked_copy",
+    "graph_replay_builder",
+    "round_trip_builder",
     "check_device",
     "check_nbytes",
     "fix_for",
     "no_graphs",
     "sequential_graph_replay",
     "sequential_round_trip",
-    "unavailable",
 ]
-
-#: Each backend's library as pip names it, and the trtcompat extra that installs it.
-#: trtcompat itself is installed from a checkout or a built wheel (README, "Install").
-EXTRAS: dict[str, tuple[str, str]] = {
-    "pycuda": ("pycuda", "pycuda"),
-    "cuda_python": ("cuda-python", "cuda"),
-    "cupy": ("cupy-cuda12x", "cupy"),
-    "torch": ("torch", "torch"),
-}
-
-
-def unavailable(name: str, package: str, exc: BaseException) -> BackendUnavailableError:
-    """The error for backend ``name`` whose ``package`` failed to import; names the pip extra."""
-    return BackendUnavailableError(
-        f"Backend {name!r} needs {package}, which could not be imported ({exc}); "
-        f"install it with: pip install {EXTRAS[name][0]} (trtcompat's {EXTRAS[name][1]!r} extra)"
-    )
-
 
 class CudaCallError(RuntimeError):
     """A CUDA call returned an error code (for libraries that return codes, not raise).
@@ -93,6 +78,73 @@ CopyArgs = Tuple[int, int, int]
 #: ``work(arg) -> bool``: copies in, ``launch(arg)``, copies out, synchronize; False (and
 #: nothing after the launch) where the launch returned False.
 RoundTrip = typing.Callable[[Any], bool]
+#: ``bind(dst, src, nbytes) -> call``: one copy with every argument bound, a callable of no
+#: arguments (ideally a ``functools.partial`` of the library call: no Python frame).
+CopyBinder = typing.Callable[[int, int, int], typing.Callable[[], Any]]
+
+
+class Codes(typing.NamedTuple):
+    """How a library that returns error codes instead of raising says success.
+
+    Every call the builders bind is compared with :attr:`ok` (``!=``, a comparison in C:
+    no Python frame); only a result that differs goes to :func:`check_result`, which raises
+    :class:`CudaCallError` unless the code in it is 0 after all.
+
+    Attributes:
+        ok: What a successful call returns: ``0`` (the driver API's ``CUresult``) or
+            ``(cudaSuccess,)`` (cuda-python's tuples of calls without values).
+    """
+
+    ok: Any
+
+
+def check_result(result: Any, call: str) -> None:
+    """Raises :class:`CudaCallError` for a failed call's ``result`` (a code, or a tuple whose
+    first item is the code); returns where the code is 0 (an equal success of another type).
+    """
+    code = result[0] if isinstance(result, tuple) else result
+    if int(code):
+        raise CudaCallError(code, call)
+
+
+def checked_copy(
+    fn: Callable[..., Any], tail: tuple[Any, ...], call: str, codes: Codes | None
+) -> Callable[[int, int, int], None]:
+    """``copy(dst, src, nbytes)``: ``fn(dst, src, nbytes, *tail)`` (the library's copy with
+    its direction and stream fixed), its result checked against ``codes`` (None: the library
+    raises, nothing to check). The one place every backend makes its copy callables."""
+    if codes is None:
+
+        def copy(dst: int, src: int, nbytes: int) -> None:
+            fn(dst, src, nbytes, *tail)
+
+        return copy
+    ok = codes.ok
+
+    def checked(dst: int, src: int, nbytes: int) -> None:
+        result = fn(dst, src, nbytes, *tail)
+        if result != ok:
+            check_result(result, call)
+
+    return checked
+
+
+def checked_call(
+    fn: Callable[..., Any], args: tuple[Any, ...], call: str, codes: Codes | None
+) -> Callable[[], None]:
+    """``fn(*args)`` as a callable of no arguments, its result checked against ``codes``
+    (None: a plain ``functools.partial``, the library raises)."""
+    bound = functools.partial(fn, *args)
+    if codes is None:
+        return bound
+    ok = codes.ok
+
+    def checked() -> None:
+        result = bound()
+        if result != ok:
+            check_result(result, call)
+
+    return checked
 
 
 class RoundTripBuilder(typing.Protocol):
@@ -109,15 +161,33 @@ class RoundTripBuilder(typing.Protocol):
         ...  # pragma: no cover
 
 
-def bound_round_trip(
-    bind_htod: Callable[[int, int, int], Callable[[], object]],
-    bind_dtoh: Callable[[int, int, int], Callable[[], object]],
-    synchronize: Callable[[], None],
+#: The CUDA function named in a :class:`CudaCallError` of each step of a round trip.
+RoundTripCalls = Tuple[str, str, str]
+
+
+def round_trip_builder(
+    bind_htod: CopyBinder,
+    bind_dtoh: CopyBinder,
+    synchronize: Callable[[], Any],
+    codes: Codes | None = None,
+    calls: RoundTripCalls = ("htod", "dtoh", "synchronize"),
 ) -> RoundTripBuilder:
-    """A round trip whose copies are bound once: ``bind_htod(dst, src, nbytes)`` returns the
-    copy as a callable of no arguments that raises on failure (ideally a ``functools.partial``
-    of the library call, which runs no Python frame). Libraries that return error codes
-    instead of raising check them inline in their own round trip (cuda-python, the driver)."""
+    """The one round trip: each copy bound once by ``bind_htod`` / ``bind_dtoh`` (a
+    ``functools.partial`` of the library call: a warm call runs no Python frame per copy),
+    the launch, the copies out, ``synchronize()``.
+
+    Args:
+        bind_htod: Binds one upload ``(dst, src, nbytes)``.
+        bind_dtoh: Binds one download.
+        synchronize: The stream's synchronize, bound.
+        codes: For a library that returns error codes: each call's result is compared with
+            ``codes.ok`` inline and a failure raises :class:`CudaCallError` naming the call
+            (``calls``: the upload's, the download's and the synchronize's function). None
+            for a library that raises.
+        calls: The CUDA function of each step, for the error.
+    """
+    up_call, down_call, sync_call = calls
+    ok = None if codes is None else codes.ok
 
     def build(
         uploads: Sequence[CopyArgs],
@@ -127,19 +197,39 @@ def bound_round_trip(
     ) -> RoundTrip:
         ups = tuple(bind_htod(*copy) for copy in uploads)
         downs = tuple(bind_dtoh(*copy) for copy in downloads)
+        if codes is None:
 
-        def work(arg: Any) -> bool:
+            def work(arg: Any) -> bool:
+                for copy in ups:
+                    copy()
+                if not launch(arg):
+                    return False
+                for copy in downs:
+                    copy()
+                if wait:
+                    synchronize()
+                return True
+
+            return work
+
+        def checked_work(arg: Any) -> bool:
             for copy in ups:
-                copy()
+                result = copy()
+                if result != ok:
+                    check_result(result, up_call)
             if not launch(arg):
                 return False
             for copy in downs:
-                copy()
+                result = copy()
+                if result != ok:
+                    check_result(result, down_call)
             if wait:
-                synchronize()
+                result = synchronize()
+                if result != ok:
+                    check_result(result, sync_call)
             return True
 
-        return work
+        return checked_work
 
     return build
 
@@ -149,14 +239,10 @@ def sequential_round_trip(
     dtoh: Callable[[int, int, int], None],
     synchronize: Callable[[], None],
 ) -> RoundTripBuilder:
-    """The round trip any ops can make: each copy callable with its arguments bound, then
-    synchronize (:func:`bound_round_trip`).
-
-    The backends with a library call that takes every argument at once bind that call
-    instead (see :class:`BoundStreamOps`); this is what the others (the host backend, a
-    third-party one) use.
-    """
-    return bound_round_trip(
+    """The round trip any ops can make from their copy callables, which raise on failure:
+    :func:`round_trip_builder` with each copy a ``functools.partial`` of them (the host
+    backend, a third-party one)."""
+    return round_trip_builder(
         lambda dst, src, nbytes: functools.partial(htod, dst, src, nbytes),
         lambda dst, src, nbytes: functools.partial(dtoh, dst, src, nbytes),
         synchronize,
@@ -177,23 +263,52 @@ class GraphReplayBuilder(typing.Protocol):
         ...  # pragma: no cover
 
 
+def graph_replay_builder(
+    bind_launch: Callable[[int], Callable[[], Any]],
+    synchronize: Callable[[], Any],
+    codes: Codes | None = None,
+    calls: tuple[str, str] = ("launch_graph", "synchronize"),
+) -> GraphReplayBuilder:
+    """The one graph replay: ``bind_launch(graph)`` (the launch with every argument bound,
+    looked up and converted once), then (``wait``) ``synchronize()``; ``codes`` and ``calls``
+    as for :func:`round_trip_builder`."""
+    launch_call, sync_call = calls
+    ok = None if codes is None else codes.ok
+
+    def build(graph: int, wait: bool = True) -> GraphReplay:
+        launch = bind_launch(graph)
+        if codes is None:
+            if not wait:
+                return launch
+
+            def replay() -> None:
+                launch()
+                synchronize()
+
+            return replay
+
+        def checked_replay() -> None:
+            result = launch()
+            if result != ok:
+                check_result(result, launch_call)
+            if wait:
+                result = synchronize()
+                if result != ok:
+                    check_result(result, sync_call)
+
+        return checked_replay
+
+    return build
+
+
 def sequential_graph_replay(
     launch_graph: Callable[[int], None], synchronize: Callable[[], None]
 ) -> GraphReplayBuilder:
     """The graph replay any ops can make: their ``launch_graph(graph)``, then (``wait``)
     their ``synchronize()``."""
-
-    def build(graph: int, wait: bool = True) -> GraphReplay:
-        if not wait:
-            return functools.partial(launch_graph, graph)
-
-        def replay() -> None:
-            launch_graph(graph)
-            synchronize()
-
-        return replay
-
-    return build
+    return graph_replay_builder(
+        lambda graph: functools.partial(launch_graph, graph), synchronize
+    )
 
 
 class BoundStreamOps:
@@ -252,33 +367,6 @@ class BoundStreamOps:
     def __repr__(self) -> str:
         names = ", ".join(e.__name__ for e in self.errors)
         return f"BoundStreamOps(htod={self.htod!r}, errors=({names}))"
-
-
-class StreamOpsCache:
-    """A backend's :class:`BoundStreamOps` per stream, bound on first use.
-
-    Bounded: past 256 entries it starts over, since handles of destroyed streams are not
-    worth keeping; backends also :meth:`drop` a stream they destroy.
-    """
-
-    __slots__ = ("_bind", "_ops")
-
-    def __init__(self, bind: Callable[[int], BoundStreamOps]) -> None:
-        self._bind = bind
-        self._ops: dict[int, BoundStreamOps] = {}
-
-    def get(self, stream: int) -> BoundStreamOps:
-        """The ops of ``stream``."""
-        ops = self._ops.get(stream)
-        if ops is None:
-            if len(self._ops) > 256:
-                self._ops.clear()
-            ops = self._ops[stream] = self._bind(stream)
-        return ops
-
-    def drop(self, stream: int) -> None:
-        """Forgets ``stream`` (destroyed: its handle may be reused for another stream)."""
-        self._ops.pop(stream, None)
 
 
 # Substrings of CUDA error names and texts (runtime, driver and the libraries' wording) and

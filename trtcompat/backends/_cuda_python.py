@@ -6,8 +6,9 @@ only for cuda-python < 12.6.1.
 
 cuda-python returns ``(err, *values)`` tuples instead of raising, so every hook checks the
 code and raises :class:`~trtcompat.backends._common.CudaCallError`; on the hot path that check
-is one identity test against ``cudaSuccess`` (the enum member is a singleton), falling back to
-``int()`` only for a binding that hands back plain ints.
+is one comparison of the returned ``(err,)`` with ``(cudaSuccess,)`` (in C: the enum member is
+a singleton, so its identity decides), falling back to ``int(err)`` only where they differ
+(``_common.check_result``: a binding that hands back plain ints).
 
 Without a driver the majors differ: cuda-python 12.9 and 13 return
 ``cudaErrorInsufficientDriver``, while 11.8 to 12.8 *raise* ``RuntimeError("Failed to dlopen
@@ -20,18 +21,20 @@ from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Callable, Sequence
 from typing import Any
 
 from trtcompat.backends._base import CudaBackendBase
 from trtcompat.backends._common import (
     BoundStreamOps,
-    CopyArgs,
+    Codes,
     CudaCallError,
-    GraphReplay,
-    RoundTrip,
-    unavailable,
+    check_result,
+    checked_call,
+    checked_copy,
+    graph_replay_builder,
+    round_trip_builder,
 )
+from trtcompat.backends._registry import unavailable
 
 __all__ = ["CudaPythonBackend", "DriverLoadError"]
 
@@ -151,86 +154,49 @@ class CudaPythonBackend(CudaBackendBase):
         return current == self.device and (err is _SUCCESS or not int(err))
 
     def _bind(self, handle: int) -> BoundStreamOps:
-        memcpy, sync_fn, ok = cudart.cudaMemcpyAsync, cudart.cudaStreamSynchronize, _SUCCESS
+        memcpy, sync_fn, graph_fn = (
+            cudart.cudaMemcpyAsync,
+            cudart.cudaStreamSynchronize,
+            cudart.cudaGraphLaunch,
+        )
         # cuda-python wraps a plain int stream in a new cudaStream_t on every call; one made
         # here is passed through as is.
         wrap = getattr(cudart, "cudaStream_t", None)
         stream: Any = handle if wrap is None else wrap(handle)
-
-        def htod(dst: int, src: int, nbytes: int) -> None:
-            err = memcpy(dst, src, nbytes, _H2D, stream)[0]
-            if err is not ok and int(err):
-                raise CudaCallError(err, "cudaMemcpyAsync")
-
-        def dtoh(dst: int, src: int, nbytes: int) -> None:
-            err = memcpy(dst, src, nbytes, _D2H, stream)[0]
-            if err is not ok and int(err):
-                raise CudaCallError(err, "cudaMemcpyAsync")
-
-        def dtod(dst: int, src: int, nbytes: int) -> None:
-            err = memcpy(dst, src, nbytes, _D2D, stream)[0]
-            if err is not ok and int(err):
-                raise CudaCallError(err, "cudaMemcpyAsync")
-
-        def synchronize() -> None:
-            err = sync_fn(stream)[0]
-            if err is not ok and int(err):
-                raise CudaCallError(err, "cudaStreamSynchronize")
-
-        graphs, graph_fn = self._graphs, cudart.cudaGraphLaunch
+        codes = Codes((_SUCCESS,))  # calls without values return (err,)
+        copy = "cudaMemcpyAsync"
+        graphs = self._graphs
 
         def launch_graph(graph: int) -> None:
             # cuda-python launches its own cudaGraphExec_t object, kept by handle.
-            err = graph_fn(graphs.require(graph, "launch_graph"), stream)[0]
-            if err is not ok and int(err):
-                raise CudaCallError(err, "cudaGraphLaunch")
+            result = graph_fn(graphs.require(graph, "launch_graph"), stream)
+            if result != codes.ok:
+                check_result(result, "cudaGraphLaunch")
 
-        def graph_replay(graph: int, wait: bool = True) -> GraphReplay:
-            executable = graphs.require(graph, "graph_replay")  # looked up once
-
-            def replay() -> None:
-                err = graph_fn(executable, stream)[0]
-                if err is not ok and int(err):
-                    raise CudaCallError(err, "cudaGraphLaunch")
-                if wait:
-                    err = sync_fn(stream)[0]
-                    if err is not ok and int(err):
-                        raise CudaCallError(err, "cudaStreamSynchronize")
-
-            return replay
-
-        def round_trip(
-            uploads: Sequence[CopyArgs],
-            launch: Callable[[Any], Any],
-            downloads: Sequence[CopyArgs],
-            wait: bool = True,
-        ) -> RoundTrip:
-            # Each copy a partial with every argument bound, its code checked inline: no
-            # Python frame per copy.
-            ups = tuple(functools.partial(memcpy, *c, _H2D, stream) for c in uploads)
-            downs = tuple(functools.partial(memcpy, *c, _D2H, stream) for c in downloads)
-
-            def work(arg: Any) -> bool:
-                for copy in ups:
-                    err = copy()[0]
-                    if err is not ok and int(err):
-                        raise CudaCallError(err, "cudaMemcpyAsync")
-                if not launch(arg):
-                    return False
-                for copy in downs:
-                    err = copy()[0]
-                    if err is not ok and int(err):
-                        raise CudaCallError(err, "cudaMemcpyAsync")
-                if wait:
-                    err = sync_fn(stream)[0]
-                    if err is not ok and int(err):
-                        raise CudaCallError(err, "cudaStreamSynchronize")
-                return True
-
-            return work
-
+        sync = checked_call(sync_fn, (stream,), "cudaStreamSynchronize", codes)
+        bare_sync = functools.partial(sync_fn, stream)
         return BoundStreamOps(
-            htod, dtoh, dtod, synchronize, self.errors, launch_graph, round_trip, graph_replay
+            checked_copy(memcpy, (_H2D, stream), copy, codes),
+            checked_copy(memcpy, (_D2H, stream), copy, codes),
+            checked_copy(memcpy, (_D2D, stream), copy, codes),
+            sync,
+            self.errors,
+            launch_graph,
+            # Each copy a partial with every argument bound, its code compared inline.
+            round_trip_builder(
+                lambda d, s, n: functools.partial(memcpy, d, s, n, _H2D, stream),
+                lambda d, s, n: functools.partial(memcpy, d, s, n, _D2H, stream),
+                bare_sync,
+                codes,
+                (copy, copy, "cudaStreamSynchronize"),
+            ),
+            graph_replay_builder(
+                # The executable object looked up once, when the replay is built.
+                lambda g: functools.partial(graph_fn, graphs.require(g, "graph_replay"), stream),
+                bare_sync,
+                codes,
+                ("cudaGraphLaunch", "cudaStreamSynchronize"),
+            ),
         )
 
     def _lib_malloc(self, size: int) -> tuple[int, object]:

@@ -16,10 +16,11 @@ from typing import Any
 from trtcompat.backends._base import CudaBackendBase
 from trtcompat.backends._common import (
     BoundStreamOps,
-    GraphReplay,
-    bound_round_trip,
-    unavailable,
+    checked_copy,
+    graph_replay_builder,
+    round_trip_builder,
 )
+from trtcompat.backends._registry import unavailable
 
 try:
     import cupy
@@ -66,46 +67,33 @@ class CupyBackend(CudaBackendBase):
             return False
 
     def _bind(self, stream: int) -> BoundStreamOps:
-        # cupy's memcpyAsync takes (dst, src, size, kind, stream): the fixed arguments come
-        # last, so a closure binds them; synchronize is a plain partial (no Python frame).
+        # cupy's calls raise, so nothing is checked; memcpyAsync takes (dst, src, size,
+        # kind, stream), the fixed arguments last.
         memcpy = runtime.memcpyAsync
         h2d, d2h = runtime.memcpyHostToDevice, runtime.memcpyDeviceToHost
         d2d = runtime.memcpyDeviceToDevice
-
-        def htod(dst: int, src: int, nbytes: int) -> None:
-            memcpy(dst, src, nbytes, h2d, stream)
-
-        def dtoh(dst: int, src: int, nbytes: int) -> None:
-            memcpy(dst, src, nbytes, d2h, stream)
-
-        def dtod(dst: int, src: int, nbytes: int) -> None:
-            memcpy(dst, src, nbytes, d2d, stream)
-
-        graph_launch, stream_sync = runtime.graphLaunch, runtime.streamSynchronize
+        graph_launch = runtime.graphLaunch
+        sync = functools.partial(runtime.streamSynchronize, stream)
 
         def launch_graph(graph: int) -> None:
             graph_launch(graph, stream)
 
-        sync = functools.partial(stream_sync, stream)
-
-        def graph_replay(graph: int, wait: bool = True) -> GraphReplay:
-            if not wait:
-                return functools.partial(graph_launch, graph, stream)
-
-            def replay() -> None:
-                graph_launch(graph, stream)
-                stream_sync(stream)
-
-            return replay
-
-        # Each copy a partial with every argument bound: no Python frame per copy.
-        round_trip = bound_round_trip(
-            lambda dst, src, nbytes: functools.partial(memcpy, dst, src, nbytes, h2d, stream),
-            lambda dst, src, nbytes: functools.partial(memcpy, dst, src, nbytes, d2h, stream),
-            sync,
-        )
         return BoundStreamOps(
-            htod, dtoh, dtod, sync, self.errors, launch_graph, round_trip, graph_replay
+            checked_copy(memcpy, (h2d, stream), "memcpyAsync", None),
+            checked_copy(memcpy, (d2h, stream), "memcpyAsync", None),
+            checked_copy(memcpy, (d2d, stream), "memcpyAsync", None),
+            sync,
+            self.errors,
+            launch_graph,
+            # Each copy a partial with every argument bound: no Python frame per copy.
+            round_trip_builder(
+                lambda d, s, n: functools.partial(memcpy, d, s, n, h2d, stream),
+                lambda d, s, n: functools.partial(memcpy, d, s, n, d2h, stream),
+                sync,
+            ),
+            graph_replay_builder(
+                lambda graph: functools.partial(graph_launch, graph, stream), sync
+            ),
         )
 
     def _lib_malloc(self, size: int) -> tuple[int, object]:

@@ -18,16 +18,18 @@ import ctypes
 import functools
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from trtcompat.backends._base import CudaBackendBase
 from trtcompat.backends._common import (
     BoundStreamOps,
-    CopyArgs,
+    Codes,
     CudaCallError,
-    GraphReplay,
-    RoundTrip,
+    checked_call,
+    checked_copy,
+    graph_replay_builder,
+    round_trip_builder,
 )
 from trtcompat.errors import BackendUnavailableError
 
@@ -78,6 +80,8 @@ CU_MEMHOSTALLOC_PORTABLE = 0x1  # pinned for every context, as cudaMallocHost's 
 CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL = 9
 CU_STREAM_CAPTURE_MODE_THREAD_LOCAL = 1
 CUDA_ERROR_INVALID_VALUE = 1
+#: Every driver call returns a ``CUresult``: ``CUDA_SUCCESS`` is 0.
+CODES = Codes(0)
 
 
 class LibCuda:
@@ -156,34 +160,16 @@ def libcuda(backend: str) -> LibCuda:
 
 
 def bind_stream_ops(lib: LibCuda, stream: int) -> BoundStreamOps:
-    """The driver's async copies and stream synchronize with ``stream`` fixed.
+    """The driver's async copies and stream synchronize with ``stream`` fixed, each
+    ``CUresult`` compared with 0 inline (:data:`CODES`).
 
-    Closures, not partials: a ``CUresult`` must be checked, and one ``if`` on the returned
-    int is the cheapest check there is.
+    The round trip and the graph replay bind the functions loaded without argtypes
+    (``LibCuda.bare``) to arguments converted to ctypes once, when they are built.
     """
-    htod_fn, dtoh_fn = lib.cuMemcpyHtoDAsync_v2, lib.cuMemcpyDtoHAsync_v2
-    dtod_fn, sync_fn = lib.cuMemcpyDtoDAsync_v2, lib.cuStreamSynchronize
-
-    def htod(dst: int, src: int, nbytes: int) -> None:
-        result = htod_fn(dst, src, nbytes, stream)
-        if result:
-            raise CudaCallError(result, "cuMemcpyHtoDAsync")
-
-    def dtoh(dst: int, src: int, nbytes: int) -> None:
-        result = dtoh_fn(dst, src, nbytes, stream)
-        if result:
-            raise CudaCallError(result, "cuMemcpyDtoHAsync")
-
-    def dtod(dst: int, src: int, nbytes: int) -> None:
-        result = dtod_fn(dst, src, nbytes, stream)
-        if result:
-            raise CudaCallError(result, "cuMemcpyDtoDAsync")
-
-    def synchronize() -> None:
-        result = sync_fn(stream)
-        if result:
-            raise CudaCallError(result, "cuStreamSynchronize")
-
+    bare, handle = lib.bare, _P(stream)
+    bare_htod, bare_dtoh = bare["cuMemcpyHtoDAsync_v2"], bare["cuMemcpyDtoHAsync_v2"]
+    bare_sync = functools.partial(bare["cuStreamSynchronize"], handle)
+    bare_graph = bare["cuGraphLaunch"]
     graph_fn = lib.cuGraphLaunch
 
     def launch_graph(graph: int) -> None:
@@ -191,60 +177,27 @@ def bind_stream_ops(lib: LibCuda, stream: int) -> BoundStreamOps:
         if result:
             raise CudaCallError(result, "cuGraphLaunch")
 
-    bare = lib.bare
-    bare_htod, bare_dtoh = bare["cuMemcpyHtoDAsync_v2"], bare["cuMemcpyDtoHAsync_v2"]
-    handle = _P(stream)
-    sync = functools.partial(bare["cuStreamSynchronize"], handle)
-
-    def round_trip(
-        uploads: Sequence[CopyArgs],
-        launch: Callable[[Any], Any],
-        downloads: Sequence[CopyArgs],
-        wait: bool = True,
-    ) -> RoundTrip:
-        # Each copy a partial with its arguments converted once, as _SIGNATURES types them.
-        ups = tuple(functools.partial(bare_htod, _U64(d), _P(s), _SZ(n), handle)
-                    for d, s, n in uploads)
-        downs = tuple(functools.partial(bare_dtoh, _P(d), _U64(s), _SZ(n), handle)
-                      for d, s, n in downloads)
-
-        def work(arg: Any) -> bool:
-            for copy in ups:
-                result = copy()
-                if result:
-                    raise CudaCallError(result, "cuMemcpyHtoDAsync")
-            if not launch(arg):
-                return False
-            for copy in downs:
-                result = copy()
-                if result:
-                    raise CudaCallError(result, "cuMemcpyDtoHAsync")
-            if wait:
-                result = sync()
-                if result:
-                    raise CudaCallError(result, "cuStreamSynchronize")
-            return True
-
-        return work
-
-    bare_graph = bare["cuGraphLaunch"]
-
-    def graph_replay(graph: int, wait: bool = True) -> GraphReplay:
-        launch = functools.partial(bare_graph, _P(graph), handle)  # converted once
-
-        def replay() -> None:
-            result = launch()
-            if result:
-                raise CudaCallError(result, "cuGraphLaunch")
-            if wait:
-                result = sync()
-                if result:
-                    raise CudaCallError(result, "cuStreamSynchronize")
-
-        return replay
-
     return BoundStreamOps(
-        htod, dtoh, dtod, synchronize, (CudaCallError,), launch_graph, round_trip, graph_replay
+        checked_copy(lib.cuMemcpyHtoDAsync_v2, (stream,), "cuMemcpyHtoDAsync", CODES),
+        checked_copy(lib.cuMemcpyDtoHAsync_v2, (stream,), "cuMemcpyDtoHAsync", CODES),
+        checked_copy(lib.cuMemcpyDtoDAsync_v2, (stream,), "cuMemcpyDtoDAsync", CODES),
+        checked_call(lib.cuStreamSynchronize, (stream,), "cuStreamSynchronize", CODES),
+        (CudaCallError,),
+        launch_graph,
+        # Each copy a partial with its arguments converted once, as _SIGNATURES types them.
+        round_trip_builder(
+            lambda d, s, n: functools.partial(bare_htod, _U64(d), _P(s), _SZ(n), handle),
+            lambda d, s, n: functools.partial(bare_dtoh, _P(d), _U64(s), _SZ(n), handle),
+            bare_sync,
+            CODES,
+            ("cuMemcpyHtoDAsync", "cuMemcpyDtoHAsync", "cuStreamSynchronize"),
+        ),
+        graph_replay_builder(
+            lambda graph: functools.partial(bare_graph, _P(graph), handle),
+            bare_sync,
+            CODES,
+            ("cuGraphLaunch", "cuStreamSynchronize"),
+        ),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import itertools
 import os
 import threading
@@ -22,7 +23,6 @@ from trtcompat.backends._common import (
     BoundStreamOps,
     HandleTable,
     OwnerTable,
-    StreamOpsCache,
     check_nbytes,
 )
 from trtcompat.errors import BackendError, DeviceError
@@ -74,7 +74,8 @@ class HostBackend:
         # never leave it at a value some copy was already checked in.
         self._epochs = itertools.count(1)
         self._epoch = 0
-        self._ops = StreamOpsCache(self._bind)  # per stream, so their checks are kept
+        # Per stream, so their checks are kept; an LRU of 256 streams.
+        self._ops = functools.lru_cache(maxsize=256)(self._bind)
 
     # -- memory --------------------------------------------------------------------------
 
@@ -126,7 +127,7 @@ class HostBackend:
                 "copy at most what the allocation holds"
             )
 
-    def _copy(self, dst: int, src: int, nbytes: int, stream: int, op: str) -> None:
+    def _check_copy(self, dst: int, src: int, nbytes: int, stream: int, op: str) -> None:
         if isinstance(nbytes, bool) or not isinstance(nbytes, int) or nbytes < 0:
             raise BackendError(
                 f"Cannot {op}: size must be a non-negative int, got {nbytes!r}; pass a byte count"
@@ -136,7 +137,6 @@ class HostBackend:
             return
         self._check_range(dst, nbytes, op)
         self._check_range(src, nbytes, op)
-        ctypes.memmove(dst, src, nbytes)
 
     def memcpy_htod_async(self, dst: int, src: int, nbytes: int, stream: int) -> None:
         """Copies ``nbytes`` from host ``src`` to "device" ``dst`` (synchronously)."""
@@ -152,7 +152,7 @@ class HostBackend:
 
     def stream_ops(self, stream: int) -> BoundStreamOps:
         """The checked copies of ``stream``, made once per stream (see :meth:`_bind`)."""
-        return self._ops.get(stream)
+        return self._ops(stream)
 
     def _bind(self, stream: int) -> BoundStreamOps:
         """Checked ``ctypes.memmove`` copies bound to ``stream`` (a
@@ -165,19 +165,20 @@ class HostBackend:
         checked in the current epoch would pass again. A freed or reallocated buffer, a
         destroyed stream, anything else starts a new epoch and the next copy is checked anew.
         """
-        copy, check, memmove = self._copy, self._check_stream, ctypes.memmove
-        checked: dict[tuple[int, int, int], int] = {}  # copy -> the epoch it passed in
+        check, memmove = self._check_stream, ctypes.memmove
+
+        # The copies that passed, keyed with the epoch they passed in: an LRU of 64, as
+        # varying pointers (zero-copy feeds) would otherwise grow it without end. A check
+        # that raises is not cached.
+        @functools.lru_cache(maxsize=64, typed=True)  # typed: 1 and True are other copies
+        def passed(dst: int, src: int, nbytes: int, op: str, epoch: int) -> None:
+            del epoch  # in the key only: a copy checked in an older epoch is checked anew
+            self._check_copy(dst, src, nbytes, stream, op)
 
         def checked_copy(dst: int, src: int, nbytes: int, op: str) -> None:
-            epoch = self._epoch
-            key = (dst, src, nbytes)
-            if checked.get(key) == epoch:
+            passed(dst, src, nbytes, op, self._epoch)
+            if nbytes:
                 memmove(dst, src, nbytes)
-                return
-            copy(dst, src, nbytes, stream, op)
-            if len(checked) > 64:  # varying pointers (zero-copy feeds): keep it small
-                checked.clear()
-            checked[key] = epoch
 
         def htod(dst: int, src: int, nbytes: int) -> None:
             checked_copy(dst, src, nbytes, "memcpy_htod_async")
@@ -225,7 +226,6 @@ class HostBackend:
     def destroy_stream(self, stream: int) -> None:
         """Destroys a stream from :meth:`create_stream`."""
         self._streams.pop(stream, "destroy_stream")
-        self._ops.drop(stream)
         self._epoch = next(self._epochs)
 
     def synchronize(self, stream: int) -> None:

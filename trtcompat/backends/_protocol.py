@@ -1,4 +1,4 @@
-"""The one surface every memory backend offers.
+"""What a memory backend must offer (:class:`Backend`), and what it may (capabilities).
 
 Handles are plain ints (device pointers, host pointers, ``cudaStream_t``, ``cudaEvent_t``) so
 the allocator and the runner never touch a library's own objects on the hot path; each backend
@@ -14,7 +14,18 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 if TYPE_CHECKING:
     from trtcompat.errors import BackendError
 
-__all__ = ["Backend", "GraphCapture", "StreamOps"]
+__all__ = [
+    "REQUIRED",
+    "ActiveQuery",
+    "Backend",
+    "BuiltinBackend",
+    "EventOps",
+    "GraphCapture",
+    "HotPath",
+    "MemoryInfo",
+    "StreamOps",
+    "missing_members",
+]
 
 
 @runtime_checkable
@@ -73,14 +84,19 @@ class StreamOps(Protocol):
 
 @runtime_checkable
 class Backend(Protocol):
-    """Device memory, pinned host memory, copies, streams and events on one device.
+    """What trtcompat requires of a memory backend: device and pinned memory, copies,
+    streams, the device guard and zero-copy arrays on one device.
 
-    Every method raises :class:`trtcompat.BackendError` when the underlying CUDA call fails.
-    All calls run with ``device`` current (each backend's own device guard), except the bound
-    callables of :meth:`stream_ops`, which rely on an enclosing :meth:`activate`.
+    Every method raises :class:`trtcompat.BackendError` when the underlying CUDA call fails,
+    and runs with ``device`` current (the backend's own device guard). An object with these
+    members is a backend (``Runner(engine, backend=obj)``); what it offers beyond them is
+    read through the capability Protocols (:class:`HotPath`, :class:`ActiveQuery`,
+    :class:`GraphCapture`, :class:`EventOps`, :class:`MemoryInfo`), each checked where it is
+    used, and the runtime falls back where one is missing (see :data:`REQUIRED`).
     """
 
-    #: The registry name: ``"pycuda"``, ``"cuda_python"``, ``"cupy"``, ``"torch"`` or ``"host"``.
+    #: The registry name (``"pycuda"``, ``"cuda_python"``, ``"cupy"``, ``"torch"``, ``"host"``),
+    #: or whatever a backend of the caller's own calls itself (error messages name it).
     name: str
     #: The CUDA device index every allocation, stream and copy of this backend lands on.
     device: int
@@ -125,45 +141,26 @@ class Backend(Protocol):
         """Blocks until all work on ``stream`` is done."""
         ...  # pragma: no cover
 
-    def create_event(self) -> int:
-        """Creates an event (timing disabled); returns its handle."""
-        ...  # pragma: no cover
-
-    def record_event(self, event: int, stream: int) -> None:
-        """Records ``event`` on ``stream``."""
-        ...  # pragma: no cover
-
-    def event_synchronize(self, event: int) -> None:
-        """Blocks until ``event`` has completed."""
-        ...  # pragma: no cover
-
-    def destroy_event(self, event: int) -> None:
-        """Destroys an event from :meth:`create_event`."""
-        ...  # pragma: no cover
-
-    def mem_info(self) -> tuple[int, int]:
-        """Returns ``(free, total)`` bytes of device memory on :attr:`device`."""
-        ...  # pragma: no cover
-
     def activate(self) -> AbstractContextManager[None]:
         """A context manager that makes :attr:`device` current for TensorRT calls made inside it."""
-        ...  # pragma: no cover
-
-    def is_active(self) -> bool:
-        """Whether this thread's CUDA calls already go to :attr:`device`, so that work needs
-        no :meth:`activate` block: one cheap query, for hot paths (False: activate)."""
         ...  # pragma: no cover
 
     def device_array(self, ptr: int, shape: tuple[int, ...], dtype: Any, owner: object) -> Any:
         """Wraps device memory as a zero-copy array of the backend's library that keeps
         ``owner`` alive: a ``cupy.ndarray`` (cupy), a torch tensor (torch), a numpy array (host),
         otherwise a ``CudaArrayView`` exposing ``__cuda_array_interface__`` v3 (pycuda,
-        cuda-python). No backend produces or consumes DLPack capsules."""
+        cuda-python). Arrays *given* to trtcompat need no backend of their library: they are
+        read through ``__cuda_array_interface__`` or DLPack (``backends/_readers.py``)."""
         ...  # pragma: no cover
 
-    def pointer_device(self, ptr: int) -> int:
-        """The device that owns ``ptr`` (from the driver's pointer attributes)."""
-        ...  # pragma: no cover
+
+@runtime_checkable
+class HotPath(Protocol):
+    """A backend's own unguarded stream calls and the translation of their errors.
+
+    Without it the runtime binds the guarded ``memcpy_*_async`` and ``synchronize`` methods
+    instead (slower per call, as each one guards the device and translates its errors).
+    """
 
     def stream_ops(self, stream: int) -> StreamOps:
         """The library's copy and synchronize calls bound to ``stream`` (see :class:`StreamOps`).
@@ -184,6 +181,52 @@ class Backend(Protocol):
             The :class:`~trtcompat.BackendError` the guarded methods raise for the same
             failure (the caller raises it ``from exc``).
         """
+        ...  # pragma: no cover
+
+
+@runtime_checkable
+class ActiveQuery(Protocol):
+    """A cheap "is the device already current?" for hot paths (without it the runtime
+    always enters :meth:`Backend.activate`)."""
+
+    def is_active(self) -> bool:
+        """Whether this thread's CUDA calls already go to :attr:`device`, so that work needs
+        no :meth:`activate` block: one cheap query, for hot paths (False: activate)."""
+        ...  # pragma: no cover
+
+
+@runtime_checkable
+class EventOps(Protocol):
+    """CUDA events (every built-in backend has them; the runtime itself needs none)."""
+
+    def create_event(self) -> int:
+        """Creates an event (timing disabled); returns its handle."""
+        ...  # pragma: no cover
+
+    def record_event(self, event: int, stream: int) -> None:
+        """Records ``event`` on ``stream``."""
+        ...  # pragma: no cover
+
+    def event_synchronize(self, event: int) -> None:
+        """Blocks until ``event`` has completed."""
+        ...  # pragma: no cover
+
+    def destroy_event(self, event: int) -> None:
+        """Destroys an event from :meth:`create_event`."""
+        ...  # pragma: no cover
+
+
+@runtime_checkable
+class MemoryInfo(Protocol):
+    """Device-memory queries (every built-in backend has them; the runtime itself needs
+    none)."""
+
+    def mem_info(self) -> tuple[int, int]:
+        """Returns ``(free, total)`` bytes of device memory on :attr:`device`."""
+        ...  # pragma: no cover
+
+    def pointer_device(self, ptr: int) -> int:
+        """The device that owns ``ptr`` (from the driver's pointer attributes)."""
         ...  # pragma: no cover
 
 
@@ -210,3 +253,30 @@ class GraphCapture(Protocol):
     def destroy_graph(self, graph: int) -> None:
         """Destroys an executable graph from :meth:`end_capture`."""
         ...  # pragma: no cover
+
+
+@runtime_checkable
+class BuiltinBackend(Backend, HotPath, ActiveQuery, EventOps, MemoryInfo, Protocol):
+    """What every backend :func:`~trtcompat.backends.get_backend` returns offers: the
+    required members and every capability but :class:`GraphCapture` (the CUDA backends
+    have that too; ``host`` has not)."""
+
+
+#: The members an object must have to be used as a backend: ``Backend``'s own, read from
+#: the class (its attributes, then its methods), in the order an error lists them.
+REQUIRED: tuple[str, ...] = tuple(Backend.__annotations__) + tuple(
+    name for name, value in vars(Backend).items() if callable(value) and not name.startswith("_")
+)
+
+
+def missing_members(obj: object) -> list[str]:
+    """The members of :data:`REQUIRED` that ``obj`` lacks (methods must be callable)."""
+    missing = []
+    for member in REQUIRED:
+        value = getattr(obj, member, _ABSENT)
+        if value is _ABSENT or (member not in Backend.__annotations__ and not callable(value)):
+            missing.append(member)
+    return missing
+
+
+_ABSENT = object()

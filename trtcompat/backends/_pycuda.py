@@ -20,8 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from trtcompat.backends._common import CudaCallError, unavailable
+from trtcompat.backends._common import CudaCallError
 from trtcompat.backends._driver import DriverCalls
+from trtcompat.backends._registry import unavailable
 
 try:
     import pycuda.driver as cuda

@@ -33,8 +33,9 @@ from typing import Any
 
 import numpy as np
 
-from trtcompat.backends._common import CudaArrayView, CudaCallError, unavailable
+from trtcompat.backends._common import CudaArrayView, CudaCallError
 from trtcompat.backends._driver import CU_MEMHOSTALLOC_PORTABLE, DriverCalls
+from trtcompat.backends._registry import unavailable
 from trtcompat.errors import DTypeError
 
 try:

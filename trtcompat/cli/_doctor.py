@@ -20,7 +20,7 @@ from typing import Any
 
 from .. import _detect
 from .._version import __version__
-from ..backends import BACKEND_NAMES, ENV_VAR, available_backends, get_backend
+from ..backends import BACKEND_NAMES, ENV_VAR, RECORDS, available_backends, get_backend
 from ..discovery import runtime_info
 from ..engine import create_runtime
 from ..errors import TrtCompatError
@@ -67,8 +67,8 @@ def _try_backend(name: str | None) -> tuple[str | None, str | None]:
 
 def _backends() -> dict[str, Any]:
     installed = available_backends()
-    # A backend's name starts with the module it imports: pycuda, cuda(_python), cupy, torch.
-    modules = {name: name.split("_")[0] for name in installed if name != "host"}
+    # Each record names the top-level module its library is imported as (host: none).
+    modules = {r.name: r.imports for r in RECORDS if r.name in installed and r.imports}
     versions = _distributions_of(sorted(set(modules.values())))
     report: dict[str, Any] = {}
     for name in BACKEND_NAMES:

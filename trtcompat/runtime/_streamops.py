@@ -4,9 +4,10 @@ A backend that offers ``stream_ops(stream)`` hands out its library's own bound f
 (cudart, cupy's runtime, pycuda, torch; ``ctypes.memmove`` on the host backend): no guard,
 device switch or error translation per copy. Those raise the library's exceptions, listed in
 ``ops.errors``; the caller catches them at its API boundary and raises
-``backend.translate_error(exc, what)``. A backend without ``stream_ops`` (a third-party one,
-or one written before it existed) gets an equivalent object built from its guarded methods,
-which already raise ``BackendError``.
+``backend.translate_error(exc, what)``. Those two and ``is_active`` are capabilities
+(``HotPath``, ``ActiveQuery``), checked here: a backend without them (a third-party one with
+only the required members) gets an equivalent object built from its guarded methods, which
+already raise ``BackendError``, and is always activated.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..backends import (
+    ActiveQuery,
     Backend,
     BoundStreamOps,
     CopyArgs,
+    GraphCapture,
     GraphReplay,
+    HotPath,
     RoundTrip,
     StreamOps,
     sequential_graph_replay,
@@ -47,17 +51,16 @@ def _never() -> bool:
 
 def active_check(backend: Backend) -> Callable[[], bool]:
     """The backend's ``is_active`` (whether work needs no ``activate()`` block), or, for a
-    backend without it, a check that always says False (always activate)."""
-    own: Callable[[], bool] | None = getattr(backend, "is_active", None)
-    return own if own is not None else _never
+    backend without :class:`~trtcompat.backends.ActiveQuery`, a check that always says False
+    (always activate)."""
+    return backend.is_active if isinstance(backend, ActiveQuery) else _never
 
 
 def stream_ops(backend: Backend, stream: int) -> StreamOps:
-    """The backend's own ops for ``stream`` where it has them, else an adapter of its methods."""
-    own = getattr(backend, "stream_ops", None)
-    if own is not None:
-        ops: StreamOps = own(stream)
-        return ops
+    """The backend's own ops for ``stream`` where it has them
+    (:class:`~trtcompat.backends.HotPath`), else an adapter of its guarded methods."""
+    if isinstance(backend, HotPath):
+        return backend.stream_ops(stream)
     adapted = BoundStreamOps(
         functools.partial(backend.memcpy_htod_async, stream=stream),
         functools.partial(backend.memcpy_dtoh_async, stream=stream),
@@ -65,9 +68,8 @@ def stream_ops(backend: Backend, stream: int) -> StreamOps:
         functools.partial(backend.synchronize, stream),
         (),  # the guarded methods raise BackendError already
     )
-    graphs = getattr(backend, "launch_graph", None)
-    if graphs is not None:  # else the default, which refuses
-        adapted.launch_graph = functools.partial(graphs, stream=stream)
+    if isinstance(backend, GraphCapture):  # else the default, which refuses
+        adapted.launch_graph = functools.partial(backend.launch_graph, stream=stream)
     return adapted
 
 
@@ -98,9 +100,8 @@ def graph_replay(ops: StreamOps, graph: int, wait: bool = True) -> GraphReplay:
 
 
 def translate(backend: Backend, exc: BaseException, what: str) -> BackendError:
-    """``backend.translate_error`` where the backend has it, else a plain BackendError."""
-    own = getattr(backend, "translate_error", None)
-    if own is not None:
-        error: BackendError = own(exc, what)
-        return error
+    """``backend.translate_error`` where the backend has it
+    (:class:`~trtcompat.backends.HotPath`), else a plain BackendError."""
+    if isinstance(backend, HotPath):
+        return backend.translate_error(exc, what)
     return BackendError(f"{what} failed: {exc}")

@@ -12,8 +12,8 @@ from typing import Any
 
 from .._dispatch import family_for
 from .._family import Family, Shape
-from ..backends import Backend, get_backend
-from ..errors import ClosedError, DeviceError, ShapeError, UnknownTensorError
+from ..backends import Backend, resolve_backend
+from ..errors import ClosedError, ShapeError, UnknownTensorError
 from ..iotensor import IOTensor
 from ._hostmem import host_array
 from .memory import BindingList, HostDeviceMem
@@ -296,15 +296,7 @@ def allocate_buffers(
 
 def choose_backend(backend: str | Backend | None, device: int) -> Backend:
     """``backend`` as an object on ``device``; a backend object on another device raises."""
-    if not isinstance(backend, Backend):
-        return get_backend(backend, device=device)
-    if device not in (0, backend.device):
-        # device=0 is the default, so only an explicit other device can disagree.
-        raise DeviceError(
-            f"device={device} was given with a {backend.name!r} backend object on device "
-            f"{backend.device}. Pass one of them: the backend's device is the one used."
-        )
-    return backend
+    return resolve_backend(backend, device)
 
 
 def make_buffers(

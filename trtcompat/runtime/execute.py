@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from .._dispatch import family_for
 from .._family import Family, Shape, explain_failure
-from ..backends import Backend
+from ..backends import Backend, CudaStream, stream_handle
 from ..errors import TrtCompatError
 from ._hostmem import host_array
 from ._streamops import Copy, active_check, round_trip, stream_ops, translate
@@ -24,7 +24,7 @@ __all__ = ["do_inference", "execute", "explain_failure"]
 
 
 def execute(
-    context: Any, bindings: Sequence[int], stream: int, batch_size: int | None = None
+    context: Any, bindings: Sequence[int], stream: int | CudaStream, batch_size: int | None = None
 ) -> None:
     """Enqueues one inference on ``stream``, on any TensorRT.
 
@@ -34,12 +34,15 @@ def execute(
             indexed by binding index (8.x) / I/O index (8.5+). A TensorRT 8 list of every
             profile's bindings (``K * n`` slots for ``K`` profiles and ``n`` I/O tensors) is
             read as TensorRT 8 reads it, on every version: the active profile's slots.
-        stream: A CUDA stream handle (int).
+        stream: A CUDA stream: its handle (int), or an object with ``__cuda_stream__``
+            (cuda.core's protocol).
         batch_size: The batch for implicit-batch engines (default: ``max_batch_size``).
 
     Raises:
         ExecutionError: TensorRT returned False; names the tensors and shapes.
     """
+    if not isinstance(stream, int):  # an object with __cuda_stream__ (cuda.core's)
+        stream = stream_handle(stream)
     if isinstance(bindings, BindingList):
         family, names = bindings.family, bindings.names
     else:  # a plain list indexed like the engine's tensors; the family is cached per class
@@ -171,7 +174,7 @@ def do_inference(
     bindings: Sequence[int],
     inputs: Sequence[HostDeviceMem],
     outputs: Sequence[HostDeviceMem],
-    stream: int,
+    stream: int | CudaStream,
     batch_size: int | None = None,
 ) -> list[NDArray[Any]]:
     """The samples' helper: copy inputs in, execute, copy outputs back, synchronize.
@@ -192,6 +195,8 @@ def do_inference(
     Raises:
         TrtCompatError: the buffers are not trtcompat's, or TensorRT refused to run.
     """
+    if not isinstance(stream, int):  # an object with __cuda_stream__ (cuda.core's)
+        stream = stream_handle(stream)
     entry = _CLASSIC.get(id(bindings)) if batch_size is None else None
     if entry is not None:  # static buffers seen before: only check that nothing changed
         ref, plan = entry

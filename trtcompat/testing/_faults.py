@@ -25,7 +25,7 @@ from collections import Counter
 from contextlib import AbstractContextManager
 from typing import Any, Callable, Literal, get_args
 
-from ..backends import Backend, BoundStreamOps, StreamOps
+from ..backends import BoundStreamOps, BuiltinBackend, StreamOps
 from ..errors import BackendError
 
 __all__ = ["FAULT_KINDS", "FaultInjectingBackend", "FaultKind"]
@@ -74,7 +74,9 @@ class FaultInjectingBackend:
         ValueError: ``fail_on`` is not a known kind or ``k`` is not a positive int.
     """
 
-    def __init__(self, inner: Backend, fail_on: FaultKind = "any", k: int | None = None) -> None:
+    def __init__(
+        self, inner: BuiltinBackend, fail_on: FaultKind = "any", k: int | None = None
+    ) -> None:
         if fail_on not in FAULT_KINDS:
             raise ValueError(
                 f"fail_on={fail_on!r} is not a fault kind; use one of "
