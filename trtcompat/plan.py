@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Union
 
 from ._planprefix import split_prefix
+from ._versions import release
 from .errors import PlanFormatError, PlanTruncatedError
 
 __all__ = [
@@ -267,14 +268,13 @@ def plan_info(source: Source, *, path: str | None = None) -> PlanInfo:
 
 
 def _triple(version: str) -> tuple[int, int, int] | None:
-    parts = version.split(".")
-    try:
-        numbers = [int(p) for p in parts[:3]]
-    except ValueError:
+    # major.minor.patch of a release string, read by the one release parser, to set against
+    # a header's version bytes (TensorRT ignores the build number); None where it is none.
+    found = release(version)
+    if found is None:
         return None
-    while len(numbers) < 3:
-        numbers.append(0)
-    return numbers[0], numbers[1], numbers[2]
+    major, minor, patch = (*found.release, 0, 0)[:3]
+    return major, minor, patch
 
 
 def describes_plans_of(runtime_version: str) -> bool:
