@@ -141,6 +141,9 @@ def test_short_and_long_runtime_versions() -> None:
     assert built_by(info, "10.3") is True  # a missing patch is 0
     assert built_by(info, "10.3.0.post1") is True  # only major.minor.patch count
     assert built_by(info, "10.3.1") is False
+    ten = plan_info(sectioned_plan((10, 0, 0, 6)))
+    assert built_by(ten, "10") is True  # a missing minor and patch are 0
+    assert built_by(ten, "10.0.1") is False
 
 
 def test_bytes_16_of_a_pre_10_plan_are_no_size_on_a_10x_runtime() -> None:
