@@ -226,6 +226,37 @@ def measure(era: str, family: str, quick: bool) -> list[tuple[str, str, float | 
     return raws + rows
 
 
+def _minus(t: float | None, base: float | None) -> float | None:
+    """µs added over the baseline, or None where either was not measured."""
+    return None if t is None or base is None else t - base
+
+
+def _table(rows: list[tuple[str, str, float | None, str]],
+           raw: dict[str, float | None]) -> list[tuple[str, ...]]:
+    """One era's table: each contender's µs, µs added over its baseline and ratio."""
+    table = []
+    for name, baseline, t, note in rows:
+        b = raw.get(baseline)
+        table.append((name, baseline or "-", fmt(t), fmt(_minus(t, b)),
+                      ratio(t, b) if b else "-", note))
+    return table
+
+
+def _summary_row(label: str, rows: list[tuple[str, str, float | None, str]],
+                 raw: dict[str, float | None]) -> tuple[str, ...]:
+    """One era's summary line: the µs infer_async, infer and Polygraphy add, against targets."""
+    got = {name: (t, raw.get(b)) for name, b, t, _ in rows}
+    ia_add = _minus(*got["Runner.infer_async"])
+    inf_add = _minus(*got["Runner.infer"])
+    pg_add = _minus(*got["Polygraphy TrtRunner.infer"])
+    pg_x = None if pg_add is None or not inf_add or inf_add <= 0 else pg_add / inf_add
+    ok_ia = ia_add is not None and ia_add <= INFER_ASYNC_TARGET_US
+    ok_pg = "n/a" if pg_x is None else ("yes" if pg_x >= POLYGRAPHY_TARGET_X else "no")
+    ok_inf = inf_add is not None and inf_add <= INFER_TARGET_US
+    return (label, fmt(raw.get("raw enqueue")), fmt(ia_add), "yes" if ok_ia else "no",
+            fmt(inf_add), "yes" if ok_inf else "no", fmt(pg_add), fmt(pg_x, 1), ok_pg)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer iterations")
@@ -234,28 +265,9 @@ def main() -> None:
     for era, family in ROWS:
         rows = measure(era, family, args.quick)
         raw = {name: t for name, b, t, _ in rows if not b}
-        table = []
-        for name, baseline, t, note in rows:
-            b = raw.get(baseline)
-            added = None if t is None or b is None else t - b
-            table.append((name, baseline or "-", fmt(t), fmt(added), ratio(t, b) if b else "-",
-                          note))
-        got = {name: (t, raw.get(b)) for name, b, t, _ in rows}
-        ia, ia_base = got["Runner.infer_async"]
-        inf, inf_base = got["Runner.infer"]
-        pg, pg_base = got["Polygraphy TrtRunner.infer"]
-        ia_add = None if ia is None or ia_base is None else ia - ia_base
-        inf_add = None if inf is None or inf_base is None else inf - inf_base
-        pg_add = None if pg is None or pg_base is None else pg - pg_base
-        pg_x = None if pg_add is None or not inf_add or inf_add <= 0 else pg_add / inf_add
-        ok_ia = ia_add is not None and ia_add <= INFER_ASYNC_TARGET_US
-        ok_pg = "n/a" if pg_x is None else ("yes" if pg_x >= POLYGRAPHY_TARGET_X else "no")
-        ok_inf = inf_add is not None and inf_add <= INFER_TARGET_US
-        summary.append((f"{era} {family}", fmt(raw.get("raw enqueue")), fmt(ia_add),
-                        "yes" if ok_ia else "no", fmt(inf_add), "yes" if ok_inf else "no",
-                        fmt(pg_add), fmt(pg_x, 1), ok_pg))
+        summary.append(_summary_row(f"{era} {family}", rows, raw))
         text = markdown_table(
-            ["contender", "baseline", "µs/call", "added µs", "ratio", "note"], table)
+            ["contender", "baseline", "µs/call", "added µs", "ratio", "note"], _table(rows, raw))
         sections.append(f"## TensorRT {era} fake, {family} family\n\n{text}\n")
         print(f"\nTensorRT {era} fake, {family} family (host backend)\n{text}", flush=True)
     head = ["era family", "raw enqueue µs", "infer_async added µs", "<= 2 µs",

@@ -407,41 +407,15 @@ def latency(
 ) -> list[list[str]]:
     """Section 1 rows for tensors of ``n`` float32; the 4 KiB figures go to ``summary``."""
     x = np.arange(n, dtype=np.float32)
-    feed = {"in0": x}
     cases: dict[str, Callable[[], object]] = {}
     notes: dict[str, str] = {}
     owned: list[Any] = []
-    for name in BACKENDS:
-        try:
-            _backend_cases(name, engine, x, cases, notes, owned)
-        except Exception as exc:  # report and go on: one run must cover everything
-            notes[name] = f"unavailable: {type(exc).__name__}: {exc}"
-            print(f"[{name}] skipped: {notes[name]}", flush=True)
-    try:
-        samples = samples_helper(engine, n)
-        cases["samples helper (cudart)"] = lambda: samples(x)
-    except Exception as exc:
-        notes["samples helper (cudart)"] = f"failed: {type(exc).__name__}: {exc}"
-    if not quick:
-        try:
-            from polygraphy.backend.trt import TrtRunner
-            poly = TrtRunner(engine)
-            poly.activate()
-            cases["Polygraphy TrtRunner.infer"] = lambda: poly.infer(feed)
-        except Exception as exc:
-            notes["Polygraphy TrtRunner.infer"] = f"failed: {type(exc).__name__}: {exc}"
+    _latency_cases(engine, x, quick, cases, notes, owned)
     rounds = bench_rounds(
         cases, iters=2_000, repeats=7 if quick else 11, budget_s=0.03 if quick else 0.05
     )
     t = {name: statistics.median(values) for name, values in rounds.items()}
-    added: dict[str, Paired] = {}
-    for name in BACKENDS:  # µs added: each contender in ABBA blocks with its own baseline
-        for row, what, against in LATENCY_ROWS:
-            key, baseline = f"{name} {what}", f"{name} {against}"
-            if key != baseline and key in cases and baseline in cases:
-                added[f"{name} {row}"] = paired_blocks(
-                    cases[key], cases[baseline], blocks=41 if quick else 81
-                )
+    added = _latency_added(cases, quick)
     for thing in owned:
         closer = getattr(thing, "close", None)
         if closer is not None:
@@ -453,30 +427,88 @@ def latency(
             rows.append([size, name, "-", "n/a", "n/a", "", "n/a", notes[name]])
             continue
         for row, what, against in LATENCY_ROWS:
-            key, base = f"{name} {what}", t.get(f"{name} {against}")
-            value = t.get(key)
-            paired = added.get(f"{name} {row}")
-            middle = 0.0 if what == against else (None if paired is None else paired.added)
-            spread = "" if paired is None else f"{fmt(paired.q1)} .. {fmt(paired.q3)}"
-            times = ratio(value, base)
-            note = notes.get(key, "") if row == what else ""
-            rows.append([size, name, row, fmt(value), fmt(middle), spread, times, note])
+            figures = _LatencyFigures(name, row, what, against, t, notes, added)
+            rows.append([size, name, row, fmt(figures.value), fmt(figures.middle),
+                         figures.spread, figures.times, figures.note])
             if n == 1024:
-                cell = (
-                    notes.get(key) or "n/a" if value is None or base is None else
-                    (times if row in RATIO_ROWS else fmt(middle))
-                )
-                if row in SHARE_ROWS and middle is not None and base:
-                    cell += f" ({100 * middle / base:.1f}%)"  # of the hand loop's µs
-                summary.setdefault(name, {})[row] = cell
-                summary[name][row + " µs"] = fmt(value)
-                summary[name][row + " ok"] = _meets(row, value, base, paired)
+                figures.summarise(summary)
     base = t.get("cupy raw")
     for key in ("samples helper (cudart)", "Polygraphy TrtRunner.infer"):
         if key in t or key in notes:
             rows.append([size, "-", key, fmt(t.get(key)), "n/a", "",
                          ratio(t.get(key), base) + " of cupy raw", notes.get(key, "")])
     return rows
+
+
+def _latency_cases(engine: Any, x: np.ndarray, quick: bool,
+                   cases: dict[str, Callable[[], object]], notes: dict[str, str],
+                   owned: list[Any]) -> None:
+    """Section 1 contenders: every backend's, the samples helper and (not quick) Polygraphy."""
+    feed = {"in0": x}
+    for name in BACKENDS:
+        try:
+            _backend_cases(name, engine, x, cases, notes, owned)
+        except Exception as exc:  # report and go on: one run must cover everything
+            notes[name] = f"unavailable: {type(exc).__name__}: {exc}"
+            print(f"[{name}] skipped: {notes[name]}", flush=True)
+    try:
+        samples = samples_helper(engine, x.size)
+        cases["samples helper (cudart)"] = lambda: samples(x)
+    except Exception as exc:
+        notes["samples helper (cudart)"] = f"failed: {type(exc).__name__}: {exc}"
+    if not quick:
+        try:
+            from polygraphy.backend.trt import TrtRunner
+            poly = TrtRunner(engine)
+            poly.activate()
+            cases["Polygraphy TrtRunner.infer"] = lambda: poly.infer(feed)
+        except Exception as exc:
+            notes["Polygraphy TrtRunner.infer"] = f"failed: {type(exc).__name__}: {exc}"
+
+
+def _latency_added(cases: dict[str, Callable[[], object]], quick: bool) -> dict[str, Paired]:
+    """µs added: each contender in ABBA blocks with its own baseline, per backend and row."""
+    added: dict[str, Paired] = {}
+    for name in BACKENDS:
+        for row, what, against in LATENCY_ROWS:
+            key, baseline = f"{name} {what}", f"{name} {against}"
+            if key != baseline and key in cases and baseline in cases:
+                added[f"{name} {row}"] = paired_blocks(
+                    cases[key], cases[baseline], blocks=41 if quick else 81
+                )
+    return added
+
+
+class _LatencyFigures:
+    """One section 1 row's figures: the contender's µs, the µs it adds over its baseline
+    (0 for a baseline row), the paired quartiles, the ratio and the note."""
+
+    def __init__(self, name: str, row: str, what: str, against: str, t: dict[str, float],
+                 notes: dict[str, str], added: dict[str, Paired]) -> None:
+        self.row, self.key = row, f"{name} {what}"
+        self.name, self.notes = name, notes
+        self.base = t.get(f"{name} {against}")
+        self.value = t.get(self.key)
+        self.paired = added.get(f"{name} {row}")
+        self.middle = 0.0 if what == against else (
+            None if self.paired is None else self.paired.added)
+        self.spread = ("" if self.paired is None
+                       else f"{fmt(self.paired.q1)} .. {fmt(self.paired.q3)}")
+        self.times = ratio(self.value, self.base)
+        self.note = notes.get(self.key, "") if row == what else ""
+
+    def summarise(self, summary: dict[str, dict[str, str]]) -> None:
+        """The 4 KiB cells of the summary table for this row."""
+        row, value, base, middle = self.row, self.value, self.base, self.middle
+        cell = (
+            self.notes.get(self.key) or "n/a" if value is None or base is None else
+            (self.times if row in RATIO_ROWS else fmt(middle))
+        )
+        if row in SHARE_ROWS and middle is not None and base:
+            cell += f" ({100 * middle / base:.1f}%)"  # of the hand loop's µs
+        summary.setdefault(self.name, {})[row] = cell
+        summary[self.name][row + " µs"] = fmt(value)
+        summary[self.name][row + " ok"] = _meets(row, value, base, self.paired)
 
 
 def _meets(what: str, value: float | None, base: float | None, paired: Paired | None) -> str:

@@ -174,3 +174,49 @@ def test_an_early_exit_on_a_helper_or_in_finally_guards_what_follows() -> None:
         "        engine.num_bindings\n"
     )
     assert _possibly(source) == [(7, "num_bindings", True, False), (14, "num_bindings", True, False)]
+
+
+def test_an_early_exit_on_an_unreadable_switch_guards_within_else_and_finally() -> None:
+    source = (
+        "import tensorrt as trt\n"
+        "def count(engine, cached):\n"
+        "    if cached:\n"
+        "        return 0\n"
+        "    else:\n"
+        "        if use_v3_api():\n"
+        "            return engine.num_io_tensors\n"
+        "        return engine.num_bindings\n"
+        "def close(engine):\n"
+        "    try:\n"
+        "        pass\n"
+        "    finally:\n"
+        "        if use_v3_api():\n"
+        "            return\n"
+        "        engine.num_bindings\n"
+        "def unguarded(engine, cached):\n"
+        "    if cached:\n"
+        "        return 0\n"
+        "    else:\n"
+        "        return engine.num_bindings\n"
+    )
+    assert _possibly(source) == [
+        (8, "num_bindings", True, True),
+        (15, "num_bindings", True, True),
+        (20, "num_bindings", False, False),
+    ]
+
+
+def test_an_early_exit_on_an_unreadable_switch_after_other_statements_guards() -> None:
+    # The early exit is found past statements that are no early exit (an assignment, an if
+    # that does not leave).
+    source = (
+        "import tensorrt as trt\n"
+        "def count(engine, verbose):\n"
+        "    n = 0\n"
+        "    if verbose:\n"
+        "        print(n)\n"
+        "    if use_v3_api():\n"
+        "        return engine.num_io_tensors\n"
+        "    return engine.num_bindings\n"
+    )
+    assert _possibly(source) == [(8, "num_bindings", True, True)]

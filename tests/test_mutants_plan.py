@@ -9,6 +9,7 @@ import struct
 import pytest
 from _plans import legacy_plan, sectioned_plan
 
+from trtcompat.errors import PlanTruncatedError
 from trtcompat.plan import built_by, load_problem, plan_info
 
 TWO_SECTIONS = ((1, b"\x01" * 16), (2, b"\x02" * 8))  # at 80 (16 bytes) and 96 (8 bytes)
@@ -140,6 +141,9 @@ def test_short_and_long_runtime_versions() -> None:
     assert built_by(info, "10.3") is True  # a missing patch is 0
     assert built_by(info, "10.3.0.post1") is True  # only major.minor.patch count
     assert built_by(info, "10.3.1") is False
+    ten = plan_info(sectioned_plan((10, 0, 0, 6)))
+    assert built_by(ten, "10") is True  # a missing minor and patch are 0
+    assert built_by(ten, "10.0.1") is False
 
 
 def test_bytes_16_of_a_pre_10_plan_are_no_size_on_a_10x_runtime() -> None:
@@ -151,3 +155,12 @@ def test_bytes_16_of_a_pre_10_plan_are_no_size_on_a_10x_runtime() -> None:
     assert load_problem(info, "10.3.0") is None
     problem = load_problem(info, "11.4.0")
     assert problem is not None and problem.startswith("The plan's header declares 40 bytes")
+
+
+def test_a_declared_size_with_the_top_bit_set_is_a_huge_size_not_a_negative_one() -> None:
+    # The u64 at byte 16 is unsigned: 2**63 + 64 declares far more bytes than the plan holds.
+    declared = 2**63 + 64
+    data = sectioned_plan((10, 3, 0, 26), declared_size=declared)
+    with pytest.raises(PlanTruncatedError, match=f"declares {declared} bytes but it holds only "
+                                                 f"{len(data)}"):
+        plan_info(data)

@@ -131,21 +131,25 @@ def _surface(repo: str, branch: str) -> dict[str, dict[str, str]]:
             cls = match.group(2)
             body = text[match.end() : _statement_end(text, match.start())]
             classes.setdefault("tensorrt", {})[cls] = "class"
-            members = classes.setdefault(cls, {})
-            hits = list(_MEMBER.finditer(body))
-            for k, hit in enumerate(hits):
-                how, name, scope, enumerator = hit.groups()
-                chunk = body[hit.start() : hits[k + 1].start() if k + 1 < len(hits) else len(body)]
-                kind = _KIND[how]
-                if how == "def_property" and re.match(r"[^,]+,[^,]+,\s*nullptr", chunk):
-                    kind = "property"  # write-only; still settable
-                deprecated = "utils::deprecate" in chunk or (scope, enumerator) in dep_enum
-                if name.startswith("__") and _STR_OVERLOAD.match(chunk):
-                    members[f"{name}(str)"] = kind  # an overload that can go on its own
-                if name in members and members[name].startswith(kind) and not deprecated:
-                    continue  # an overload; keep the first binding's mark
-                members[name] = kind + ("*DEP*" if deprecated else "")
+            _class_members(body, dep_enum, classes.setdefault(cls, {}))
     return classes
+
+
+def _class_members(body: str, dep_enum: set[tuple[str, str]], members: dict[str, str]) -> None:
+    """Add to ``members`` what one ``py::class_`` / ``py::enum_`` statement binds."""
+    hits = list(_MEMBER.finditer(body))
+    for k, hit in enumerate(hits):
+        how, name, scope, enumerator = hit.groups()
+        chunk = body[hit.start() : hits[k + 1].start() if k + 1 < len(hits) else len(body)]
+        kind = _KIND[how]
+        if how == "def_property" and re.match(r"[^,]+,[^,]+,\s*nullptr", chunk):
+            kind = "property"  # write-only; still settable
+        deprecated = "utils::deprecate" in chunk or (scope, enumerator) in dep_enum
+        if name.startswith("__") and _STR_OVERLOAD.match(chunk):
+            members[f"{name}(str)"] = kind  # an overload that can go on its own
+        if name in members and members[name].startswith(kind) and not deprecated:
+            continue  # an overload; keep the first binding's mark
+        members[name] = kind + ("*DEP*" if deprecated else "")
 
 
 #: Dunder methods the pybind sources bind by name (``.def("__len__", ...)``); pybind's own
@@ -264,11 +268,7 @@ def imported_surface(module: ModuleType) -> dict[str, Any]:
     ``enums``: ``{enum: {member: value}}``; ``signatures``: ``{"Class.member": overloads}``
     (:func:`pybind_overloads`) for :data:`DETAIL` and the module's functions.
     """
-    members: dict[str, dict[str, str]] = {"tensorrt": {}}
-    python: dict[str, dict[str, str]] = {"tensorrt": {}}
-    enums: dict[str, dict[str, int]] = {}
-    signatures: dict[str, list[list[list[str | None]]]] = {}
-    return_types: dict[str, str] = {}
+    found = _Imported()
     for name in sorted(dir(module)):
         if name.startswith("_"):
             continue
@@ -276,59 +276,82 @@ def imported_surface(module: ModuleType) -> dict[str, Any]:
         if isinstance(obj, ModuleType):
             continue
         if isinstance(obj, type) and type(obj).__name__ == "pybind11_type":
-            members["tensorrt"][name] = "class"
-            values = getattr(obj, "__members__", None)
-            if isinstance(values, dict) and values:
-                enums[name] = {k: int(v) for k, v in values.items()}
-            own = members.setdefault(name, {})
-            added = python.setdefault(name, {})
-            if isinstance(values, dict) and values:
-                own.update((member, "value") for member in values)
-                own.update((m, "def") for m in ("__repr__", "__str__") if m in vars(obj))
-            else:
-                # What the class itself binds (the source extractor's view: a subclass such as
-                # Dims2 does not repeat Dims' members).
-                for member, value in vars(obj).items():
-                    if member.startswith("_") and member not in BOUND_DUNDERS | {"__enter__",
-                                                                             "__exit__"}:
-                        continue
-                    bound = _bound_kind(value)
-                    if bound is not None and member not in ("__enter__", "__exit__"):
-                        own[member] = bound
-                    elif _python_kind(value) is not None:
-                        added[member] = str(_python_kind(value))
-                    else:
-                        continue
-                    if name in DETAIL and member in own:
-                        return_types[f"{name}.{member}"] = returns(value)
-                    if name in DETAIL and "def" in {**own, **added}[member]:
-                        doc = getattr(obj, member).__doc__
-                        signatures[f"{name}.{member}"] = (
-                            pybind_overloads(member, doc) if member in own
-                            else [_python_params(getattr(obj, member))]
-                        )
-            if name in DETAIL:
-                init = inspect.getattr_static(obj, "__init__")
-                if _bound_kind(init) is not None:
-                    signatures[f"{name}.__init__"] = pybind_overloads("__init__", init.__doc__)
-            if not added:
-                del python[name]
+            found.add_class(name, obj)
         elif type(obj).__name__ in _C_FUNCTIONS:
-            members["tensorrt"][name] = "function"
-            signatures[name] = pybind_overloads(name, obj.__doc__)
+            found.members["tensorrt"][name] = "function"
+            found.signatures[name] = pybind_overloads(name, obj.__doc__)
         elif inspect.isfunction(obj):
-            python["tensorrt"][name] = "function"
-            signatures[name] = [_python_params(obj)]
+            found.python["tensorrt"][name] = "function"
+            found.signatures[name] = [_python_params(obj)]
         else:
-            python["tensorrt"][name] = type(obj).__name__  # dtype aliases: DataType members
+            found.python["tensorrt"][name] = type(obj).__name__  # dtype aliases: DataType members
     return {
         "version": module.__version__,
-        "members": {c: dict(sorted(m.items())) for c, m in sorted(members.items())},
-        "python": {c: dict(sorted(m.items())) for c, m in sorted(python.items())},
-        "enums": enums,
-        "signatures": dict(sorted(signatures.items())),
-        "returns": dict(sorted(return_types.items())),
+        "members": {c: dict(sorted(m.items())) for c, m in sorted(found.members.items())},
+        "python": {c: dict(sorted(m.items())) for c, m in sorted(found.python.items())},
+        "enums": found.enums,
+        "signatures": dict(sorted(found.signatures.items())),
+        "returns": dict(sorted(found.return_types.items())),
     }
+
+
+_CONTEXT_MANAGER = ("__enter__", "__exit__")
+
+
+class _Imported:
+    """What :func:`imported_surface` has found so far (its result's parts, unsorted)."""
+
+    def __init__(self) -> None:
+        self.members: dict[str, dict[str, str]] = {"tensorrt": {}}
+        self.python: dict[str, dict[str, str]] = {"tensorrt": {}}
+        self.enums: dict[str, dict[str, int]] = {}
+        self.signatures: dict[str, list[list[list[str | None]]]] = {}
+        self.return_types: dict[str, str] = {}
+
+    def add_class(self, name: str, obj: type) -> None:
+        """A pybind class or enum: its members, Python additions and (DETAIL) signatures."""
+        self.members["tensorrt"][name] = "class"
+        values = getattr(obj, "__members__", None)
+        own = self.members.setdefault(name, {})
+        added = self.python.setdefault(name, {})
+        if isinstance(values, dict) and values:
+            self.enums[name] = {k: int(v) for k, v in values.items()}
+            own.update((member, "value") for member in values)
+            own.update((m, "def") for m in ("__repr__", "__str__") if m in vars(obj))
+        else:
+            # What the class itself binds (the source extractor's view: a subclass such as
+            # Dims2 does not repeat Dims' members).
+            for member, value in vars(obj).items():
+                self._add_member(name, obj, member, value, own, added)
+        if name in DETAIL:
+            init = inspect.getattr_static(obj, "__init__")
+            if _bound_kind(init) is not None:
+                self.signatures[f"{name}.__init__"] = pybind_overloads("__init__", init.__doc__)
+        if not added:
+            del self.python[name]
+
+    def _add_member(self, name: str, obj: type, member: str, value: Any,
+                    own: dict[str, str], added: dict[str, str]) -> None:
+        if member.startswith("_") and member not in BOUND_DUNDERS | set(_CONTEXT_MANAGER):
+            return
+        bound = _bound_kind(value)
+        if bound is not None and member not in _CONTEXT_MANAGER:
+            own[member] = bound
+        elif _python_kind(value) is not None:
+            added[member] = str(_python_kind(value))
+        else:
+            return
+        if name not in DETAIL:
+            return
+        key = f"{name}.{member}"
+        if member in own:
+            self.return_types[key] = returns(value)
+        if "def" in {**own, **added}[member]:
+            doc = getattr(obj, member).__doc__
+            self.signatures[key] = (
+                pybind_overloads(member, doc) if member in own
+                else [_python_params(getattr(obj, member))]
+            )
 
 
 def _python_params(func: Any) -> list[list[str | None]]:
@@ -347,24 +370,22 @@ def main(repo: str) -> None:
     heads = {b: _git(repo, "rev-parse", "--short=10", f"release/{b}").strip() for b in BRANCHES}
     members: dict[str, dict[str, dict[str, str]]] = {}
     for branch in BRANCHES:
-        for cls, names in _surface(repo, branch).items():
-            for name, kind in names.items():
-                members.setdefault(cls, {}).setdefault(name, {})[branch] = kind
-    document = {
+        _add_branch(members, branch, _surface(repo, branch))
+    _write({
         "source": "NVIDIA/TensorRT python/src/**/*.cpp (pybind11) and include/NvInfer*.h "
         "(TRT_DEPRECATED_ENUM) at branch release/<x.y>; written by tools/extract_surfaces.py",
         "branches": list(BRANCHES),
         "heads": heads,
         "members": {c: dict(sorted(m.items())) for c, m in sorted(members.items())},
-    }
-    # One member per line: reviewable diffs at a third of the indented size.
-    text = json.dumps(document, indent=1)
-    text = re.sub(
-        r"\{\n\s+(\"[\d.]+\": \"[^\"]+\",?\n\s+)*\"[\d.]+\": \"[^\"]+\"\n\s+\}",
-        lambda m: re.sub(r"\s*\n\s*", " ", m.group(0)),
-        text,
-    )
-    sys.stdout.write(text + "\n")
+    })
+
+
+def _add_branch(members: dict[str, dict[str, dict[str, str]]], branch: str,
+                classes: dict[str, dict[str, str]]) -> None:
+    """Record in ``{class: {member: {branch: kind}}}`` one branch's ``{class: {member: kind}}``."""
+    for cls, names in classes.items():
+        for name, kind in names.items():
+            members.setdefault(cls, {}).setdefault(name, {})[branch] = kind
 
 
 def _release_key(version: str) -> str:
@@ -386,38 +407,43 @@ def merge_imported(dumps: list[dict[str, Any]]) -> dict[str, Any]:
     branches = sorted(newest, key=Version)
     members: dict[str, dict[str, dict[str, str]]] = {}
     for branch in branches:
-        for cls, names in newest[branch]["members"].items():
-            for name, kind in names.items():
-                members.setdefault(cls, {}).setdefault(name, {})[branch] = kind
-    # How each runtime- and builder-class member is called, where that changed:
-    # {"Class.member": [[release, kind, overloads, return type], ...]}.
-    forms: dict[str, list[list[Any]]] = {}
-    for branch in branches:
-        dump = newest[branch]
-        for cls in RUNTIME_CLASSES + BUILDER_CLASSES:
-            for member, kind in dump["members"].get(cls, {}).items():
-                key = f"{cls}.{member}"
-                entry = [kind, dump["signatures"].get(key, []), dump["returns"].get(key, "")]
-                if not forms.get(key) or forms[key][-1][1:] != entry:
-                    forms.setdefault(key, []).append([branch, *entry])
-    # Every enum's integer values, at the releases where they changed (BuilderFlag renumbers
-    # when a flag goes): {enum: {member: [[release, value], ...]}}.
-    values: dict[str, dict[str, list[list[Any]]]] = {}
-    for branch in branches:
-        for enum, named in newest[branch]["enums"].items():
-            for member, value in named.items():
-                seen = values.setdefault(enum, {}).setdefault(member, [])
-                if not seen or seen[-1][1] != value:
-                    seen.append([branch, value])
+        _add_branch(members, branch, newest[branch]["members"])
     return {
         "source": "NVIDIA's tensorrt bindings wheels from PyPI imported on CPU over stub "
         "libraries (nox -s oracle); written by tools/extract_surfaces.py --imported",
         "branches": branches,
         "builds": {b: newest[b]["version"] for b in branches},
         "members": {c: dict(sorted(m.items())) for c, m in sorted(members.items())},
-        "forms": dict(sorted(forms.items())),
-        "values": {e: dict(sorted(m.items())) for e, m in sorted(values.items())},
+        "forms": _call_forms([(b, newest[b]) for b in branches]),
+        "values": _enum_values([(b, newest[b]) for b in branches]),
     }
+
+
+def _call_forms(dumps: list[tuple[str, dict[str, Any]]]) -> dict[str, list[list[Any]]]:
+    """How each runtime- and builder-class member is called, where that changed:
+    ``{"Class.member": [[release, kind, overloads, return type], ...]}``."""
+    forms: dict[str, list[list[Any]]] = {}
+    for branch, dump in dumps:
+        for cls in RUNTIME_CLASSES + BUILDER_CLASSES:
+            for member, kind in dump["members"].get(cls, {}).items():
+                key = f"{cls}.{member}"
+                entry = [kind, dump["signatures"].get(key, []), dump["returns"].get(key, "")]
+                if not forms.get(key) or forms[key][-1][1:] != entry:
+                    forms.setdefault(key, []).append([branch, *entry])
+    return dict(sorted(forms.items()))
+
+
+def _enum_values(dumps: list[tuple[str, dict[str, Any]]]) -> dict[str, dict[str, list[list[Any]]]]:
+    """Every enum's integer values, at the releases where they changed (BuilderFlag renumbers
+    when a flag goes): ``{enum: {member: [[release, value], ...]}}``."""
+    values: dict[str, dict[str, list[list[Any]]]] = {}
+    for branch, dump in dumps:
+        for enum, named in dump["enums"].items():
+            for member, value in named.items():
+                seen = values.setdefault(enum, {}).setdefault(member, [])
+                if not seen or seen[-1][1] != value:
+                    seen.append([branch, value])
+    return {e: dict(sorted(m.items())) for e, m in sorted(values.items())}
 
 
 def _write(document: dict[str, Any]) -> None:

@@ -57,23 +57,29 @@ def changes(document: dict) -> dict[str, dict[str, tuple]]:
         aliased = {b for b, kind in module.get(cls, {}).items() if kind == "alias"}
         for member, kinds in members.items():
             present = [b for b in branches if b in kinds or (b in aliased and cls != "tensorrt")]
-            first, last = present[0], present[-1]
-            added = None if first == branches[0] else first
-            removed = None if last == branches[-1] else branches[branches.index(last) + 1]
-            deprecated = None
-            for branch in reversed(present):
-                if not kinds.get(branch, "alias").endswith("*DEP*"):
-                    break
-                deprecated = branch
-            readonly = None
-            shapes = [kinds.get(b, "alias").split("*")[0] for b in present]
-            for before, after, branch in zip(shapes, shapes[1:], present[1:]):
-                if before == "property" and after == "property_readonly":
-                    readonly = branch
-            entry = (added, deprecated, readonly, removed)
+            entry = _member_change(branches, present, kinds)
             if entry != (None, None, None, None):
                 out.setdefault(cls, {})[member] = entry
     return out
+
+
+def _member_change(branches: list[str], present: list[str], kinds: dict[str, str]) -> tuple:
+    """``(added, deprecated, readonly, removed)`` of a member present in ``present``
+    (the branches where it is bound or its class is an alias: ``kinds`` lacks those)."""
+    first, last = present[0], present[-1]
+    added = None if first == branches[0] else first
+    removed = None if last == branches[-1] else branches[branches.index(last) + 1]
+    deprecated = None
+    for branch in reversed(present):
+        if not kinds.get(branch, "alias").endswith("*DEP*"):
+            break
+        deprecated = branch
+    readonly = None
+    shapes = [kinds.get(b, "alias").split("*")[0] for b in present]
+    for before, after, branch in zip(shapes, shapes[1:], present[1:]):
+        if before == "property" and after == "property_readonly":
+            readonly = branch
+    return (added, deprecated, readonly, removed)
 
 
 def render(table: dict[str, dict[str, tuple]]) -> str:
@@ -112,51 +118,71 @@ def merge(source: dict, imported: dict) -> dict:
     An overload entry (``__getitem__(str)``) and the old members of a class that became a
     module alias (``ResizeMode``) keep the sources' dates.
     """
-    branches = sorted(set(source["branches"]) | set(imported["branches"]), key=_version_key)
-    first_imported = imported["branches"][0]
-    # Classes the sources show as a module alias of their successor in some release
-    # (``ResizeMode`` = InterpolationMode, 8.5-9.3): the sources name no members of an alias
-    # (``changes`` lends them its successor's), so their silence there is no disagreement,
-    # and their old members stay dated by the sources (pybind's own dunders excepted, which
-    # no source names).
-    aliases = {c for c, kinds in source["members"].get("tensorrt", {}).items()
-               if "alias" in kinds.values()}
+    merging = _Merge(source, imported)
     members: dict[str, dict[str, dict[str, str]]] = {}
     for cls in sorted(set(source["members"]) | set(imported["members"])):
         src = source["members"].get(cls, {})
         imp = imported["members"].get(cls, {})
         for member in sorted(set(src) | set(imp)):
-            # ``name(str)`` is one overload: importing lists members, not overloads, so
-            # the sources speak for it in every release.
-            use_imported = "(" not in member
-            imp_kinds = imp.get(member, {})
-            src_kinds = src.get(member, {})
-            both = set(source["branches"]) & set(imported["branches"])
-            if (use_imported and cls not in aliases
-                    and any((b in src_kinds) != (b in imp_kinds) for b in both)):
-                # The sources and the imported module disagree about one release: the
-                # extractor misread this member (a pattern it cannot see, or a neighbour's
-                # binding), so its word on the other releases is dropped too.
-                src_kinds = {}
-            merged: dict[str, str] = {}
-            marks = src.get(member, {})
-            for branch in branches:
-                if not use_imported:
-                    kind = src_kinds.get(branch)
-                elif branch in imported["branches"]:
-                    kind = imp_kinds.get(branch)
-                    if kind is not None and _deprecated(marks, source["branches"], branch):
-                        kind += "*DEP*"
-                elif (not src_kinds and (cls not in aliases or member.startswith("__"))
-                      and _version_key(branch) < _version_key(first_imported)):
-                    kind = imp_kinds.get(first_imported)
-                else:
-                    kind = src_kinds.get(branch)
-                if kind is not None:
-                    merged[branch] = kind
+            merged = merging.member(cls, member, src.get(member, {}), imp.get(member, {}))
             if merged:
                 members.setdefault(cls, {})[member] = merged
-    return {"branches": branches, "members": members}
+    return {"branches": merging.branches, "members": members}
+
+
+class _Merge:
+    """:func:`merge` of one sources document and one imported document, member by member."""
+
+    def __init__(self, source: dict, imported: dict) -> None:
+        self.source_branches: list[str] = source["branches"]
+        self.imported_branches: list[str] = imported["branches"]
+        self.branches = sorted(set(self.source_branches) | set(self.imported_branches),
+                               key=_version_key)
+        self.first_imported = self.imported_branches[0]
+        # Classes the sources show as a module alias of their successor in some release
+        # (``ResizeMode`` = InterpolationMode, 8.5-9.3): the sources name no members of an
+        # alias (``changes`` lends them its successor's), so their silence there is no
+        # disagreement, and their old members stay dated by the sources (pybind's own dunders
+        # excepted, which no source names).
+        self.aliases = {c for c, kinds in source["members"].get("tensorrt", {}).items()
+                        if "alias" in kinds.values()}
+
+    def member(self, cls: str, member: str, src_kinds: dict[str, str],
+               imp_kinds: dict[str, str]) -> dict[str, str]:
+        """``{branch: kind}`` of one member, from its sources' and imported kinds."""
+        # ``name(str)`` is one overload: importing lists members, not overloads, so
+        # the sources speak for it in every release.
+        use_imported = "(" not in member
+        marks = src_kinds
+        both = set(self.source_branches) & set(self.imported_branches)
+        if (use_imported and cls not in self.aliases
+                and any((b in src_kinds) != (b in imp_kinds) for b in both)):
+            # The sources and the imported module disagree about one release: the
+            # extractor misread this member (a pattern it cannot see, or a neighbour's
+            # binding), so its word on the other releases is dropped too.
+            src_kinds = {}
+        merged: dict[str, str] = {}
+        for branch in self.branches:
+            if not use_imported:
+                kind = src_kinds.get(branch)
+            elif branch in self.imported_branches:
+                kind = self._imported_kind(imp_kinds, marks, branch)
+            elif (not src_kinds and (cls not in self.aliases or member.startswith("__"))
+                  and _version_key(branch) < _version_key(self.first_imported)):
+                kind = imp_kinds.get(self.first_imported)
+            else:
+                kind = src_kinds.get(branch)
+            if kind is not None:
+                merged[branch] = kind
+        return merged
+
+    def _imported_kind(self, imp_kinds: dict[str, str], marks: dict[str, str],
+                       branch: str) -> str | None:
+        # The imported release's kind, with the sources' deprecation mark of its branch.
+        kind = imp_kinds.get(branch)
+        if kind is not None and _deprecated(marks, self.source_branches, branch):
+            kind += "*DEP*"
+        return kind
 
 
 _FORMS_HEADER = '''"""How runtime and builder members are called, per release: generated.

@@ -19,7 +19,7 @@ import select
 import struct
 import subprocess
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 WORKER = r"""
 import json, sys, importlib
@@ -117,45 +117,43 @@ def put64(blob: bytearray, off: int, value: int) -> None:
 MAGIC = b"ftrt"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--module", default="tensorrt_lean_bindings")
-    parser.add_argument("--out", default="log.txt")
-    parser.add_argument("--json", default="probes.jsonl")
-    args = parser.parse_args()
-    oracle = Oracle(args.module)
-    out = open(args.out, "w")  # noqa: SIM115 (closed at the end of main)
-    rows = open(args.json, "w")  # noqa: SIM115
+class Run:
+    """One probing run: the oracle, the human-readable log and the JSON rows."""
 
-    def probe(label: str, blob: bytes, host: bool = False) -> dict[str, Any]:
-        result = oracle.ask(bytes(blob), host)
-        out.write(f"{label} [{len(blob)} B{' host' if host else ''}]: {summary(result)}\n")
-        out.flush()
-        rows.write(
-            json.dumps(
-                {
-                    "label": label,
-                    "len": len(blob),
-                    "head": bytes(blob[:64]).hex(),
-                    "host": host,
-                    **result,
-                }
-            )
-            + "\n"
-        )
+    def __init__(self, oracle: Oracle, out: TextIO, rows: TextIO) -> None:
+        self.oracle = oracle
+        self.out = out
+        self.rows = rows
+
+    def probe(self, label: str, blob: bytes, host: bool = False) -> dict[str, Any]:
+        """Ask the oracle, log the answer and record it as a JSON row."""
+        result = self.oracle.ask(bytes(blob), host)
+        self.out.write(f"{label} [{len(blob)} B{' host' if host else ''}]: {summary(result)}\n")
+        self.out.flush()
+        row = {"label": label, "len": len(blob), "head": bytes(blob[:64]).hex(), "host": host}
+        self.rows.write(json.dumps({**row, **result}) + "\n")
         return result
 
-    probe("warmup", MAGIC)
-    out.write(f"# module {args.module} version {oracle.version}; init: {oracle.init_messages}\n")
+    def report_change(self, label: str, blob: bytes, ref: str, host: bool = False) -> None:
+        """Ask the oracle; log the answer only where its key message differs from ``ref``."""
+        r = self.oracle.ask(bytes(blob), host)
+        if key_message(r) != ref:
+            self.out.write(f"{label}: {summary(r)}\n")
 
-    out.write("\n## A. sizes and magic (zeros after the magic)\n")
+
+L = 4096
+
+
+def sizes_and_magic(run: Run) -> None:
+    run.out.write("\n## A. sizes and magic (zeros after the magic)\n")
     for n in (1, 4, 8, 12, 16, 20, 24, 28, 32, 40, 48, 64, 128, 4096):
-        probe(f"A magic+zeros len={n}", (MAGIC + bytes(max(0, n - 4)))[:n])
+        run.probe(f"A magic+zeros len={n}", (MAGIC + bytes(max(0, n - 4)))[:n])
     for m in (b"FTRT", b"trtf", b"\x00\x00\x00\x00", b"ptrt"):
-        probe(f"A magic={m!r}", m + bytes(60))
+        run.probe(f"A magic={m!r}", m + bytes(60))
 
-    out.write("\n## B. the size field (4096-byte blob, zeros)\n")
-    L = 4096
+
+def size_field(run: Run) -> None:
+    run.out.write("\n## B. the size field (4096-byte blob, zeros)\n")
     for label, off, width, value in (
         ("u64@16=L", 16, 8, L),
         ("u32@16=L", 16, 4, L),
@@ -170,9 +168,12 @@ def main() -> int:
         (put64 if width == 8 else put32)(b, off, value)
         if "0xff@20" in label:
             b[20] = 0xFF
-        probe(f"B {label}", b)
+        run.probe(f"B {label}", b)
 
-    out.write(
+
+def best_header(run: Run) -> bytes:
+    """Section C: start from marker bytes, fix each field the runtime names until it stops."""
+    run.out.write(
         "\n## C. byte markers: byte i = i for 4..63 (size u64@16 = L), then fix what it names\n"
     )
     base = bytearray(MAGIC + bytes(range(4, 64)) + bytes(L - 64))
@@ -180,83 +181,100 @@ def main() -> int:
     fixed: list[tuple[str, int, int]] = []
     seen = set()
     for step in range(14):
-        r = probe(f"C step {step}", base)
+        r = run.probe(f"C step {step}", base)
         msg = key_message(r)
-        text = " ".join(r["messages"])
         if r["ok"] or msg in seen:
             break
         seen.add(msg)
-        m = re.search(r"Current Version: (\d+), Serialized Engine Version: (\d+)", text)
-        if m:
-            want, got = int(m.group(1)), int(m.group(2))
-            for off in range(4, 64):
-                if struct.unpack_from("<I", base, off)[0] == got:
-                    put32(base, off, want)
-                    fixed.append(("serialization version", off, want))
-                    out.write(
-                        f"   -> runtime read serialization version {got} at u32@{off}; set {want}\n"
-                    )
-                    break
-            continue
-        m = re.search(r"expecting library version ([\d.]+) got ([\d.]+)", text)
-        if m:
-            want_v = [int(x) for x in m.group(1).split(".")]
-            got_v = [int(x) for x in m.group(2).split(".")]
-            out.write(f"   -> runtime wants {want_v}, read {got_v}\n")
-            for off in range(4, 64 - len(got_v) + 1):
-                if list(base[off : off + len(got_v)]) == got_v:
-                    for k, v in enumerate(want_v):
-                        base[off + k] = v
-                    fixed.append(("library version", off, 0))
-                    out.write(f"   -> version bytes at {off}..{off + len(want_v) - 1}\n")
-                    break
-            continue
-        if "expectedPlatformTag" in text:
-            found = False
-            for off in (28, 24, 32, 20, 12, 8, 4, 36, 40, 44):
-                saved = bytes(base[off : off + 4])
-                values = list(range(0, 257)) if off != 28 else list(range(0, 4097))
-                for val in values:
-                    put32(base, off, val)
-                    rr = oracle.ask(bytes(base))
-                    if "expectedPlatformTag" not in " ".join(rr["messages"]):
-                        out.write(
-                            f"   -> platform tag accepted: u32@{off} = {val}: {summary(rr)}\n"
-                        )
-                        fixed.append(("platform tag", off, val))
-                        found = True
-                        break
-                if found:
-                    break
-                base[off : off + 4] = saved
-            if not found:
-                out.write("   -> no platform tag value found by brute force\n")
-                break
-            continue
-        break
-    out.write(f"# fixed so far: {fixed}\n")
+        if not fix_named_field(run, base, " ".join(r["messages"]), fixed):
+            break
+    run.out.write(f"# fixed so far: {fixed}\n")
     best = bytes(base)
-    rows.write(json.dumps({"label": "best", "head": best[:64].hex()}) + "\n")
+    run.rows.write(json.dumps({"label": "best", "head": best[:64].hex()}) + "\n")
+    return best
 
-    out.write("\n## D. one byte changed at a time on the best base (^0x5a), deduplicated\n")
-    ref = key_message(oracle.ask(best))
-    out.write(f"reference: {ref}\n")
+
+def fix_named_field(
+    run: Run, base: bytearray, text: str, fixed: list[tuple[str, int, int]]
+) -> bool:
+    """Fix in ``base`` the field the runtime's messages name; False when none was fixed."""
+    m = re.search(r"Current Version: (\d+), Serialized Engine Version: (\d+)", text)
+    if m:
+        fix_serialization_version(run, base, int(m.group(1)), int(m.group(2)), fixed)
+        return True
+    m = re.search(r"expecting library version ([\d.]+) got ([\d.]+)", text)
+    if m:
+        want_v = [int(x) for x in m.group(1).split(".")]
+        got_v = [int(x) for x in m.group(2).split(".")]
+        fix_library_version(run, base, want_v, got_v, fixed)
+        return True
+    if "expectedPlatformTag" in text:
+        return fix_platform_tag(run, base, fixed)
+    return False
+
+
+def fix_serialization_version(
+    run: Run, base: bytearray, want: int, got: int, fixed: list[tuple[str, int, int]]
+) -> None:
+    for off in range(4, 64):
+        if struct.unpack_from("<I", base, off)[0] == got:
+            put32(base, off, want)
+            fixed.append(("serialization version", off, want))
+            run.out.write(
+                f"   -> runtime read serialization version {got} at u32@{off}; set {want}\n"
+            )
+            return
+
+
+def fix_library_version(
+    run: Run, base: bytearray, want_v: list[int], got_v: list[int],
+    fixed: list[tuple[str, int, int]],
+) -> None:
+    run.out.write(f"   -> runtime wants {want_v}, read {got_v}\n")
+    for off in range(4, 64 - len(got_v) + 1):
+        if list(base[off : off + len(got_v)]) == got_v:
+            for k, v in enumerate(want_v):
+                base[off + k] = v
+            fixed.append(("library version", off, 0))
+            run.out.write(f"   -> version bytes at {off}..{off + len(want_v) - 1}\n")
+            return
+
+
+def fix_platform_tag(run: Run, base: bytearray, fixed: list[tuple[str, int, int]]) -> bool:
+    """Brute-force a u32 the runtime accepts as the platform tag; False when none is found."""
+    for off in (28, 24, 32, 20, 12, 8, 4, 36, 40, 44):
+        saved = bytes(base[off : off + 4])
+        values = list(range(0, 257)) if off != 28 else list(range(0, 4097))
+        for val in values:
+            put32(base, off, val)
+            rr = run.oracle.ask(bytes(base))
+            if "expectedPlatformTag" not in " ".join(rr["messages"]):
+                run.out.write(f"   -> platform tag accepted: u32@{off} = {val}: {summary(rr)}\n")
+                fixed.append(("platform tag", off, val))
+                return True
+        base[off : off + 4] = saved
+    run.out.write("   -> no platform tag value found by brute force\n")
+    return False
+
+
+def one_byte_changes(run: Run, best: bytes) -> str:
+    """Section D; returns the reference key message of ``best`` (host code not allowed)."""
+    run.out.write("\n## D. one byte changed at a time on the best base (^0x5a), deduplicated\n")
+    ref = key_message(run.oracle.ask(best))
+    run.out.write(f"reference: {ref}\n")
     for off in range(0, 64):
         b = bytearray(best)
         b[off] ^= 0x5A
-        r = oracle.ask(bytes(b))
-        k = key_message(r)
-        if k != ref:
-            out.write(f"D byte {off} ^0x5a: {summary(r)}\n")
+        run.report_change(f"D byte {off} ^0x5a", b, ref)
     for off in range(0, 64, 4):
         b = bytearray(best)
         put32(b, off, 0)
-        r = oracle.ask(bytes(b))
-        k = key_message(r)
-        if k != ref:
-            out.write(f"D u32@{off}=0: {summary(r)}\n")
+        run.report_change(f"D u32@{off}=0", b, ref)
+    return ref
 
-    out.write("\n## E. version bytes 24..27 on the best base\n")
+
+def version_bytes(run: Run, best: bytes) -> None:
+    run.out.write("\n## E. version bytes 24..27 on the best base\n")
     for v in (
         (11, 4, 0, 106),
         (11, 4, 0, 0),
@@ -271,25 +289,27 @@ def main() -> int:
     ):
         b = bytearray(best)
         b[24:28] = bytes(v)
-        probe(f"E version bytes {v}", b)
-        probe(f"E version bytes {v}", b, host=True)
+        run.probe(f"E version bytes {v}", b)
+        run.probe(f"E version bytes {v}", b, host=True)
 
-    out.write(
+
+def flags(run: Run, best: bytes, ref: str) -> None:
+    run.out.write(
         "\n## F. flags: bytes 4..15 and 32..63 set to 1 / 0xff one at a time, host code on/off\n"
     )
-    ref_h = key_message(oracle.ask(best, host=True))
-    out.write(f"reference (host allowed): {ref_h}\n")
+    ref_h = key_message(run.oracle.ask(best, host=True))
+    run.out.write(f"reference (host allowed): {ref_h}\n")
     for off in list(range(4, 16)) + list(range(32, 64)):
         for val in (1, 0xFF):
             for host in (False, True):
                 b = bytearray(best)
                 b[off] = val
-                r = oracle.ask(bytes(b), host)
-                k = key_message(r)
-                if k != (ref_h if host else ref):
-                    out.write(f"F byte {off}={val} host={host}: {summary(r)}\n")
+                run.report_change(f"F byte {off}={val} host={host}", b,
+                                  ref_h if host else ref, host)
 
-    out.write("\n## G. the footer: last 4/8 bytes varied on the best base\n")
+
+def footer(run: Run, best: bytes) -> None:
+    run.out.write("\n## G. the footer: last 4/8 bytes varied on the best base\n")
     for tail in (
         b"\x00" * 8,
         b"\xff" * 8,
@@ -300,11 +320,30 @@ def main() -> int:
     ):
         b = bytearray(best)
         b[-8:] = tail
-        probe(f"G tail {tail!r}", b)
+        run.probe(f"G tail {tail!r}", b)
 
-    out.write(f"\n# worker crashes/hangs: {oracle.crashes}\n")
-    out.close()
-    rows.close()
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--module", default="tensorrt_lean_bindings")
+    parser.add_argument("--out", default="log.txt")
+    parser.add_argument("--json", default="probes.jsonl")
+    args = parser.parse_args()
+    oracle = Oracle(args.module)
+    with open(args.out, "w") as out, open(args.json, "w") as rows:
+        run = Run(oracle, out, rows)
+        run.probe("warmup", MAGIC)
+        out.write(
+            f"# module {args.module} version {oracle.version}; init: {oracle.init_messages}\n"
+        )
+        sizes_and_magic(run)
+        size_field(run)
+        best = best_header(run)
+        ref = one_byte_changes(run, best)
+        version_bytes(run, best)
+        flags(run, best, ref)
+        footer(run, best)
+        out.write(f"\n# worker crashes/hangs: {oracle.crashes}\n")
     return 0
 
 

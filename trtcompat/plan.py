@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Union
 
 from ._planprefix import split_prefix
+from ._versions import release
 from .errors import PlanFormatError, PlanTruncatedError
 
 __all__ = [
@@ -267,14 +268,13 @@ def plan_info(source: Source, *, path: str | None = None) -> PlanInfo:
 
 
 def _triple(version: str) -> tuple[int, int, int] | None:
-    parts = version.split(".")
-    try:
-        numbers = [int(p) for p in parts[:3]]
-    except ValueError:
+    # major.minor.patch of a release string, read by the one release parser, to set against
+    # a header's version bytes (TensorRT ignores the build number); None where it is none.
+    found = release(version)
+    if found is None:
         return None
-    while len(numbers) < 3:
-        numbers.append(0)
-    return numbers[0], numbers[1], numbers[2]
+    major, minor, patch = (*found.release, 0, 0)[:3]
+    return major, minor, patch
 
 
 def describes_plans_of(runtime_version: str) -> bool:
@@ -306,6 +306,16 @@ def load_problem(info: PlanInfo, runtime_version: str) -> str | None:
     runtime = _triple(runtime_version)
     built = info.tensorrt_version
     on_11 = runtime is not None and runtime >= (11, 0, 0)
+    problem = _size_problem(info, on_11)
+    if problem is None and built is not None and runtime is not None:
+        problem = _release_problem(info, built[:3], runtime, on_11)
+    return problem or _layout_problem(info, on_11, runtime_version)
+
+
+def _size_problem(info: PlanInfo, on_11: bool) -> str | None:
+    # The declared size is checked where the header certainly has one: plans of 10.0 and
+    # later, and any plan on an 11.x runtime (which reads the sectioned layout only).
+    built = info.tensorrt_version
     structural = on_11 or (built is not None and built[:2] >= SECTIONED_FROM)
     if info.header_format == 0 and structural and info.declared_size not in (None, info.size):
         return (
@@ -313,17 +323,22 @@ def load_problem(info: PlanInfo, runtime_version: str) -> str | None:
             f"{info.size}: the file was cut short or has bytes appended. Copy the plan "
             f"again from where it was built."
         )
-    if built is None or runtime is None:
-        return _layout_problem(info, on_11, runtime_version)
-    built_s, runtime_s = ".".join(map(str, built[:3])), ".".join(map(str, runtime))
-    if built[:3] > runtime:
+    return None
+
+
+def _release_problem(
+    info: PlanInfo, built: tuple[int, ...], runtime: tuple[int, int, int], on_11: bool
+) -> str | None:
+    # What the release that built the plan decides alone (built is major.minor.patch).
+    built_s, runtime_s = ".".join(map(str, built)), ".".join(map(str, runtime))
+    if built > runtime:
         return (
             f"The plan was built by TensorRT {built_s}, newer than the installed TensorRT "
             f"{runtime_s}; plans never load on an older TensorRT, version-compatible or "
             f"not. Rebuild it with TensorRT {runtime_s}, or upgrade the runtime to "
             f"{built_s} or newer."
         )
-    if built[:3] != runtime and built[:2] < _FIRST_VERSION_COMPATIBLE:
+    if built != runtime and built[:2] < _FIRST_VERSION_COMPATIBLE:
         return (
             f"The plan was built by TensorRT {built_s} and the installed TensorRT is "
             f"{runtime_s}; plans older than 8.6 cannot be version-compatible, so they only "
@@ -337,7 +352,7 @@ def load_problem(info: PlanInfo, runtime_version: str) -> str | None:
             f"TensorRT {runtime_s} needs (plans of 10.0 and later have one): TensorRT "
             f"{runtime_s} cannot load it. Rebuild it with TensorRT {runtime_s}."
         )
-    return _layout_problem(info, on_11, runtime_version)
+    return None
 
 
 def _layout_problem(info: PlanInfo, on_11: bool, runtime_version: str) -> str | None:

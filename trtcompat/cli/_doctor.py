@@ -224,25 +224,8 @@ def _gib(nbytes: int) -> str:
 
 def format_report(report: dict[str, Any]) -> str:
     """The human-readable form of :func:`doctor_report`."""
-    trt = report["tensorrt"]
     lines = [f"trtcompat {report['trtcompat']} on Python {report['python']}"]
-    if trt.get("module"):
-        lines.append(
-            f"TensorRT:        {trt['module']} {trt['version']} ({trt['flavor']}); "
-            f"API families: {', '.join(trt['families'])}"
-        )
-        if trt["runtime"] == "created":
-            lines.append("TensorRT runtime: created")
-        else:
-            # TensorRT's lines read "[ERROR] ..."; otherwise it logged nothing (trtcompat's line).
-            logged = all(line.startswith("[") for line in trt["runtime_error"])
-            said = "TensorRT said" if logged else "why"
-            lines.append(f"TensorRT runtime: cannot be created; {said}:")
-            lines += [f"  {line}" for line in trt["runtime_error"]]
-    else:
-        lines.append(f"TensorRT:        not found: {trt['error']}")
-    for name, error in trt["import_errors"].items():
-        lines.append(f"  {name} is installed but failed to import: {error}")
+    lines += _tensorrt_lines(report["tensorrt"])
     lines.append("memory backends: installed / usable (reached a CUDA device)")
     for name, facts in report["backends"].items():
         versions = f" ({', '.join(facts['versions'])})" if facts["versions"] else ""
@@ -261,15 +244,44 @@ def format_report(report: dict[str, Any]) -> str:
         lines.append(f"Runner's backend: {choice['resolves_to']} ({setting})")
     else:
         lines.append(f"Runner's backend: none ({setting}): {choice['error']}")
-    gpu = report["gpu"]
+    lines += _gpu_lines(report["gpu"])
+    return "\n".join(lines)
+
+
+def _tensorrt_lines(trt: dict[str, Any]) -> list[str]:
+    """The report's TensorRT lines: the module and its runtime, or why there is none."""
+    if trt.get("module"):
+        lines = [
+            f"TensorRT:        {trt['module']} {trt['version']} ({trt['flavor']}); "
+            f"API families: {', '.join(trt['families'])}",
+            *_runtime_lines(trt),
+        ]
+    else:
+        lines = [f"TensorRT:        not found: {trt['error']}"]
+    for name, error in trt["import_errors"].items():
+        lines.append(f"  {name} is installed but failed to import: {error}")
+    return lines
+
+
+def _runtime_lines(trt: dict[str, Any]) -> list[str]:
+    """Whether ``trt.Runtime`` could be created, and if not what TensorRT logged."""
+    if trt["runtime"] == "created":
+        return ["TensorRT runtime: created"]
+    # TensorRT's lines read "[ERROR] ..."; otherwise it logged nothing (trtcompat's line).
+    logged = all(line.startswith("[") for line in trt["runtime_error"])
+    said = "TensorRT said" if logged else "why"
+    return [f"TensorRT runtime: cannot be created; {said}:",
+            *(f"  {line}" for line in trt["runtime_error"])]
+
+
+def _gpu_lines(gpu: dict[str, Any]) -> list[str]:
+    """The report's GPU lines: one per device, or why none was found."""
     driver = gpu["driver"] or "unknown"
     cuda = f", CUDA {gpu['cuda_driver']}" if gpu["cuda_driver"] else ""
-    if gpu["devices"]:
-        for d in gpu["devices"]:
-            lines.append(
-                f"GPU {d['index']}:           {d['name']}, compute capability "
-                f"{d['compute_capability']}, {_gib(d['memory_bytes'])}; driver {driver}{cuda}"
-            )
-    else:
-        lines.append(f"GPU:             none found ({gpu['error']})")
-    return "\n".join(lines)
+    if not gpu["devices"]:
+        return [f"GPU:             none found ({gpu['error']})"]
+    return [
+        f"GPU {d['index']}:           {d['name']}, compute capability "
+        f"{d['compute_capability']}, {_gib(d['memory_bytes'])}; driver {driver}{cuda}"
+        for d in gpu["devices"]
+    ]
