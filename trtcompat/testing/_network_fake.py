@@ -219,14 +219,10 @@ def _parser_class(mod: types.ModuleType, version: Version) -> type:
         self._errors.append(mod.ParserError(getattr(mod.ErrorCode, code), desc, node, name, op))
         self._logger.log(mod.ILogger.Severity.ERROR, f"ModelImporter.cpp: {desc}")
 
-    def _load(self: Any, model: Any) -> bool:
+    def _check_importers(self: Any, graph: Any) -> bool:
+        """False (an error per node) where a node's op has no importer (no ONNX schema)."""
         import onnx
 
-        graph = model.graph
-        if self._network._implicit():
-            self._error("INVALID_GRAPH", "The ONNX parser needs an explicit-batch network "
-                        "(NetworkDefinitionCreationFlag.EXPLICIT_BATCH).")  # fmt: skip
-            return False
         for index, node in enumerate(graph.node):
             if not onnx.defs.has(node.op_type, node.domain or ""):
                 self._error(
@@ -236,14 +232,10 @@ def _parser_class(mod: types.ModuleType, version: Version) -> type:
                     "correct?",
                     index, node.name, node.op_type,
                 )  # fmt: skip
-        if self._errors:
-            return False
-        try:
-            inferred = onnx.shape_inference.infer_shapes(model)
-        except Exception as err:  # onnx raises its own InferenceError types
-            self._error("INVALID_GRAPH", f"Shape inference failed: {err}")
-            return False
-        network = self._network
+        return not self._errors
+
+    def _add_inputs(self: Any, graph: Any) -> bool:
+        """The graph's inputs (initializers are weights, not inputs) as network inputs."""
         initializers = {i.name for i in graph.initializer}
         for value in graph.input:
             if value.name in initializers:
@@ -257,7 +249,12 @@ def _parser_class(mod: types.ModuleType, version: Version) -> type:
                     f"{value.type.tensor_type.elem_type}.",
                 )
                 return False
-            network.add_input(value.name, dtype, _dims(value))
+            self._network.add_input(value.name, dtype, _dims(value))
+        return True
+
+    def _add_layers(self: Any, graph: Any, inferred: Any) -> None:
+        """One layer per node, its outputs typed and shaped by onnx's shape inference."""
+        network = self._network
         known = {v.name: v for v in (*inferred.graph.value_info, *inferred.graph.output)}
         for index, node in enumerate(graph.node):
             layer_type = _LAYER_OF_OP.get(node.op_type, "PLUGIN_V2")
@@ -276,6 +273,26 @@ def _parser_class(mod: types.ModuleType, version: Version) -> type:
                     getattr(mod.LayerType, layer_type), node.name or f"node_{index}", [], outputs
                 )
             )
+
+    def _load(self: Any, model: Any) -> bool:
+        import onnx
+
+        graph = model.graph
+        if self._network._implicit():
+            self._error("INVALID_GRAPH", "The ONNX parser needs an explicit-batch network "
+                        "(NetworkDefinitionCreationFlag.EXPLICIT_BATCH).")  # fmt: skip
+            return False
+        if not _check_importers(self, graph):
+            return False
+        try:
+            inferred = onnx.shape_inference.infer_shapes(model)
+        except Exception as err:  # onnx raises its own InferenceError types
+            self._error("INVALID_GRAPH", f"Shape inference failed: {err}")
+            return False
+        if not _add_inputs(self, graph):
+            return False
+        _add_layers(self, graph, inferred)
+        network = self._network
         for value in inferred.graph.output:
             dtype = _trt_dtype(mod, _elem(value)) or mod.DataType.FLOAT
             network.mark_output(mod.ITensor(network, value.name, dtype, _dims(value)))
