@@ -1,0 +1,184 @@
+"""The family Protocol is the real contract (issue 25, item 3): each family module exports
+exactly its members with its parameters, the contract lives in a leaf module, and callers
+above the layer (``legacy`` included) reach a family only through ``_dispatch``.
+
+mypy's side of the check: ``_dispatch._families`` types each module as a ``Family``, so
+``mypy --strict trtcompat`` (the ``typecheck`` session) fails when a module's member differs.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pytest
+from _engines import STATIC
+
+import trtcompat
+from trtcompat import _dispatch
+from trtcompat._family import Family, _protocol, bindings, tensors
+from trtcompat.testing import build_engine, fake_tensorrt
+
+PACKAGE = Path(trtcompat.__file__).parent
+
+
+def _protocol_members() -> dict[str, Any]:
+    members = {n: v for n, v in vars(Family).items() if not n.startswith("_")}
+    members.update(dict.fromkeys(Family.__annotations__))  # NAME
+    return members
+
+
+@pytest.mark.parametrize("module", [bindings, tensors], ids=["bindings", "tensors"])
+def test_each_family_exports_exactly_the_protocol(module: ModuleType) -> None:
+    members = _protocol_members()
+    assert sorted(module.__all__) == sorted(members)
+    for name, declared in members.items():
+        if declared is None:  # NAME
+            assert module.NAME in _dispatch.FAMILY_NAMES
+            continue
+        expected = list(inspect.signature(declared).parameters)[1:]  # without self
+        assert list(inspect.signature(getattr(module, name)).parameters) == expected, name
+
+
+def test_dispatch_hands_out_the_family_modules() -> None:
+    assert _dispatch.get_family("bindings") is bindings
+    assert _dispatch.get_family("tensors") is tensors
+    with pytest.raises(trtcompat.UnsupportedFamilyError, match=r"^Unknown API family 'x'\."):
+        _dispatch.get_family("x")
+
+
+def _imports(path: Path) -> list[tuple[int, str, list[str]]]:
+    """``(level, module, names)`` of every import statement in a file."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            found.append((node.level, node.module or "", [a.name for a in node.names]))
+        elif isinstance(node, ast.Import):
+            found.extend((0, a.name, []) for a in node.names)
+    return found
+
+
+def test_the_contract_is_a_leaf_module() -> None:
+    # _protocol imports nothing of its package; no module of the package imports the
+    # package itself (the cycle a bottom-of-file import used to break).
+    for level, module, _ in _imports(Path(_protocol.__file__)):
+        assert not (level == 1 or "_family" in module), module
+    for path in (PACKAGE / "_family").glob("*.py"):
+        for level, module, names in _imports(path):
+            assert not (level == 1 and module == ""), f"{path.name} imports its package {names}"
+
+
+def test_the_package_has_no_import_after_code() -> None:
+    body = ast.parse((PACKAGE / "_family" / "__init__.py").read_text()).body
+    kinds = [isinstance(n, (ast.Import, ast.ImportFrom)) for n in body]
+    first_code = next(i for i, n in enumerate(body[1:], 1) if not kinds[i])
+    assert not any(kinds[first_code:])
+
+
+def test_legacy_reaches_families_only_through_dispatch() -> None:
+    for path in (PACKAGE / "legacy").glob("*.py"):
+        for _, module, names in _imports(path):
+            concrete = {"bindings", "tensors"} & {*names, module.rpartition(".")[2]}
+            assert not ("_family" in module and concrete), f"{path.name}: {module} {names}"
+
+
+# -- what the contract promises and a family did not keep ------------------------------------
+def test_name_based_launch_without_names_binds_in_engine_order() -> None:
+    x, y = np.ones((2, 3), np.float32), np.zeros((2, 3), np.float32)
+    with fake_tensorrt("10"):
+        context = build_engine(STATIC, "10").create_execution_context()
+        launch = tensors.make_launch(context, [x.ctypes.data, y.ctypes.data], None, None)
+        assert launch(0)
+        assert context.get_tensor_address("y") == y.ctypes.data
+    np.testing.assert_array_equal(y, 2)
+
+
+def test_the_family_decision_cache_holds_one_answer_per_fact_set() -> None:
+    # Keyed by what the engine offers, not by its class: fake modules make classes per
+    # module, and hundreds of engines of every era still give a handful of answers.
+    for era in ("8.4", "8.6", "10", "11") * 25:
+        with fake_tensorrt(era):
+            engine = build_engine(STATIC, era)
+            chosen = _dispatch.family_for(engine)
+            assert chosen is _dispatch.get_family("bindings" if era == "8.4" else "tensors")
+    assert _dispatch._decide.cache_info().currsize <= 2 * 2 * 2 * 3
+
+
+# -- the name-based family's record of what it bound (issue 25, item 8) -----------------------
+class _Counted:
+    """A context proxy that records every ``set_tensor_address``."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.calls = inner, []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def set_tensor_address(self, name: str, address: int) -> bool:
+        self.calls.append(name)
+        return bool(self.inner.set_tensor_address(name, address))
+
+
+class _Unreferenced:
+    """Like :class:`_Counted`, but no weak reference can be taken of it."""
+
+    __slots__ = ("calls", "inner")
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.calls = inner, []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def set_tensor_address(self, name: str, address: int) -> bool:
+        self.calls.append(name)
+        return bool(self.inner.set_tensor_address(name, address))
+
+
+class _Unhashable(_Counted):
+    """Like :class:`_Counted`, but unhashable (an ``__eq__`` of its own)."""
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _pair() -> tuple[np.ndarray, np.ndarray, list[int]]:
+    x, y = np.ones((2, 3), np.float32), np.zeros((2, 3), np.float32)
+    return x, y, [x.ctypes.data, y.ctypes.data]
+
+
+def test_two_address_lists_take_turns_on_one_context() -> None:
+    # The record belongs to the context, not to a list: list A, list B, then A again must
+    # set A's addresses again, since B's are the ones bound.
+    (xa, ya, a), (xb, yb, b) = _pair(), _pair()  # the arrays stay alive: the fake reads them
+    with fake_tensorrt("10"):
+        context = _Counted(build_engine(STATIC, "10").create_execution_context())
+        for slots, y in ((a, ya), (b, yb), (a, ya)):
+            context.calls, y[:] = [], 0
+            assert tensors.execute(context, slots, ("x", "y"), 0, None)
+            assert context.calls == ["x", "y"]
+            np.testing.assert_array_equal(y, 2)
+        context.calls = []
+        assert tensors.execute(context, list(a), ("x", "y"), 0, None)  # unchanged: skipped
+        assert context.calls == []
+    del xa, xb
+
+
+@pytest.mark.parametrize("wrap", [_Unreferenced, _Unhashable], ids=["no-weakref", "unhashable"])
+def test_a_context_that_cannot_be_remembered_is_bound_on_every_call(wrap: Any) -> None:
+    x, y, slots = _pair()
+    with fake_tensorrt("10"):
+        context = wrap(build_engine(STATIC, "10").create_execution_context())
+        for _ in range(2):
+            context.calls, y[:] = [], 0
+            assert tensors.execute(context, slots, ("x", "y"), 0, None)
+            assert context.calls == ["x", "y"]
+            np.testing.assert_array_equal(y, 2)
+        assert tensors.make_launch(context, slots, ("x", "y"), None)(0)
+    del x
