@@ -182,3 +182,16 @@ def test_a_context_that_cannot_be_remembered_is_bound_on_every_call(wrap: Any) -
             np.testing.assert_array_equal(y, 2)
         assert tensors.make_launch(context, slots, ("x", "y"), None)(0)
     del x
+
+
+def test_names_equal_but_not_the_same_object_still_skip_the_binding() -> None:
+    x, y, slots = _pair()
+    with fake_tensorrt("10"):
+        context = _Counted(build_engine(STATIC, "10").create_execution_context())
+        assert tensors.execute(context, slots, tuple(["x", "y"]), 0, None)
+        context.calls = []
+        assert tensors.execute(context, list(slots), tuple(["x", "y"]), 0, None)
+        assert context.calls == []  # same names and addresses: nothing set again
+        assert tensors.execute(context, slots, ("y", "x"), 0, None)  # other order: rebinds
+        assert context.calls == ["y", "x"]
+    del x, y
