@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
+import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -195,3 +197,43 @@ def test_names_equal_but_not_the_same_object_still_skip_the_binding() -> None:
         assert tensors.execute(context, slots, ("y", "x"), 0, None)  # other order: rebinds
         assert context.calls == ["y", "x"]
     del x, y
+
+
+# -- the output allocator's base class: the engine's own module --------------------------------
+class _Base:
+    """Stands for a module's ``IOutputAllocator`` (records that its __init__ ran)."""
+
+    def __init__(self) -> None:
+        self.initialized = True
+
+
+def _engine_in(module: str) -> Any:
+    return type("ICudaEngine", (), {"__module__": module})()
+
+
+def test_the_allocator_base_is_found_in_the_package_above(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pybind classes may live in a submodule (tensorrt.tensorrt): the package above has it.
+    package, sub = ModuleType("fake_trt_pkg"), ModuleType("fake_trt_pkg.bindings")
+    package.IOutputAllocator = _Base  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "fake_trt_pkg", package)
+    monkeypatch.setitem(sys.modules, "fake_trt_pkg.bindings", sub)
+    asked: list[tuple[str, Any]] = []
+    allocator = tensors.make_output_allocator(
+        _engine_in("fake_trt_pkg.bindings"),
+        lambda name, size: asked.append((name, size)) or 0x40,
+        lambda name, shape: asked.append((name, shape)),
+    )
+    assert isinstance(allocator, _Base) and allocator.initialized
+    assert allocator.reallocate_output("y", 0, 12, 256) == 0x40
+    allocator.notify_shape("y", [3, 1])
+    assert asked == [("y", 12), ("y", (3, 1))]
+
+
+def test_a_module_without_output_allocators_is_an_execution_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "old_trt", ModuleType("old_trt"))
+    monkeypatch.setitem(sys.modules, "old_trt.inner", ModuleType("old_trt.inner"))
+    message = "This TensorRT has no IOutputAllocator; data-dependent output shapes need 8.5+."
+    with pytest.raises(trtcompat.ExecutionError, match=f"^{re.escape(message)}$"):
+        tensors.make_output_allocator(_engine_in("old_trt.inner"), lambda n, s: 0, print)
