@@ -22,7 +22,7 @@ from _engines import STATIC
 
 import trtcompat
 from trtcompat import _dispatch
-from trtcompat._family import Family, _protocol, bindings, tensors
+from trtcompat._family import Family, _binding_indices, _protocol, bindings, tensors
 from trtcompat.testing import build_engine, fake_tensorrt
 
 PACKAGE = Path(trtcompat.__file__).parent
@@ -237,3 +237,30 @@ def test_a_module_without_output_allocators_is_an_execution_error(
     message = "This TensorRT has no IOutputAllocator; data-dependent output shapes need 8.5+."
     with pytest.raises(trtcompat.ExecutionError, match=f"^{re.escape(message)}$"):
         tensors.make_output_allocator(_engine_in("old_trt.inner"), lambda n, s: 0, print)
+
+
+# -- the binding arithmetic ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("binding", "split"),
+    [
+        ("x [profile 2]", ("x", 2)),
+        ("x [profile 10]", ("x", 10)),
+        ("x", ("x", 0)),
+        ("7]", ("7]", 0)),  # a digit before "]" but no suffix
+        ("x [profile ]", ("x [profile ]", 0)),
+        ("x [profile 2", ("x [profile 2", 0)),
+        ("x [profile a]", ("x [profile a]", 0)),
+        ("a [profile 1] [profile 3]", ("a [profile 1]", 3)),
+    ],
+)
+def test_binding_names_split_only_a_whole_profile_suffix(binding: str, split: Any) -> None:
+    assert _binding_indices.split_binding_name(binding) == split
+
+
+def test_binding_indices_count_whole_profiles() -> None:
+    # 3 tensors per profile: tensor 1 of profile 2 is binding 7, and back.
+    assert _binding_indices.binding_index(1, 2, 3) == 7
+    assert _binding_indices.binding_position(7, 3) == (1, 2)
+    assert _binding_indices.binding_position(2, 3) == (2, 0)
+    assert _binding_indices.binding_name("x", 0) == "x"
+    assert _binding_indices.binding_name("x", 2) == "x [profile 2]"
