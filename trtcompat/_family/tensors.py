@@ -136,22 +136,28 @@ def binding_layout(engine: Any, profile: int) -> tuple[int, list[int]]:
 
 
 #: What trtcompat last bound on each live context: a weak reference to it -> (names,
-#: addresses). State of the context, kept beside it because TensorRT's contexts take no
-#: attributes (pybind11 objects have no ``__dict__``, but accept weak references): an entry
-#: goes when its context is collected (the reference's callback), so nothing outlives its
-#: context and nothing needs a bound. A plain dict, not ``weakref.WeakKeyDictionary``, whose
-#: ``get`` is a Python frame on every ``execute``. ``execute`` skips ``set_tensor_address``
-#: when a call would bind exactly the recorded addresses again. Safe because every address
-#: trtcompat sets goes through :func:`_bind` (no layer above the families calls TensorRT),
-#: which records or forgets here. An address set on the context directly, outside
-#: trtcompat, is not seen: ``execute`` documents that.
-_BOUND: dict[weakref.ref[Any], tuple[Sequence[str], list[int]]] = {}
+#: addresses, the reference that drops the entry). State of the context, kept beside it
+#: because TensorRT's contexts take no attributes (pybind11 objects have no ``__dict__``, but
+#: accept weak references): an entry goes when its context is collected, so nothing outlives
+#: its context and nothing needs a bound. The key is the context's plain weak reference, the
+#: one ``weakref.ref(context)`` hands out again while it lives: a lookup allocates nothing and
+#: matches by identity (``weakref.WeakKeyDictionary`` would add a Python frame and a new
+#: reference per call). ``execute`` skips ``set_tensor_address`` when a call would bind
+#: exactly the recorded addresses again. Safe because every address trtcompat sets goes
+#: through :func:`_bind` (no layer above the families calls TensorRT), which records or
+#: forgets here. An address set on the context directly, outside trtcompat, is not seen:
+#: ``execute`` documents that.
+_BOUND: dict[weakref.ref[Any], tuple[Sequence[str], list[int], weakref.ref[Any]]] = {}
 _weak = weakref.ref
 
 
-def _forget(key: weakref.ref[Any]) -> None:
-    # The context is gone: its record goes with it (a dead reference equals only itself).
-    _BOUND.pop(key, None)
+def _forgetting(key: weakref.ref[Any]) -> Callable[[weakref.ref[Any]], None]:
+    """The callback that drops ``key``'s entry once its context is collected."""
+
+    def forget(_: weakref.ref[Any]) -> None:
+        _BOUND.pop(key, None)
+
+    return forget
 
 
 def _bind(context: Any, names: Sequence[str], addresses: Sequence[int]) -> str | None:
@@ -162,7 +168,7 @@ def _bind(context: Any, names: Sequence[str], addresses: Sequence[int]) -> str |
     """
     key: weakref.ref[Any] | None
     try:
-        key = _weak(context, _forget)
+        key = _weak(context)
         hash(key)  # the context's own hash (dict.pop on an empty dict would not ask for it)
     except TypeError:  # no weak references or no hash: never skip this context's binding
         key = None
@@ -172,7 +178,7 @@ def _bind(context: Any, names: Sequence[str], addresses: Sequence[int]) -> str |
         if not context.set_tensor_address(name, address):
             return name
     if key is not None:
-        _BOUND[key] = (names, list(addresses))
+        _BOUND[key] = (names, list(addresses), _weak(context, _forgetting(key)))
     return None
 
 
