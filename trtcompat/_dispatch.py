@@ -110,10 +110,7 @@ def _decide(bindings: bool, tensors: bool, implicit: bool, requested: str | None
     found = _found(bindings, tensors, implicit)
     if requested is None:
         return get_family("tensors" if "tensors" in found else "bindings")
-    if requested not in FAMILY_NAMES:
-        raise UnsupportedFamilyError(
-            f"Unknown API family {requested!r}. Must be 'bindings' or 'tensors'."
-        )
+    chosen = get_family(requested)  # UnsupportedFamilyError for a name that is no family
     if requested not in found:
         allowed = " or ".join(repr(f) for f in found)
         why = " (an implicit-batch engine)" if implicit else ""
@@ -121,7 +118,7 @@ def _decide(bindings: bool, tensors: bool, implicit: bool, requested: str | None
             f"API family {requested!r} is not available on this engine{why} "
             f"({_describe_runtime()}). Must be {allowed}."
         )
-    return get_family(requested)
+    return chosen
 
 
 def _describe_runtime() -> str:
