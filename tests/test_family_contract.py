@@ -23,7 +23,7 @@ from _engines import STATIC
 import trtcompat
 from trtcompat import _dispatch
 from trtcompat._family import Family, _binding_indices, _protocol, bindings, tensors
-from trtcompat.testing import build_engine, fake_tensorrt
+from trtcompat.testing import EngineSpec, TensorSpec, build_engine, fake_tensorrt
 
 PACKAGE = Path(trtcompat.__file__).parent
 
@@ -251,6 +251,7 @@ def test_a_module_without_output_allocators_is_an_execution_error(
         ("x [profile 2", ("x [profile 2", 0)),
         ("x [profile a]", ("x [profile a]", 0)),
         ("a [profile 1] [profile 3]", ("a [profile 1]", 3)),
+        ("x [profile 1a]", ("x [profile 1a]", 0)),  # digits, then not: no profile suffix
     ],
 )
 def test_binding_names_split_only_a_whole_profile_suffix(binding: str, split: Any) -> None:
@@ -264,3 +265,51 @@ def test_binding_indices_count_whole_profiles() -> None:
     assert _binding_indices.binding_position(2, 3) == (2, 0)
     assert _binding_indices.binding_name("x", 0) == "x"
     assert _binding_indices.binding_name("x", 2) == "x [profile 2]"
+
+
+# -- name-based queries TensorRT answers without an error ---------------------------------------
+def test_the_shape_of_a_name_the_engine_lacks_is_an_unknown_tensor_error() -> None:
+    # TensorRT answers get_tensor_shape("nope") with the invalid Dims (nbDims -1), which
+    # iterates as an empty shape: the family must not pass that on as the shape ().
+    with fake_tensorrt("10"):
+        context = build_engine(STATIC, "10").create_execution_context()
+        assert tensors.tensor_shape(context, "y") == (2, 3)
+        with pytest.raises(trtcompat.UnknownTensorError, match=r"^Engine has no tensor 'nope'\.$"):
+            tensors.tensor_shape(context, "nope")
+
+
+class _NoProfileQueries:
+    """An engine whose get_tensor_profile_shape must not be called (TensorRT keeps profile
+    shapes for dynamic inputs only)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def get_tensor_profile_shape(self, name: str, profile: int) -> Any:
+        raise AssertionError(f"asked the profile for static {name!r}")
+
+
+def test_a_static_input_with_an_empty_dimension_is_not_asked_of_the_profile() -> None:
+    spec = EngineSpec(
+        (TensorSpec("x", np.float32, (0, 3), True), TensorSpec("y", np.float32, (0, 3), False)),
+        compute=lambda feed: {"y": feed["x"]},
+    )
+    with fake_tensorrt("10"):
+        engine = _NoProfileQueries(build_engine(spec, "10"))
+        assert tensors.profile_shapes(engine, "x", 0) == ((0, 3), (0, 3), (0, 3))
+
+
+def test_the_allocator_base_of_a_module_not_imported_yet_is_imported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "late_trt.py").write_text(
+        "class IOutputAllocator:\n    def __init__(self):\n        self.initialized = True\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "late_trt", raising=False)
+    allocator = tensors.make_output_allocator(_engine_in("late_trt"), lambda n, s: 0, print)
+    assert type(allocator).__mro__[1] is sys.modules["late_trt"].IOutputAllocator
+    assert allocator.initialized
