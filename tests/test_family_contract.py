@@ -21,7 +21,7 @@ import pytest
 from _engines import STATIC
 
 import trtcompat
-from trtcompat import _dispatch
+from trtcompat import _dispatch, legacy
 from trtcompat._family import Family, _binding_indices, _protocol, bindings, tensors
 from trtcompat.testing import EngineSpec, TensorSpec, build_engine, fake_tensorrt
 
@@ -313,3 +313,47 @@ def test_the_allocator_base_of_a_module_not_imported_yet_is_imported(
     allocator = tensors.make_output_allocator(_engine_in("late_trt"), lambda n, s: 0, print)
     assert type(allocator).__mro__[1] is sys.modules["late_trt"].IOutputAllocator
     assert allocator.initialized
+
+
+# -- the legacy view's context, through its family ----------------------------------------------
+def test_legacy_execute_async_runs_on_the_default_stream_when_given_none() -> None:
+    streams: list[int] = []
+    spec = EngineSpec(STATIC.tensors, launch=lambda run: streams.append(run.stream))
+    x, y, slots = _pair()
+    with fake_tensorrt("10"):
+        context = legacy.wrap(build_engine(spec, "10")).create_execution_context()
+        assert context.execute_async(bindings=slots)  # 8.x: stream_handle defaults to 0
+        assert context.execute_async(2, slots, 7)
+    assert streams == [0, 7]
+    del x, y
+
+
+class _NamesOnly:
+    """A context proxy whose get_tensor_shape takes only a str, as pybind's binding does."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def get_tensor_shape(self, name: str) -> Any:
+        if not isinstance(name, str):
+            raise TypeError(f"get_tensor_shape(): incompatible function arguments: {name!r}")
+        return self.inner.get_tensor_shape(name)
+
+
+def test_legacy_invalid_dims_are_asked_with_a_name_no_tensor_has() -> None:
+    from trtcompat.legacy._context import TensorContext
+    from trtcompat.legacy._table import BindingTable
+
+    with fake_tensorrt("10"):
+        engine = build_engine(STATIC, "10")
+        family = _dispatch.get_family("tensors")
+        real = engine.create_execution_context()
+        context = TensorContext(
+            _NamesOnly(real), legacy.wrap(engine), family, BindingTable(engine, family), False
+        )
+        assert tuple(context.get_binding_shape(0)) == (2, 3)
+        with pytest.raises(ValueError, match="should return >= 0"):  # TensorRT's nbDims -1
+            len(context.get_binding_shape(5))
