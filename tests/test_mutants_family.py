@@ -16,7 +16,7 @@ import pytest
 from _engines import IMPLICIT, STATIC, TWO_PROFILES
 
 import trtcompat as tc
-from trtcompat._family import bindings, tensors
+from trtcompat._family import _binding_indices, bindings, tensors
 from trtcompat.testing import EngineSpec, TensorSpec, build_engine, fake_tensorrt
 
 
@@ -181,7 +181,8 @@ def test_static_inputs_with_an_empty_dimension(era: str) -> None:
     ("name", "profile"), [("x", 0), ("x", 1), ("x", 12), ("in [profile 1]", 2), ("a]", 3)]
 )
 def test_binding_names_round_trip(name: str, profile: int) -> None:
-    assert bindings.split_binding_name(bindings.binding_name(name, profile)) == (name, profile)
+    assert _binding_indices.split_binding_name(_binding_indices.binding_name(name, profile)) == (
+        name, profile)
 
 
 def test_binding_api_has_no_output_allocator() -> None:
@@ -203,8 +204,10 @@ def test_implicit_batch_is_the_engines_own_flag() -> None:
 
 # -- the name-based family ---------------------------------------------------------------------
 def test_native_dims_are_the_engine_modules_dims() -> None:
+    from trtcompat.legacy import _native
+
     with fake_tensorrt("10") as trt:
-        dims = tensors.native_dims(build_engine(STATIC, "10"), (4, 5))
+        dims = _native.native_dims(build_engine(STATIC, "10"), (4, 5))
         assert isinstance(dims, trt.Dims) and tuple(dims) == (4, 5)
 
 

@@ -4,6 +4,7 @@ survives"): what the Runner returns and keeps, binding by name, the classic loop
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -186,15 +187,25 @@ def test_a_bind_refused_half_way_records_nothing(tensor_era: str) -> None:
     np.testing.assert_array_equal(y, 2)  # the fake ran on the first arrays
 
 
-def test_the_bound_addresses_cache_stays_bounded(tensor_era: str) -> None:
+def test_no_binding_record_outlives_its_context(tensor_era: str) -> None:
+    """What execute remembers of a context's addresses is the context's: hundreds of
+    contexts bound and dropped leave nothing behind, and none is kept alive by it."""
     engine = _engine(STATIC, tensor_era)
+    before = len(tensor_api._BOUND)
     contexts = [_Refusing(engine.create_execution_context()) for _ in range(300)]
-    _, _, slots = _arrays()
-    for context in contexts:  # all alive: no entry goes with its context
-        assert tensor_api.bind(context, ("x", "y"), slots) is None
-        assert len(tensor_api._BOUND) <= 257
-    del contexts
+    arrays = _arrays()  # kept alive: the fake reads and writes them
+    slots = arrays[2]
+    for context in contexts:
+        assert tensor_api.execute(context, slots, ("x", "y"), 0, None)
+    alive = [weakref.ref(c) for c in contexts]
+    for context in contexts:  # every record is still there: a warm call binds nothing
+        context.calls = []
+        assert tensor_api.execute(context, slots, ("x", "y"), 0, None)
+        assert context.calls == []
+    del contexts, context
     gc.collect()
+    assert [r() for r in alive] == [None] * 300  # the records held none of them
+    assert len(tensor_api._BOUND) <= before  # and went with them
 
 
 # -- Buffers.close, dtype names, implicit batch -----------------------------------------------

@@ -1,16 +1,16 @@
 """Picks the API family for an engine, by capability.
 
 ``RuntimeInfo`` and ``runtime_info`` live in :mod:`trtcompat.discovery` (re-exported here for
-existing imports). The family is decided once per engine by
-whoever holds it (a ``Buffers``, a ``Runner``, a legacy wrapper), never on a hot path.
+existing imports). The family is decided once per engine by whoever holds it (a ``Buffers``,
+a ``Runner``, a legacy wrapper); what decides it is three attributes of the engine (read on
+each call, as cheap as a cache key) and the request, whose answer ``lru_cache`` keeps.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any
 
 from . import _detect
 from ._family import Family
@@ -31,22 +31,35 @@ ENV_FAMILY = "TRTCOMPAT_FAMILY"
 FAMILY_NAMES = ("bindings", "tensors")
 
 
-@lru_cache(maxsize=2)
 def get_family(name: str) -> Family:
     """The family module named ``"bindings"`` or ``"tensors"``."""
-    if name not in FAMILY_NAMES:
+    families = _families()
+    if name not in families:
         raise UnsupportedFamilyError(
             f"Unknown API family {name!r}. Must be 'bindings' or 'tensors'."
         )
-    return cast(Family, importlib.import_module(f"._family.{name}", __package__))
+    return families[name]
 
 
-def _is_implicit_batch(engine: Any) -> bool:
-    # Only engines that still have the binding API can be implicit batch; on 10.x the
-    # property exists but always reads False and warns, so it is not touched there.
-    return hasattr(engine, "num_bindings") and bool(
-        getattr(engine, "has_implicit_batch_dimension", False)
-    )
+@lru_cache(maxsize=1)
+def _families() -> dict[str, Family]:
+    # Imported on first use. The annotation is the check that each family module is a
+    # Family: mypy --strict refuses the dict if either lacks a member or types one otherwise.
+    from ._family import bindings, tensors
+
+    families: dict[str, Family] = {bindings.NAME: bindings, tensors.NAME: tensors}
+    return families
+
+
+def _offers(engine: Any) -> tuple[bool, bool]:
+    """``(binding API, name-based API)``: what the engine's class offers."""
+    return hasattr(engine, "num_bindings"), hasattr(engine, "num_io_tensors")
+
+
+def _implicit_flag(engine: Any) -> bool:
+    # Asked only where the binding API exists (callers check first): on 10.x the property
+    # exists but always reads False and warns, so it is not touched there.
+    return bool(getattr(engine, "has_implicit_batch_dimension", False))
 
 
 def available_families(engine: Any) -> tuple[str, ...]:
@@ -55,28 +68,27 @@ def available_families(engine: Any) -> tuple[str, ...]:
     Raises:
         InvalidEngineError: ``engine`` is not a TensorRT engine.
     """
-    if engine is None or not (hasattr(engine, "num_io_tensors") or hasattr(engine, "num_bindings")):
+    bindings, tensors = _offers(engine)
+    _require_engine(engine, bindings, tensors)
+    return _found(bindings, tensors, bindings and _implicit_flag(engine))
+
+
+def _require_engine(engine: Any, bindings: bool, tensors: bool) -> None:
+    if engine is None or not (bindings or tensors):
         raise InvalidEngineError(
             f"Expected a TensorRT ICudaEngine; got {type(engine).__name__}. "
             "Load one with trtcompat.load_engine(path)."
         )
-    found = []
-    if hasattr(engine, "num_bindings"):
-        found.append("bindings")
+
+
+def _found(bindings: bool, tensors: bool, implicit: bool) -> tuple[str, ...]:
     # Breakpoint: TensorRT 8.5 added num_io_tensors; its name-based enqueue (execute_async_v3)
     # cannot run implicit-batch engines.
-    if hasattr(engine, "num_io_tensors") and not _is_implicit_batch(engine):
-        found.append("tensors")
-    return tuple(found)
-
-
-#: (engine class, requested family, implicit batch) -> family. What an engine offers is fixed
-#: by its class (pybind members) plus the implicit-batch flag, so the decision is made once.
-_FAMILY_CACHE: dict[tuple[type, type, str | None, bool], Family] = {}
+    return (("bindings",) if bindings else ()) + (("tensors",) if tensors and not implicit else ())
 
 
 def family_for(engine: Any, family: str | None = None) -> Family:
-    """The family to drive ``engine`` with (decided once per engine class and batch mode).
+    """The family to drive ``engine`` with, from what its class offers and its batch mode.
 
     Precedence: ``family`` argument, then ``$TRTCOMPAT_FAMILY``, then the engine's
     capabilities (implicit batch -> bindings; otherwise tensors where it exists).
@@ -86,34 +98,27 @@ def family_for(engine: Any, family: str | None = None) -> Family:
         UnsupportedFamilyError: the requested family is unknown or the engine lacks it.
     """
     requested = family or os.environ.get(ENV_FAMILY) or None
-    # A legacy.wrap view reports the wrapped engine's class as __class__: one view type serves
-    # engines of several eras, so the wrapped class is part of the key.
-    key = (type(engine), engine.__class__, requested, _is_implicit_batch(engine))
-    chosen = _FAMILY_CACHE.get(key)
-    if chosen is None:
-        chosen = _decide(engine, requested)
-        if len(_FAMILY_CACHE) >= 64:  # fake modules make classes per instance: stay bounded
-            _FAMILY_CACHE.clear()
-        _FAMILY_CACHE[key] = chosen
-    return chosen
+    bindings, tensors = _offers(engine)
+    _require_engine(engine, bindings, tensors)
+    return _decide(bindings, tensors, bindings and _implicit_flag(engine), requested)
 
 
-def _decide(engine: Any, requested: str | None) -> Family:
-    found = available_families(engine)
+#: The decision is a function of three facts and the request: at most 2 x 2 x 2 x 3 answers
+#: (a refused request raises, and lru_cache keeps no exceptions), so the cache needs no bound.
+@lru_cache(maxsize=None)
+def _decide(bindings: bool, tensors: bool, implicit: bool, requested: str | None) -> Family:
+    found = _found(bindings, tensors, implicit)
     if requested is None:
         return get_family("tensors" if "tensors" in found else "bindings")
-    if requested not in FAMILY_NAMES:
-        raise UnsupportedFamilyError(
-            f"Unknown API family {requested!r}. Must be 'bindings' or 'tensors'."
-        )
+    chosen = get_family(requested)  # UnsupportedFamilyError for a name that is no family
     if requested not in found:
         allowed = " or ".join(repr(f) for f in found)
-        why = " (an implicit-batch engine)" if _is_implicit_batch(engine) else ""
+        why = " (an implicit-batch engine)" if implicit else ""
         raise UnsupportedFamilyError(
             f"API family {requested!r} is not available on this engine{why} "
             f"({_describe_runtime()}). Must be {allowed}."
         )
-    return get_family(requested)
+    return chosen
 
 
 def _describe_runtime() -> str:

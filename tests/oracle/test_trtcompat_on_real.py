@@ -25,6 +25,7 @@ from tests._plans import junk_engine_plan
 from trtcompat import _dtypes, _trtlog, _versions, legacy
 from trtcompat._family import tensors
 from trtcompat._family._common import to_shape
+from trtcompat.legacy import _native
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -114,12 +115,20 @@ class _EngineOfShape:
 
 def test_dims_in_and_out(real_trt: ModuleType, oracle_release: str) -> None:
     assert hasattr(real_trt.ICudaEngine, "num_io_tensors")  # 8.6.1 on: every oracle release
-    built = tensors.native_dims(_EngineOfShape(real_trt.Dims([1])), (2, -1, 4))
+    built = _native.native_dims(_EngineOfShape(real_trt.Dims([1])), (2, -1, 4))
     assert type(built) is real_trt.Dims
     assert list(built) == [2, -1, 4] and len(built) == 3
     assert to_shape(built) == (2, -1, 4)
     assert to_shape(real_trt.Dims([3, 5])) == (3, 5)
     assert to_shape(real_trt.Dims([])) == ()
+
+
+def test_real_contexts_accept_weak_references_and_no_attributes(real_trt: ModuleType) -> None:
+    # What _family/tensors.py's binding record relies on (a weak reference to the context,
+    # no attribute on it), and what the fakes' Sealed base copies: pybind11 instances.
+    for cls in (real_trt.IExecutionContext, real_trt.ICudaEngine):
+        assert cls.__weakrefoffset__ > 0, cls
+        assert cls.__dictoffset__ == 0, cls
 
 
 def test_capturing_logger_is_a_real_ilogger(real_trt: ModuleType) -> None:

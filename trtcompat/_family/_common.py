@@ -11,7 +11,7 @@ from ..errors import ExecutionError, ProfileError, TrtCompatError
 from ..iotensor import Location
 
 if TYPE_CHECKING:
-    from . import Family
+    from ._protocol import Family
 
 __all__ = [
     "active_profile",

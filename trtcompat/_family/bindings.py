@@ -2,7 +2,8 @@
 
 Bindings are replicated once per optimization profile: with K profiles and n bindings per
 profile, tensor ``i`` of profile ``k`` is binding ``k * n + i`` and is named ``"x [profile k]"``
-for ``k > 0`` (``docs/TRT_API.md``, "Binding indices"). This module owns that arithmetic.
+for ``k > 0`` (``docs/TRT_API.md``, "Binding indices"; the arithmetic is
+``_binding_indices``).
 Implicit-batch engines report shapes without the batch dimension; here they get a leading -1
 and the batch travels with ``execute``.
 """
@@ -18,7 +19,7 @@ from .. import _trtlog
 from .._dtypes import numpy_dtype
 from ..errors import ExecutionError, ShapeError, UnknownTensorError
 from ..iotensor import IOTensor, refused_shape, shape_problem
-from . import Shape
+from ._binding_indices import binding_index, binding_position
 from ._common import (
     active_profile,
     check_profile,
@@ -29,15 +30,12 @@ from ._common import (
     set_profile,
     to_shape,
 )
+from ._protocol import Shape
 
 __all__ = [
     "NAME",
     "active_profile",
-    "bind",
-    "binding_index",
     "binding_layout",
-    "binding_name",
-    "binding_position",
     "execute",
     "has_implicit_batch",
     "io_tensors",
@@ -48,7 +46,6 @@ __all__ = [
     "set_input_shape",
     "set_output_allocator",
     "set_profile",
-    "split_binding_name",
     "supports_data_dependent",
     "tensor_names",
     "tensor_shape",
@@ -227,12 +224,6 @@ def binding_layout(engine: Any, profile: int) -> tuple[int, list[int]]:
     return int(engine.num_bindings), slots
 
 
-def bind(context: Any, names: Sequence[str], addresses: Sequence[int]) -> str | None:
-    """Nothing to do: the binding API takes the addresses with each enqueue."""
-    del context, names, addresses
-    return None
-
-
 def _implicit_launch(context: Any, batch: int, bindings: list[int]) -> Callable[[int], bool]:
     # A Python frame of this module on purpose: TensorRT's warning is attributed to it.
     entry = [_quiet_launches()]
@@ -269,33 +260,6 @@ def make_launch(
         batch = _max_batch(context.engine) if batch_size is None else int(batch_size)
         return _implicit_launch(context, batch, fixed)
     return _explicit_launch(context, fixed)
-
-
-# -- The binding arithmetic as data: for views that emulate the binding API over engines that
-# only have the name-based one (trtcompat.legacy), so the rule lives in one place.
-
-
-def binding_index(position: int, profile: int, per_profile: int) -> int:
-    """The binding index of tensor ``position`` (0-based, within a profile) in ``profile``."""
-    return profile * per_profile + position
-
-
-def binding_position(index: int, per_profile: int) -> tuple[int, int]:
-    """``(position within its profile, profile)`` of a binding index."""
-    return index % per_profile, index // per_profile
-
-
-def binding_name(name: str, profile: int) -> str:
-    """The binding name of tensor ``name`` in ``profile``: ``"x [profile 2]"`` for ``k > 0``."""
-    return name if profile == 0 else f"{name} [profile {profile}]"
-
-
-def split_binding_name(binding: str) -> tuple[str, int]:
-    """``(tensor name, profile)`` of a binding name (profile 0 where it has no suffix)."""
-    base, sep, tail = binding.rpartition(" [profile ")
-    if sep and tail.endswith("]") and tail[:-1].isdigit():
-        return base, int(tail[:-1])
-    return binding, 0
 
 
 def execute(

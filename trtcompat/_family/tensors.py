@@ -10,13 +10,12 @@ import importlib
 import sys
 import weakref
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from .. import _trtlog
 from .._dtypes import numpy_dtype
 from ..errors import ExecutionError, UnknownTensorError
 from ..iotensor import IOTensor, refused_shape
-from . import Shape
 from ._common import (
     active_profile,
     check_profile,
@@ -29,24 +28,19 @@ from ._common import (
     set_profile,
     to_shape,
 )
+from ._protocol import Shape
 
 __all__ = [
     "NAME",
-    "NativeFacts",
     "active_profile",
-    "bind",
     "binding_layout",
     "execute",
-    "execute_blocking",
     "has_implicit_batch",
     "io_tensors",
     "make_launch",
     "make_output_allocator",
     "num_profiles",
-    "native_dims",
-    "native_facts",
     "profile_shapes",
-    "set_input_consumed_event",
     "set_input_shape",
     "set_output_allocator",
     "set_profile",
@@ -141,45 +135,68 @@ def binding_layout(engine: Any, profile: int) -> tuple[int, list[int]]:
     return count, list(range(count))
 
 
-#: What trtcompat last bound on each context: id -> (weak context, names, addresses).
-#: ``execute`` skips ``set_tensor_address`` when a call would bind exactly that again. Safe
-#: because every address trtcompat sets goes through :func:`bind` (no layer above the
-#: families calls TensorRT), which records or forgets here; the weak reference tells a live
-#: context from a new one that reuses a dead one's id. An address set on the context
-#: directly, outside trtcompat, is not seen: ``execute`` documents that.
-_BOUND: dict[int, tuple[Any, Sequence[str], list[int]]] = {}
+#: What trtcompat last bound on each live context: a weak reference to it -> (names,
+#: addresses, the reference that drops the entry). State of the context, kept beside it
+#: because TensorRT's contexts take no attributes (pybind11 objects have no ``__dict__``, but
+#: accept weak references): an entry goes when its context is collected, so nothing outlives
+#: its context and nothing needs a bound. The key is the context's plain weak reference, the
+#: one ``weakref.ref(context)`` hands out again while it lives: a lookup allocates nothing and
+#: matches by identity (``weakref.WeakKeyDictionary`` would add a Python frame and a new
+#: reference per call). ``execute`` skips ``set_tensor_address`` when a call would bind
+#: exactly the recorded addresses again. Safe because every address trtcompat sets goes
+#: through :func:`_bind` (no layer above the families calls TensorRT), which records or
+#: forgets here. An address set on the context directly, outside trtcompat, is not seen:
+#: ``execute`` documents that.
+_BOUND: dict[weakref.ref[Any], tuple[Sequence[str], list[int], weakref.ref[Any]]] = {}
+_weak = weakref.ref
 
 
-def bind(context: Any, names: Sequence[str], addresses: Sequence[int]) -> str | None:
-    """``set_tensor_address`` for each tensor; returns the name TensorRT refused, if any."""
-    key = id(context)
-    _BOUND.pop(key, None)  # half-bound until every address is set
+def _forgetting(key: weakref.ref[Any]) -> Callable[[weakref.ref[Any]], None]:
+    """The callback that drops ``key``'s entry once its context is collected."""
+
+    def forget(_: weakref.ref[Any]) -> None:
+        _BOUND.pop(key, None)
+
+    return forget
+
+
+def _bind(context: Any, names: Sequence[str], addresses: Sequence[int]) -> str | None:
+    """``set_tensor_address`` for each tensor; returns the name TensorRT refused, if any.
+
+    Records the binding (see ``_BOUND``) only once every address is set: a bind refused
+    half-way leaves nothing recorded, so the next call sets every address again.
+    """
+    key: weakref.ref[Any] | None
+    try:
+        key = _weak(context)
+        hash(key)  # the context's own hash (dict.pop on an empty dict would not ask for it)
+    except TypeError:  # no weak references or no hash: never skip this context's binding
+        key = None
+    else:
+        _BOUND.pop(key, None)  # half-bound until every address is set
     for name, address in zip(names, addresses):
         if not context.set_tensor_address(name, address):
             return name
-    try:
-        ref = weakref.ref(context)
-    except TypeError:  # a context without weak references: never skip its binding
-        return None
-    if len(_BOUND) > 256:  # dead contexts' entries: start over rather than scan
-        _BOUND.clear()
-    _BOUND[key] = (ref, names, list(addresses))
+    if key is not None:
+        _BOUND[key] = (names, list(addresses), _weak(context, _forgetting(key)))
     return None
 
 
 def make_launch(
-    context: Any, bindings: Sequence[int], names: Sequence[str], batch_size: int | None
+    context: Any, bindings: Sequence[int], names: Sequence[str] | None, batch_size: int | None
 ) -> Callable[[int], bool]:
     """Binds every address by name once and returns the enqueue: ``launch(stream) -> bool``.
 
     Made when shapes or addresses change, never per call: a warm call is one frame around
-    the context's ``execute_async_v3``.
+    the context's ``execute_async_v3``. ``names`` None means the engine's own order.
 
     Raises:
         ExecutionError: TensorRT refused an address (names the tensor and the shapes).
     """
     del batch_size  # explicit batch only
-    refused = bind(context, names, bindings)
+    if names is None:
+        names = tensor_names(context.engine)
+    refused = _bind(context, names, bindings)
     if refused is not None:
         raise explain_failure(sys.modules[__name__], context, f"bind tensor {refused!r}")
 
@@ -207,57 +224,17 @@ def execute(
         names = tensor_names(context.engine)
     # Whether trtcompat's last binding on ``context`` was exactly these names and addresses
     # (inline: this runs on every do_inference and execute call).
-    entry = _BOUND.get(id(context))
+    try:
+        entry = _BOUND.get(_weak(context))
+    except TypeError:  # no weak references or no hash (see _bind)
+        entry = None
     if (
         entry is None
-        or entry[0]() is not context
-        or (entry[1] is not names and entry[1] != names)
-        or entry[2] != bindings  # a list: equal to the same ints in any list (or subclass)
-    ) and bind(context, names, bindings) is not None:
+        or (entry[0] is not names and entry[0] != names)
+        or entry[1] != bindings  # a list: equal to the same ints in any list (or subclass)
+    ) and _bind(context, names, bindings) is not None:
         return False
     return bool(context.execute_async_v3(stream))
-
-
-# -- For views that answer in TensorRT's own types and calls (trtcompat.legacy emulating the
-# 8.x binding API on this one), so that no layer above the families calls TensorRT itself.
-
-
-class NativeFacts(NamedTuple):
-    """A tensor's facts typed as the engine's own module types them."""
-
-    dtype: Any
-    format: Any
-    location: Any
-    bytes_per_component: int
-
-
-def native_facts(engine: Any, name: str) -> NativeFacts:
-    """The engine's own ``DataType``, ``TensorFormat`` and ``TensorLocation`` of a tensor."""
-    return NativeFacts(
-        engine.get_tensor_dtype(name),
-        engine.get_tensor_format(name),
-        engine.get_tensor_location(name),
-        int(engine.get_tensor_bytes_per_component(name)),
-    )
-
-
-def native_dims(engine: Any, shape: Sequence[int]) -> Any:
-    """``shape`` as the engine module's own ``Dims`` (a tuple for an engine without tensors)."""
-    if int(engine.num_io_tensors) == 0:
-        return tuple(int(d) for d in shape)
-    return type(engine.get_tensor_shape(engine.get_tensor_name(0)))([int(d) for d in shape])
-
-
-def set_input_consumed_event(context: Any, event: Any) -> bool:
-    """``set_input_consumed_event``: the event TensorRT records once the inputs are read."""
-    return bool(context.set_input_consumed_event(event))
-
-
-def execute_blocking(context: Any, bindings: Sequence[int]) -> bool:
-    """``execute_v2``: runs to completion. ``bindings`` is the list that TensorRT version
-    indexes: one slot per binding of every profile where the binding API exists (8.5-9.x),
-    one per I/O tensor from 10.0."""
-    return bool(context.execute_v2(list(bindings)))
 
 
 def supports_data_dependent(context: Any) -> bool:

@@ -16,9 +16,11 @@ The views pass ``isinstance`` checks against the wrapped module's classes
 (``isinstance(view, trt.ICudaEngine)``), as client code such as mmdeploy's ``TRTWrapper``
 makes them; ``type(view)`` is the view class.
 
-Layers: the mapping goes through trtcompat's name-based family (``_family.tensors``) for
-every shape, profile and execute call, and through the binding family's arithmetic for
-binding indices and names; this package calls no TensorRT member itself.
+Layers: the mapping goes through the engine's name-based family (the ``Family`` Protocol, from
+``_dispatch.family_for``) for every shape, profile and execute call, and through the binding
+arithmetic (``_family._binding_indices``) for binding indices and names. What only this view
+asks of TensorRT (the engine module's own types, ``execute_v2``, the input-consumed event)
+is ``_native``.
 
 Warnings: over an 8.x engine every call reaches the real 8.x member, so its own
 DeprecationWarnings (8.4+/8.5+) surface unchanged. Over 10.x/11.x the facade emits none.

@@ -1,14 +1,15 @@
 """The legacy context views: an 8.x context as it is, or the binding calls mapped onto the
-name-based family (``_family.tensors``)."""
+name-based family (its ``Family``, from ``_dispatch.family_for``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from .._family import tensors as tensor_api
+from .._family import Family
 from ..errors import TrtCompatError
 from ..iotensor import IOTensor
+from . import _native
 from ._proxy import Proxy
 from ._table import BindingTable
 
@@ -40,12 +41,16 @@ class LegacyContext(Proxy):
 class TensorContext(LegacyContext):
     """Binding calls mapped onto the name-based family's shape, profile and execute calls."""
 
-    __slots__ = ("_binding_list", "_table")
+    __slots__ = ("_binding_list", "_family", "_table")
     _binding_list: bool
+    _family: Family
     _table: BindingTable
 
-    def __init__(self, context: Any, engine: Any, table: BindingTable, binding_list: bool) -> None:
+    def __init__(
+        self, context: Any, engine: Any, family: Family, table: BindingTable, binding_list: bool
+    ) -> None:
         super().__init__(context, engine)
+        object.__setattr__(self, "_family", family)
         object.__setattr__(self, "_table", table)
         # Whether the real execute_v2 takes 8.x binding-indexed lists (an 8.5/8.6 context
         # driven through the name API) or one slot per I/O tensor (10.x+, NvInferRuntime.h).
@@ -54,14 +59,14 @@ class TensorContext(LegacyContext):
     @property
     def active_optimization_profile(self) -> int:
         """The active profile; settable as in 8.x (10.0 made the real one read-only)."""
-        return tensor_api.active_profile(self.__wrapped__)
+        return self._family.active_profile(self.__wrapped__)
 
     @active_optimization_profile.setter
     def active_optimization_profile(self, profile: int) -> None:
         # 8.x's setter is synchronous; the default stream orders it before later work on
         # any blocking stream, which is what the 8.x code relying on it assumes.
         try:
-            tensor_api.set_profile(self.__wrapped__, int(profile), 0)
+            self._family.set_profile(self.__wrapped__, int(profile), 0)
         except TrtCompatError:
             raise RuntimeError("Error in set optimization profile.") from None
 
@@ -83,7 +88,7 @@ class TensorContext(LegacyContext):
         if tensor is None or not tensor.is_input or self.active_optimization_profile < 0:
             return False
         try:
-            tensor_api.set_input_shape(self.__wrapped__, tensor.name, shape)
+            self._family.set_input_shape(self.__wrapped__, tensor.name, shape)
         except TrtCompatError:
             return False  # TensorRT logged why, as 8.x does
         return True
@@ -96,8 +101,8 @@ class TensorContext(LegacyContext):
         tensor = self._corrected(binding)
         if tensor is None or self.active_optimization_profile < 0:
             return self._invalid_dims()
-        shape = tensor_api.tensor_shape(self.__wrapped__, tensor.name)
-        return tensor_api.native_dims(engine, shape)
+        shape = self._family.tensor_shape(self.__wrapped__, tensor.name)
+        return _native.native_dims(engine, shape)
 
     def _invalid_dims(self) -> Any:
         # Python cannot build a Dims of nbDims -1; TensorRT answers one for a name that no
@@ -110,7 +115,7 @@ class TensorContext(LegacyContext):
     def all_binding_shapes_specified(self) -> bool:
         """Whether every input's dimensions are known (10.x's own flag ignores set_input_shape)."""
         return self.active_optimization_profile >= 0 and all(
-            -1 not in tensor_api.tensor_shape(self.__wrapped__, t.name)
+            -1 not in self._family.tensor_shape(self.__wrapped__, t.name)
             for t in self._table.tensors
             if t.is_input
         )
@@ -123,8 +128,10 @@ class TensorContext(LegacyContext):
         if slots is None:
             return False
         if input_consumed is not None:
-            tensor_api.set_input_consumed_event(self.__wrapped__, input_consumed)
-        return tensor_api.execute(self.__wrapped__, slots, self._table.names, stream_handle, None)
+            _native.set_input_consumed_event(self.__wrapped__, input_consumed)
+        return self._family.execute(
+            self.__wrapped__, slots, self._table.names, stream_handle, None
+        )
 
     def execute_v2(self, bindings: Sequence[int]) -> bool:
         """The real synchronous ``execute_v2``, given the list its API indexes."""
@@ -132,7 +139,7 @@ class TensorContext(LegacyContext):
             slots: Sequence[int] | None = bindings
         else:
             slots = self._table.slots(bindings, self.active_optimization_profile)
-        return slots is not None and tensor_api.execute_blocking(self.__wrapped__, slots)
+        return slots is not None and _native.execute_blocking(self.__wrapped__, slots)
 
     def execute_async(
         self,

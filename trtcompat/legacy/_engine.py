@@ -1,5 +1,5 @@
 """The legacy engine views: an 8.x engine as it is, or the binding API mapped onto the
-name-based family (``_family.tensors``)."""
+name-based family (its ``Family``, from ``_dispatch.family_for``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import _capabilities, _dispatch
-from .._family import tensors as tensor_api
+from .._family import Family
+from . import _native
 from ._context import LegacyContext, TensorContext
 from ._proxy import Proxy
 from ._table import BindingTable
@@ -60,12 +61,15 @@ class NativeEngine(LegacyEngine):
 class TensorEngine(LegacyEngine):
     """The binding API mapped onto the name-based one (10.x, 11.x, or 8.5+ on request)."""
 
-    __slots__ = ("_table",)
+    __slots__ = ("_family", "_table")
+    _family: Family
     _table: BindingTable
 
     def __init__(self, engine: Any) -> None:
         super().__init__(engine)
-        object.__setattr__(self, "_table", BindingTable(engine))
+        family = _dispatch.family_for(engine, "tensors")
+        object.__setattr__(self, "_family", family)
+        object.__setattr__(self, "_table", BindingTable(engine, family))
 
     def __len__(self) -> int:
         return self._table.total
@@ -126,13 +130,13 @@ class TensorEngine(LegacyEngine):
         index out of range or an unknown name (NvInferRuntime.h 8.6, getBindingDimensions:
         "otherwise Dims()")."""
         if self._table.find(index) is None:
-            return tensor_api.native_dims(self.__wrapped__, ())
+            return _native.native_dims(self.__wrapped__, ())
         tensor, profile = self._table.get(index)
         shape = tensor.shape
         if -1 in shape and tensor.is_input:
-            low, _, high = tensor_api.profile_shapes(self.__wrapped__, tensor.name, profile)
+            low, _, high = self._family.profile_shapes(self.__wrapped__, tensor.name, profile)
             shape = tuple(a if a == b else -1 for a, b in zip(low, high))
-        return tensor_api.native_dims(self.__wrapped__, shape)
+        return _native.native_dims(self.__wrapped__, shape)
 
     def get_binding_dtype(self, index: int | str) -> Any:
         """The engine module's own ``DataType`` of the binding."""
@@ -183,8 +187,8 @@ class TensorEngine(LegacyEngine):
             raise TypeError(f"get_profile_shape(): expected an int profile; got {profile_index!r}.")
         if not tensor.is_input or not 0 <= profile_index < self._table.profiles:
             raise RuntimeError("Error in get_profile_shape.")
-        shapes = tensor_api.profile_shapes(self.__wrapped__, tensor.name, profile_index)
-        return [tensor_api.native_dims(self.__wrapped__, s) for s in shapes]
+        shapes = self._family.profile_shapes(self.__wrapped__, tensor.name, profile_index)
+        return [_native.native_dims(self.__wrapped__, s) for s in shapes]
 
     def create_execution_context(self, *args: Any, **kwargs: Any) -> LegacyContext | None:
         """A context whose binding calls map onto the name-based API; None where TensorRT
@@ -193,10 +197,10 @@ class TensorEngine(LegacyEngine):
         if context is None:
             return None
         binding_list = "bindings" in _dispatch.available_families(self.__wrapped__)
-        return TensorContext(context, self, self._table, binding_list)
+        return TensorContext(context, self, self._family, self._table, binding_list)
 
-    def _native(self, binding: int | str) -> tensor_api.NativeFacts:
-        return tensor_api.native_facts(self.__wrapped__, self._table.get(binding)[0].name)
+    def _native(self, binding: int | str) -> _native.NativeFacts:
+        return _native.native_facts(self.__wrapped__, self._table.get(binding)[0].name)
 
 
 def _require_index(binding: object) -> None:

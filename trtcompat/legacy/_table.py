@@ -1,20 +1,21 @@
 """Binding indices and names of an engine that has only the name-based API, looked up with
-the binding family's own arithmetic (``_family.bindings``: binding ``k * n + i`` is tensor
-``i`` of profile ``k``, named ``"x [profile k]"`` for ``k > 0``)."""
+the binding family's own arithmetic (``_family._binding_indices``: binding ``k * n + i`` is
+tensor ``i`` of profile ``k``, named ``"x [profile k]"`` for ``k > 0``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .._family import bindings as binding_api
-from .._family import tensors as tensor_api
+from .._family import Family
+from .._family import _binding_indices as binding_api
 from ..iotensor import IOTensor
 
 __all__ = ["BindingTable"]
 
 
 class BindingTable:
-    """Every binding of every profile of a name-based engine, as TensorRT 8 numbers them.
+    """Every binding of every profile of a name-based engine, as TensorRT 8 numbers them
+    (``family``: the engine's name-based family, which lists its tensors and profiles).
 
     Attributes:
         tensors: The engine's I/O tensors in I/O-index order (``io_tensors``).
@@ -24,11 +25,11 @@ class BindingTable:
         total: Bindings of all profiles (K * n).
     """
 
-    def __init__(self, engine: Any) -> None:
-        self.tensors: tuple[IOTensor, ...] = tensor_api.io_tensors(engine)
+    def __init__(self, engine: Any, family: Family) -> None:
+        self.tensors: tuple[IOTensor, ...] = family.io_tensors(engine)
         self.names = [t.name for t in self.tensors]
         self.count = len(self.names)
-        self.profiles = tensor_api.num_profiles(engine)
+        self.profiles = family.num_profiles(engine)
         self.total = self.count * self.profiles
         self._position = {name: i for i, name in enumerate(self.names)}
 
