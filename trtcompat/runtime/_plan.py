@@ -279,6 +279,12 @@ class Plans:
         self._plans.clear()
         self._views.clear()
 
+    def close(self) -> None:
+        """Drops every plan and view and every reference to the Runner's context, buffers,
+        stream ops and graphs (on 8.x a context kept alive would hold its profile)."""
+        self.clear()
+        del self.context, self.buffers, self.ops, self.dds, self.graphs
+
     def refresh(self) -> bool:
         """Drops every plan and view where some buffer moved since (their pointers are
         stale); whether it did."""

@@ -234,7 +234,7 @@ class Runner:
                 self._graphs.close()
         finally:
             self._pending = None
-            self._plans.clear()
+            self._plans.close()
             self._use_plan(None)
             self._graphs = None
             self._dds.close()
@@ -243,7 +243,6 @@ class Runner:
             finally:
                 backend.destroy_stream(self.stream)
                 # Nothing of this Runner may keep the context (on 8.x it holds a profile).
-                self._plans.context = None
                 del self.context, self.buffers, self._ops, self._dds
 
     def __enter__(self) -> Runner:
