@@ -5,7 +5,8 @@ A plan holds what one call needs: the pinned views to stage host inputs into, th
 ``(dst, src, nbytes)``, the family's launch, the backend's round trip of those and the
 result builder, all computed when shapes or addresses change. :func:`plan_call` is the one
 staging function: the plan's ``stage`` (check the feed, stage it) and its fast call (the
-same, then the round trip and the result, in the same frame) are both made by it.
+same, then the round trip and the result, in the same frame) are both made by it; INT4 /
+FP4 inputs and shape-tensor values (plans without a fast call) are checked around it.
 :class:`Plans` checks a feed fully and makes (or finds) its plan; the Runner keeps the
 lifecycle, the public methods and the warm call.
 """
@@ -36,9 +37,9 @@ __all__ = ["LaunchRefused", "Plan", "Plans", "check_device_output", "plan_call"]
 #: freely, so the keys are unbounded).
 MAX_PLANS = 32
 
-#: ``stage(feed)``'s answer where the feed matched and was staged (the fast call's is the
-#: result dict).
-STAGED = True
+#: The work of a staging-only call (``stage``): a builtin that does nothing, in the place of
+#: a graph's replay, so the one staging function has no branch (and no frame) for it.
+_NO_WORK: Callable[[], object] = tuple
 
 
 class LaunchRefused(Exception):
@@ -114,7 +115,7 @@ class Plan:
         self.results: Callable[[], dict[str, Any]] = dict
         #: (name, array) of the outputs ``results()`` returns (host views or device arrays).
         self.arrays: tuple[tuple[str, Any], ...] = ()
-        #: ``stage(feed)``: STAGED where ``feed`` matches this plan (host inputs copied into
+        #: ``stage(feed)``: not None where ``feed`` matches this plan (host inputs copied into
         #: pinned memory), else None (see :func:`plan_call`).
         self.stage: Callable[[Mapping[str, Any]], Any] = _not_built
         #: The whole warm call in one frame, where the plan allows it (see :func:`plan_call`).
@@ -129,25 +130,27 @@ def plan_call(
     replay: GraphReplay | None = None,
 ) -> Callable[[Mapping[str, Any]], Any]:
     """The one staging function of ``plan``: ``call(feed)`` checks ``feed`` against the plan
-    (numpy: type, shape, dtype; device arrays: their fingerprint; shape tensors: their
-    values) and stages the host inputs into pinned memory; None (nothing done but staging)
-    where it does not match.
+    (numpy: type, shape, dtype; device arrays: their fingerprint) and stages the host inputs
+    into pinned memory; None (nothing done but staging) where it does not match.
 
-    Without ``ops`` that is all: it returns STAGED (the plan's ``stage``). With ``ops`` it is
-    the plan's fast call, the whole warm call in this one frame: then the round trip (or, for
-    device arrays in and out, the launch and the wait; or ``replay`` of its graph) and the
-    result (copies with ``copy``). Raises LaunchRefused where the launch returned False.
+    Without ``ops`` that is all: it returns the plan's arrays by name, not copied (the
+    plan's ``stage``; packed inputs and shape-tensor values are checked by
+    :func:`_staging_packed_and_values` around it). With ``ops`` it is the plan's fast call,
+    the whole warm call in this one frame: then the round trip (or, for device arrays in and
+    out, the launch and the wait; or ``replay`` of its graph) and the result (copies with
+    ``copy``). Raises LaunchRefused where the launch returned False.
     """
-    host, packed, device = tuple(plan.host), tuple(plan.packed), tuple(plan.device)
-    values = tuple(plan.values)
-    run = ops is not None
+    host, device = tuple(plan.host), tuple(plan.device)
     work: Callable[[int], bool] = _never
     sync: Callable[[], Any] = _idle
+    play: Callable[[], object] | None = replay
     if ops is not None:
         # The copies, the launch and the synchronize as one call of the backend's, its copies
         # bound with every argument (see BoundStreamOps.round_trip).
         work = round_trip(ops, plan.uploads, plan.launch, plan.downloads)
         sync = ops.synchronize
+    else:
+        play, copy = _NO_WORK, False
     launch = plan.launch
     zero_copy = not plan.uploads and not plan.downloads  # device arrays in and out
     arrays, ndarray, copyto = plan.arrays, np.ndarray, np.copyto
@@ -159,23 +162,12 @@ def plan_call(
                 return None
             if value is not view:
                 copyto(view, value)
-        if packed:
-            for name, shape, dtype, view in packed:
-                value = feed[name]
-                if value.__class__ is not ndarray or value.shape != shape or value.dtype != dtype:
-                    return None
-                if value is not view:
-                    pack_into(view.reshape(-1), value)
         for name, cls, fingerprint, expected in device:
             value = feed[name]
             if value.__class__ is not cls or fingerprint(value) != expected:
                 return None
-        if values and not all(feed[n].tobytes() == data for n, data in values):
-            return None
-        if not run:
-            return STAGED
-        if replay is not None:
-            replay()
+        if play is not None:
+            play()
         elif zero_copy:  # nothing to copy: the launch and the wait, no round-trip frame
             if not launch(stream):
                 raise LaunchRefused
@@ -187,6 +179,27 @@ def plan_call(
         return dict(arrays)
 
     return call
+
+
+def _staging_packed_and_values(
+    plan: Plan, staging: Callable[[Mapping[str, Any]], Any]
+) -> Callable[[Mapping[str, Any]], Any]:
+    """``stage`` of a plan with INT4 / FP4 inputs or shape-tensor values (plans without a
+    fast call): those checked (packed inputs packed into pinned memory), then ``staging``."""
+    packed, values = tuple(plan.packed), tuple(plan.values)
+
+    def stage(feed: Mapping[str, Any]) -> Any:
+        for name, shape, dtype, view in packed:
+            value = feed[name]
+            if value.__class__ is not np.ndarray or value.shape != shape or value.dtype != dtype:
+                return None
+            if value is not view:
+                pack_into(view.reshape(-1), value)
+        if not all(feed[n].tobytes() == data for n, data in values):
+            return None
+        return staging(feed)
+
+    return stage
 
 
 def check_device_output(tensor: Any) -> None:
@@ -407,6 +420,8 @@ class Plans:
         )
         plan.enqueue = round_trip(self.ops, plan.uploads, plan.launch, plan.downloads, wait=False)
         plan.stage = plan_call(plan)
+        if plan.packed or plan.values:
+            plan.stage = _staging_packed_and_values(plan, plan.stage)
         self.set_fast_call(plan)
 
     def set_fast_call(self, plan: Plan) -> None:
