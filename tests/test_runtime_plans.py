@@ -12,6 +12,7 @@ import pytest
 from _engines import STATIC
 
 import trtcompat as tc
+from trtcompat.backends import get_backend
 from trtcompat.runtime import _plan
 from trtcompat.runtime import execute as execute_module
 from trtcompat.runtime._subbyte import pack
@@ -135,3 +136,308 @@ def test_make_buffers_takes_its_options_by_keyword(era: str, host: Any) -> None:
     with make_buffers(engine, host, profile=0) as buffers:
         assert [m.name for m in buffers.inputs] == ["x"]
         assert buffers["y"].shape == (2, 3)
+
+
+# -- what each entry names when the backend fails (mutants of the `what` strings) -----------
+def _destroyed_stream_error(step: str, era: str) -> str:
+    backend = get_backend("host")
+    runner = tc.Runner(build_engine(STATIC, era), backend=backend)
+    x = {"x": np.ones((2, 3), np.float32)}
+    if step != "cold":
+        runner.infer(x)  # a plan with a fast call
+    if step == "synchronize":
+        runner.infer_async(x)
+    backend.destroy_stream(runner.stream)  # every call on it fails from now on
+    calls = {
+        "warm": lambda: runner.infer(x),
+        "cold": lambda: runner.infer(x),
+        "infer_async": lambda: runner.infer_async(x),
+        "synchronize": runner.synchronize,
+        "out": lambda: runner.infer(x, out={"y": np.empty((2, 3), np.float32)}),
+    }
+    with pytest.raises(tc.BackendError) as caught:
+        calls[step]()
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("step", "what"),
+    [
+        ("warm", "Runner.infer"),
+        ("cold", "Runner.infer"),
+        ("out", "Runner.infer"),
+        ("infer_async", "Runner.infer_async"),
+        ("synchronize", "Runner.synchronize"),
+    ],
+)
+def test_a_backend_failure_names_the_runner_method(era: str, step: str, what: str) -> None:
+    message = _destroyed_stream_error(step, era)
+    assert message.startswith(f"Backend 'host' (device 0): {what} failed: Cannot ")
+    assert "is not a live stream" in message
+
+
+class _Interface:
+    """A device array of another library: ``__cuda_array_interface__`` over host memory (the
+    host backend's "device" memory is host memory)."""
+
+    def __init__(self, array: np.ndarray) -> None:
+        self.array = array
+
+    @property
+    def __cuda_array_interface__(self) -> dict[str, Any]:
+        return {
+            "data": (self.array.ctypes.data, False),
+            "shape": self.array.shape,
+            "typestr": self.array.dtype.str,
+            "strides": None,
+            "version": 3,
+        }
+
+
+def test_a_wait_that_fails_on_the_general_path_names_infer(era: str) -> None:
+    # Device arrays in and out: the general path copies nothing, so the wait is what fails.
+    backend = get_backend("host")
+    runner = tc.Runner(build_engine(STATIC, era), backend=backend, outputs="device")
+    backend.destroy_stream(runner.stream)
+    with pytest.raises(tc.BackendError, match=r": Runner\.infer failed: Cannot synchronize"):
+        runner.infer({"x": _Interface(np.ones((2, 3), np.float32))})
+
+
+# -- the stream and a refused launch --------------------------------------------------------
+def test_every_launch_uses_the_runners_stream(era: str, host: Any) -> None:
+    streams: list[int] = []
+    spec = EngineSpec(
+        STATIC.tensors, compute=_double, launch=lambda run: streams.append(run.stream)
+    )
+    with tc.Runner(build_engine(spec, era), backend=host) as runner:
+        for _ in range(3):  # the cold call, then warm ones
+            runner.infer({"x": np.ones((2, 3), np.float32)})
+        runner.infer_async({"x": np.ones((2, 3), np.float32)})
+        runner.synchronize()
+        assert streams == [runner.stream] * 4 and runner.stream != 0
+
+
+class _RefusingEngine:
+    """An engine whose contexts refuse every launch (``execute_async_v3`` returns False, as
+    TensorRT does for an enqueue it cannot run)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self.inner, attr)
+
+    def create_execution_context(self) -> Any:
+        return _RefusingContext(self.inner.create_execution_context())
+
+
+class _RefusingContext:
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self.inner, attr)
+
+    def execute_async_v3(self, stream: int) -> bool:
+        return False
+
+
+@pytest.mark.parametrize("call", ["infer", "infer_async"])
+def test_a_refused_launch_on_the_general_path_is_explained(
+    tensor_era: str, host: Any, call: str
+) -> None:
+    engine = _RefusingEngine(build_engine(STATIC, tensor_era))
+    with tc.Runner(engine, backend=host) as runner, pytest.raises(
+        tc.ExecutionError,
+        match=r"^TensorRT refused to execute the engine \(tensors API.*input 'x' FLOAT shape",
+    ):
+        getattr(runner, call)({"x": np.ones((2, 3), np.float32)})
+
+
+def test_the_repr_says_profile_or_closed(era: str, host: Any) -> None:
+    runner = tc.Runner(build_engine(STATIC, era), backend=host)
+    assert repr(runner).endswith(", profile 0, host:0>")
+    assert repr(runner).startswith("<Runner ")
+    runner.close()
+    assert repr(runner).endswith(", closed, host:0>")
+
+
+def test_a_context_that_cannot_be_created_says_so_first(era: str, host: Any) -> None:
+    class NoContext:
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        def __getattr__(self, attr: str) -> Any:
+            return getattr(self.inner, attr)
+
+        def create_execution_context(self) -> None:
+            return None  # what TensorRT returns when out of device memory
+
+    with pytest.raises(tc.ExecutionError, match=r"^TensorRT could not create an execution"):
+        tc.Runner(NoContext(build_engine(STATIC, era)), backend=host)
+
+
+# -- outputs: zero-copy, data-dependent, views ----------------------------------------------
+def test_device_outputs_of_warm_calls_are_the_same_memory(era: str, host: Any) -> None:
+    with tc.Runner(build_engine(STATIC, era), backend=host, outputs="device") as runner:
+        first = runner.infer({"x": np.ones((2, 3), np.float32)})["y"]
+        for i in range(2, 4):  # warm calls: host input copied in, device output not copied
+            found = runner.infer({"x": np.full((2, 3), i, np.float32)})["y"]
+            assert np.shares_memory(np.asarray(found), np.asarray(first))
+            np.testing.assert_array_equal(np.asarray(found), np.full((2, 3), 2 * i))
+
+
+def test_a_zero_copy_warm_call_reads_the_device_input_where_it_lies(era: str, host: Any) -> None:
+    memory = np.ones((2, 3), np.float32)
+    for kind in ("device", "host"):
+        with tc.Runner(build_engine(STATIC, era), backend=host, outputs=kind) as runner:
+            for i in range(3):  # cold, then warm: the same device array, new contents
+                memory[...] = i
+                found = runner.infer({"x": _Interface(memory)})["y"]
+                np.testing.assert_array_equal(np.asarray(found), np.full((2, 3), 2 * i))
+
+
+def test_a_zero_copy_warm_call_launches_on_the_runners_stream(era: str, host: Any) -> None:
+    streams: list[int] = []
+    spec = EngineSpec(STATIC.tensors, launch=lambda run: streams.append(run.stream))
+    with tc.Runner(build_engine(spec, era), backend=host, outputs="device") as runner:
+        for _ in range(3):
+            runner.infer({"x": _Interface(np.ones((2, 3), np.float32))})
+        assert streams == [runner.stream] * 3 and runner.stream != 0
+
+
+def _nonzero(feed: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {"idx": np.flatnonzero(feed["x"]).astype(np.int32)}
+
+
+NONZERO = EngineSpec(
+    (
+        TensorSpec("x", np.float32, (-1,), True, profiles=(((1,), (8,), (64,)),)),
+        TensorSpec("idx", np.int32, (-1,), False, data_dependent=True),
+    ),
+    compute=_nonzero,
+    name="nonzero",
+)
+
+
+def test_a_data_dependent_output_as_a_device_array(tensor_era: str, host: Any) -> None:
+    with tc.Runner(build_engine(NONZERO, tensor_era), backend=host, outputs="device") as runner:
+        for x, idx in (([0, 1, 0, 1], [1, 3]), ([5, 0, 0, 0, 7], [0, 4])):
+            found = runner.infer({"x": np.array(x, np.float32)})
+            assert list(found) == ["idx"]
+            assert np.asarray(found["idx"]).tolist() == idx
+
+
+def test_a_data_dependent_output_without_copies_is_the_pinned_buffer(
+    tensor_era: str, host: Any
+) -> None:
+    engine = build_engine(NONZERO, tensor_era)
+    with tc.Runner(engine, backend=host, copy_outputs=False) as runner:
+        first = runner.infer({"x": np.array([0, 1, 0, 1], np.float32)})["idx"]
+        second = runner.infer({"x": np.array([1, 0, 1, 0], np.float32)})["idx"]
+        assert np.shares_memory(first, second) and first.tolist() == [0, 2]
+
+
+def test_a_plain_output_next_to_int4_without_copies_is_the_pinned_buffer(
+    tensor_era: str, host: Any
+) -> None:
+    with tc.Runner(
+        build_engine(FLOAT_AND_INT4, tensor_era), backend=host, copy_outputs=False
+    ) as runner:
+        first = runner.infer({"x": np.array([1, 2, 3, 4], np.float32)})
+        second = runner.infer({"x": np.array([4, 3, 2, 1], np.float32)})
+        assert np.shares_memory(first["s"], second["s"]) and first["s"].tolist() == [4, 3, 2, 1]
+        assert second["q"].astype(np.int8).tolist() == [4, 3, 2, 1]
+
+
+def _int4_and_float(feed: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {"q": pack(feed["x"].astype(INT4)), "s": feed["x"].copy()}
+
+
+FLOAT_AND_INT4 = EngineSpec(
+    (
+        TensorSpec("x", np.float32, (4,), True),
+        TensorSpec("q", "INT4", (4,), False),
+        TensorSpec("s", np.float32, (4,), False),
+    ),
+    compute=_int4_and_float,
+    name="float_and_int4",
+)
+
+
+def test_an_int4_output_as_a_device_array_is_refused(tensor_era: str, host: Any) -> None:
+    engine = build_engine(FLOAT_TO_INT4, tensor_era)
+    with tc.Runner(engine, backend=host, outputs="device") as runner, pytest.raises(
+        tc.DTypeError,
+        match=r"^Output 'q' is INT4, packed two per byte; no device array type holds 4-bit "
+        r"elements\. Use outputs='host' \(ml_dtypes arrays come back\)\.$",
+    ):
+        runner.infer({"x": np.ones(4, np.float32)})
+
+
+# -- pinned views, buffers, profiles ----------------------------------------------------------
+INT8 = EngineSpec(
+    (TensorSpec("x", np.int8, (2, 4), True), TensorSpec("y", np.int8, (2, 4), False)),
+    compute=lambda feed: {"y": feed["x"] * 2},
+    name="int8",
+)
+
+
+def test_host_input_is_one_object_per_shape_and_8_bit_inputs_keep_their_shape(
+    era: str, host: Any
+) -> None:
+    with tc.Runner(build_engine(INT8, era), backend=host) as runner:
+        view = runner.host_input("x")
+        assert view.shape == (2, 4) and view.dtype == np.int8
+        assert runner.host_input("x") is view
+        view[...] = 3
+        assert runner.infer({"x": view})["y"].tolist() == [[6] * 4] * 2
+
+
+def test_the_runner_buffers_use_its_stream_family_and_profile(host: Any) -> None:
+    from _engines import TWO_PROFILES
+
+    engine = build_engine(TWO_PROFILES, "8.6")
+    with tc.Runner(engine, backend=host, profile=1, family="bindings") as runner:
+        assert runner.buffers.stream == runner.stream
+        assert runner.buffers.family.NAME == "bindings"
+        assert runner.buffers["x"].shape == (16, 4)  # profile 1's max, not profile 0's
+
+
+class _CountingEngine:
+    """An engine whose contexts count ``set_input_shape`` calls per input."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.shapes_set: list[str] = []
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self.inner, attr)
+
+    def create_execution_context(self) -> Any:
+        return _CountingContext(self.inner.create_execution_context(), self.shapes_set)
+
+
+class _CountingContext:
+    def __init__(self, inner: Any, shapes_set: list[str]) -> None:
+        self.inner, self.shapes_set = inner, shapes_set
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self.inner, attr)
+
+    def set_input_shape(self, name: str, shape: Any) -> bool:
+        self.shapes_set.append(name)
+        return bool(self.inner.set_input_shape(name, shape))
+
+
+def test_a_plan_switch_sets_only_the_input_shapes_that_changed(tensor_era: str, host: Any) -> None:
+    from _engines import OUTPUTS_FIRST
+
+    engine = _CountingEngine(build_engine(OUTPUTS_FIRST, tensor_era))
+    ids = np.array([1, 2, 3], np.int32)
+    with tc.Runner(engine, backend=host) as runner:
+        runner.infer({"x": np.ones((3, 2), np.float16), "ids": ids})
+        del engine.shapes_set[:]
+        for rows in (4, 3, 4, 4):  # x changes three times, ids never; the last call is warm
+            runner.infer({"x": np.ones((rows, 2), np.float16), "ids": ids})
+        assert engine.shapes_set == ["x", "x", "x"]

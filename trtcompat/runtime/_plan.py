@@ -47,15 +47,18 @@ class LaunchRefused(Exception):
 
 
 def _never(stream: int) -> bool:
-    raise AssertionError("a plan ran before it was built")  # pragma: no cover
+    """A plan's launch before it is built; a staging-only call's work: never called."""
+    raise AssertionError  # pragma: no cover
 
 
 def _idle() -> None:
-    raise AssertionError("a staging call ran its work")  # pragma: no cover
+    """A staging-only call's synchronize: never called."""
+    raise AssertionError  # pragma: no cover
 
 
 def _not_built(feed: Mapping[str, Any]) -> Any:
-    raise AssertionError("a plan was staged before it was built")  # pragma: no cover
+    """A plan's stage before it is built: never called."""
+    raise AssertionError  # pragma: no cover
 
 
 class Plan:
@@ -124,10 +127,10 @@ class Plan:
 
 def plan_call(
     plan: Plan,
-    ops: StreamOps | None = None,
-    stream: int = 0,
-    copy: bool = False,
-    replay: GraphReplay | None = None,
+    ops: StreamOps | None,
+    stream: int,
+    copy: bool,
+    replay: GraphReplay | None,
 ) -> Callable[[Mapping[str, Any]], Any]:
     """The one staging function of ``plan``: ``call(feed)`` checks ``feed`` against the plan
     (numpy: type, shape, dtype; device arrays: their fingerprint) and stages the host inputs
@@ -332,7 +335,7 @@ class Plans:
             self._plans.move_to_end(key)
             self._activate(plan)
         if plan.stage(feed) is None:  # pragma: no cover - built from this very feed
-            raise AssertionError("internal: a fresh plan refused its own feed")
+            raise AssertionError(plan.key)  # a fresh plan refused its own feed
         return plan
 
     def _shapes_of(self, feed: Mapping[str, Any]) -> tuple[list[Shape], list[Any]]:
@@ -419,7 +422,7 @@ class Plans:
             self.context, self.buffers.addresses(plan.profile), self.names, plan.batch
         )
         plan.enqueue = round_trip(self.ops, plan.uploads, plan.launch, plan.downloads, wait=False)
-        plan.stage = plan_call(plan)
+        plan.stage = plan_call(plan, None, self.stream, False, None)
         if plan.packed or plan.values:
             plan.stage = _staging_packed_and_values(plan, plan.stage)
         self.set_fast_call(plan)
