@@ -441,3 +441,42 @@ def test_a_plan_switch_sets_only_the_input_shapes_that_changed(tensor_era: str, 
         for rows in (4, 3, 4, 4):  # x changes three times, ids never; the last call is warm
             runner.infer({"x": np.ones((rows, 2), np.float16), "ids": ids})
         assert engine.shapes_set == ["x", "x", "x"]
+
+
+class _ProfileEngine:
+    """An engine whose contexts record each ``set_optimization_profile_async`` call."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.switches: list[tuple[int, int]] = []
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self.inner, attr)
+
+    def create_execution_context(self) -> Any:
+        return _ProfileContext(self.inner.create_execution_context(), self.switches)
+
+
+class _ProfileContext:
+    def __init__(self, inner: Any, switches: list[tuple[int, int]]) -> None:
+        self.inner, self.switches = inner, switches
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self.inner, attr)
+
+    def set_optimization_profile_async(self, profile: int, stream: int) -> bool:
+        self.switches.append((profile, stream))
+        return bool(self.inner.set_optimization_profile_async(profile, stream))
+
+
+def test_profile_switches_go_on_the_runners_stream(tensor_era: str, host: Any) -> None:
+    from _engines import TWO_PROFILES
+
+    engine = _ProfileEngine(build_engine(TWO_PROFILES, tensor_era))
+    with tc.Runner(engine, backend=host, profile=1) as fixed:
+        assert engine.switches == [(1, fixed.stream)]  # the start, before the buffers
+    del engine.switches[:]
+    with tc.Runner(engine, backend=host, profile="auto") as auto:
+        auto.infer({"x": np.ones((6, 4), np.float32), "bias": np.ones(4, np.float32)})
+        auto.infer({"x": np.ones((2, 4), np.float32), "bias": np.ones(4, np.float32)})
+        assert engine.switches == [(1, auto.stream), (0, auto.stream)]

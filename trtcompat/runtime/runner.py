@@ -208,6 +208,7 @@ class Runner:
                 self.engine,
                 self.backend,
                 profile=profile,
+                context=context,
                 family=fam.NAME,
                 stream=stream,
                 data_dependent_ok=True,
