@@ -480,3 +480,25 @@ def test_profile_switches_go_on_the_runners_stream(tensor_era: str, host: Any) -
         auto.infer({"x": np.ones((6, 4), np.float32), "bias": np.ones(4, np.float32)})
         auto.infer({"x": np.ones((2, 4), np.float32), "bias": np.ones(4, np.float32)})
         assert engine.switches == [(1, auto.stream), (0, auto.stream)]
+
+
+def test_a_second_synchronize_has_nothing_to_wait_for(era: str, host: Any) -> None:
+    with tc.Runner(build_engine(STATIC, era), backend=host) as runner:
+        runner.infer_async({"x": np.ones((2, 3), np.float32)})
+        np.testing.assert_array_equal(runner.synchronize()["y"], 2)
+        with pytest.raises(tc.ExecutionError, match=r"^Nothing was enqueued"):
+            runner.synchronize()
+
+
+def test_a_host_input_that_grows_its_buffer_retires_the_current_plan(era: str, host: Any) -> None:
+    from _engines import DYNAMIC
+
+    with tc.Runner(build_engine(DYNAMIC, era), backend=host) as runner:
+        small = {"x": np.full((2, 3), 1, np.float32)}
+        runner.infer(small)
+        runner.infer(small)  # warm
+        big = runner.host_input("x", (8, 3))  # more than allocated: the memory moves
+        big[...] = 5
+        np.testing.assert_array_equal(runner.infer({"x": big})["y"], 10)
+        small["x"][...] = 3
+        np.testing.assert_array_equal(runner.infer(small)["y"], 6)
