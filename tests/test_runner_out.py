@@ -18,6 +18,7 @@ from test_runner_graphs import CapturingHost, Doubler
 
 import trtcompat as tc
 from trtcompat.runtime import _out as out_module
+from trtcompat.runtime import _plan as plan_module
 from trtcompat.runtime import runner as runner_module
 from trtcompat.testing import EngineSpec, Launch, TensorSpec, build_engine, build_plan
 
@@ -302,10 +303,10 @@ def test_int4_output_unpacked_into_the_callers_array(era: str, host: Any) -> Non
 
 
 def _runtime_frames(fn: Any) -> list[str]:
-    """The functions of the Runner's modules (runner.py, _out.py) one call of ``fn`` enters,
+    """The functions of the Runner's modules (runner.py, _out.py, _plan.py) one call of ``fn`` enters,
     in order; comprehensions (frames on Python < 3.12) left out."""
     seen: list[str] = []
-    files = {runner_module.__file__, out_module.__file__}
+    files = {runner_module.__file__, out_module.__file__, plan_module.__file__}
 
     def profile(frame: Any, event: str, arg: Any) -> None:
         code = frame.f_code

@@ -4,7 +4,8 @@
 - ``memory``: ``HostDeviceMem`` and ``BindingList``, the pieces ``Buffers`` hands out;
 - ``execute``: ``execute`` and ``do_inference`` (the samples' idiom on any TensorRT);
 - ``runner``: ``Runner`` (one context, its buffers and stream; arrays in, arrays out);
-- private helpers of the Runner: ``_feed`` (input checks), ``_out`` (``infer(out=...)``:
+- private helpers of the Runner: ``_plan`` (its plans: the cold path and the one staging
+  function of the warm call), ``_feed`` (input checks), ``_out`` (``infer(out=...)``:
   the caller's output arrays), ``_streamops`` (a stream's copies and synchronize as bound
   callables), ``_graphs`` (CUDA-graph cache), ``_hostmem`` (numpy views of raw host memory),
   ``_arrays`` (device-array recognition), ``_output_allocator`` (data-dependent outputs),

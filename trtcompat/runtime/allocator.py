@@ -290,7 +290,12 @@ def allocate_buffers(
         DeviceError: ``backend`` is an object on another device than ``device``.
     """
     return make_buffers(
-        engine, context, choose_backend(backend, device), profile, shapes, family, None, False
+        engine,
+        choose_backend(backend, device),
+        profile=profile,
+        context=context,
+        shapes=shapes,
+        family=family,
     )
 
 
@@ -301,13 +306,14 @@ def choose_backend(backend: str | Backend | None, device: int) -> Backend:
 
 def make_buffers(
     engine: Any,
-    context: Any,
     backend: Backend,
-    profile: int,
-    shapes: Mapping[str, Sequence[int]] | None,
-    family: str | None,
-    stream: int | None,
-    data_dependent_ok: bool,
+    *,
+    profile: int = 0,
+    context: Any = None,
+    shapes: Mapping[str, Sequence[int]] | None = None,
+    family: str | None = None,
+    stream: int | None = None,
+    data_dependent_ok: bool = False,
 ) -> Buffers:
     """:func:`allocate_buffers` for the runtime's own callers.
 
@@ -317,21 +323,7 @@ def make_buffers(
     """
     api = family_for(engine, family)
     tensors = api.io_tensors(engine)
-    given = {k: tuple(int(d) for d in v) for k, v in (shapes or {}).items()}
-    names = {t.name for t in tensors}
-    for name in given:
-        if name not in names:
-            known = ", ".join(repr(t.name) for t in tensors)
-            raise UnknownTensorError(
-                f"shapes= names {name!r}, which the engine lacks; it has {known}."
-            )
-    wanted: dict[str, Shape] = {}
-    implicit = api.has_implicit_batch(engine)
-    for t in tensors:
-        if t.name in given:
-            wanted[t.name] = given[t.name]
-        elif t.is_input or not t.is_dynamic or implicit:
-            wanted[t.name] = _max_shape(api, engine, t, profile)
+    wanted = _known_shapes(api, engine, tensors, _given_shapes(tensors, shapes), profile)
     owns = stream is None
     used = backend.create_stream() if stream is None else stream
     try:
@@ -341,27 +333,65 @@ def make_buffers(
             backend.destroy_stream(used)
         raise
     try:
-        missing = [t for t in tensors if t.name not in wanted]
-        if missing:
-            inputs = {
-                t.name: wanted[t.name] for t in tensors if t.is_input and not t.is_shape_tensor
-            }
+        if len(wanted) < len(tensors):
             with backend.activate():
-                resolved = _output_shapes(api, engine, context, inputs, profile, tensors, used)
-            for t in missing:
-                shape = resolved[t.name]
-                if any(d < 0 for d in shape):
-                    if not data_dependent_ok:
-                        raise ShapeError(
-                            f"Output {t.name!r} has a data-dependent shape {shape}; "
-                            "give shapes={...} or run it through trtcompat.Runner."
-                        )
-                    # Sized when the engine asks (the Runner's output allocator grows it).
-                    shape = tuple(max(d, 0) for d in shape)
-                wanted[t.name] = shape
+                resolved = _output_shapes(
+                    api, engine, context, _input_shapes(tensors, wanted), profile, tensors, used
+                )
+            for t in tensors:
+                if t.name not in wanted:
+                    wanted[t.name] = _resolved_shape(t, resolved[t.name], data_dependent_ok)
         for t in tensors:
             buffers._allocate(t, wanted[t.name])
     except BaseException:
         buffers.close()
         raise
     return buffers
+
+
+def _given_shapes(
+    tensors: Sequence[IOTensor], shapes: Mapping[str, Sequence[int]] | None
+) -> dict[str, Shape]:
+    """``shapes=`` as int tuples; UnknownTensorError for a name the engine lacks."""
+    given = {k: tuple(int(d) for d in v) for k, v in (shapes or {}).items()}
+    names = {t.name for t in tensors}
+    for name in given:
+        if name not in names:
+            known = ", ".join(repr(t.name) for t in tensors)
+            raise UnknownTensorError(
+                f"shapes= names {name!r}, which the engine lacks; it has {known}."
+            )
+    return given
+
+
+def _known_shapes(
+    api: Family, engine: Any, tensors: Sequence[IOTensor], given: dict[str, Shape], profile: int
+) -> dict[str, Shape]:
+    """The shapes known before a context resolves anything: given ones, inputs' and static
+    tensors' (max) shapes, every tensor of an implicit-batch engine; dynamic outputs left out."""
+    implicit = api.has_implicit_batch(engine)
+    wanted: dict[str, Shape] = {}
+    for t in tensors:
+        if t.name in given:
+            wanted[t.name] = given[t.name]
+        elif t.is_input or not t.is_dynamic or implicit:
+            wanted[t.name] = _max_shape(api, engine, t, profile)
+    return wanted
+
+
+def _input_shapes(tensors: Sequence[IOTensor], wanted: Mapping[str, Shape]) -> dict[str, Shape]:
+    # Shape tensors' values, not their shapes, decide outputs: TensorRT resolves those itself.
+    return {t.name: wanted[t.name] for t in tensors if t.is_input and not t.is_shape_tensor}
+
+
+def _resolved_shape(tensor: IOTensor, shape: Shape, data_dependent_ok: bool) -> Shape:
+    """A dynamic output's resolved shape; a data-dependent one raises ShapeError, or with
+    ``data_dependent_ok`` is sized 0 where unknown (the Runner's output allocator grows it)."""
+    if not any(d < 0 for d in shape):
+        return shape
+    if not data_dependent_ok:
+        raise ShapeError(
+            f"Output {tensor.name!r} has a data-dependent shape {shape}; "
+            "give shapes={...} or run it through trtcompat.Runner."
+        )
+    return tuple(max(d, 0) for d in shape)

@@ -5,7 +5,6 @@ classic helper built on it."""
 from __future__ import annotations
 
 import functools
-import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -70,12 +69,11 @@ class _RoundTrip:
     """One ``do_inference``'s work on its stream: copies in, execute, copies out, wait; built
     once (the backend binds the copies, see ``round_trip``) and run as one call."""
 
-    __slots__ = ("backend", "errors", "family", "stream", "work")
+    __slots__ = ("backend", "errors", "family", "is_active", "stream", "work")
 
     def __init__(
         self,
         backend: Backend,
-        ops: Any,
         family: Family,
         names: Sequence[str] | None,
         stream: int,
@@ -84,20 +82,33 @@ class _RoundTrip:
         uploads: Sequence[Copy],
         downloads: Sequence[Copy],
     ) -> None:
+        # The backend's own bound copies of this stream (cached by the backend per stream),
+        # not its guarded methods: one device switch for the round trip, errors translated
+        # here once.
+        ops = stream_ops(backend, stream)
         self.backend, self.family, self.stream = backend, family, stream
         self.errors: tuple[type[BaseException], ...] = tuple(ops.errors)
+        self.is_active: Callable[[], bool] = active_check(backend)
         # The family's execute with all but the context bound: no frame of ours around it. A
         # copy of the addresses: a remembered trip must not keep the caller's list alive.
         launch = functools.partial(
-            family.execute, bindings=list(bindings), names=names, stream=stream,
+            family.execute,
+            bindings=list(bindings),
+            names=names,
+            stream=stream,
             batch_size=batch_size,
         )
         self.work = round_trip(ops, uploads, launch, downloads)
 
     def run(self, context: Any) -> None:
-        """Runs it (inside the backend's active device); library errors come out typed."""
+        """Runs it on the backend's device (entering ``activate()`` only where that is not
+        current); library errors come out typed, a refused launch explained."""
         try:
-            done = self.work(context)
+            if self.is_active():
+                done = self.work(context)
+            else:
+                with self.backend.activate():
+                    done = self.work(context)
         except self.errors as exc:
             raise translate(self.backend, exc, "do_inference") from exc
         if not done:
@@ -106,9 +117,10 @@ class _RoundTrip:
 
 class _Classic:
     """``do_inference``'s round trip for one set of static buffers (allocate_buffers' lists),
-    kept from its first call, with what a later call must match to reuse it."""
+    kept on their :class:`BindingList` from its first call, with what a later call must match
+    to reuse it."""
 
-    __slots__ = ("addresses", "inputs", "is_active", "outputs", "results", "trip")
+    __slots__ = ("addresses", "inputs", "outputs", "results", "trip")
 
     def __init__(
         self,
@@ -120,26 +132,22 @@ class _Classic:
         #: What a call must match: the same lists (element by element), stream and addresses.
         self.inputs, self.outputs, self.addresses = list(inputs), list(outputs), list(bindings)
         self.trip = trip
-        self.is_active: Callable[[], bool] = active_check(trip.backend)
         self.results = tuple(m.host for m in outputs)
 
-
-#: id(bindings) -> (a weak reference to that BindingList, its plan); an entry goes with its
-#: list. Only trtcompat's BindingList is cached: a plain list has no weak references.
-_CLASSIC: dict[int, tuple[Any, _Classic]] = {}
-
-
-def _remember(
-    bindings: BindingList,
-    inputs: Sequence[HostDeviceMem],
-    outputs: Sequence[HostDeviceMem],
-    trip: _RoundTrip,
-) -> None:
-    if type(inputs) is not list or type(outputs) is not list:
-        return  # a call with other sequence types would never match (see do_inference)
-    key = id(bindings)
-    ref = weakref.ref(bindings, lambda _: _CLASSIC.pop(key, None))
-    _CLASSIC[key] = (ref, _Classic(bindings, inputs, outputs, trip))
+    def matches(
+        self,
+        bindings: Sequence[int],
+        inputs: Sequence[HostDeviceMem],
+        outputs: Sequence[HostDeviceMem],
+        stream: int,
+    ) -> bool:
+        """Whether a call with these arguments is the call this trip was built for."""
+        return (
+            self.trip.stream == stream
+            and self.inputs == inputs
+            and self.outputs == outputs
+            and self.addresses == bindings
+        )
 
 
 def _run_shapes(
@@ -197,62 +205,74 @@ def do_inference(
     """
     if not isinstance(stream, int):  # an object with __cuda_stream__ (cuda.core's)
         stream = stream_handle(stream)
-    entry = _CLASSIC.get(id(bindings)) if batch_size is None else None
-    if entry is not None:  # static buffers seen before: only check that nothing changed
-        ref, plan = entry
-        trip = plan.trip
-        if (
-            ref() is bindings
-            and trip.stream == stream
-            and plan.inputs == inputs
-            and plan.outputs == outputs
-            and plan.addresses == bindings
-        ):
-            # trip.run, inlined: one frame less on the warm call.
-            try:
-                if plan.is_active():
-                    done = trip.work(context)
-                else:
-                    with trip.backend.activate():
-                        done = trip.work(context)
-            except trip.errors as exc:
-                raise translate(trip.backend, exc, "do_inference") from exc
-            if not done:
-                raise explain_failure(trip.family, context, "execute the engine")
-            return list(plan.results)
-    mems = [*inputs, *outputs]
-    if not mems:
-        raise TrtCompatError("do_inference needs the buffers from trtcompat.allocate_buffers.")
-    backend = mems[0].backend
-    if backend is None:
-        raise TrtCompatError(
-            "do_inference needs HostDeviceMem objects from trtcompat.allocate_buffers."
-        )
+    # Static buffers seen before (their trip kept on the BindingList): check that nothing
+    # changed and run it.
+    classic = bindings.classic if isinstance(bindings, BindingList) else None
+    if (
+        classic is not None
+        and batch_size is None
+        and classic.matches(bindings, inputs, outputs, stream)
+    ):
+        classic.trip.run(context)
+        return list(classic.results)
+    return _run_cold(context, bindings, inputs, outputs, stream, batch_size)
+
+
+def _run_cold(
+    context: Any,
+    bindings: Sequence[int],
+    inputs: Sequence[HostDeviceMem],
+    outputs: Sequence[HostDeviceMem],
+    stream: int,
+    batch_size: int | None,
+) -> list[NDArray[Any]]:
+    """``do_inference`` without a kept trip: shapes resolved, copies sized, trip built, run;
+    kept on the BindingList where the buffers are static."""
+    backend = _backend_of(inputs, outputs)
     if isinstance(bindings, BindingList):  # as execute() resolves them
         family, names = bindings.family, bindings.names
     else:
         family, names = family_for(context.engine), None
-    # The backend's own bound copies of this stream (cached by the backend per stream), not
-    # its guarded methods: one device switch for the round trip, errors translated there once.
-    ops = stream_ops(backend, stream)
     with backend.activate():
         shapes = _run_shapes(family, context, inputs, outputs, batch_size)
-        sizes = [_nbytes(m, shapes, batch_size) for m in mems]
-        uploads = [(m.device, m.host_ptr, n) for m, n in zip(inputs, sizes) if not m.on_host_only]
-        downloads = [
-            (m.host_ptr, m.device, n)
-            for m, n in zip(outputs, sizes[len(inputs) :])
-            if not m.on_host_only
-        ]
-        trip = _RoundTrip(
-            backend, ops, family, names, stream, bindings, batch_size, uploads, downloads
-        )
+        uploads, downloads = _copies(inputs, outputs, shapes, batch_size)
+        trip = _RoundTrip(backend, family, names, stream, bindings, batch_size, uploads, downloads)
         trip.run(context)
     if shapes is None and batch_size is None and not any(_packed(m) for m in outputs):
-        if isinstance(bindings, BindingList):
-            _remember(bindings, inputs, outputs, trip)
+        if isinstance(bindings, BindingList) and type(inputs) is list and type(outputs) is list:
+            # Only lists are kept: a call with other sequence types would never match.
+            bindings.classic = _Classic(bindings, inputs, outputs, trip)
         return [mem.host for mem in outputs]
     return [_produced(m, shapes, batch_size) for m in outputs]
+
+
+def _copies(
+    inputs: Sequence[HostDeviceMem],
+    outputs: Sequence[HostDeviceMem],
+    shapes: dict[str, Shape] | None,
+    batch: int | None,
+) -> tuple[list[Copy], list[Copy]]:
+    """(uploads, downloads) of this run's bytes; host-only (shape) tensors need none."""
+    uploads = [
+        (m.device, m.host_ptr, _nbytes(m, shapes, batch)) for m in inputs if not m.on_host_only
+    ]
+    downloads = [
+        (m.host_ptr, m.device, _nbytes(m, shapes, batch)) for m in outputs if not m.on_host_only
+    ]
+    return uploads, downloads
+
+
+def _backend_of(inputs: Sequence[HostDeviceMem], outputs: Sequence[HostDeviceMem]) -> Backend:
+    """The backend the buffers were allocated on; TrtCompatError for buffers not trtcompat's."""
+    mems = [*inputs, *outputs]
+    if not mems:
+        raise TrtCompatError("do_inference needs the buffers from trtcompat.allocate_buffers.")
+    backend: Backend | None = mems[0].backend
+    if backend is None:
+        raise TrtCompatError(
+            "do_inference needs HostDeviceMem objects from trtcompat.allocate_buffers."
+        )
+    return backend
 
 
 def _packed(mem: HostDeviceMem) -> bool:

@@ -24,10 +24,14 @@ class BindingList(List[int]):
     Attributes:
         names: Tensor names in slot order (for ``set_tensor_address`` on the tensors family).
         family: The API family module the list was laid out for.
+        classic: What :func:`do_inference` kept from its first call on these static buffers
+            (its round trip and what a later call must match); None before. It lives on the
+            list the caller owns, so it goes with the list.
     """
 
     names: tuple[str, ...]
     family: Family
+    classic: Any = None
 
 
 class HostDeviceMem:

@@ -1,222 +1,46 @@
 """The Runner: one execution context, its buffers and stream; feed arrays in, get arrays out.
 
-The hot path is a plan per input-shape set (and zero-copy pointers): the pinned views to
-stage host inputs into, the copies as ``(dst, src, nbytes)``, the family's launch and the
-result builder, all computed when shapes or addresses change. A call that matches the current
-plan checks the names, stages, copies, launches, synchronizes and builds the result, nothing
-else. Reading it end to end takes this file, the backend's stream ops and the family's
-launch.
+The hot path is a plan per input-shape set (and zero-copy pointers), made by
+``runtime/_plan.py`` when shapes or addresses change: the pinned views to stage host inputs
+into, the copies, the family's launch and the result builder. A call that matches the
+current plan runs the plan's fast call (one frame: check and stage the feed, the backend's
+round trip, the result). Reading it end to end takes this file, ``_plan.plan_call``, the
+backend's stream ops and the family's launch.
 """
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal, Union
+from typing import Any, Literal, TypeVar, Union
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .._dispatch import family_for
-from .._family import Shape, explain_failure
-from ..backends import Backend, GraphReplay
+from .._family import explain_failure
+from ..backends import Backend
 from ..errors import (
     ClosedError,
-    DTypeError,
     ExecutionError,
     OptionError,
     ProfileError,
-    ShapeError,
 )
-from ._arrays import fingerprint_for
-from ._feed import InputSlot, check_names, choose_profile
+from ._feed import InputSlot, check_names
 from ._graphs import GraphCache
 from ._hostmem import host_array
 from ._out import check_out, check_out_shape, check_static_shapes
 from ._output_allocator import DataDependentOutputs
-from ._streamops import Copy, active_check, round_trip, stream_ops, translate
-from ._subbyte import fed_shape, is_packed, pack_into, packed_form, unpack
+from ._plan import LaunchRefused, Plan, Plans, check_device_output
+from ._streamops import active_check, stream_ops, translate
+from ._subbyte import is_packed, packed_form, unpack
 from .allocator import Buffers, choose_backend, make_buffers
 
 __all__ = ["Runner"]
 
 OutputKind = Literal["host", "device"]
 ProfileChoice = Union[int, Literal["auto"]]
-
-#: Plans kept per Runner; past this the cache starts over (zero-copy pointers vary freely).
-_MAX_PLANS = 32
-
-
-class _Plan:
-    """Everything one input-shape set (and set of zero-copy pointers) needs per call."""
-
-    __slots__ = (
-        "arrays",
-        "batch",
-        "call",
-        "data_dependent",
-        "device",
-        "downloads",
-        "enqueue",
-        "host",
-        "key",
-        "launch",
-        "outputs",
-        "packed",
-        "packed_outputs",
-        "pointers",
-        "profile",
-        "results",
-        "shapes",
-        "uploads",
-        "values",
-    )
-
-    def __init__(self) -> None:
-        self.key: tuple[Any, ...] = ()
-        self.profile = 0
-        self.batch: int | None = None
-        #: Input shapes in input order (what the context gets).
-        self.shapes: dict[str, Shape] = {}
-        #: Host-fed inputs: (name, shape, dtype, pinned view to stage into).
-        self.host: list[tuple[str, Shape, Any, Any]] = []
-        #: Host-fed INT4 / FP4 inputs: (name, fed shape, fed dtype, packed pinned view).
-        self.packed: list[tuple[str, Shape, Any, Any]] = []
-        #: INT4 / FP4 outputs: name -> (shape, ml_dtypes dtype) to unpack into.
-        self.packed_outputs: dict[str, tuple[Shape, Any]] = {}
-        #: Zero-copy inputs: (name, type, its fingerprint function, the array's fingerprint).
-        self.device: list[tuple[str, type, Callable[[Any], Any], Any]] = []
-        #: Zero-copy inputs' device pointers, to bind again when the plan comes back.
-        self.pointers: dict[str, int] = {}
-        #: Host-location (shape tensor) inputs whose values shape the outputs: (name, bytes).
-        self.values: list[tuple[str, bytes]] = []
-        self.uploads: list[Copy] = []
-        self.downloads: list[Copy] = []
-        self.launch: Callable[[int], bool] = _never
-        #: ``enqueue(stream)``: copies in, launch, copies out, no wait (one call of the
-        #: backend's round trip); None where data-dependent outputs need the general path.
-        self.enqueue: Callable[[int], bool] | None = None
-        #: Outputs: (name, shape) for the current call; data-dependent ones updated per call.
-        self.outputs: dict[str, Shape] = {}
-        self.data_dependent = False
-        #: ``results()`` -> the output dict; chosen once per plan.
-        self.results: Callable[[], dict[str, Any]] = dict
-        #: (name, array) of the outputs ``results()`` returns (host views or device arrays).
-        self.arrays: tuple[tuple[str, Any], ...] = ()
-        #: The whole warm call in one frame, where the plan allows it (see ``_fast_call``).
-        self.call: Callable[[Mapping[str, Any]], dict[str, Any] | None] | None = None
-
-    def stage(self, feed: Mapping[str, Any]) -> bool:
-        """Copies host inputs into pinned memory if ``feed`` matches this plan; else False."""
-        for name, shape, dtype, view in self.host:
-            value = feed[name]
-            if value.__class__ is not np.ndarray or value.shape != shape or value.dtype != dtype:
-                return False
-            if value is not view:
-                np.copyto(view, value)
-        for name, shape, dtype, view in self.packed:
-            value = feed[name]
-            if value.__class__ is not np.ndarray or value.shape != shape or value.dtype != dtype:
-                return False
-            if value is not view:
-                pack_into(view.reshape(-1), value)
-        for name, cls, fingerprint, expected in self.device:
-            value = feed[name]
-            if value.__class__ is not cls or fingerprint(value) != expected:
-                return False
-        return not self.values or all(feed[n].tobytes() == data for n, data in self.values)
-
-
-class _LaunchRefused(Exception):
-    """The engine's enqueue returned False inside a fast call (the Runner explains it)."""
-
-
-def _fast_call(
-    plan: _Plan, ops: Any, stream: int, copy: bool, replay: GraphReplay | None
-) -> Callable[[Mapping[str, Any]], dict[str, Any] | None] | None:
-    """A warm call of ``plan`` as one frame: check and stage the feed, copy in, launch, copy
-    out, synchronize (or ``replay`` its graph, which does all that), build the result; None
-    (nothing done but host staging) where the feed does not match. Plans with packed inputs,
-    shape-tensor values or data-dependent outputs take the general path (returns None for
-    those)."""
-    if plan.packed or plan.values or plan.data_dependent:
-        return None
-    host, device = tuple(plan.host), tuple(plan.device)
-    # The copies, the launch and the synchronize as one call of the backend's, its copies
-    # bound with every argument (see BoundStreamOps.round_trip).
-    work = round_trip(ops, plan.uploads, plan.launch, plan.downloads)
-    launch, sync = plan.launch, ops.synchronize
-    zero_copy = not plan.uploads and not plan.downloads  # device arrays in and out
-    arrays, ndarray, copyto = plan.arrays, np.ndarray, np.copyto
-
-    def call(feed: Mapping[str, Any]) -> dict[str, Any] | None:
-        for name, shape, dtype, view in host:
-            value = feed[name]
-            if value.__class__ is not ndarray or value.shape != shape or value.dtype != dtype:
-                return None
-            if value is not view:
-                copyto(view, value)
-        for name, cls, fingerprint, expected in device:
-            value = feed[name]
-            if value.__class__ is not cls or fingerprint(value) != expected:
-                return None
-        if replay is not None:
-            replay()
-        elif zero_copy:  # nothing to copy: the launch and the wait, no round-trip frame
-            if not launch(stream):
-                raise _LaunchRefused
-            sync()
-        elif not work(stream):
-            raise _LaunchRefused
-        if copy:
-            return {name: array.copy() for name, array in arrays}
-        return dict(arrays)
-
-    return call
-
-
-def _check_device_output(tensor: Any) -> None:
-    if is_packed(tensor):
-        raise DTypeError(
-            f"Output {tensor.name!r} is {tensor.trt_dtype}, packed two per byte; no device "
-            "array type holds 4-bit elements. Use outputs='host' (ml_dtypes arrays come back)."
-        )
-
-
-def _never(stream: int) -> bool:
-    raise AssertionError("a plan ran before it was built")  # pragma: no cover
-
-
-def _copies(views: Sequence[tuple[str, Any]]) -> Callable[[], dict[str, Any]]:
-    def results() -> dict[str, Any]:
-        return {name: view.copy() for name, view in views}
-
-    return results
-
-
-def _same(arrays: Sequence[tuple[str, Any]]) -> Callable[[], dict[str, Any]]:
-    def results() -> dict[str, Any]:
-        return dict(arrays)
-
-    return results
-
-
-def _unpacking(
-    arrays: Sequence[tuple[str, Any]], packed: Mapping[str, tuple[Shape, Any]], copy: bool
-) -> Callable[[], dict[str, Any]]:
-    """Results where some outputs are INT4 / FP4: those are unpacked into new arrays."""
-
-    def results() -> dict[str, Any]:
-        found = {}
-        for name, view in arrays:
-            entry = packed.get(name)
-            if entry is not None:
-                found[name] = unpack(view, entry[0], entry[1])
-            else:
-                found[name] = view.copy() if copy else view
-        return found
-
-    return results
+_T = TypeVar("_T")
 
 
 def _profile_index(profile: Any, count: int) -> int:
@@ -231,6 +55,14 @@ def _profile_index(profile: Any, count: int) -> int:
             f"(0..{count - 1} for this engine) or 'auto' (for each call, a profile whose range "
             "holds its shapes)."
         ) from None
+
+
+def _check_outputs(outputs: Any) -> None:
+    if not isinstance(outputs, str) or outputs not in ("host", "device"):
+        raise OptionError(
+            f"Runner(outputs={outputs!r}): outputs takes 'host' (numpy arrays) or 'device' "
+            "(the backend's device arrays, zero-copy)."
+        )
 
 
 class Runner:
@@ -274,20 +106,11 @@ class Runner:
         copy_outputs: bool = True,
         family: str | None = None,
     ) -> None:
-        if not isinstance(outputs, str) or outputs not in ("host", "device"):
-            raise OptionError(
-                f"Runner(outputs={outputs!r}): outputs takes 'host' (numpy arrays) or 'device' "
-                "(the backend's device arrays, zero-copy)."
-            )
+        _check_outputs(outputs)
         self._closed = True  # until everything below exists
         fam = self._family = family_for(engine, family)
-        count = fam.num_profiles(engine)
         auto = isinstance(profile, str) and profile == "auto"
-        index = 0 if auto else _profile_index(profile, count)
-        if not auto:
-            from .._family import check_profile
-
-            check_profile(engine, index)
+        index = 0 if auto else self._checked_profile(engine, profile)
         self.engine = engine
         self.backend = choose_backend(backend, device)
         self.outputs_kind: OutputKind = outputs
@@ -295,64 +118,109 @@ class Runner:
         self.auto_profile = auto
         if cuda_graph:
             GraphCache.require(self.backend)  # before a context and stream exist
-        with self.backend.activate():
-            context = engine.create_execution_context()
-        if context is None:
-            raise ExecutionError("TensorRT could not create an execution context (out of memory?).")
+        context = self._create_context(engine)
         stream = self.backend.create_stream()
-        # 8.x: a new context starts on -1 when another context holds profile 0; "auto" then
-        # leaves profile 0 to that context.
-        held = fam.active_profile(context) < 0
-        self._candidates = [k for k in range(count) if not (auto and held and k == 0)]
-        start = index if not auto else (self._candidates or [0])[0]
-        try:
-            if fam.active_profile(context) != start:
-                fam.set_profile(context, start, stream)
-                self.backend.synchronize(stream)
-            buffers = make_buffers(
-                engine, context, self.backend, start, None, fam.NAME, stream, True
-            )
-        except BaseException:
-            self.backend.destroy_stream(stream)
-            raise
+        candidates, start = self._profiles(context, auto, index)
+        buffers = self._open_buffers(context, stream, start)
         self.context: Any = context
         self.stream = stream
         self.buffers: Buffers = buffers
-        self.profile = start
         self._closed = False
         self.tensors = buffers.tensors
-        self._implicit = fam.has_implicit_batch(engine)
-        what = "max_batch_size range" if self._implicit else "profile {profile} range"
-        wanted = self._candidates if auto else [start]
-        self._inputs = {
-            t.name: InputSlot(t, {k: fam.profile_shapes(engine, t.name, k) for k in wanted}, what)
-            for t in self.tensors
-            if t.is_input
-        }
-        self._slots = list(self._inputs.values())
+        self._inputs = self._input_slots(candidates if auto else [start])
         self._input_names = frozenset(self._inputs)
-        #: Inputs whose host bytes are packed (INT4, FP4): fed as ml_dtypes or packed uint8.
-        self._packed = frozenset(t.name for t in self.tensors if t.is_input and is_packed(t))
         self._output_names = [t.name for t in self.tensors if not t.is_input]
         self._output_tensors = {t.name: t for t in self.tensors if not t.is_input}
-        self._names = tuple(t.name for t in self.tensors)
         self._dds = DataDependentOutputs(engine, fam, buffers, cuda_graph)
         with self.backend.activate():
             self._ops = stream_ops(self.backend, stream)
         self._graphs = GraphCache(self.backend, stream, self._ops) if cuda_graph else None
         self._errors: tuple[type[BaseException], ...] = tuple(self._ops.errors)
         self._is_active = active_check(self.backend)
-        self._plans: dict[tuple[Any, ...], _Plan] = {}
-        self._views: dict[tuple[str, Shape], Any] = {}
-        self._plan: _Plan | None = None
+        self._plans = Plans(
+            family=fam,
+            context=context,
+            buffers=buffers,
+            backend=self.backend,
+            ops=self._ops,
+            stream=stream,
+            slots=list(self._inputs.values()),
+            dds=self._dds,
+            graphs=self._graphs,
+            device_outputs=outputs == "device",
+            copy_outputs=copy_outputs,
+            candidates=candidates if auto else None,
+            profile=start,
+        )
+        self._plan: Plan | None = None
         #: The current plan's fast call (None: closed, no plan yet, or a plan without one);
         #: set with the plan by ``_use_plan``, so a warm call reads one attribute.
         self._warm: Callable[[Mapping[str, Any]], dict[str, Any] | None] | None = None
-        self._arity = len(self._slots)
-        self._moves = buffers.moves
-        self._pending: _Plan | None = None
-        #: The input shapes the context holds now (to set only what changed).
-        self._context_shapes: dict[str, Shape] = {}
+        self._arity = len(self._inputs)
+        self._pending: Plan | None = None
+
+    def _profiles(self, context: Any, auto: bool, index: int) -> tuple[list[int], int]:
+        """(the profiles ``"auto"`` chooses from, the profile to start on). On 8.x a new
+        context starts on -1 where another context holds profile 0: ``"auto"`` then leaves
+        profile 0 to that context."""
+        fam = self._family
+        held = fam.active_profile(context) < 0
+        count = fam.num_profiles(self.engine)
+        candidates = [k for k in range(count) if not (auto and held and k == 0)]
+        return candidates, (candidates or [0])[0] if auto else index
+
+    def _input_slots(self, profiles: Sequence[int]) -> dict[str, InputSlot]:
+        """Each input's slot: its tensor and its shape range in each of ``profiles``."""
+        fam, engine = self._family, self.engine
+        what = (
+            "max_batch_size range" if fam.has_implicit_batch(engine) else "profile {profile} range"
+        )
+        return {
+            t.name: InputSlot(t, {k: fam.profile_shapes(engine, t.name, k) for k in profiles}, what)
+            for t in self.tensors
+            if t.is_input
+        }
+
+    def _checked_profile(self, engine: Any, profile: Any) -> int:
+        """``profile`` (not ``"auto"``) as an index of one of the engine's profiles."""
+        from .._family import check_profile
+
+        index = _profile_index(profile, self._family.num_profiles(engine))
+        check_profile(engine, index)
+        return index
+
+    def _create_context(self, engine: Any) -> Any:
+        with self.backend.activate():
+            context = engine.create_execution_context()
+        if context is None:
+            raise ExecutionError("TensorRT could not create an execution context (out of memory?).")
+        return context
+
+    def _open_buffers(self, context: Any, stream: int, profile: int) -> Buffers:
+        """The context on ``profile`` and its buffers on ``stream``; the stream destroyed
+        where that fails."""
+        fam = self._family
+        try:
+            if fam.active_profile(context) != profile:
+                fam.set_profile(context, profile, stream)
+                self.backend.synchronize(stream)
+            return make_buffers(
+                self.engine,
+                self.backend,
+                profile=profile,
+                context=context,
+                family=fam.NAME,
+                stream=stream,
+                data_dependent_ok=True,
+            )
+        except BaseException:
+            self.backend.destroy_stream(stream)
+            raise
+
+    @property
+    def profile(self) -> int:
+        """The optimization profile the context is on now."""
+        return self._plans.profile
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
@@ -366,7 +234,8 @@ class Runner:
             if self._graphs is not None:
                 self._graphs.close()
         finally:
-            self._plans, self._pending, self._views = {}, None, {}
+            self._pending = None
+            self._plans.close()
             self._use_plan(None)
             self._graphs = None
             self._dds.close()
@@ -386,6 +255,15 @@ class Runner:
     def _check_open(self) -> None:
         if self._closed:
             raise ClosedError("This Runner was closed; create a new one.")
+
+    def _on_device(self, work: Callable[..., _T], *args: Any) -> _T:
+        """``work(*args)`` on the backend's device: as it is where the device is current
+        already, else inside ``activate()``. Graph Runners always enter ``activate()`` (a
+        capture runs under it)."""
+        if self._graphs is None and self._is_active():
+            return work(*args)
+        with self.backend.activate():
+            return work(*args)
 
     # -- the hot path ----------------------------------------------------------------------
     def infer(
@@ -420,65 +298,61 @@ class Runner:
                 found = call(feed)
             except self._errors as exc:
                 raise translate(self.backend, exc, "Runner.infer") from exc
-            except _LaunchRefused:
+            except LaunchRefused:
                 raise explain_failure(self._family, self.context, "execute the engine") from None
             except KeyError:  # as many names as inputs, but not theirs: refused just below
                 found = None
             if found is not None:  # every input name was found: exactly the inputs
                 return found
+        self._check_feed(feed)
+        if out is not None:
+            targets = check_out(out, self._output_tensors, self._inputs, self.outputs_kind)
+            return self._on_device(self._infer_into, feed, targets)
+        with self.backend.activate():  # one device switch for the whole round trip
+            return self._finish(self._enqueue_checked(feed, "Runner.infer"), "Runner.infer")
+
+    def _check_feed(self, feed: Mapping[str, Any]) -> None:
+        """ClosedError after close; UnknownTensorError / MissingInputError for a feed whose
+        names are not exactly the inputs."""
         self._check_open()
         if type(feed) is not dict or feed.keys() != self._input_names:
             check_names(feed, self._inputs, self._output_names)
-        if out is not None:
-            return self._infer_into(feed, out)
-        with self.backend.activate():  # one device switch for the whole round trip
-            return self._infer(feed)
 
-    def _infer_into(self, feed: Mapping[str, Any], out: Any) -> dict[str, Any]:
-        """``infer(feed, out=out)``: outputs named in ``out`` written into the caller's arrays."""
-        targets = check_out(out, self._output_tensors, self._inputs, self.outputs_kind)
-        if self._is_active():
-            plan = self._enqueue_checked(feed, "Runner.infer", targets)
-            return self._finish_into(plan, targets)
-        with self.backend.activate():
-            plan = self._enqueue_checked(feed, "Runner.infer", targets)
-            return self._finish_into(plan, targets)
+    def _infer_into(self, feed: Mapping[str, Any], targets: Mapping[str, Any]) -> dict[str, Any]:
+        """``infer(feed, out=...)`` on the device: outputs named in ``targets`` written into
+        the caller's arrays."""
+        plan = self._enqueue_checked(feed, "Runner.infer", targets)
+        return self._finish_into(plan, targets)
 
-    def _finish_into(self, plan: _Plan, targets: Mapping[str, Any]) -> dict[str, Any]:
+    def _finish_into(self, plan: Plan, targets: Mapping[str, Any]) -> dict[str, Any]:
         """Waits for ``plan``'s work; copies the outputs in ``targets`` out of pinned memory
         into those arrays (the others as :meth:`_finish` returns them)."""
-        try:
-            self._ops.synchronize()
-        except self._errors as exc:
-            raise translate(self.backend, exc, "Runner.infer") from exc
+        self._wait("Runner.infer")
         arrays: Sequence[tuple[str, Any]] = plan.arrays
         packed = plan.packed_outputs
         if plan.data_dependent:  # their shapes are known only now; nothing written yet
             for name, target in targets.items():
                 check_out_shape(name, target, plan.outputs[name])
             arrays = [*arrays, *self._data_dependent_views(plan)]
-            packed = dict(packed)
-            for name in self._dds.names:
-                mem = self.buffers[name]
-                if is_packed(mem.tensor):
-                    packed[name] = (plan.outputs[name], mem.dtype)
-        copy = self.copy_outputs
-        found: dict[str, Any] = {}
-        for name, view in arrays:
-            entry = packed.get(name) if packed else None
-            value = view if entry is None else unpack(view, entry[0], entry[1])
-            target = targets.get(name)
-            if target is None:  # as _finish returns it: a copy, a pinned view or unpacked
-                found[name] = value.copy() if copy and entry is None else value
-                continue
-            if target is not value:  # a pinned view passed back is already written
-                np.copyto(target, value)
-            found[name] = target
+            packed = {**packed, **self._data_dependent_packed(plan)}
+        found = {
+            name: self._written(view, packed.get(name), targets.get(name)) for name, view in arrays
+        }
         if plan.data_dependent:  # in engine order, as every result is
             return {name: found[name] for name in self._output_names}
         return found
 
-    def _data_dependent_views(self, plan: _Plan) -> list[tuple[str, Any]]:
+    def _written(self, view: Any, packed: tuple[Any, Any] | None, target: Any) -> Any:
+        """One output of an ``out=`` call: written into ``target`` where given, else as
+        :meth:`_finish` returns it (a copy, a pinned view or unpacked)."""
+        value = view if packed is None else unpack(view, packed[0], packed[1])
+        if target is None:
+            return value.copy() if self.copy_outputs and packed is None else value
+        if target is not value:  # a pinned view passed back is already written
+            np.copyto(target, value)
+        return target
+
+    def _data_dependent_views(self, plan: Plan) -> list[tuple[str, Any]]:
         """(name, pinned view) of each data-dependent output, shaped as this run made it."""
         views = []
         for name in self._dds.names:
@@ -488,28 +362,26 @@ class Runner:
             views.append((name, host_array(mem.host_ptr, nbytes, mem.dtype, shape, bits)))
         return views
 
-    def _infer(self, feed: Mapping[str, Any]) -> dict[str, Any]:
-        """``infer`` on the device: any plan, made or switched to as ``feed`` needs."""
-        return self._finish(self._enqueue_checked(feed, "Runner.infer"), "Runner.infer")
+    def _data_dependent_packed(self, plan: Plan) -> dict[str, tuple[Any, Any]]:
+        """The INT4 / FP4 data-dependent outputs: name -> (shape of this run, dtype)."""
+        found = {}
+        for name in self._dds.names:
+            mem = self.buffers[name]
+            if is_packed(mem.tensor):
+                found[name] = (plan.outputs[name], mem.dtype)
+        return found
 
     def infer_async(self, feed: Mapping[str, Any]) -> None:
         """Validates ``feed``, copies host inputs in and enqueues inference and output copies.
 
         Call :meth:`synchronize` for the results.
         """
-        if self._closed:
-            self._check_open()
-        if type(feed) is not dict or feed.keys() != self._input_names:
-            check_names(feed, self._inputs, self._output_names)
-        if self._graphs is None and self._is_active():  # (graph capture: under activate())
-            self._pending = self._enqueue_checked(feed, "Runner.infer_async")
-            return
-        with self.backend.activate():
-            self._pending = self._enqueue_checked(feed, "Runner.infer_async")
+        self._check_feed(feed)
+        self._pending = self._on_device(self._enqueue_checked, feed, "Runner.infer_async")
 
     def _enqueue_checked(
         self, feed: Mapping[str, Any], what: str, out: Mapping[str, Any] | None = None
-    ) -> _Plan:
+    ) -> Plan:
         """:meth:`_enqueue`, the library's errors raised as typed ones naming ``what``."""
         try:
             return self._enqueue(feed, out)
@@ -518,258 +390,54 @@ class Runner:
 
     def synchronize(self) -> dict[str, Any]:
         """Waits for the enqueued inference; returns the outputs by name."""
-        if self._closed:
-            self._check_open()
+        self._check_open()
         plan = self._pending
         if plan is None:
             raise ExecutionError("Nothing was enqueued; call infer_async(feed) first.")
         self._pending = None
-        if self._is_active():
-            return self._finish(plan, "Runner.synchronize")
-        with self.backend.activate():
-            return self._finish(plan, "Runner.synchronize")
+        return self._on_device(self._finish, plan, "Runner.synchronize")
 
-    def _finish(self, plan: _Plan, what: str) -> dict[str, Any]:
-        """Waits for ``plan``'s work and builds its results (errors name ``what``)."""
+    def _wait(self, what: str) -> None:
+        """Synchronizes the stream (errors name ``what``)."""
         try:
             self._ops.synchronize()
         except self._errors as exc:
             raise translate(self.backend, exc, what) from exc
+
+    def _finish(self, plan: Plan, what: str) -> dict[str, Any]:
+        """Waits for ``plan``'s work and builds its results (errors name ``what``)."""
+        self._wait(what)
         if plan.data_dependent:
             return self._data_dependent_results(plan)
         return plan.results()
 
-    def _enqueue(self, feed: Mapping[str, Any], out: Mapping[str, Any] | None = None) -> _Plan:
+    def _enqueue(self, feed: Mapping[str, Any], out: Mapping[str, Any] | None = None) -> Plan:
         plan = self._plan
-        if plan is None or not plan.stage(feed):
-            plan = self._prepare(feed)
+        if plan is None or plan.stage(feed) is None:
+            self._use_plan(None)  # none current until the feed's plan is ready
+            plan = self._plans.prepare(feed)
+            self._use_plan(plan)
         if out:  # the caller's output arrays: shapes known now are checked before the run
             check_static_shapes(out, plan.outputs, plan.data_dependent)
-        if self._graphs is not None:
-            if self._graphs.run(plan.key, lambda: self._stream_work(plan)):
-                self._set_fast_call(plan)  # captured now: warm calls replay it
-                self._use_plan(plan)
-        else:
+        if self._graphs is None:
             self._stream_work(plan)
+        elif self._graphs.run(plan.key, lambda: self._stream_work(plan)):
+            self._plans.set_fast_call(plan)  # captured now: warm calls replay it
+            self._use_plan(plan)
         return plan
 
-    def _stream_work(self, plan: _Plan) -> None:
-        """Copies in, launch, copies out on the stream: the plan's round trip without the wait,
-        or, with data-dependent outputs (whose sizes are read between launch and copies),
-        step by step. A graph captures this (graphs refuse data-dependent outputs)."""
-        if plan.enqueue is not None:
-            if not plan.enqueue(self.stream):
-                raise explain_failure(self._family, self.context, "execute the engine")
-            return
-        ops = self._ops
-        for dst, src, nbytes in plan.uploads:
-            ops.htod(dst, src, nbytes)
-        if not plan.launch(self.stream):
+    def _stream_work(self, plan: Plan) -> None:
+        """Copies in, launch, copies out on the stream: the plan's round trip without the
+        wait. Data-dependent outputs are copied after it: their sizes are read once the
+        launch has produced them. A graph captures this (graphs refuse data-dependent
+        outputs)."""
+        if not plan.enqueue(self.stream):
             raise explain_failure(self._family, self.context, "execute the engine")
         if plan.data_dependent:
             self._download_data_dependent(plan)
-        for dst, src, nbytes in plan.downloads:
-            ops.dtoh(dst, src, nbytes)
-
-    # -- plans (when shapes or addresses change) -------------------------------------------
-    def _prepare(self, feed: Mapping[str, Any]) -> _Plan:
-        """Checks ``feed`` fully and makes (or finds) its plan; stages the host inputs."""
-        device = self.backend.device
-        shapes: list[Shape] = []
-        kinds: list[Any] = []  # per input: None (host array) or its DeviceArrayInfo
-        for slot in self._slots:
-            value = feed[slot.tensor.name]
-            if isinstance(value, np.ndarray):
-                if slot.tensor.name in self._packed:
-                    shapes.append(fed_shape(slot.tensor, value))
-                else:
-                    slot.check_dtype(value.dtype)
-                    shapes.append(tuple(value.shape))
-                kinds.append(None)
-            else:
-                info = slot.device_info(value, device)
-                shapes.append(info.shape)
-                kinds.append(info)
-        for slot, shape in zip(self._slots, shapes):
-            slot.check_rank(shape)
-        if self.auto_profile:
-            profile = choose_profile(self._slots, shapes, self._candidates, self.profile)
-        else:
-            profile = self.profile
-            for slot, shape in zip(self._slots, shapes):
-                slot.check_shape(shape, profile)
-        batch = self._batch_of(shapes) if self._implicit else None
-        # The fed dtype tells INT4 / FP4 inputs given as ml_dtypes from packed uint8 apart.
-        key = tuple(
-            (
-                shape,
-                0 if info is None else info.pointer,
-                self._value_key(slot, feed),
-                feed[slot.tensor.name].dtype if info is None else None,
-            )
-            for slot, shape, info in zip(self._slots, shapes, kinds)
-        )
-        if self.buffers.moves != self._moves:  # memory moved: cached pointers are stale
-            self._forget_plans()
-        plan = self._plans.get(key)
-        if plan is None:
-            plan = self._build(key, feed, shapes, kinds, profile, batch)
-        else:
-            self._activate(plan)
-        self._use_plan(plan)
-        if not plan.stage(feed):  # pragma: no cover - built from this very feed
-            raise ExecutionError("internal: a fresh plan refused its own feed")
-        return plan
-
-    def _value_key(self, slot: InputSlot, feed: Mapping[str, Any]) -> bytes:
-        # Shape-tensor inputs (host location) decide output shapes by their values.
-        if slot.tensor.location != "host" or not slot.tensor.is_shape_tensor:
-            return b""
-        return bytes(np.asarray(feed[slot.tensor.name]).tobytes())
-
-    def _batch_of(self, shapes: Sequence[Shape]) -> int:
-        batches = {shape[0] for shape in shapes}
-        if len(batches) > 1:
-            given = ", ".join(f"{s.tensor.name!r} {shape}" for s, shape in zip(self._slots, shapes))
-            raise ShapeError(
-                f"The inputs of an implicit-batch engine share one batch size (the first "
-                f"dimension); got {given}."
-            )
-        return shapes[0][0]
-
-    def _set_context(self, profile: int, shapes: Mapping[str, Shape]) -> None:
-        fam, context = self._family, self.context
-        if fam.active_profile(context) != profile:
-            fam.set_profile(context, profile, self.stream)
-            self.profile = profile
-            self._context_shapes = {}
-        if self._implicit:
-            return  # the batch travels with the launch
-        for name, shape in shapes.items():
-            if self._context_shapes.get(name) != shape:
-                fam.set_input_shape(context, name, shape)
-                self._context_shapes[name] = shape
-
-    def _activate(self, plan: _Plan) -> None:
-        """Puts a cached plan's profile, shapes and addresses back on the context."""
-        self._set_context(plan.profile, plan.shapes)
-        for name, pointer in plan.pointers.items():
-            self.buffers.bind(name, pointer)
-        for name, *_ in plan.host:
-            self.buffers.bind(name, self.buffers[name].device)
-        self._set_launch(plan)
-
-    def _set_launch(self, plan: _Plan) -> None:
-        """The plan's launch for the addresses bound now, and its fast call."""
-        plan.launch = self._family.make_launch(
-            self.context, self.buffers.addresses(plan.profile), self._names, plan.batch
-        )
-        if not plan.data_dependent:
-            plan.enqueue = round_trip(
-                self._ops, plan.uploads, plan.launch, plan.downloads, wait=False
-            )
-        self._set_fast_call(plan)
-
-    def _set_fast_call(self, plan: _Plan) -> None:
-        """The plan's fast call; with graphs, only once its graph exists (it replays that)."""
-        copy = self.outputs_kind == "host" and self.copy_outputs
-        if self._graphs is None:
-            plan.call = _fast_call(plan, self._ops, self.stream, copy, None)
-            return
-        replay = self._graphs.replay(plan.key)
-        plan.call = None if replay is None else _fast_call(
-            plan, self._ops, self.stream, copy, replay
-        )
-
-    def _build(
-        self,
-        key: tuple[Any, ...],
-        feed: Mapping[str, Any],
-        shapes: Sequence[Shape],
-        kinds: Sequence[Any],
-        profile: int,
-        batch: int | None,
-    ) -> _Plan:
-        buffers, fam = self.buffers, self._family
-        plan = _Plan()
-        plan.key, plan.profile, plan.batch = key, profile, batch
-        plan.shapes = {s.tensor.name: shape for s, shape in zip(self._slots, shapes)}
-        self._set_context(profile, plan.shapes)
-        for slot, shape, info in zip(self._slots, shapes, kinds):
-            t = slot.tensor
-            if info is not None:
-                buffers.bind(t.name, info.pointer)
-                plan.pointers[t.name] = info.pointer
-                value = feed[t.name]
-                fingerprint = fingerprint_for(type(value))
-                plan.device.append((t.name, type(value), fingerprint, fingerprint(value)))
-                continue
-            mem = buffers.ensure(t.name, shape)
-            buffers.bind(t.name, mem.device)
-            nbytes = t.nbytes(shape)
-            view = self._view(t.name, shape)
-            if t.name in self._packed:
-                fed = feed[t.name]
-                plan.packed.append((t.name, tuple(fed.shape), fed.dtype, view))
-            else:
-                plan.host.append((t.name, shape, t.dtype, view))
-            if t.location == "host":
-                if t.is_shape_tensor:
-                    np.copyto(view, feed[t.name])  # TensorRT reads the values to infer shapes
-                    plan.values.append((t.name, self._value_key(slot, feed)))
-            else:
-                plan.uploads.append((mem.device, mem.host_ptr, nbytes))
-        if buffers.moves != self._moves:  # an input grew: views of other plans are stale
-            self._forget_plans()
-            plan.host = [(n, s, d, self._view(n, s)) for n, s, d, _ in plan.host]
-            plan.packed = [(n, s, d, self._view(n, plan.shapes[n])) for n, s, d, _ in plan.packed]
-        if plan.values:
-            # TensorRT 10/11 reads a shape-tensor input's values at its bound (host) address
-            # when output shapes are asked for: bind the addresses before asking below.
-            fam.make_launch(self.context, buffers.addresses(profile), self._names, batch)
-        results: list[tuple[str, Any]] = []
-        packed: dict[str, tuple[Shape, Any]] = {}
-        for name in self._output_names:
-            shape = fam.tensor_shape(self.context, name)
-            if batch is not None:  # implicit batch: the context reports -1 for it
-                shape = (batch, *shape[1:])
-            plan.outputs[name] = shape
-            if any(d < 0 for d in shape):
-                self._dds.watch(self.context, name, shape)
-                plan.data_dependent = True
-                continue
-            mem = buffers.ensure(name, shape)
-            buffers.bind(name, mem.device)
-            nbytes = mem.tensor.nbytes(shape)
-            if self.outputs_kind == "device":
-                _check_device_output(mem.tensor)
-                array = self.backend.device_array(mem.device, shape, mem.dtype, self)
-                results.append((name, array))
-                continue
-            view = host_array(mem.host_ptr, nbytes, mem.dtype, shape, mem.tensor.bits_per_element)
-            results.append((name, view))
-            if is_packed(mem.tensor):
-                packed[name] = (shape, mem.dtype)
-            if mem.tensor.location != "host":  # TensorRT writes host (shape) outputs in place
-                plan.downloads.append((mem.host_ptr, mem.device, nbytes))
-        if buffers.moves != self._moves:  # growth above moved memory other plans point at
-            self._forget_plans()
-        plan.arrays = tuple(results)
-        plan.packed_outputs = packed
-        if packed:
-            plan.results = _unpacking(results, packed, self.copy_outputs)
-        elif self.outputs_kind == "host" and self.copy_outputs:
-            plan.results = _copies(results)
-        else:
-            plan.results = _same(results)
-        self._set_launch(plan)
-        if len(self._plans) >= _MAX_PLANS:
-            self._plans.clear()
-        self._plans[key] = plan
-        return plan
 
     # -- data-dependent outputs (sizes known only after each enqueue) ----------------------
-    def _download_data_dependent(self, plan: _Plan) -> None:
+    def _download_data_dependent(self, plan: Plan) -> None:
         for name, shape in self._dds.collect().items():
             plan.outputs[name] = shape
             if self.outputs_kind == "host":
@@ -778,12 +446,12 @@ class Runner:
                 if nbytes:
                     self._ops.dtoh(mem.host_ptr, mem.device, nbytes)
 
-    def _data_dependent_results(self, plan: _Plan) -> dict[str, Any]:
+    def _data_dependent_results(self, plan: Plan) -> dict[str, Any]:
         found = plan.results()
         for name in self._dds.names:
             mem, shape = self.buffers[name], plan.outputs[name]
             if self.outputs_kind == "device":
-                _check_device_output(mem.tensor)
+                check_device_output(mem.tensor)
                 found[name] = self.backend.device_array(mem.device, shape, mem.dtype, self)
                 continue
             nbytes = mem.tensor.nbytes(shape)
@@ -806,49 +474,23 @@ class Runner:
             UnknownTensorError: ``name`` is not an input.
             ShapeError: ``shape`` is outside the profile (or, INT4 / FP4, its last dimension
                 is odd, so it has no packed uint8 form).
+            ProfileError: with ``profile="auto"``, no profile holds ``shape``.
         """
         self._check_open()
         if name not in self._inputs:
             check_names({name: None}, self._inputs, self._output_names)
         slot = self._inputs[name]
-        mem = self.buffers[name]
-        dims = tuple(int(d) for d in shape) if shape is not None else mem.shape
-        slot.check_rank(dims)
-        if self.auto_profile:
-            if not any(slot.fits(dims, k) for k in self._candidates):
-                choose_profile([slot], [dims], self._candidates, self.profile)
-        else:
-            slot.check_shape(dims, self.profile)
-        if name in self._packed:
+        dims = tuple(int(d) for d in shape) if shape is not None else self.buffers[name].shape
+        self._plans.check_shape(slot, dims)
+        if name in self._plans.packed_inputs:
             packed_form(slot.tensor, dims)  # ShapeError before anything is allocated
         self.buffers.ensure(name, dims)
-        if self.buffers.moves != self._moves:  # the current plan points at freed memory
-            self._forget_plans()
-        view: NDArray[Any] = self._view(name, dims)
+        if self._plans.refresh():  # the current plan points at freed memory
+            self._use_plan(None)
+        view: NDArray[Any] = self._plans.view(name, dims)
         return view
 
-    def _view(self, name: str, shape: Shape) -> Any:
-        """The pinned host view of ``name`` shaped ``shape``: one object per shape, so an
-        array from :meth:`host_input` is recognized (no copy) when fed back."""
-        view = self._views.get((name, shape))
-        if view is None:
-            mem = self.buffers[name]
-            nbytes = mem.tensor.nbytes(shape)
-            bits = mem.tensor.bits_per_element
-            view = host_array(mem.host_ptr, nbytes, mem.dtype, shape, bits)
-            if bits < 8 and shape and shape[-1] % 2 == 0:
-                view = view.reshape(packed_form(mem.tensor, shape))
-            self._views[(name, shape)] = view
-        return view
-
-    def _forget_plans(self) -> None:
-        """Drops every plan and view: some buffer moved, so their pointers are stale."""
-        self._plans.clear()
-        self._views.clear()
-        self._use_plan(None)
-        self._moves = self.buffers.moves
-
-    def _use_plan(self, plan: _Plan | None) -> None:
+    def _use_plan(self, plan: Plan | None) -> None:
         """Makes ``plan`` the current one (None: none), with its fast call."""
         self._plan = plan
         self._warm = None if plan is None else plan.call
