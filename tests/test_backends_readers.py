@@ -279,3 +279,57 @@ def test_execute_and_do_inference_take_a_cuda_stream_object(host: Any) -> None:
         np.testing.assert_array_equal(y.host, np.full((2, 3), 6.0, np.float32))
         with pytest.raises(tc.BackendError, match="is not a CUDA stream"):
             tc.execute(context, bindings, object())  # type: ignore[arg-type]
+
+
+# -- __cuda_array_interface__ v3's stream: the work is ordered after the producer's ----------
+
+
+#: Streams of another library in the tests below (the host backend made neither).
+producers = (0x5EED, 2)
+
+
+def _recording_synchronize(host: Any, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Records every stream the backend is asked to synchronize; a stream of another
+    library (any handle the host backend did not make) is taken as waited for."""
+    seen: list[int] = []
+    own = host.synchronize
+
+    def synchronize(stream: int) -> None:
+        seen.append(stream)
+        if stream not in producers:
+            own(stream)
+
+    monkeypatch.setattr(host, "synchronize", synchronize)
+    return seen
+
+
+@pytest.mark.parametrize("stream", [0x5EED, 2])
+def test_a_v3_producer_stream_is_waited_on_before_every_call(
+    era: str, host: Any, monkeypatch: pytest.MonkeyPatch, stream: int
+) -> None:
+    seen = _recording_synchronize(host, monkeypatch)
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    array = InterfaceOnly(x, version=3, stream=stream)
+    with tc.Runner(build_engine(STATIC, era), backend=host) as runner:
+        before = len(seen)
+        for _ in range(3):  # cold, then warm calls: each waits
+            np.testing.assert_array_equal(runner.infer({"x": array})["y"], x * 2)
+        assert seen[before:] == [stream] * 3
+        array.stream = 1  # the legacy default stream: already ordered, no wait
+        runner.infer({"x": array})
+        assert seen[before:] == [stream] * 3
+
+
+@pytest.mark.parametrize(("version", "stream"), [(3, None), (3, 1), (2, None)])
+def test_no_producer_stream_means_no_wait(
+    era: str, host: Any, monkeypatch: pytest.MonkeyPatch, version: int, stream: int | None
+) -> None:
+    seen = _recording_synchronize(host, monkeypatch)
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    array = InterfaceOnly(x, version=version, stream=stream)
+    with tc.Runner(build_engine(STATIC, era), backend=host) as runner:
+        before = len(seen)
+        for _ in range(2):
+            np.testing.assert_array_equal(runner.infer({"x": array})["y"], x * 2)
+        assert seen[before:] == []
+    assert _readers.producer_stream(array) is None

@@ -564,8 +564,8 @@ CATALOG: tuple[Case, ...] = (
         lambda ctx: ctx.infer(STATIC, {"x": X.tolist()}),
         tc.DTypeError,
         TypeError,
-        r"^Input 'x' must be a numpy array or a CUDA array \(__cuda_array_interface__ / "
-        r"torch\); got list\.$",
+        r"^Input 'x' must be a numpy array or a CUDA device array \(torch, cupy, or any object "
+        r"with __cuda_array_interface__ or DLPack's __dlpack__\); got list\.$",
     ),
     fails(
         "dtype-device-array-float64",

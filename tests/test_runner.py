@@ -148,7 +148,7 @@ def test_validation_messages(era: str, host: Any) -> None:
             (
                 {"x": [[1.0, 2.0, 3.0]]},
                 tc.DTypeError,
-                r"^Input 'x' must be a numpy array or a CUDA array",
+                r"^Input 'x' must be a numpy array or a CUDA device array",
             ),
         ]
         for feed, error, message in cases:

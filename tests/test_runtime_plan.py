@@ -80,6 +80,19 @@ def test_auto_profile_skips_profile_zero_held_by_another_context(era: str, host:
     del holder
 
 
+def test_auto_profile_refuses_at_once_when_the_only_profile_is_held(era: str, host: Any) -> None:
+    engine = _engine(DYNAMIC, era)
+    holder = engine.create_execution_context()  # takes profile 0 (8.x: exclusively)
+    if binding_era(era):
+        with pytest.raises(tc.ProfileError, match=r"only optimization profile \(0\) is held"):
+            tc.Runner(engine, backend=host, profile="auto")
+    else:
+        with tc.Runner(engine, backend=host, profile="auto") as runner:
+            y = runner.infer({"x": np.ones((3, 3), np.float32)})["y"]
+            np.testing.assert_array_equal(y, np.full((3, 3), 2, np.float32))
+    del holder
+
+
 # -- nothing kept after close ------------------------------------------------------------------
 @pytest.mark.parametrize("use_with", [True, False])
 def test_closed_runner_keeps_no_context_stream_or_buffers(

@@ -119,3 +119,38 @@ def test_do_inference_and_execute_on_a_stream_only_object(era: str, backend: Bac
         backend.memcpy_dtoh_async(mem_y.host_ptr, mem_y.device, mem_y.nbytes, stream)
         backend.synchronize(stream)
         np.testing.assert_array_equal(mem_y.host.reshape(4, 1024), reference(x + 1))
+
+
+class InterfaceOnStream:
+    """Only ``__cuda_array_interface__`` v3, naming ``stream`` as the producer's stream."""
+
+    def __init__(self, array: Any, stream: int) -> None:
+        self._array, self._stream = array, stream
+
+    @property
+    def __cuda_array_interface__(self) -> Any:
+        return {**self._array.__cuda_array_interface__, "version": 3, "stream": self._stream}
+
+
+def test_a_runner_waits_for_the_producer_stream_an_array_names(
+    era: str, backend: Backend
+) -> None:
+    """The producer fills ``x`` on its own non-blocking stream after ~0.1 s of spinning; a
+    Runner that did not order its work after that stream would read the zeros before it."""
+    cp = pytest.importorskip("cupy")
+    spin = cp.RawKernel(
+        r'extern "C" __global__ void spin(long long n)'
+        r"{ long long t = clock64(); while (clock64() - t < n) {} }",
+        "spin",
+    )
+    side = cp.cuda.Stream(non_blocking=True)
+    with tc.Runner(tc.load_engine(build_plan(GPU_STATIC, era)), backend=backend) as runner:
+        x = cp.zeros((4, 1024), cp.float32)
+        for value in (7.0, 9.0):  # cold, then a warm call (same array): each waits
+            x.fill(0)
+            cp.cuda.Device().synchronize()
+            with side:
+                spin((1,), (1,), (np.int64(200_000_000),))
+                x.fill(value)
+            y = runner.infer({"x": InterfaceOnStream(x, side.ptr)})["y"]
+            np.testing.assert_array_equal(y, np.full((4, 1024), 2 * value + 1, np.float32))

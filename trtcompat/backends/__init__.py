@@ -39,7 +39,12 @@ from trtcompat.backends._protocol import (
     StreamOps,
     missing_members,
 )
-from trtcompat.backends._readers import CudaStream, DeviceArrayInfo, stream_handle
+from trtcompat.backends._readers import (
+    CudaStream,
+    DeviceArrayInfo,
+    producer_stream,
+    stream_handle,
+)
 from trtcompat.backends._registry import RECORDS, BackendRecord, array_reading, record_for
 from trtcompat.errors import BackendProtocolError, BackendUnavailableError, DeviceError
 
@@ -55,6 +60,7 @@ __all__ = [
     "HotPath",
     "MemoryInfo",
     "resolve_backend",
+    "producer_stream",
     "stream_handle",
     "RECORDS",
     "BackendRecord",

@@ -30,6 +30,7 @@ __all__ = [
     "cupy_info",
     "dlpack_fingerprint",
     "dlpack_info",
+    "producer_stream",
     "stream_handle",
     "torch_fingerprint",
     "torch_info",
@@ -152,6 +153,23 @@ def cai_info(obj: Any) -> DeviceArrayInfo | None:
         device if isinstance(device, int) else None,
         None if stream is None else int(stream),
     )
+
+
+#: ``__cuda_array_interface__`` v3's ``stream`` values that need no wait: absent or None
+#: (nothing queued), and 1, the legacy default stream, which every stream trtcompat creates
+#: (blocking streams) is already ordered after. 2 (the per-thread default stream) is waited on:
+#: it is not ordered with other blocking streams.
+_NO_WAIT = (None, 1)
+
+
+def producer_stream(obj: Any) -> int | None:
+    """The stream whose queued work ``obj``'s memory may still await, read now from its
+    ``__cuda_array_interface__`` v3 ``stream`` (the consumer must order its work after it);
+    None where nothing need be waited for. Read per call: a producer may name another
+    stream each time for the same memory."""
+    cai = getattr(obj, "__cuda_array_interface__", None)
+    stream = None if cai is None else cai.get("stream")
+    return None if stream in _NO_WAIT else int(stream)
 
 
 def cai_fingerprint(obj: Any) -> Any:

@@ -76,8 +76,9 @@ class InputSlot:
         name = self.tensor.name
         if info is None:
             raise DTypeError(
-                f"Input {name!r} must be a numpy array or a CUDA array "
-                f"(__cuda_array_interface__ / torch); got {type(value).__name__}."
+                f"Input {name!r} must be a numpy array or a CUDA device array (torch, cupy, "
+                "or any object with __cuda_array_interface__ or DLPack's __dlpack__); got "
+                f"{type(value).__name__}."
             )
         self.check_dtype(info.dtype)
         if not info.contiguous:

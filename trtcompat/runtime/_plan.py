@@ -85,6 +85,7 @@ class Plan:
         "stage",
         "uploads",
         "values",
+        "waits",
     )
 
     def __init__(self, key: tuple[Any, ...], profile: int, batch: int | None) -> None:
@@ -101,6 +102,9 @@ class Plan:
         self.packed_outputs: dict[str, tuple[Shape, Any]] = {}
         #: Zero-copy inputs: (name, type, its fingerprint function, the array's fingerprint).
         self.device: list[tuple[str, type, Callable[[Any], Any], Any]] = []
+        #: Zero-copy inputs whose ``__cuda_array_interface__`` names a producer stream (v3):
+        #: each call orders the work after it (such plans take the general path).
+        self.waits: list[str] = []
         #: Zero-copy inputs' device pointers, to bind again when the plan comes back.
         self.pointers: dict[str, int] = {}
         #: Host-location (shape tensor) inputs whose values shape the outputs: (name, bytes).
@@ -429,14 +433,16 @@ class Plans:
 
     def set_fast_call(self, plan: Plan) -> None:
         """The plan's fast call; with graphs, only once its graph exists (it replays that).
-        Plans with packed inputs or outputs, shape-tensor values or data-dependent outputs
-        have none: they take the general path."""
+        Plans with packed inputs or outputs, shape-tensor values, data-dependent outputs or
+        inputs whose producer stream must be waited on have none: they take the general
+        path."""
         replay = None if self.graphs is None else self.graphs.replay(plan.key)
         if (
             plan.packed
             or plan.packed_outputs
             or plan.values
             or plan.data_dependent
+            or plan.waits
             or (self.graphs is not None and replay is None)
         ):
             plan.call = None
@@ -489,6 +495,8 @@ class Plans:
         plan.pointers[name] = info.pointer
         fingerprint = fingerprint_for(type(value))
         plan.device.append((name, type(value), fingerprint, fingerprint(value)))
+        if info.stream is not None:  # v3 names its stream: which one is read per call
+            plan.waits.append(name)
 
     def _add_host_input(
         self, plan: Plan, slot: InputSlot, shape: Shape, feed: Mapping[str, Any]

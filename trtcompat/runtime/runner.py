@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from .._dispatch import family_for
 from .._family import explain_failure
-from ..backends import Backend
+from ..backends import Backend, producer_stream
 from ..errors import (
     ClosedError,
     ExecutionError,
@@ -119,8 +119,8 @@ class Runner:
         if cuda_graph:
             GraphCache.require(self.backend)  # before a context and stream exist
         context = self._create_context(engine)
+        candidates, start = self._profiles(context, auto, index)  # before a stream exists
         stream = self.backend.create_stream()
-        candidates, start = self._profiles(context, auto, index)
         buffers = self._open_buffers(context, stream, start)
         self.context: Any = context
         self.stream = stream
@@ -167,7 +167,13 @@ class Runner:
         held = fam.active_profile(context) < 0
         count = fam.num_profiles(self.engine)
         candidates = [k for k in range(count) if not (auto and held and k == 0)]
-        return candidates, (candidates or [0])[0] if auto else index
+        if auto and not candidates:
+            raise ProfileError(
+                "Runner(profile='auto'): this engine's only optimization profile (0) is held "
+                "by another execution context (TensorRT 8.x gives a profile to one context at "
+                "a time). Close that context first, or rebuild the engine with more profiles."
+            )
+        return candidates, candidates[0] if auto else index
 
     def _input_slots(self, profiles: Sequence[int]) -> dict[str, InputSlot]:
         """Each input's slot: its tensor and its shape range in each of ``profiles``."""
@@ -419,6 +425,10 @@ class Runner:
             self._use_plan(plan)
         if out:  # the caller's output arrays: shapes known now are checked before the run
             check_static_shapes(out, plan.outputs, plan.data_dependent)
+        for name in plan.waits:  # __cuda_array_interface__ v3: order after the producer
+            producer = producer_stream(feed[name])
+            if producer is not None:
+                self.backend.synchronize(producer)
         if self._graphs is None:
             self._stream_work(plan)
         elif self._graphs.run(plan.key, lambda: self._stream_work(plan)):

@@ -15,6 +15,9 @@ from ._spec import EngineSpec, TensorSpec
 __all__ = ["EngineModel", "binding_name", "split_binding_name"]
 
 
+# TensorRT's own naming, written here apart from _family/_binding_indices.py on purpose: the
+# fakes stand for TensorRT, so the family's reading of these names is tested against an
+# independent spelling, not against itself.
 def binding_name(name: str, profile: int) -> str:
     """The 8.x binding name of ``name`` in ``profile`` (``"x [profile 2]"``)."""
     return name if profile == 0 else f"{name} [profile {profile}]"
