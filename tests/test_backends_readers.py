@@ -2,11 +2,13 @@
 ``__cuda_array_interface__`` v2 / v3 and ``__cuda_stream__``, on the host backend.
 
 The host backend's "device" memory is process memory, so a numpy array's bytes stand in
-for a CUDA array's: the wrappers below expose only one protocol each, claiming device 0.
+for a CUDA array's: the wrappers below expose only one protocol each, claiming device 0
+(their DLPack capsules are made here, so the tests run on numpy 1.21 too).
 """
 
 from __future__ import annotations
 
+import ctypes
 from typing import Any
 
 import numpy as np
@@ -19,12 +21,41 @@ from trtcompat.runtime._arrays import device_array_info, fingerprint_for, reader
 from trtcompat.testing import build_engine
 
 
-def _patch_device(capsule: Any, kind: int, device: int) -> Any:
-    """numpy's DLPack capsule of host memory, relabelled as memory of ``(kind, device)``."""
-    address = _readers._capsule_pointer(capsule, b"dltensor")
-    tensor = _readers._DLTensor.from_address(address)
+class _DLManagedTensor(ctypes.Structure):
+    """dlpack.h's DLManagedTensor: the DLTensor, the producer's context and its deleter."""
+
+    _fields_ = [
+        ("dl_tensor", _readers._DLTensor),
+        ("manager_ctx", ctypes.c_void_p),
+        ("deleter", ctypes.c_void_p),
+    ]
+
+
+_capsule_new = ctypes.pythonapi.PyCapsule_New
+_capsule_new.restype = ctypes.py_object
+_capsule_new.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p]
+
+#: numpy kind -> DLDataTypeCode (kDLInt, kDLUInt, kDLFloat, kDLComplex, kDLBool).
+_DL_CODES = {"i": 0, "u": 1, "f": 2, "c": 5, "b": 6}
+
+
+def _capsule(array: np.ndarray, kind: int, device: int, keep: list[Any]) -> Any:
+    """A "dltensor" capsule of ``array``'s memory labelled as memory of ``(kind, device)``,
+    made here (numpy before 1.22 exports none); ``keep`` holds its structures alive."""
+    ndim, itemsize = array.ndim, array.dtype.itemsize
+    shape = (ctypes.c_int64 * max(ndim, 1))(*array.shape)
+    strides = (ctypes.c_int64 * max(ndim, 1))(*(s // itemsize for s in array.strides))
+    managed = _DLManagedTensor()
+    tensor = managed.dl_tensor
+    tensor.data = array.ctypes.data
     tensor.device.device_type, tensor.device.device_id = kind, device
-    return capsule
+    tensor.ndim = ndim
+    tensor.dtype.code, tensor.dtype.bits = _DL_CODES[array.dtype.kind], itemsize * 8
+    tensor.dtype.lanes = 1
+    tensor.shape = ctypes.cast(shape, ctypes.POINTER(ctypes.c_int64))
+    tensor.strides = ctypes.cast(strides, ctypes.POINTER(ctypes.c_int64))
+    keep.extend((array, shape, strides, managed))
+    return _capsule_new(ctypes.addressof(managed), b"dltensor", None)
 
 
 class DLPackOnly:
@@ -34,13 +65,14 @@ class DLPackOnly:
     def __init__(self, array: np.ndarray, device: int = 0, kind: int = 2) -> None:
         self.array, self.device_id, self.kind = array, device, kind
         self.exports = 0
+        self.keep: list[Any] = []
 
     def __dlpack_device__(self) -> tuple[int, int]:
         return (self.kind, self.device_id)
 
     def __dlpack__(self) -> Any:
         self.exports += 1
-        return _patch_device(self.array.__dlpack__(), self.kind, self.device_id)
+        return _capsule(self.array, self.kind, self.device_id, self.keep)
 
 
 class Relabelled(DLPackOnly):
