@@ -168,8 +168,10 @@ def producer_stream(obj: Any) -> int | None:
     None where nothing need be waited for. Read per call: a producer may name another
     stream each time for the same memory."""
     cai = getattr(obj, "__cuda_array_interface__", None)
-    stream = None if cai is None else cai.get("stream")
-    return None if stream in _NO_WAIT else int(stream)
+    stream: Any = None if cai is None else cai.get("stream")
+    if stream in _NO_WAIT:
+        return None
+    return int(stream)
 
 
 def cai_fingerprint(obj: Any) -> Any:
