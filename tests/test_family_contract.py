@@ -357,3 +357,18 @@ def test_legacy_invalid_dims_are_asked_with_a_name_no_tensor_has() -> None:
         assert tuple(context.get_binding_shape(0)) == (2, 3)
         with pytest.raises(ValueError, match="should return >= 0"):  # TensorRT's nbDims -1
             len(context.get_binding_shape(5))
+
+
+def test_the_family_is_chosen_without_reading_the_deprecated_property() -> None:
+    # TensorRT 8.5 / 8.6 warn on every read of an engine's num_bindings: the family is
+    # decided from what the class offers, never by calling the property.
+    class Engine:
+        num_io_tensors = 2
+        has_implicit_batch_dimension = False
+
+        @property
+        def num_bindings(self) -> int:
+            raise AssertionError("num_bindings was read")
+
+    assert _dispatch.family_for(Engine()).NAME == "tensors"
+    assert _dispatch.family_for(Engine(), "bindings").NAME == "bindings"

@@ -12,7 +12,7 @@ import os
 from functools import lru_cache
 from typing import Any
 
-from . import _detect
+from . import _capabilities, _detect
 from ._family import Family
 from .discovery import RuntimeInfo, runtime_info
 from .errors import InvalidEngineError, UnsupportedFamilyError
@@ -52,8 +52,9 @@ def _families() -> dict[str, Family]:
 
 
 def _offers(engine: Any) -> tuple[bool, bool]:
-    """``(binding API, name-based API)``: what the engine's class offers."""
-    return hasattr(engine, "num_bindings"), hasattr(engine, "num_io_tensors")
+    """``(binding API, name-based API)``: what the engine's class offers (asked of the class,
+    so 8.5+'s warning ``num_bindings`` property is never read)."""
+    return _capabilities.binding_api(engine), _capabilities.name_based_api(engine)
 
 
 def _implicit_flag(engine: Any) -> bool:
