@@ -78,3 +78,18 @@ OUTPUTS_FIRST = EngineSpec(
     compute=_mixed,
     name="outputs_first",
 )
+
+
+def _nonzero(feed: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {"idx": np.flatnonzero(feed["x"]).astype(np.int32)}
+
+
+#: One data-dependent output: the indices of the nonzero inputs (an output allocator's case).
+NONZERO = EngineSpec(
+    (
+        TensorSpec("x", np.float32, (-1,), True, profiles=(((1,), (8,), (64,)),)),
+        TensorSpec("idx", np.int32, (-1,), False, data_dependent=True),
+    ),
+    compute=_nonzero,
+    name="nonzero",
+)

@@ -11,7 +11,7 @@ from typing import Any
 import ml_dtypes
 import numpy as np
 import pytest
-from _engines import OUTPUTS_FIRST, STATIC, TWO_PROFILES
+from _engines import NONZERO, OUTPUTS_FIRST, STATIC, TWO_PROFILES
 
 import trtcompat as tc
 from trtcompat._family import tensors as tensor_api
@@ -32,20 +32,6 @@ def tensor_era(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 # -- outputs returned under the default copy_outputs=True are the caller's -----------------
-def _nonzero(feed: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    return {"idx": np.flatnonzero(feed["x"]).astype(np.int32)}
-
-
-NONZERO = EngineSpec(
-    (
-        TensorSpec("x", np.float32, (-1,), True, profiles=(((1,), (8,), (64,)),)),
-        TensorSpec("idx", np.int32, (-1,), False, data_dependent=True),
-    ),
-    compute=_nonzero,
-    name="nonzero",
-)
-
-
 def test_a_data_dependent_output_survives_the_next_infer_and_close(
     tensor_era: str, host: Any
 ) -> None:

@@ -7,10 +7,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from _engines import DYNAMIC, IMPLICIT, OUTPUTS_FIRST, STATIC, TWO_PROFILES
+from _engines import DYNAMIC, IMPLICIT, NONZERO, OUTPUTS_FIRST, STATIC, TWO_PROFILES
 
 import trtcompat as tc
-from trtcompat.testing import EngineSpec, TensorSpec, build_plan, fake_tensorrt
+from trtcompat.testing import build_plan, fake_tensorrt
 
 
 def _engine(spec: Any, era: str) -> Any:
@@ -214,19 +214,6 @@ def test_pinned_input_and_output_views(era: str, host: Any) -> None:
         with pytest.raises(tc.UnknownTensorError, match=r"^Input 'y' is an output\."):
             runner.host_input("y")
 
-
-def _nonzero(feed: Any) -> dict[str, np.ndarray]:
-    return {"idx": np.flatnonzero(feed["x"]).astype(np.int32)}
-
-
-NONZERO = EngineSpec(
-    (
-        TensorSpec("x", np.float32, (-1,), True, profiles=(((1,), (8,), (64,)),)),
-        TensorSpec("idx", np.int32, (-1,), False, data_dependent=True),
-    ),
-    compute=_nonzero,
-    name="nonzero",
-)
 
 
 def test_data_dependent_output_through_an_output_allocator(era: str, host: Any) -> None:

@@ -7,13 +7,13 @@ import ctypes
 import re
 import sys
 import tracemalloc
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 import pytest
-from _engines import DYNAMIC, IMPLICIT, OUTPUTS_FIRST, STATIC
+from _engines import DYNAMIC, IMPLICIT, NONZERO, OUTPUTS_FIRST, STATIC
 from test_runner_graphs import CapturingHost, Doubler
 
 import trtcompat as tc
@@ -25,20 +25,6 @@ from trtcompat.testing import EngineSpec, Launch, TensorSpec, build_engine, buil
 
 def _engine(spec: Any, era: str) -> Any:
     return tc.load_engine(build_plan(spec, era))
-
-
-def _nonzero(feed: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    return {"idx": np.flatnonzero(feed["x"]).astype(np.int32)}
-
-
-NONZERO = EngineSpec(
-    (
-        TensorSpec("x", np.float32, (-1,), True, profiles=(((1,), (8,), (64,)),)),
-        TensorSpec("idx", np.int32, (-1,), False, data_dependent=True),
-    ),
-    compute=_nonzero,
-    name="nonzero",
-)
 
 
 def _x(batch: int = 2, value: float = 1.0) -> np.ndarray:

@@ -9,7 +9,7 @@ from typing import Any
 import ml_dtypes
 import numpy as np
 import pytest
-from _engines import STATIC
+from _engines import NONZERO, STATIC
 
 import trtcompat as tc
 from trtcompat.backends import get_backend
@@ -304,20 +304,6 @@ def test_a_zero_copy_warm_call_launches_on_the_runners_stream(era: str, host: An
         for _ in range(3):
             runner.infer({"x": _Interface(np.ones((2, 3), np.float32))})
         assert streams == [runner.stream] * 3 and runner.stream != 0
-
-
-def _nonzero(feed: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    return {"idx": np.flatnonzero(feed["x"]).astype(np.int32)}
-
-
-NONZERO = EngineSpec(
-    (
-        TensorSpec("x", np.float32, (-1,), True, profiles=(((1,), (8,), (64,)),)),
-        TensorSpec("idx", np.int32, (-1,), False, data_dependent=True),
-    ),
-    compute=_nonzero,
-    name="nonzero",
-)
 
 
 def test_a_data_dependent_output_as_a_device_array(tensor_era: str, host: Any) -> None:
