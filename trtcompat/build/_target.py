@@ -4,18 +4,14 @@ GPU is of the level built for), so these are what a plan store keys on."""
 
 from __future__ import annotations
 
-import ctypes
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from .. import _capabilities, _detect
+from .. import _capabilities, _cuda_driver, _detect
 from ..errors import BuildError, TensorRTNotFoundError
 
 __all__ = ["BuildTarget", "build_module", "build_target"]
-
-_LIBCUDA = ("libcuda.so.1", "libcuda.so", "nvcuda.dll")
-_CC_MAJOR, _CC_MINOR = 75, 76  # CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR / _MINOR
 
 
 @dataclass(frozen=True)
@@ -86,32 +82,6 @@ def gpu_identity(module: Any) -> tuple[str | None, str | None]:
 
 
 def _cuda_device() -> tuple[str | None, str | None]:
-    lib = None
-    for candidate in _LIBCUDA:
-        try:
-            lib = ctypes.CDLL(candidate)
-            break
-        except OSError:
-            continue
-    if lib is None or lib.cuInit(0) != 0:
-        return None, None
-    device = ctypes.c_int(0)
-    context = ctypes.c_void_p()
-    # TensorRT builds on the calling thread's current device: the current context's device
-    # where one is current, else device 0 (what the runtime API makes current first).
-    current = (
-        lib.cuCtxGetCurrent(ctypes.byref(context)) == 0
-        and context.value
-        and lib.cuCtxGetDevice(ctypes.byref(device)) == 0
-    )
-    if not current and lib.cuDeviceGet(ctypes.byref(device), 0) != 0:
-        return None, None
-    name = ctypes.create_string_buffer(256)
-    major, minor = ctypes.c_int(), ctypes.c_int()
-    if (
-        lib.cuDeviceGetName(name, len(name), device) != 0
-        or lib.cuDeviceGetAttribute(ctypes.byref(major), _CC_MAJOR, device) != 0
-        or lib.cuDeviceGetAttribute(ctypes.byref(minor), _CC_MINOR, device) != 0
-    ):
-        return None, None
-    return name.value.decode(errors="replace"), f"{major.value}.{minor.value}"
+    lib, _ = _cuda_driver.open_driver()
+    device = _cuda_driver.current_device(lib) if lib is not None else None
+    return (device.name, device.compute_capability) if device else (None, None)

@@ -6,19 +6,19 @@ create a Runtime, from :func:`trtcompat.create_runtime`), the backends from
 distributions' metadata and whether each is usable from
 :func:`trtcompat.backends.get_backend` (what ``Runner`` calls), the backend ``Runner`` would
 pick (``TRTCOMPAT_BACKEND`` or autodetection) from ``get_backend()`` as well, and the GPUs
-from the CUDA driver (``libcuda``) itself.
+from the CUDA driver (``libcuda``) itself, through :mod:`trtcompat._cuda_driver`.
 """
 
 from __future__ import annotations
 
-import ctypes
+import dataclasses
 import importlib.metadata
 import os
 import re
 import sys
 from typing import Any
 
-from .. import _detect
+from .. import _cuda_driver, _detect
 from .._version import __version__
 from ..backends import BACKEND_NAMES, ENV_VAR, RECORDS, available_backends, get_backend
 from ..discovery import runtime_info
@@ -27,9 +27,6 @@ from ..errors import TrtCompatError
 
 __all__ = ["backend_problem", "doctor_report", "format_report", "gpu_report", "usable"]
 
-# CUdevice_attribute values (cuda.h): compute capability major / minor.
-_CC_MAJOR, _CC_MINOR = 75, 76
-_LIBCUDA = ("libcuda.so.1", "libcuda.so", "nvcuda.dll")
 _KERNEL_DRIVER = "/proc/driver/nvidia/version"
 
 
@@ -90,16 +87,6 @@ def _backend_choice() -> dict[str, Any]:
     return {"env": setting, "resolves_to": chosen, "error": error}
 
 
-def _load_libcuda() -> tuple[Any, str | None]:
-    first = ""
-    for name in _LIBCUDA:
-        try:
-            return ctypes.CDLL(name), None
-        except OSError as err:
-            first = first or str(err)
-    return None, first
-
-
 def _kernel_driver() -> str | None:
     # "NVRM version: NVIDIA UNIX x86_64 Kernel Module  570.86.15  ..." and, for the open
     # modules, "NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  580.159.04  ...":
@@ -123,34 +110,12 @@ def gpu_report() -> dict[str, Any]:
         "devices": [],
         "error": None,
     }
-    lib, error = _load_libcuda()
+    lib, error = _cuda_driver.open_driver()
     if lib is None:
-        report["error"] = f"no CUDA driver library ({error})"
+        report["error"] = error
         return report
-    status = lib.cuInit(0)
-    if status != 0:
-        report["error"] = f"cuInit failed with CUDA error {status}"
-        return report
-    version, count = ctypes.c_int(), ctypes.c_int()
-    if lib.cuDriverGetVersion(ctypes.byref(version)) == 0:
-        report["cuda_driver"] = f"{version.value // 1000}.{version.value % 1000 // 10}"
-    lib.cuDeviceGetCount(ctypes.byref(count))
-    for index in range(count.value):
-        device, major, minor = ctypes.c_int(), ctypes.c_int(), ctypes.c_int()
-        name, memory = ctypes.create_string_buffer(256), ctypes.c_size_t()
-        lib.cuDeviceGet(ctypes.byref(device), index)
-        lib.cuDeviceGetName(name, len(name), device)
-        lib.cuDeviceGetAttribute(ctypes.byref(major), _CC_MAJOR, device)
-        lib.cuDeviceGetAttribute(ctypes.byref(minor), _CC_MINOR, device)
-        lib.cuDeviceTotalMem_v2(ctypes.byref(memory), device)
-        report["devices"].append(
-            {
-                "index": index,
-                "name": name.value.decode(errors="replace"),
-                "compute_capability": f"{major.value}.{minor.value}",
-                "memory_bytes": memory.value,
-            }
-        )
+    report["cuda_driver"] = _cuda_driver.driver_version(lib)
+    report["devices"] = [dataclasses.asdict(device) for device in _cuda_driver.devices(lib)]
     if not report["devices"]:
         report["error"] = "the CUDA driver sees no device"
     return report
