@@ -163,3 +163,37 @@ def test_the_host_backends_checked_copies_keep_refusing_a_size_equal_to_a_passed
     finally:
         host.free(dst)
         host.free_host(src)
+
+
+def test_the_host_backend_checks_a_copy_once_per_epoch_and_keeps_64(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    host = HostBackend()
+    dst, src = host.malloc(256), host.malloc_host(256)
+    checked: list[int] = []
+    check = host._check_copy
+
+    def counting(d: int, s: int, nbytes: int, stream: int, op: str) -> None:
+        checked.append(nbytes)
+        check(d, s, nbytes, stream, op)
+
+    monkeypatch.setattr(host, "_check_copy", counting)
+    try:
+        ops = host.stream_ops(0)
+        ops.htod(dst, src, 8)
+        ops.htod(dst, src, 8)
+        assert checked == [8]  # the second is the warm call: a lookup
+        host.free(host.malloc(8))  # the tables changed: a new epoch
+        ops.htod(dst, src, 8)
+        assert checked == [8, 8]
+        checked.clear()
+        for size in range(1, 101):  # 99 other copies: the oldest 36 (8 first) make room
+            ops.htod(dst, src, size)
+        ops.htod(dst, src, 100)
+        ops.htod(dst, src, 37)
+        assert checked == [n for n in range(1, 101) if n != 8]  # 37..100 are still held
+        ops.htod(dst, src, 36)
+        assert checked[-1] == 36  # dropped, so checked anew
+    finally:
+        host.free(dst)
+        host.free_host(src)
