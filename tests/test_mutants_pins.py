@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import weakref
 from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import ml_dtypes
@@ -15,7 +16,14 @@ from _engines import NONZERO, OUTPUTS_FIRST, STATIC, TWO_PROFILES
 
 import trtcompat as tc
 from trtcompat._family import tensors as tensor_api
-from trtcompat.testing import EngineSpec, TensorSpec, build_plan, fake_tensorrt
+from trtcompat.backends import BoundStreamOps
+from trtcompat.backends._host import HostBackend
+from trtcompat.testing import (
+    EngineSpec,
+    TensorSpec,
+    build_plan,
+    fake_tensorrt,
+)
 
 INT4 = np.dtype(ml_dtypes.int4)
 
@@ -327,3 +335,76 @@ def test_legacy_execute_async_passes_the_stream(tensor_era: str) -> None:
     assert context.execute_async(1, slots, 77)
     assert context.execute_async_v2(slots, 78)
     assert streams == [77, 78]
+
+
+# -- infer_async / synchronize: the warm case written out, the guard where it fails ---------
+class _Placed(HostBackend):
+    """The host backend, its device current or not (``active``), ``activate()`` counted, its
+    stream's synchronize failing once ``fail_wait`` is set (a CUDA error surfacing there)."""
+
+    def __init__(self, active: bool) -> None:
+        super().__init__()
+        self.active, self.activations, self.fail_wait = active, 0, False
+
+    def is_active(self) -> bool:
+        return self.active
+
+    def activate(self) -> Any:
+        self.activations += 1
+        return super().activate()
+
+    def _bind(self, stream: int) -> BoundStreamOps:
+        ops = super()._bind(stream)
+
+        def synchronize() -> None:
+            if self.fail_wait:
+                raise tc.BackendError("Cannot synchronize: an earlier launch failed")
+            ops.synchronize()
+
+        return BoundStreamOps(ops.htod, ops.dtoh, ops.dtod, synchronize, ops.errors)
+
+
+@pytest.mark.parametrize("active", [True, False], ids=["current", "other-device"])
+@pytest.mark.parametrize(
+    ("call", "what"),
+    [
+        ("infer_async", "Runner.infer_async"),  # its copies fail: the stream is gone
+        ("synchronize", "Runner.synchronize"),
+        ("out", "Runner.infer"),  # the wait of infer(feed, out=...)
+    ],
+)
+def test_a_failure_names_the_call_on_either_device(
+    tensor_era: str, active: bool, call: str, what: str
+) -> None:
+    backend = _Placed(active)
+    x = {"x": np.ones((2, 3), np.float32)}
+    runner = tc.Runner(_engine(STATIC, tensor_era), backend=backend)
+    runner.infer(x)
+    if call == "synchronize":
+        runner.infer_async(x)
+    if call == "infer_async":
+        backend.destroy_stream(runner.stream)
+    backend.fail_wait = True
+    calls = {
+        "infer_async": lambda: runner.infer_async(x),
+        "synchronize": runner.synchronize,
+        "out": lambda: runner.infer(x, out={"y": np.empty((2, 3), np.float32)}),
+    }
+    with pytest.raises(tc.BackendError) as caught:
+        calls[call]()
+    assert str(caught.value).startswith(f"Backend 'host' (device 0): {what} failed: Cannot ")
+
+
+def test_infer_async_checks_a_feed_whose_names_are_not_the_inputs(
+    tensor_era: str, host: Any
+) -> None:
+    with tc.Runner(_engine(STATIC, tensor_era), backend=host) as runner:
+        with pytest.raises(tc.UnknownTensorError, match=r"'z'"):
+            runner.infer_async({"z": np.ones((2, 3), np.float32)})
+        with pytest.raises(tc.MissingInputError):
+            runner.infer_async({})
+        runner.infer_async(MappingProxyType({"x": np.ones((2, 3), np.float32)}))  # any Mapping
+        np.testing.assert_array_equal(runner.synchronize()["y"], np.full((2, 3), 2, np.float32))
+        runner.close()
+        with pytest.raises(tc.ClosedError, match=r"^This Runner was closed; create a new one\.$"):
+            runner.infer_async({"x": np.ones((2, 3), np.float32)})

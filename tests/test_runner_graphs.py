@@ -180,3 +180,28 @@ def test_a_failed_capture_is_ended_and_destroyed_and_the_next_call_captures(
         for value in (3, 4):  # captures now, then replays
             np.testing.assert_array_equal(runner.infer({"x": x * value})["y"], 2 * value * x)
         assert (len(capturing.graphs), capturing.replays) == (1, 1)
+
+
+@pytest.mark.parametrize("era", ["10"], indirect=True)
+def test_a_graph_runner_runs_infer_async_and_synchronize_under_activate(
+    era: str, trt: ModuleType, capturing: CapturingHost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On the current device too: a capture needs activate(), so the warm test written out
+    # in infer_async / synchronize holds only for Runners without graphs.
+    entered: list[str] = []
+    activate = capturing.activate
+
+    def counted() -> Any:
+        entered.append("activate")
+        return activate()
+
+    monkeypatch.setattr(capturing, "activate", counted)
+    runner, _ = _runner(trt, era, capturing)
+    with runner:
+        x = np.ones((2, 4), np.float32)
+        runner.infer({"x": x})  # eager run and capture
+        entered.clear()
+        for _ in range(2):
+            runner.infer_async({"x": x})
+            np.testing.assert_array_equal(runner.synchronize()["y"], 2 * x)
+        assert entered == ["activate"] * 4 and capturing.is_active()

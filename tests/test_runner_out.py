@@ -317,3 +317,23 @@ def test_a_warm_call_without_out_enters_no_new_frame(era: str, host: Any) -> Non
         assert _runtime_frames(lambda: runner.infer(feed)) == ["infer", "call"]
         into = _runtime_frames(lambda: runner.infer(feed, out={"y": y}))
         assert {"_infer_into", "check_out", "_finish_into"} <= set(into)  # the out= path ran
+
+
+def test_a_warm_infer_async_and_synchronize_enter_no_frame_before_the_work(
+    era: str, host: Any
+) -> None:
+    # The feed, closed and device tests stay inline on the warm path, as in Runner.infer:
+    # no frame between the public call and the work (the GPU suite's infer_async+sync row).
+    with tc.Runner(_engine(STATIC, era), backend=host) as runner:
+        feed = {"x": _x()}
+        runner.infer_async(feed)
+        runner.synchronize()
+        assert _runtime_frames(lambda: runner.infer_async(feed)) == [
+            "infer_async", "_enqueue_checked", "_enqueue", "call", "_stream_work"
+        ]  # fmt: skip
+        assert _runtime_frames(runner.synchronize) == ["synchronize", "_finish", "results"]
+        runner.close()
+        with pytest.raises(tc.ClosedError):  # the inline checks still refuse a closed Runner
+            runner.infer_async(feed)
+        with pytest.raises(tc.ClosedError):
+            runner.synchronize()

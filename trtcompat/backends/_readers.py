@@ -41,8 +41,9 @@ class DeviceArrayInfo(NamedTuple):
     """What trtcompat needs of a device array: its pointer, shape, dtype, layout, device.
 
     ``device`` is None where the array does not say (a bare ``__cuda_array_interface__``);
-    ``stream`` is the producer's stream that work on the memory may still be queued on
-    (``__cuda_array_interface__`` v3's ``stream``), None where no wait is needed.
+    ``stream`` is the stream ``__cuda_array_interface__`` v3 names as the producer's, as given
+    (1, the legacy default stream, included; :func:`producer_stream` says whether a call must
+    wait for it), None where the array names none.
     """
 
     pointer: int

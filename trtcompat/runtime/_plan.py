@@ -495,7 +495,9 @@ class Plans:
         plan.pointers[name] = info.pointer
         fingerprint = fingerprint_for(type(value))
         plan.device.append((name, type(value), fingerprint, fingerprint(value)))
-        if info.stream is not None:  # v3 names its stream: which one is read per call
+        # v3 names a stream (the legacy default 1 too: the next call may name another), so
+        # which one, and whether to wait for it, is read per call.
+        if info.stream is not None:
             plan.waits.append(name)
 
     def _add_host_input(
