@@ -37,9 +37,6 @@ __all__ = ["LaunchRefused", "Plan", "Plans", "check_device_output", "plan_call"]
 #: freely, so the keys are unbounded).
 MAX_PLANS = 32
 
-#: The work of a staging-only call (``stage``): a builtin that does nothing, in the place of
-#: a graph's replay, so the one staging function has no branch (and no frame) for it.
-_NO_WORK: Callable[[], object] = tuple
 
 
 class LaunchRefused(Exception):
@@ -53,6 +50,12 @@ def _never(stream: int) -> bool:
 
 def _idle() -> None:
     """A staging-only call's synchronize: never called."""
+    raise AssertionError  # pragma: no cover
+
+
+def _staged() -> None:
+    """A staging-only call's ``play``: a marker it returns at once on, never called. It sits
+    where a graph's replay would, so the fast call (``play`` None) tests nothing for it."""
     raise AssertionError  # pragma: no cover
 
 
@@ -140,8 +143,8 @@ def plan_call(
     (numpy: type, shape, dtype; device arrays: their fingerprint) and stages the host inputs
     into pinned memory; None (nothing done but staging) where it does not match.
 
-    Without ``ops`` that is all: it returns the plan's arrays by name, not copied (the
-    plan's ``stage``; packed inputs and shape-tensor values are checked by
+    Without ``ops`` that is all: it returns the plan's ``arrays`` as they are (the plan's
+    ``stage``; packed inputs and shape-tensor values are checked by
     :func:`_staging_packed_and_values` around it). With ``ops`` it is the plan's fast call,
     the whole warm call in this one frame: then the round trip (or, for device arrays in and
     out, the launch and the wait; or ``replay`` of its graph) and the result (copies with
@@ -157,7 +160,8 @@ def plan_call(
         work = round_trip(ops, plan.uploads, plan.launch, plan.downloads)
         sync = ops.synchronize
     else:
-        play, copy = _NO_WORK, False
+        play = _staged
+    staged = _staged
     launch = plan.launch
     zero_copy = not plan.uploads and not plan.downloads  # device arrays in and out
     arrays, ndarray, copyto = plan.arrays, np.ndarray, np.copyto
@@ -174,6 +178,8 @@ def plan_call(
             if value.__class__ is not cls or fingerprint(value) != expected:
                 return None
         if play is not None:
+            if play is staged:  # the plan's stage: matched and staged, nothing to run
+                return arrays
             play()
         elif zero_copy:  # nothing to copy: the launch and the wait, no round-trip frame
             if not launch(stream):
