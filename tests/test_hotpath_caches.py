@@ -7,6 +7,8 @@ the one thing each cache depends on between two calls and check that the change 
 from __future__ import annotations
 
 import ctypes
+import importlib
+import sys
 from typing import Any
 
 import numpy as np
@@ -17,6 +19,9 @@ import trtcompat as tc
 from trtcompat.backends import get_backend
 from trtcompat.errors import BackendError
 from trtcompat.testing import FaultInjectingBackend, build_engine
+
+# The module, not the function trtcompat.runtime exports under the same name.
+EXECUTE_FILE = importlib.import_module("trtcompat.runtime.execute").__file__
 
 
 def test_host_stream_ops_check_a_repeated_copy_again_after_its_stream_is_destroyed() -> None:
@@ -284,3 +289,51 @@ def test_host_stream_ops_refuse_a_graph_launch(host: Any) -> None:
             host.stream_ops(stream).launch_graph(1)
     finally:
         host.destroy_stream(stream)
+
+
+def _execute_frames(fn: Any) -> list[str]:
+    """The functions of runtime/execute.py one call of ``fn`` enters, in order (comprehensions,
+    frames on Python < 3.12, left out)."""
+    seen: list[str] = []
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        code = frame.f_code
+        ours = code.co_filename == EXECUTE_FILE and not code.co_name.startswith("<")
+        if event == "call" and ours:
+            seen.append(code.co_name)
+
+    sys.setprofile(profile)
+    try:
+        fn()
+    finally:
+        sys.setprofile(None)
+    return seen
+
+
+def test_a_warm_do_inference_enters_only_the_trips_run_and_a_changed_call_rebuilds(
+    host: Any,
+) -> None:
+    # The reuse test is written out in do_inference: its warm call's one frame of ours is the
+    # kept trip's run (the GPU suite's do_inference row). Anything the trip was built for that
+    # differs (stream, an input or output buffer, an address) builds it anew.
+    _, context, buffers = _doubling_buffers(STATIC, host)
+    other_stream = host.create_stream()
+    with buffers:
+        (x,), (y,), bindings, stream = buffers
+        x.host[...] = 1.0
+
+        def run(stream: int = stream, inputs: Any = (x,), outputs: Any = (y,)) -> Any:
+            return tc.do_inference(context, bindings, list(inputs), list(outputs), stream)
+
+        run()
+        assert _execute_frames(run) == ["do_inference", "run"]  # equal lists match
+        assert "_run_cold" in _execute_frames(lambda: run(stream=other_stream))
+        assert "_run_cold" in _execute_frames(run)  # back on the first stream: built anew
+        assert _execute_frames(run) == ["do_inference", "run"]
+        assert "_run_cold" in _execute_frames(lambda: run(inputs=(y,)))
+        run()
+        assert "_run_cold" in _execute_frames(lambda: run(outputs=(x,)))
+        run()
+        bindings[1] = bindings[1]  # the same address: still the kept trip
+        assert _execute_frames(run) == ["do_inference", "run"]
+    host.destroy_stream(other_stream)
