@@ -38,7 +38,6 @@ __all__ = ["LaunchRefused", "Plan", "Plans", "check_device_output", "plan_call"]
 MAX_PLANS = 32
 
 
-
 class LaunchRefused(Exception):
     """The engine's enqueue returned False inside a fast call (the Runner explains it)."""
 
