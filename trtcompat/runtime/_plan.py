@@ -53,8 +53,8 @@ def _idle() -> None:
 
 
 def _staged() -> None:
-    """A staging-only call's ``play``: a marker it returns at once on, never called. It sits
-    where a graph's replay would, so the fast call (``play`` None) tests nothing for it."""
+    """A staging-only call's ``play``: a marker on which it returns at once; never called. It
+    sits where a graph's replay would, so the fast call (``play`` None) tests nothing for it."""
     raise AssertionError  # pragma: no cover
 
 
