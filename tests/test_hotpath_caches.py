@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import ctypes
 import importlib
-import sys
 from typing import Any
 
 import numpy as np
 import pytest
 from _engines import DYNAMIC, STATIC
+from _frames import frames_in
 
 import trtcompat as tc
 from trtcompat.backends import get_backend
@@ -292,22 +292,8 @@ def test_host_stream_ops_refuse_a_graph_launch(host: Any) -> None:
 
 
 def _execute_frames(fn: Any) -> list[str]:
-    """The functions of runtime/execute.py one call of ``fn`` enters, in order (comprehensions,
-    frames on Python < 3.12, left out)."""
-    seen: list[str] = []
-
-    def profile(frame: Any, event: str, arg: Any) -> None:
-        code = frame.f_code
-        ours = code.co_filename == EXECUTE_FILE and not code.co_name.startswith("<")
-        if event == "call" and ours:
-            seen.append(code.co_name)
-
-    sys.setprofile(profile)
-    try:
-        fn()
-    finally:
-        sys.setprofile(None)
-    return seen
+    """The functions of runtime/execute.py one call of ``fn`` enters, in order."""
+    return frames_in({EXECUTE_FILE}, fn)
 
 
 def test_a_warm_do_inference_enters_only_the_trips_run_and_a_changed_call_rebuilds(

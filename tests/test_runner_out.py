@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ctypes
 import re
-import sys
 import tracemalloc
 from collections.abc import Iterator
 from types import ModuleType
@@ -14,6 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 from _engines import DYNAMIC, IMPLICIT, NONZERO, OUTPUTS_FIRST, STATIC
+from _frames import frames_in
 from test_runner_graphs import CapturingHost, Doubler
 
 import trtcompat as tc
@@ -289,22 +289,9 @@ def test_int4_output_unpacked_into_the_callers_array(era: str, host: Any) -> Non
 
 
 def _runtime_frames(fn: Any) -> list[str]:
-    """The functions of the Runner's modules (runner.py, _out.py, _plan.py) one call of ``fn`` enters,
-    in order; comprehensions (frames on Python < 3.12) left out."""
-    seen: list[str] = []
-    files = {runner_module.__file__, out_module.__file__, plan_module.__file__}
-
-    def profile(frame: Any, event: str, arg: Any) -> None:
-        code = frame.f_code
-        if event == "call" and code.co_filename in files and not code.co_name.startswith("<"):
-            seen.append(code.co_name)
-
-    sys.setprofile(profile)
-    try:
-        fn()
-    finally:
-        sys.setprofile(None)
-    return seen
+    """The functions of the Runner's modules (runner.py, _out.py, _plan.py) one call of ``fn``
+    enters, in order."""
+    return frames_in({runner_module.__file__, out_module.__file__, plan_module.__file__}, fn)
 
 
 def test_a_warm_call_without_out_enters_no_new_frame(era: str, host: Any) -> None:
